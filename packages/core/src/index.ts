@@ -1,0 +1,13 @@
+export * from './dsl/analyze.ts';
+export type * from './dsl/ast.ts';
+export type { Form } from './dsl/forms.ts';
+export { parseStrategy } from './dsl/parse.ts';
+export { MAX_DEPTH, readForms } from './dsl/reader.ts';
+export * from './errors.ts';
+export type { Alloc } from './eval/allocation.ts';
+export * from './eval/evaluate.ts';
+export { PriceHistory } from './eval/price-history.ts';
+export type { TraceNode } from './eval/trace.ts';
+export { toWeightStrings } from './eval/weights.ts';
+export * from './indicators/index.ts';
+export * from './market.ts';

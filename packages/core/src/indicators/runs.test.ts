@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { forEachRun, nanArray, rolling } from './runs.ts';
+import { expectSeriesIdentical, series } from './test-helpers.ts';
+
+const NaN = Number.NaN;
+
+const runsOf = (xs: Float64Array): [number, number][] => {
+  const runs: [number, number][] = [];
+  forEachRun(xs, (start, end) => runs.push([start, end]));
+  return runs;
+};
+
+describe('forEachRun', () => {
+  it('visits each maximal run of non-NaN values', () => {
+    // Arrange: leading NaNs, a gap of two, a single value, trailing NaN
+    const xs = series(NaN, 1, 2, NaN, NaN, 3, 4, 5, NaN, 6, NaN);
+    // Act
+    const runs = runsOf(xs);
+    // Assert
+    expect(runs).toEqual([
+      [1, 3],
+      [5, 8],
+      [9, 10],
+    ]);
+  });
+
+  it('visits nothing in an empty or all-NaN series', () => {
+    // Arrange / Act / Assert
+    expect(runsOf(series())).toEqual([]);
+    expect(runsOf(series(NaN, NaN))).toEqual([]);
+  });
+});
+
+describe('rolling', () => {
+  it('applies the window function to every full window inside a run', () => {
+    // Arrange: the window function reports its own window's bounds as from·10 + to
+    const xs = series(1, 1, 1, NaN, 1, 1);
+    // Act
+    const out = rolling(xs, 2, (_, from, to) => from * 10 + to);
+    // Assert
+    expectSeriesIdentical(out, [NaN, 2, 13, NaN, NaN, 46]);
+  });
+});
+
+describe('nanArray', () => {
+  it('is all NaN', () => {
+    // Arrange / Act / Assert
+    expectSeriesIdentical(nanArray(3), [NaN, NaN, NaN]);
+  });
+});

@@ -1,0 +1,2 @@
+/** This package raises only core's {@link MarketDataInvalidError}; re-exported for convenience. */
+export { MarketDataInvalidError } from '@ensemble/core';
