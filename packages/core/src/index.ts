@@ -11,3 +11,4 @@ export type { TraceNode } from './eval/trace.ts';
 export { toWeightStrings } from './eval/weights.ts';
 export * from './indicators/index.ts';
 export * from './market.ts';
+export * from './books/types.ts';

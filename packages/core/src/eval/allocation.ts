@@ -29,22 +29,33 @@ export function single(symbol: string): Alloc {
 /** Σ scale·alloc over the parts, normalized; zero weights dropped. */
 export function combine(parts: readonly { readonly alloc: Alloc; readonly scale: number }[]): Alloc {
   if (parts.length === 1 && parts[0]!.scale > 0) return parts[0]!.alloc;
-  const acc = new Map<string, number>();
-  let total = 0;
+  const syms: string[] = [];
+  const ws: number[] = [];
   for (const { alloc, scale } of parts) {
     if (!(scale > 0)) continue;
     for (let k = 0; k < alloc.symbols.length; k++) {
-      const w = alloc.weights[k]! * scale;
-      const s = alloc.symbols[k]!;
-      acc.set(s, (acc.get(s) ?? 0) + w);
-      total += w;
+      syms.push(alloc.symbols[k]!);
+      ws.push(alloc.weights[k]! * scale);
+    }
+  }
+  const order = syms.map((_, k) => k).sort((a, b) => (syms[a]! < syms[b]! ? -1 : syms[a]! > syms[b]! ? 1 : a - b));
+  const symbols: string[] = [];
+  const summed: number[] = [];
+  let total = 0;
+  for (const k of order) {
+    const w = ws[k]!;
+    total += w;
+    if (symbols.length > 0 && symbols[symbols.length - 1] === syms[k]) summed[summed.length - 1]! += w;
+    else {
+      symbols.push(syms[k]!);
+      summed.push(w);
     }
   }
   if (!(total > 0)) return EMPTY;
-  const symbols = [...acc.keys()].filter((s) => acc.get(s)! > 0).sort();
-  const weights = new Float64Array(symbols.length);
-  for (let k = 0; k < symbols.length; k++) weights[k] = acc.get(symbols[k]!)! / total;
-  return { symbols, weights };
+  const kept = symbols.map((_, k) => k).filter((k) => summed[k]! > 0);
+  const weights = new Float64Array(kept.length);
+  for (let j = 0; j < kept.length; j++) weights[j] = summed[kept[j]!]! / total;
+  return { symbols: kept.map((k) => symbols[k]!), weights };
 }
 
 /** Why a node has no result on a day. Converted to an error (with the day's numbers) only when reported. */

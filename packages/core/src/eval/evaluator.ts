@@ -6,7 +6,14 @@
  * because every kernel is causal and curves use selections up to t−1 and prices up to t.
  */
 
-import type { Comparison, FilterNode, InverseVolatilityNode, StrategyNode, ValueExpr } from '../dsl/ast.ts';
+import type {
+  AssetNode,
+  Comparison,
+  FilterNode,
+  InverseVolatilityNode,
+  StrategyNode,
+  ValueExpr,
+} from '../dsl/ast.ts';
 import { barsNeeded, computeIndicator } from '../indicators/index.ts';
 import {
   type Alloc,
@@ -51,12 +58,18 @@ interface MetricSeries {
 }
 
 export class NodeEvaluator {
-  private readonly memo = new Map<number, (DayResult | undefined)[]>();
+  /** Results by canonical node id, then session (ids are small dense integers). */
+  private readonly memo: (DayResult | undefined)[][] = [];
   private readonly assetAllocs = new Map<string, Alloc>();
   private readonly fails = new Map<string, Fail>();
   private readonly curves = new Map<number, Curve>();
   private readonly curveMetrics = new Map<string, MetricSeries>();
   private horizon = -1;
+  /** Indicator series resolved once per expression or filter node (no string keys on the hot path). */
+  private readonly exprSeries = new WeakMap<ValueExpr, Float64Array | null>();
+  private readonly candidateSeries = new WeakMap<FilterNode, (Float64Array | undefined)[]>();
+  /** Last result of a weighting node and the child results it was combined from (consecutive sessions often agree). */
+  private readonly lastCombined: ({ inputs: DayResult[]; result: Alloc } | undefined)[] = [];
 
   constructor(readonly history: PriceHistory) {}
 
@@ -67,10 +80,10 @@ export class NodeEvaluator {
 
   /** The node's result on session `t`. */
   at(node: StrategyNode, t: number): DayResult {
-    let days = this.memo.get(node.id);
+    let days = this.memo[node.id];
     if (!days) {
       days = new Array(this.history.length);
-      this.memo.set(node.id, days);
+      this.memo[node.id] = days;
     }
     const hit = days[t];
     if (hit) return hit;
@@ -86,9 +99,9 @@ export class NodeEvaluator {
       case 'group':
         return this.at(node.child, t);
       case 'weight-equal':
-        return this.weighted(node.children, () => 1, t);
+        return this.weighted(node.id, node.children, null, t);
       case 'weight-specified':
-        return this.weighted(node.children, (k) => node.weights[k]!, t);
+        return this.weighted(node.id, node.children, node.weights, t);
       case 'weight-inverse-volatility':
         return this.inverseVolatility(node, t).result;
       case 'if': {
@@ -100,10 +113,14 @@ export class NodeEvaluator {
         return this.at(branch, t);
       }
       case 'filter': {
+        if (node.mode === 'asset') return this.selectAssets(node, t);
         const ranking = this.rank(node, t);
         if ('fail' in ranking) return ranking;
-        if (ranking.kept.length === 0) return EMPTY;
-        return combine(ranking.kept.map((c) => ({ alloc: c.result as Alloc, scale: 1 })));
+        return this.combineCached(
+          node.id,
+          ranking.kept.map((c) => c.result),
+          null,
+        );
       }
     }
   }
@@ -122,14 +139,43 @@ export class NodeEvaluator {
     return alloc;
   }
 
-  private weighted(children: readonly StrategyNode[], weight: (k: number) => number, t: number): DayResult {
-    const parts: { alloc: Alloc; scale: number }[] = [];
+  private weighted(
+    id: number,
+    children: readonly StrategyNode[],
+    weights: readonly number[] | null,
+    t: number,
+  ): DayResult {
+    // Compare with the previous combination as we go; allocate only when an input differs.
+    const last = this.lastCombined[id];
+    let same = last !== undefined && last.inputs.length === children.length;
+    let inputs: DayResult[] | undefined;
     for (let k = 0; k < children.length; k++) {
       const r = this.at(children[k]!, t);
       if (isFail(r)) return r;
-      if (!isEmpty(r)) parts.push({ alloc: r, scale: weight(k) });
+      if (same && last!.inputs[k] !== r) {
+        same = false;
+        inputs = last!.inputs.slice(0, k);
+      }
+      if (!same) (inputs ??= []).push(r);
     }
-    return parts.length === 0 ? EMPTY : combine(parts);
+    if (same) return last!.result;
+    return this.combineCached(id, inputs!, weights);
+  }
+
+  /** combine() of the inputs, reusing the node's previous result when every input is the same object. */
+  private combineCached(id: number, inputs: DayResult[], scales: readonly number[] | null): Alloc {
+    const last = this.lastCombined[id];
+    if (last && last.inputs.length === inputs.length && last.inputs.every((r, k) => r === inputs[k])) {
+      return last.result;
+    }
+    const parts: { alloc: Alloc; scale: number }[] = [];
+    for (let k = 0; k < inputs.length; k++) {
+      const r = inputs[k] as Alloc;
+      if (!isEmpty(r)) parts.push({ alloc: r, scale: scales ? scales[k]! : 1 });
+    }
+    const result = parts.length === 0 ? EMPTY : combine(parts);
+    this.lastCombined[id] = { inputs, result };
+    return result;
   }
 
   /** Inverse-volatility weights and, per child, the volatility used (NaN: dropped). */
@@ -157,7 +203,11 @@ export class NodeEvaluator {
   /** The value of an operand on session t, or why it has none. */
   value(e: ValueExpr, t: number): number | Fail {
     if (e.kind === 'literal') return e.value;
-    const series = this.history.indicator(e.symbol, e.indicator, e.window);
+    let series = this.exprSeries.get(e);
+    if (series === undefined) {
+      series = this.history.indicator(e.symbol, e.indicator, e.window) ?? null;
+      this.exprSeries.set(e, series);
+    }
     if (!series) return this.fail(`u|${e.symbol}`, { fail: 'unknown-symbol', symbol: e.symbol });
     const v = series[t]!;
     if (Number.isNaN(v)) {
@@ -189,6 +239,49 @@ export class NodeEvaluator {
       case '=':
         return l === r;
     }
+  }
+
+  /**
+   * Asset-mode filter without building ranking objects (the hot path; `rank` gives the same order with
+   * details for traces): score each candidate's per-symbol series, order, keep the first N.
+   */
+  private selectAssets(node: FilterNode, t: number): DayResult {
+    let series = this.candidateSeries.get(node);
+    if (!series) {
+      series = node.candidates.map((c) =>
+        this.history.indicator((c as AssetNode).symbol, node.metric.indicator, node.metric.window),
+      );
+      this.candidateSeries.set(node, series);
+    }
+    const candidates = node.candidates as readonly AssetNode[];
+    const better = (a: number, b: number, sa: number, sb: number): boolean => {
+      if (!sameScore(sa, sb)) return node.select.direction === 'top' ? sa > sb : sa < sb;
+      const ya = candidates[a]!.symbol;
+      const yb = candidates[b]!.symbol;
+      return ya < yb || (ya === yb && a < b);
+    };
+    const idx: number[] = [];
+    const scores: number[] = [];
+    for (let k = 0; k < series.length; k++) {
+      const s = series[k];
+      if (!s) return this.fail(`u|${candidates[k]!.symbol}`, { fail: 'unknown-symbol', symbol: candidates[k]!.symbol });
+      const v = s[t]!;
+      scores.push(v);
+      if (!Number.isNaN(v)) idx.push(k);
+    }
+    if (idx.length === 0) return EMPTY;
+    if (node.select.count === 1) {
+      // the common case: a linear scan for the best candidate
+      let best = idx[0]!;
+      for (let j = 1; j < idx.length; j++) {
+        const k = idx[j]!;
+        if (better(k, best, scores[k]!, scores[best]!)) best = k;
+      }
+      return this.at(candidates[best]!, t);
+    }
+    idx.sort((a, b) => (better(a, b, scores[a]!, scores[b]!) ? -1 : better(b, a, scores[b]!, scores[a]!) ? 1 : 0));
+    const kept = idx.slice(0, node.select.count).map((k) => this.at(candidates[k]!, t));
+    return this.combineCached(node.id, kept, null);
   }
 
   /** Rank a filter's candidates on session t. A candidate naming a symbol with no data at all is an error. */

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { stdevPrice, stdevReturn, windowStdev } from './dispersion.ts';
 import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from './test-helpers.ts';
 
-const NaN = Number.NaN;
-
 describe('windowStdev', () => {
   it('divides by count − ddof', () => {
     // Arrange: 2, 4, 6 → mean 4, squared deviations 4 + 0 + 4 = 8

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { maxDrawdown } from './drawdown.ts';
 import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from './test-helpers.ts';
 
-const NaN = Number.NaN;
-
 describe('maxDrawdown', () => {
   it('is the largest fall from a running peak inside the window, in percent (hand-computed)', () => {
     // Arrange: n = 4 over 100, 120, 90, 110, 60, 80

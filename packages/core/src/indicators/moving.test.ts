@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { currentPrice, exponentialMovingAveragePrice, movingAveragePrice } from './moving.ts';
 import { expectSeriesIdentical, firstDefined, nans, series } from './test-helpers.ts';
 
-const NaN = Number.NaN;
-
 describe('currentPrice', () => {
   it('returns each close, NaN where there is none', () => {
     // Arrange

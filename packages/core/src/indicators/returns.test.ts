@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { cumulativeReturn, dailyReturns, movingAverageReturn } from './returns.ts';
 import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from './test-helpers.ts';
 
-const NaN = Number.NaN;
-
 describe('dailyReturns', () => {
   it('is (c[t]/c[t−1] − 1) × 100, NaN on the first day of each run', () => {
     // Arrange

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { rsi, rsiFromAverages } from './rsi.ts';
 import { expectSeriesIdentical, firstDefined, series } from './test-helpers.ts';
 
-const NaN = Number.NaN;
-
 describe('rsiFromAverages', () => {
   it('maps the smoothed gain and loss to 0..100', () => {
     // Arrange / Act / Assert: RS = 3/1 → 100 − 100/4 = 75; no loss → 100; nothing moved → 50; no gain → 0

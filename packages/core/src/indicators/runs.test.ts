@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { forEachRun, nanArray, rolling } from './runs.ts';
 import { expectSeriesIdentical, series } from './test-helpers.ts';
 
-const NaN = Number.NaN;
-
 const runsOf = (xs: Float64Array): [number, number][] => {
   const runs: [number, number][] = [];
   forEachRun(xs, (start, end) => runs.push([start, end]));

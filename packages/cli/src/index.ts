@@ -1,0 +1,2 @@
+export { main, USAGE } from './main.ts';
+export type { CliIO } from './io.ts';

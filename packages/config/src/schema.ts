@@ -1,0 +1,61 @@
+/**
+ * The shape of `ensemble.config.yaml`: the account, and the strategies that share it. Every object is
+ * strict, so a misspelt key (`alocation:`) fails validation instead of being silently ignored.
+ * Cross-entry rules (unique ids, allocations summing to at most 1, files that parse) live in `load.ts`.
+ */
+
+import { z } from 'zod';
+import { DecimalString, Flow, StrategyId } from '@ensemble/core';
+
+/** How the account's capital is divided between the enabled strategies. */
+export const CapitalPolicy = z.enum(['fixed', 'equal']);
+export type CapitalPolicy = z.infer<typeof CapitalPolicy>;
+
+/** The one broker account every strategy trades in. */
+export const AccountConfig = z.strictObject({
+  /** Cash the simulated broker starts with (USD), a quoted decimal string such as `"100000"`. */
+  startingCash: DecimalString.refine(
+    // Given the decimal-string format: positive iff unsigned with a non-zero digit.
+    (s) => !s.startsWith('-') && /[1-9]/.test(s),
+    'startingCash must be positive',
+  ),
+  /**
+   * `fixed`: each strategy gets its `allocation` of the account. `equal`: each enabled strategy gets an
+   * equal share (allocations are still validated, so switching back to `fixed` cannot break a run).
+   */
+  capitalPolicy: CapitalPolicy,
+  /**
+   * Fraction a book's weights may drift from their targets before it is rebalanced, in (0, 1).
+   * Absent: rebalance to target on every run.
+   */
+  driftBand: z.number().gt(0, 'driftBand must be in (0, 1)').lt(1, 'driftBand must be in (0, 1)').optional(),
+});
+export type AccountConfig = z.infer<typeof AccountConfig>;
+
+/** One strategy of the ensemble. */
+export const StrategyConfig = z.strictObject({
+  /** Unique lowercase slug (`tqqq-ftlt`); it names the strategy's book and its orders. */
+  id: StrategyId,
+  /** The strategy file, relative to the config file's folder. */
+  file: z.string().min(1, 'file must not be empty'),
+  /** Fraction of the account the strategy trades, in (0, 1]; to pause a strategy, set `enabled: false`. */
+  allocation: z.number().gt(0, 'allocation must be in (0, 1]').lte(1, 'allocation must be in (0, 1]'),
+  /** `per-book`: the strategy owns its own book. `aggregated`: it is merged into the shared pool book. */
+  flow: Flow,
+  /**
+   * A disabled strategy is still validated but does not trade.
+   * @default true
+   */
+  enabled: z.boolean().default(true),
+});
+export type StrategyConfig = z.infer<typeof StrategyConfig>;
+
+/** The whole of `ensemble.config.yaml`. */
+export const EnsembleConfig = z.strictObject({
+  account: AccountConfig,
+  strategies: z.array(StrategyConfig).min(1, 'list at least one strategy'),
+});
+export type EnsembleConfig = z.infer<typeof EnsembleConfig>;
+
+/** The file name the operator's configuration goes by. */
+export const CONFIG_FILE_NAME = 'ensemble.config.yaml';

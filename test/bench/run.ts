@@ -1,0 +1,37 @@
+/**
+ * `npm run bench`: every benchmark, printed as a table and one JSON document (for docs/benchmarks.md).
+ * Benchmarks measure; they never fail on a target (targets are checked by reading the numbers).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { benchDsl } from './dsl.ts';
+
+const only = process.argv[2];
+
+const report: Record<string, unknown> = {
+  node: process.version,
+  cpus: (await import('node:os')).cpus().length,
+  date: new Date().toISOString(),
+};
+
+if (!only || only === 'dsl') {
+  const dsl = await benchDsl();
+  console.log('\nStrategy language (median of 5; one date = 2025-10-23, cold snapshot)');
+  console.log('file                              parse ms  one-date ms  sessions  evaluable  full-window ms');
+  for (const r of dsl) {
+    console.log(
+      `${r.file.padEnd(32)} ${r.parseMs.toFixed(1).padStart(9)} ${r.oneDateMs.toFixed(1).padStart(12)} ${String(r.sessions).padStart(9)} ${String(r.evaluable).padStart(10)} ${r.fullWindowMs.toFixed(0).padStart(15)}`,
+    );
+  }
+  const total = dsl.reduce((a, r) => a + r.fullWindowMs, 0);
+  console.log(`all 19 files over every session of the data: ${(total / 1000).toFixed(2)} s`);
+  const rss = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./rss-child.ts', import.meta.url)), 'ftl_starburst.clj'],
+    { encoding: 'utf8' },
+  );
+  console.log(`peak RSS, ftl_starburst (parse + data + one date + full window): ${JSON.parse(rss).maxRssMb.toFixed(0)} MB`);
+  report.dsl = { files: dsl, fullWindowTotalMs: total, rss: JSON.parse(rss) };
+}
+
+console.log(`\n${JSON.stringify(report)}`);
