@@ -32,9 +32,15 @@ export async function runCommand(o: RunOptions, io: CliIO): Promise<number> {
   const enabled = config.strategies.filter((s) => s.enabled);
   const symbols = new Set(enabled.flatMap((s) => s.requirements.symbols));
   const history = await loadHistory(marketDataFor(o.data, io.cwd), symbols);
-  const asOf = o.date ?? history.dates[history.length - 1];
-  if (!asOf) {
+  const last = history.dates[history.length - 1];
+  const asOf = o.date ?? last;
+  if (!asOf || !last) {
     io.err('no market data');
+    return 1;
+  }
+  // Fail closed: a run trades on one session's data; never fall back to an older session.
+  if (history.indexOnOrBefore(asOf) < 0 || history.dates[history.indexOnOrBefore(asOf)] !== asOf) {
+    io.err(`no session on ${asOf} in the market data (sessions ${history.dates[0]} to ${last})`);
     return 1;
   }
   if (!o.json) io.out(`Ensemble: evaluating ${enabled.length} strategies as of ${asOf}`);

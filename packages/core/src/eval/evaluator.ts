@@ -268,6 +268,7 @@ export class NodeEvaluator {
       const v = s[t]!;
       scores.push(v);
       if (!Number.isNaN(v)) idx.push(k);
+      else if (this.isStale(candidates[k]!.symbol, t)) return this.staleFail(candidates[k]!.symbol);
     }
     if (idx.length === 0) return EMPTY;
     if (node.select.count === 1) {
@@ -293,7 +294,9 @@ export class NodeEvaluator {
       const cand = node.candidates[index]!;
       const result = this.at(cand, t);
       if (isFail(result)) {
+        // Unknown or stale (data ended) symbols block the strategy; only too-short history is left out.
         if (result.fail === 'unknown-symbol') return result;
+        if (result.fail === 'data' && this.isStale(result.symbol, t)) return result;
         excluded.push({
           index,
           node: cand,
@@ -316,6 +319,8 @@ export class NodeEvaluator {
         continue;
       }
       const raw = this.score(node, cand, t);
+      const sole = soleAsset(cand);
+      if (Number.isNaN(raw) && sole !== undefined && this.isStale(sole, t)) return this.staleFail(sole);
       if (Number.isNaN(raw)) {
         const why = `${node.metric.indicator}(${node.metric.window}) needs ${barsNeeded(node.metric.indicator, node.metric.window)} bars of ${node.mode === 'asset' ? 'price' : 'its equity curve'}`;
         excluded.push({ index, node: cand, score: raw, result, excluded: why, tieKey: '' });
@@ -349,9 +354,10 @@ export class NodeEvaluator {
 
   /**
    * The candidate's synthetic price: 100 on the first session it can be evaluated, then compounding the
-   * weighted close-to-close return earned on session s by the selection made on s−1. A session whose
-   * previous selection cannot be evaluated breaks the curve (NaN); it restarts at 100 when evaluable again.
-   * An empty selection (nothing held) earns 0.
+   * weighted close-to-close return earned on session s by the selection made on s−1. A session on which
+   * the candidate cannot be evaluated, or whose return is unknown (a held asset has no bar), breaks the
+   * curve (NaN), so no indicator window reaches across the break; it restarts at 100 on the next
+   * evaluable session. An empty selection (nothing held) earns 0.
    */
   curve(cand: StrategyNode, upTo: number): Float64Array {
     let curve = this.curves.get(cand.id);
@@ -362,11 +368,11 @@ export class NodeEvaluator {
     const v = curve.values;
     for (let t = curve.upTo + 1; t <= upTo; t++) {
       let next = Number.NaN;
-      if (t > 0 && !Number.isNaN(v[t - 1]!)) {
-        const prev = this.at(cand, t - 1);
-        if (!isFail(prev)) next = v[t - 1]! * (1 + this.dayReturn(prev, t));
+      if (!isFail(this.at(cand, t))) {
+        // v[t − 1] is defined only where the candidate could be evaluated on t − 1.
+        const prev = t > 0 && !Number.isNaN(v[t - 1]!) ? this.at(cand, t - 1) : undefined;
+        next = prev && !isFail(prev) ? v[t - 1]! * (1 + this.dayReturn(prev, t)) : 100;
       }
-      if (Number.isNaN(next) && !isFail(this.at(cand, t))) next = 100;
       v[t] = next;
     }
     if (upTo > curve.upTo) curve.upTo = upTo;
@@ -380,6 +386,16 @@ export class NodeEvaluator {
       r += alloc.weights[k]! * (closes[t]! / closes[t - 1]! - 1);
     }
     return r;
+  }
+
+  /** True when the symbol's data ended before session t (delisted, or a stale feed). */
+  private isStale(symbol: string, t: number): boolean {
+    const span = this.history.span(symbol);
+    return span !== undefined && t > span.last;
+  }
+
+  private staleFail(symbol: string): Fail {
+    return this.fail(`p|${symbol}`, { fail: 'data', symbol, indicator: 'price', needed: 1 });
   }
 
   private fail(key: string, f: Fail): Fail {
