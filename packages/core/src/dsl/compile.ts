@@ -69,13 +69,15 @@ export function compileStrategy(forms: readonly Form[], file: string): Strategy 
   const [nameForm, configForm, bodyForm] = args as [Form, Form, Form];
   if (nameForm.kind !== 'string')
     err(nameForm.pos, `defsymphony name must be a string, found ${describeForm(nameForm)}`);
+  // Settings first: errors are reported in source order (the config precedes the body).
+  const settings = compileSettings(configForm);
   const interner = new Interner();
   const compiler = new NodeCompiler(interner);
   const root = compiler.body(bodyForm, 'defsymphony body');
   return {
     name: (nameForm as { value: string }).value,
     file,
-    settings: compileSettings(configForm),
+    settings,
     root,
     canonicalNodes: interner.size,
   };
@@ -307,7 +309,10 @@ function ticker(form: Form): string {
   if (form.kind !== 'string') return err(form.pos, `expected a ticker string, found ${describeForm(form)}`);
   if (form.value === '') return err(form.pos, 'empty ticker');
   if (!TICKER_RE.test(form.value) || !/[A-Z]/.test(form.value)) {
-    return err(form.pos, `invalid ticker "${form.value}" (uppercase letters, digits, '.', '/', '-')`);
+    return err(
+      form.pos,
+      `invalid ticker ${JSON.stringify(form.value)} (uppercase letters, digits, '.', '/', '-')`,
+    );
   }
   return form.value;
 }
@@ -324,7 +329,7 @@ function windowOf(form: Form, op: string): number {
   }
   if (value.kind !== 'number')
     return err(value.pos, `${op} window must be a number, found ${describeForm(value)}`);
-  if (!Number.isInteger(value.value) || value.value < 1) {
+  if (!Number.isSafeInteger(value.value) || value.value < 1) {
     return err(value.pos, `${op} window must be an integer ≥ 1, found ${value.text}`);
   }
   return value.value;
@@ -391,7 +396,7 @@ function selection(form: Form): FilterNode['select'] {
   const args = list.items.slice(1);
   if (args.length !== 1) return err(list.pos, `${op} takes one count, found ${args.length} arguments`);
   const n = args[0]!;
-  if (n.kind !== 'number' || !Number.isInteger(n.value) || n.value < 1) {
+  if (n.kind !== 'number' || !Number.isSafeInteger(n.value) || n.value < 1) {
     return err(n.pos, `${op} count must be an integer ≥ 1, found ${describeForm(n)}`);
   }
   return { direction: op === 'select-top' ? 'top' : 'bottom', count: n.value };

@@ -114,10 +114,11 @@ export function readForms(text: string, file: string): Form[] {
         }
         if (d === Ch.Backslash) {
           out += text.slice(segment, i);
-          const e = text[i + 1];
+          if (i + 1 >= n) fail(start, 'unterminated string');
+          const e = text[i + 1]!;
           const esc =
             e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e === '"' || e === '\\' ? e : null;
-          if (esc === null) fail(posAt(i), `unknown escape '\\${e ?? ''}' in string`);
+          if (esc === null) fail(posAt(i), `unknown escape '\\${showChar(e)}' in string`);
           out += esc;
           i += 2;
           segment = i;
@@ -138,17 +139,28 @@ export function readForms(text: string, file: string): Form[] {
       i++;
       while (i < n && ATOM_CHAR_RE.test(text[i]!)) i++;
     }
-    if (i === start) fail(pos, `unexpected character '${text[i]}'`);
+    if (i === start)
+      fail(pos, `unexpected character '${showChar(String.fromCodePoint(text.codePointAt(i)!))}'`);
     const atom = text.slice(start, i);
     push(classifyAtom(atom, pos));
     if (i < n && !isDelimiter(text.charCodeAt(i)))
-      fail(posAt(i), `unexpected character '${text[i]}' after '${atom}'`);
+      fail(
+        posAt(i),
+        `unexpected character '${showChar(String.fromCodePoint(text.codePointAt(i)!))}' after '${atom}'`,
+      );
   }
   const open = stack[stack.length - 1];
   if (open) {
     fail(open.pos, `'${String.fromCharCode(open.open)}' is never closed (expected '${CLOSER[open.open]}')`);
   }
   return top;
+}
+
+/** A character as it may appear in a one-line message: control and invisible characters as U+XXXX. */
+function showChar(ch: string): string {
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch)
+    ? ch
+    : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function isDelimiter(c: number): boolean {
@@ -179,7 +191,7 @@ function classifyAtom(atom: string, pos: SourcePos): Form {
   const first = atom.charCodeAt(0);
   const looksNumeric =
     (first >= 48 && first <= 57) ||
-    ((atom[0] === '-' || atom[0] === '+' || atom[0] === '.') && /^[+-]?\.?\d/.test(atom));
+    ((atom[0] === '-' || atom[0] === '+' || atom[0] === '.') && /^[+-]*\.?\d/.test(atom));
   if (looksNumeric) {
     if (!NUMBER_RE.test(atom)) throw new StrategySyntaxError(pos, `malformed number '${atom}'`);
     const value = Number(atom);
