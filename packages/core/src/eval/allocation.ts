@@ -38,7 +38,9 @@ export function combine(parts: readonly { readonly alloc: Alloc; readonly scale:
       ws.push(alloc.weights[k]! * scale);
     }
   }
-  const order = syms.map((_, k) => k).sort((a, b) => (syms[a]! < syms[b]! ? -1 : syms[a]! > syms[b]! ? 1 : a - b));
+  const order = syms
+    .map((_, k) => k)
+    .sort((a, b) => (syms[a]! < syms[b]! ? -1 : syms[a]! > syms[b]! ? 1 : a - b));
   const symbols: string[] = [];
   const summed: number[] = [];
   let total = 0;

@@ -264,7 +264,11 @@ export class NodeEvaluator {
     const scores: number[] = [];
     for (let k = 0; k < series.length; k++) {
       const s = series[k];
-      if (!s) return this.fail(`u|${candidates[k]!.symbol}`, { fail: 'unknown-symbol', symbol: candidates[k]!.symbol });
+      if (!s)
+        return this.fail(`u|${candidates[k]!.symbol}`, {
+          fail: 'unknown-symbol',
+          symbol: candidates[k]!.symbol,
+        });
       const v = s[t]!;
       scores.push(v);
       if (!Number.isNaN(v)) idx.push(k);
@@ -280,7 +284,9 @@ export class NodeEvaluator {
       }
       return this.at(candidates[best]!, t);
     }
-    idx.sort((a, b) => (better(a, b, scores[a]!, scores[b]!) ? -1 : better(b, a, scores[b]!, scores[a]!) ? 1 : 0));
+    idx.sort((a, b) =>
+      better(a, b, scores[a]!, scores[b]!) ? -1 : better(b, a, scores[b]!, scores[a]!) ? 1 : 0,
+    );
     const kept = idx.slice(0, node.select.count).map((k) => this.at(candidates[k]!, t));
     return this.combineCached(node.id, kept, null);
   }
