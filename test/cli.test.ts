@@ -31,7 +31,10 @@ describe('ensemble evaluate', () => {
     // Arrange: SHNY starts trading on 2023-02-22; rsi 10 needs 11 bars
     const dir = tmp();
     const file = join(dir, 'late.clj');
-    writeFileSync(file, '(defsymphony "late" {} (if (> (rsi "SHNY" {:window 10}) 50) [(asset "SPY")] [(asset "BIL")]))');
+    writeFileSync(
+      file,
+      '(defsymphony "late" {} (if (> (rsi "SHNY" {:window 10}) 50) [(asset "SPY")] [(asset "BIL")]))',
+    );
     // Act
     const run = await runCli(['evaluate', file, '--as-of', '2023-03-01']);
     // Assert
@@ -71,7 +74,9 @@ describe('ensemble evaluate --batch', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0].weights).toEqual({ BIL: '1' });
     expect(lines[1].error).toMatch(/bad\.clj:1:28: invalid ticker "spy"/);
-    expect(lines[2].error).toMatch(/MissingDataError: (DVAX|LULU|PCH): no bar on the as-of session; last bar 2025-04-04/);
+    expect(lines[2].error).toMatch(
+      /MissingDataError: (DVAX|LULU|PCH): no bar on the as-of session; last bar 2025-04-04/,
+    );
     expect(lines[3].weights).toBeDefined();
     expect(run.err).toContain('2 of 4 evaluations failed');
   });

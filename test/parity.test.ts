@@ -18,11 +18,14 @@ interface RefLine {
 
 /** Reference lines we knowingly differ on: each is explained in docs/dsl.md ("Deviations"). */
 const DOCUMENTED_DEVIATIONS: Record<string, string> = {
-  'vox_the_best.clj@2024-02-21': 'D1: the reference keys group history by group name; vox has distinct groups sharing names',
+  'vox_the_best.clj@2024-02-21':
+    'D1: the reference keys group history by group name; vox has distinct groups sharing names',
   'ftl_starburst.clj@2025-05-23': 'D2: group RSI over the whole equity curve (reference: last n returns)',
   'ftl_starburst.clj@2025-08-08': 'D2: group RSI over the whole equity curve (reference: last n returns)',
-  'hedged_sector_rotator.clj@2024-02-21': 'D3: group cumulative-return 30 on the curve (reference: 45-day replay, then holdings)',
-  'hedged_sector_rotator.clj@2025-08-08': 'D3: group cumulative-return 30 on the curve (reference: 45-day replay, then holdings)',
+  'hedged_sector_rotator.clj@2024-02-21':
+    'D3: group cumulative-return 30 on the curve (reference: 45-day replay, then holdings)',
+  'hedged_sector_rotator.clj@2025-08-08':
+    'D3: group cumulative-return 30 on the curve (reference: 45-day replay, then holdings)',
 };
 
 const reference: RefLine[] = readFileSync(join(FIXTURES, 'reference/reference_weights.jsonl'), 'utf8')
@@ -42,12 +45,20 @@ describe('reference parity (evaluate --batch)', () => {
     // Arrange: one batch input line per reference line
     const dir = mkdtempSync(join(tmpdir(), 'ensemble-parity-'));
     const input = join(dir, 'in.jsonl');
-    writeFileSync(input, reference.map((r) => JSON.stringify({ strategy: r.strategy, asOf: r.asOf })).join('\n'));
+    writeFileSync(
+      input,
+      reference.map((r) => JSON.stringify({ strategy: r.strategy, asOf: r.asOf })).join('\n'),
+    );
     // Act
     const run = await runCli(['evaluate', '--batch', input, '--root', join(FIXTURES, 'corpus')]);
     expect(run.code).toBe(0);
     for (const line of run.out) {
-      const o = JSON.parse(line) as { strategy: string; asOf: string; weights?: Record<string, string>; error?: string };
+      const o = JSON.parse(line) as {
+        strategy: string;
+        asOf: string;
+        weights?: Record<string, string>;
+        error?: string;
+      };
       results.set(`${o.strategy}@${o.asOf}`, o);
     }
   });
@@ -65,7 +76,8 @@ describe('reference parity (evaluate --batch)', () => {
     // Assert
     const got = results.get(key)?.weights ?? {};
     const deviation = DOCUMENTED_DEVIATIONS[key];
-    if (deviation) expect(matches(got, ref.weights), `documented deviation now matches: ${deviation}`).toBe(false);
+    if (deviation)
+      expect(matches(got, ref.weights), `documented deviation now matches: ${deviation}`).toBe(false);
     else expect(got).toSatisfy((g: Record<string, string>) => matches(g, ref.weights));
   });
 });

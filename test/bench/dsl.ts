@@ -2,9 +2,8 @@
  * Strategy-language benchmarks: parse time, one-date evaluation (cold: fresh snapshot and evaluator, so
  * indicator kernels and equity curves are recomputed), and every session of the data window.
  */
-import { createStrategyEvaluator, PriceHistory } from '@ensemble/core';
+import { analyzeStrategy, createStrategyEvaluator, PriceHistory, parseStrategy } from '@ensemble/core';
 import { corpusFiles, loadSeries, median, parseCorpus, readCorpus } from './corpus.ts';
-import { analyzeStrategy, parseStrategy } from '@ensemble/core';
 
 const ONE_DATE = '2025-10-23';
 const REPEATS = 5;

@@ -30,7 +30,9 @@ if (!only || only === 'dsl') {
     ['--import', 'tsx', fileURLToPath(new URL('./rss-child.ts', import.meta.url)), 'ftl_starburst.clj'],
     { encoding: 'utf8' },
   );
-  console.log(`peak RSS, ftl_starburst (parse + data + one date + full window): ${JSON.parse(rss).maxRssMb.toFixed(0)} MB`);
+  console.log(
+    `peak RSS, ftl_starburst (parse + data + one date + full window): ${JSON.parse(rss).maxRssMb.toFixed(0)} MB`,
+  );
   report.dsl = { files: dsl, fullWindowTotalMs: total, rss: JSON.parse(rss) };
 }
 

@@ -1,2 +1,2 @@
-export { main, USAGE } from './main.ts';
 export type { CliIO } from './io.ts';
+export { main, USAGE } from './main.ts';

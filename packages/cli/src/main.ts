@@ -52,7 +52,12 @@ function parse(
   options: Options,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
@@ -82,7 +87,10 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       if (values.batch !== undefined) {
         if (positionals.length > 0) throw new UsageError('--batch takes no strategy file');
         const { batchCommand } = await import('./commands/batch.ts');
-        return batchCommand({ input: values.batch as string, data, root: values.root as string | undefined }, io);
+        return batchCommand(
+          { input: values.batch as string, data, root: values.root as string | undefined },
+          io,
+        );
       }
       if (positionals.length !== 1) throw new UsageError('evaluate needs exactly one strategy file');
       const { evaluateCommand } = await import('./commands/evaluate.ts');

@@ -5,7 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyzeStrategy, createStrategyEvaluator, type Strategy, type StrategyEvaluator } from '@ensemble/core';
+import {
+  analyzeStrategy,
+  createStrategyEvaluator,
+  type Strategy,
+  type StrategyEvaluator,
+} from '@ensemble/core';
 import { z } from 'zod';
 import type { CliIO } from '../io.ts';
 import { UsageError } from '../io.ts';
@@ -17,7 +22,10 @@ const BatchLine = z.object({
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'asOf must be YYYY-MM-DD'),
 });
 
-export async function batchCommand(o: { input: string; data?: string; root?: string }, io: CliIO): Promise<number> {
+export async function batchCommand(
+  o: { input: string; data?: string; root?: string },
+  io: CliIO,
+): Promise<number> {
   const text = await readFile(resolve(io.cwd, o.input), 'utf8');
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const requests = lines.map((l, k) => {
@@ -37,7 +45,9 @@ export async function batchCommand(o: { input: string; data?: string; root?: str
     if (strategies.has(r.strategy)) continue;
     strategies.set(
       r.strategy,
-      await loadStrategyFile(resolve(io.cwd, o.root ?? '.', r.strategy), io.cwd).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+      await loadStrategyFile(resolve(io.cwd, o.root ?? '.', r.strategy), io.cwd).catch((e: unknown) =>
+        e instanceof Error ? e : new Error(String(e)),
+      ),
     );
   }
   const symbols = new Set<string>();

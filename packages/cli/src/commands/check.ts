@@ -15,7 +15,9 @@ export async function checkCommand(paths: readonly string[], io: CliIO): Promise
       const strategy = await loadStrategyFile(file, io.cwd);
       const req = analyzeStrategy(strategy);
       const maxBars = Math.max(...Object.values(req.bars));
-      io.out(`ok ${displayPath(file, io.cwd)}: "${strategy.name}", ${req.symbols.length} symbols, up to ${maxBars} bars`);
+      io.out(
+        `ok ${displayPath(file, io.cwd)}: "${strategy.name}", ${req.symbols.length} symbols, up to ${maxBars} bars`,
+      );
     } catch (e) {
       if (!isEnsembleError(e)) throw e;
       failed++;
