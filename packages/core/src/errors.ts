@@ -13,6 +13,10 @@ export const ErrorNames = {
   EvaluationFailed: 'EvaluationError',
   ConfigInvalid: 'ConfigInvalidError',
   MarketDataInvalid: 'MarketDataInvalidError',
+  PriceInvalid: 'PriceInvalidError',
+  BookInvariant: 'BookInvariantError',
+  AllocationInvalid: 'AllocationInvalidError',
+  PlanInputInvalid: 'PlanInputInvalidError',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];

@@ -1,4 +1,4 @@
-export * from './books/types.ts';
+export * from './books/index.ts';
 export * from './dsl/analyze.ts';
 export type * from './dsl/ast.ts';
 export type { Form } from './dsl/forms.ts';
@@ -12,3 +12,4 @@ export type { TraceNode } from './eval/trace.ts';
 export { toWeightStrings } from './eval/weights.ts';
 export * from './indicators/index.ts';
 export * from './market.ts';
+export * from './planner/index.ts';

@@ -1,0 +1,38 @@
+/** Public surface of the book math (re-exported by the core package's index). */
+export {
+  assertShares,
+  attributeOrder,
+  type Contribution,
+  memberValues,
+  normalizeShares,
+  type OrderAttribution,
+  PoolShares,
+} from './attribution.ts';
+export {
+  type Allocations,
+  type BookCapital,
+  type CapitalDrift,
+  CapitalPolicy,
+  type CapitalRebalance,
+  fundBooks,
+  initialFunding,
+  parseCapitalPolicy,
+  planCapitalRebalance,
+  resolveAllocations,
+  type StrategyFlow,
+} from './capital.ts';
+export { CASH_DP, QTY_DP, SHARE_DP } from './decimal.ts';
+export { AllocationInvalidError, BookInvariantError, PriceInvalidError } from './errors.ts';
+export { applyFill, applyFills, Fill, type FillResult, normalizePositions, Side } from './fills.ts';
+export { type CarveInput, carveFromPool, type FlipResult, type MergeInput, mergeIntoPool } from './flip.ts';
+export { Prices, requirePrice } from './prices.ts';
+export {
+  applyTransfers,
+  type CashTransfer,
+  type Endpoint,
+  type PositionTransfer,
+  type Transfer,
+  UNALLOCATED,
+} from './transfers.ts';
+export * from './types.ts';
+export { type BookValuation, type PositionValue, valueBook } from './valuation.ts';
