@@ -4,8 +4,8 @@
  * Cross-entry rules (unique ids, allocations summing to at most 1, files that parse) live in `load.ts`.
  */
 
-import { z } from 'zod';
 import { DecimalString, Flow, StrategyId } from '@ensemble/core';
+import { z } from 'zod';
 
 /** How the account's capital is divided between the enabled strategies. */
 export const CapitalPolicy = z.enum(['fixed', 'equal']);

@@ -1,0 +1,61 @@
+/**
+ * The embedded database for local runs and tests: dynalite in-process, on a loopback port chosen by the OS.
+ * In memory by default; given a `path`, it keeps the table in LevelDB on disk so books persist across runs.
+ * dynalite has tables, GSIs, conditional writes, queries and batch writes, but no transactions and no TTL,
+ * which is why the ledger needs neither.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+/** Options of {@link startEmbeddedDynamo}. */
+export interface EmbeddedDynamoOptions {
+  /** Directory of the LevelDB store; created if missing. @default in memory */
+  path?: string;
+}
+
+/** A running embedded DynamoDB. */
+export interface EmbeddedDynamo {
+  /** `http://127.0.0.1:<port>`. */
+  endpoint: string;
+  /** Close the server (and the LevelDB store). */
+  stop(): Promise<void>;
+}
+
+/** Where local runs keep the ledger: `<home>/.ensemble/db`. */
+export const defaultEmbeddedDbPath = (homeDir: string): string => join(homeDir, '.ensemble', 'db');
+
+/** Start dynalite on 127.0.0.1 at a free port. */
+export const startEmbeddedDynamo = async (options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> => {
+  if (options.path !== undefined) await mkdir(options.path, { recursive: true });
+  const server = dynalite({
+    ...(options.path === undefined ? {} : { path: options.path }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections?.();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+};
+
+/** A DynamoDB client for a local endpoint (dynalite or DynamoDB Local): fixed region, dummy credentials. */
+export const createLocalDynamoClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });

@@ -1,0 +1,41 @@
+/**
+ * PoolAttribution: in the aggregated flow, the share of the pool book attributed to one strategy in one run
+ * (fraction of NAV, capital, merged weights, attributed holdings). Written once per (run, strategy).
+ */
+import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createPoolAttributionEntity = () =>
+  new Entity({
+    model: { entity: 'poolAttribution', version: '1', service: 'ensemble' },
+    attributes: {
+      runId: { type: 'string', required: true, readOnly: true },
+      tradingDay: { type: 'string', required: true, readOnly: true },
+      strategyId: { type: 'string', required: true, readOnly: true },
+      fraction: { type: 'string', required: true },
+      capital: { type: 'string', required: true },
+      weights: { type: 'any', required: true },
+      holdings: { type: 'any', required: true },
+      recordedAt: { type: 'string', required: true },
+    },
+    indexes: {
+      byId: {
+        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
+        sk: { field: 'sk', composite: ['strategyId'], casing: 'none' },
+      },
+      byRun: {
+        index: 'gsi1',
+        collection: 'runTimeline',
+        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
+        sk: { field: 'gsi1sk', composite: ['strategyId'], casing: 'none' },
+      },
+      byStrategyDay: {
+        index: 'gsi2',
+        pk: { field: 'gsi2pk', composite: ['strategyId'], casing: 'none' },
+        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
+      },
+    },
+  });
+
+export type PoolAttributionItem = EntityItem<ReturnType<typeof createPoolAttributionEntity>>;
+export type CreatePoolAttributionItem = CreateEntityItem<ReturnType<typeof createPoolAttributionEntity>>;

@@ -1,0 +1,27 @@
+/**
+ * Flag: a named operational switch (today only `kill-switch`). Read before trading; a missing item means
+ * the switch was never set (off).
+ */
+import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createFlagEntity = () =>
+  new Entity({
+    model: { entity: 'flag', version: '1', service: 'ensemble' },
+    attributes: {
+      name: { type: 'string', required: true, readOnly: true },
+      enabled: { type: 'boolean', required: true },
+      reason: { type: 'string', required: true },
+      updatedBy: { type: 'string', required: true },
+      updatedAt: { type: 'string', required: true },
+    },
+    indexes: {
+      byName: {
+        pk: { field: 'pk', composite: ['name'], casing: 'none' },
+        sk: { field: 'sk', composite: [], casing: 'none' },
+      },
+    },
+  });
+
+export type FlagItem = EntityItem<ReturnType<typeof createFlagEntity>>;
+export type CreateFlagItem = CreateEntityItem<ReturnType<typeof createFlagEntity>>;

@@ -1,0 +1,28 @@
+/**
+ * Lease: who may execute a symbol until when. Acquired by a put conditional on "absent, expired, or mine";
+ * `expiresAtMs` drives the condition, `ttl` (the same instant in epoch seconds) lets DynamoDB sweep stale leases.
+ */
+import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createLeaseEntity = () =>
+  new Entity({
+    model: { entity: 'lease', version: '1', service: 'ensemble' },
+    attributes: {
+      symbol: { type: 'string', required: true, readOnly: true },
+      holder: { type: 'string', required: true },
+      acquiredAt: { type: 'string', required: true },
+      expiresAt: { type: 'string', required: true },
+      expiresAtMs: { type: 'number', required: true },
+      ttl: { type: 'number', required: true },
+    },
+    indexes: {
+      bySymbol: {
+        pk: { field: 'pk', composite: ['symbol'], casing: 'none' },
+        sk: { field: 'sk', composite: [], casing: 'none' },
+      },
+    },
+  });
+
+export type LeaseItem = EntityItem<ReturnType<typeof createLeaseEntity>>;
+export type CreateLeaseItem = CreateEntityItem<ReturnType<typeof createLeaseEntity>>;

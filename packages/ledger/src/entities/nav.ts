@@ -1,0 +1,35 @@
+/**
+ * Nav: a book's value at the close of one day (cash, positions value, NAV, flows in and out), written once
+ * per (book, day). Listed by book over a day range (primary) and by day across books (gsi1).
+ */
+import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createNavEntity = () =>
+  new Entity({
+    model: { entity: 'nav', version: '1', service: 'ensemble' },
+    attributes: {
+      bookId: { type: 'string', required: true, readOnly: true },
+      day: { type: 'string', required: true, readOnly: true },
+      cash: { type: 'string', required: true },
+      positionsValue: { type: 'string', required: true },
+      nav: { type: 'string', required: true },
+      flowsIn: { type: 'string', required: true },
+      flowsOut: { type: 'string', required: true },
+      recordedAt: { type: 'string', required: true },
+    },
+    indexes: {
+      byBookDay: {
+        pk: { field: 'pk', composite: ['bookId'], casing: 'none' },
+        sk: { field: 'sk', composite: ['day'], casing: 'none' },
+      },
+      byDay: {
+        index: 'gsi1',
+        pk: { field: 'gsi1pk', composite: ['day'], casing: 'none' },
+        sk: { field: 'gsi1sk', composite: ['bookId'], casing: 'none' },
+      },
+    },
+  });
+
+export type NavItem = EntityItem<ReturnType<typeof createNavEntity>>;
+export type CreateNavItem = CreateEntityItem<ReturnType<typeof createNavEntity>>;

@@ -1,0 +1,54 @@
+/**
+ * Run: one per trading day and stage (`runId` = `<day>.<stage>`). Holds status, as-of date, the data snapshot
+ * reference, the flag values in force and timings. Heads the `runTimeline` collection on gsi1.
+ */
+import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+
+export const RUN_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED'] as const;
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createRunEntity = () =>
+  new Entity({
+    model: { entity: 'run', version: '1', service: 'ensemble' },
+    attributes: {
+      runId: { type: 'string', required: true, readOnly: true },
+      tradingDay: { type: 'string', required: true, readOnly: true },
+      stage: { type: 'string', required: true, readOnly: true },
+      status: { type: RUN_STATUSES, required: true },
+      asOf: { type: 'string', required: true },
+      dataSnapshot: { type: 'string', required: true },
+      flags: { type: 'any', required: true },
+      statusHistory: {
+        type: 'list',
+        required: true,
+        items: {
+          type: 'map',
+          properties: { status: { type: 'string', required: true }, at: { type: 'string', required: true } },
+        },
+      },
+      error: { type: 'any' },
+      startedAt: { type: 'string', required: true },
+      updatedAt: { type: 'string', required: true },
+      finishedAt: { type: 'string' },
+    },
+    indexes: {
+      byId: {
+        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
+        sk: { field: 'sk', composite: [], casing: 'none' },
+      },
+      byRun: {
+        index: 'gsi1',
+        collection: 'runTimeline',
+        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
+        sk: { field: 'gsi1sk', composite: [], casing: 'none' },
+      },
+      byDay: {
+        index: 'gsi2',
+        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
+        sk: { field: 'gsi2sk', composite: ['tradingDay', 'stage'], casing: 'none' },
+      },
+    },
+  });
+
+export type RunItem = EntityItem<ReturnType<typeof createRunEntity>>;
+export type CreateRunItem = CreateEntityItem<ReturnType<typeof createRunEntity>>;

@@ -1,0 +1,44 @@
+/**
+ * StrategyRun: one per strategy per run, written once with its outcome (TRADED, ALL_HOLD, FAILED, BLOCKED,
+ * SKIPPED), flow, error and timings. Listed by run (primary, gsi1 timeline) and by strategy and day (gsi2).
+ */
+import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+
+export const STRATEGY_OUTCOMES = ['TRADED', 'ALL_HOLD', 'FAILED', 'BLOCKED', 'SKIPPED'] as const;
+export const FLOWS = ['per-book', 'aggregated'] as const;
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createStrategyRunEntity = () =>
+  new Entity({
+    model: { entity: 'strategyRun', version: '1', service: 'ensemble' },
+    attributes: {
+      runId: { type: 'string', required: true, readOnly: true },
+      tradingDay: { type: 'string', required: true, readOnly: true },
+      strategyId: { type: 'string', required: true, readOnly: true },
+      flow: { type: FLOWS, required: true },
+      outcome: { type: STRATEGY_OUTCOMES, required: true },
+      error: { type: 'any' },
+      startedAt: { type: 'string', required: true },
+      finishedAt: { type: 'string', required: true },
+    },
+    indexes: {
+      byId: {
+        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
+        sk: { field: 'sk', composite: ['strategyId'], casing: 'none' },
+      },
+      byRun: {
+        index: 'gsi1',
+        collection: 'runTimeline',
+        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
+        sk: { field: 'gsi1sk', composite: ['strategyId'], casing: 'none' },
+      },
+      byStrategyDay: {
+        index: 'gsi2',
+        pk: { field: 'gsi2pk', composite: ['strategyId'], casing: 'none' },
+        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
+      },
+    },
+  });
+
+export type StrategyRunItem = EntityItem<ReturnType<typeof createStrategyRunEntity>>;
+export type CreateStrategyRunItem = CreateEntityItem<ReturnType<typeof createStrategyRunEntity>>;

@@ -1,0 +1,39 @@
+/**
+ * Transfer: a move of shares (with cost basis) or cash between books, or in/out of the account, keyed by
+ * transfer id and created once with its amounts resolved; `appliedAt` marks it applied to both books.
+ */
+import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createTransferEntity = () =>
+  new Entity({
+    model: { entity: 'transfer', version: '1', service: 'ensemble' },
+    attributes: {
+      transferId: { type: 'string', required: true, readOnly: true },
+      day: { type: 'string', required: true, readOnly: true },
+      kind: { type: ['position', 'cash'] as const, required: true, readOnly: true },
+      from: { type: 'string', required: true, readOnly: true },
+      to: { type: 'string', required: true, readOnly: true },
+      symbol: { type: 'string', readOnly: true },
+      qty: { type: 'string', readOnly: true },
+      amount: { type: 'string', required: true, readOnly: true },
+      reason: { type: 'string', required: true, readOnly: true },
+      runId: { type: 'string', readOnly: true },
+      recordedAt: { type: 'string', required: true },
+      appliedAt: { type: 'string' },
+    },
+    indexes: {
+      byId: {
+        pk: { field: 'pk', composite: ['transferId'], casing: 'none' },
+        sk: { field: 'sk', composite: [], casing: 'none' },
+      },
+      byDay: {
+        index: 'gsi2',
+        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
+        sk: { field: 'gsi2sk', composite: ['day', 'transferId'], casing: 'none' },
+      },
+    },
+  });
+
+export type TransferItem = EntityItem<ReturnType<typeof createTransferEntity>>;
+export type CreateTransferItem = CreateEntityItem<ReturnType<typeof createTransferEntity>>;

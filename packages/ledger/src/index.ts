@@ -1,0 +1,19 @@
+export {
+  createLocalDynamoClient,
+  defaultEmbeddedDbPath,
+  type EmbeddedDynamo,
+  type EmbeddedDynamoOptions,
+  startEmbeddedDynamo,
+} from './embedded.ts';
+export * from './errors.ts';
+export * from './repository.ts';
+export {
+  createTable,
+  type EnsureTableResult,
+  ensureTable,
+  GSI,
+  type LedgerTableSchema,
+  TTL_ATTRIBUTE,
+  tableSchema,
+} from './table.ts';
+export type * from './types.ts';

@@ -1,0 +1,190 @@
+/**
+ * Writes that change books: applying a fill to its book's position and cash, and transfers of shares (with
+ * cost basis) or cash between books. Both go through the journal, so each is applied exactly once.
+ */
+import { applyFill as applyFillToBook, CASH_DP, UNALLOCATED } from '@ensemble/core';
+import { LedgerInvariantError, LedgerNotFoundError } from '../errors.ts';
+import type {
+  ApplyResult,
+  BookId,
+  DayRangeOptions,
+  Page,
+  RecordResult,
+  TradingDay,
+  Transfer,
+  TransferEndpoint,
+} from '../types.ts';
+import { applyEntry, type Effect } from './journal.ts';
+import { getFill } from './orders.ts';
+import { as, type Ctx, createOnce, Decimal, dayBounds, fmt, guard, pageOf, sameOn } from './shared.ts';
+
+export const applyFill = async (ctx: Ctx, fillId: string): Promise<ApplyResult> => {
+  const fill = await getFill(ctx, fillId);
+  if (!fill) throw new LedgerNotFoundError('fill', fillId);
+  const notional = new Decimal(fill.notional);
+  const fee = new Decimal(fill.fee);
+  const buy = fill.side === 'buy';
+  const effects: Effect[] = [
+    {
+      kind: 'position',
+      bookId: fill.bookId,
+      symbol: fill.symbol,
+      // Core's book math decides the position (average cost; a sell removes its share of the cost basis,
+      // rounded down to cents) and throws BookInvariantError on a sell larger than the position.
+      apply: (s) => {
+        const held = { symbol: fill.symbol, qty: fmt(s.qty), costBasis: fmt(s.costBasis) };
+        const book = { bookId: fill.bookId, cash: '0', positions: s.qty.isZero() ? [] : [held] };
+        const after = applyFillToBook(book, fill).book.positions.find((h) => h.symbol === fill.symbol);
+        return { qty: new Decimal(after?.qty ?? '0'), costBasis: new Decimal(after?.costBasis ?? '0') };
+      },
+    },
+    {
+      kind: 'cash',
+      bookId: fill.bookId,
+      // As in core's applyFill: cash moves by the exact notional, fee always paid.
+      apply: (cash) => (buy ? cash.minus(notional).minus(fee) : cash.plus(notional).minus(fee)),
+    },
+  ];
+  const status = await applyEntry(ctx, `fill:${fillId}`, effects, fill.appliedAt !== undefined, () =>
+    ctx.svc.entities.fill
+      .patch({ fillId })
+      .set({ appliedAt: ctx.now() })
+      .where(({ appliedAt }, { notExists }) => notExists(appliedAt))
+      .go({ originalErr: true }),
+  );
+  return { status };
+};
+
+/** Input of {@link applyTransfer}: shares of a symbol, or cash. */
+export type ApplyTransferInput = {
+  /** Deterministic id of the move (e.g. `<runId>:flip:<strategy>:<symbol>`); the move happens once per id. */
+  transferId: string;
+  day: TradingDay;
+  from: TransferEndpoint;
+  to: TransferEndpoint;
+  reason: string;
+  runId?: string;
+} & (
+  | {
+      kind: 'position';
+      symbol: string;
+      qty: string;
+      /** Cost basis moved with the shares. @default pro rata of the source position when first recorded, rounded down to cents */
+      costBasis?: string;
+    }
+  | { kind: 'cash'; amount: string }
+);
+
+/** Result of {@link applyTransfer}. */
+export type TransferResult =
+  | { status: 'applied' | 'already-applied'; transfer: Transfer }
+  | { status: 'conflict'; current: Transfer };
+
+const resolveCostBasis = async (ctx: Ctx, from: BookId, symbol: string, qty: Decimal): Promise<string> => {
+  const { data } = await guard('readPosition', () =>
+    ctx.svc.entities.position.get({ bookId: from, symbol }).go({ originalErr: true, consistent: true }),
+  );
+  const held = new Decimal(data?.qty ?? '0');
+  if (held.lessThan(qty)) {
+    throw new LedgerInvariantError(`cannot move ${fmt(qty)} ${symbol} from ${from}: it holds ${fmt(held)}`);
+  }
+  const cost = new Decimal(data?.costBasis ?? '0');
+  return fmt(
+    held.equals(qty) ? cost : cost.times(qty).div(held).toDecimalPlaces(CASH_DP, Decimal.ROUND_DOWN),
+  );
+};
+
+const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<RecordResult<Transfer>> => {
+  const existing = await getTransfer(ctx, input.transferId);
+  const { transferId, day, from, to, reason, runId, kind } = input;
+  const base = { transferId, day, kind, from, to, reason, ...(runId === undefined ? {} : { runId }) };
+  if (from === to) throw new LedgerInvariantError(`transfer ${transferId} moves from ${from} to itself`);
+  let transfer: Transfer;
+  if (input.kind === 'position') {
+    if (from === UNALLOCATED || to === UNALLOCATED) {
+      throw new LedgerInvariantError(`transfer ${transferId}: shares move only between books`);
+    }
+    const qty = new Decimal(input.qty);
+    const amount =
+      input.costBasis !== undefined
+        ? fmt(new Decimal(input.costBasis))
+        : (existing?.amount ?? (await resolveCostBasis(ctx, from, input.symbol, qty)));
+    transfer = { ...base, symbol: input.symbol, qty: fmt(qty), amount, recordedAt: ctx.now() };
+  } else {
+    transfer = { ...base, amount: fmt(new Decimal(input.amount)), recordedAt: ctx.now() };
+  }
+  const same = (e: Transfer) => sameOn(transfer, e, ['kind', 'from', 'to', 'symbol', 'qty', 'amount']);
+  if (existing)
+    return same(existing) ? { status: 'exists', item: existing } : { status: 'conflict', current: existing };
+  return createOnce(
+    'recordTransfer',
+    transfer,
+    () => ctx.svc.entities.transfer.create(transfer).go({ originalErr: true }),
+    () => getTransfer(ctx, transferId),
+    same,
+  );
+};
+
+const transferEffects = (t: Transfer): Effect[] => {
+  const amount = new Decimal(t.amount);
+  const effects: Effect[] = [];
+  if (t.kind === 'position') {
+    const qty = new Decimal(t.qty ?? '0');
+    const symbol = t.symbol ?? '';
+    effects.push(
+      {
+        kind: 'position',
+        bookId: t.from as BookId,
+        symbol,
+        apply: (s) => ({ qty: s.qty.minus(qty), costBasis: s.costBasis.minus(amount) }),
+      },
+      {
+        kind: 'position',
+        bookId: t.to as BookId,
+        symbol,
+        apply: (s) => ({ qty: s.qty.plus(qty), costBasis: s.costBasis.plus(amount) }),
+      },
+    );
+  } else {
+    if (t.from !== UNALLOCATED) effects.push({ kind: 'cash', bookId: t.from, apply: (c) => c.minus(amount) });
+    if (t.to !== UNALLOCATED) effects.push({ kind: 'cash', bookId: t.to, apply: (c) => c.plus(amount) });
+  }
+  return effects;
+};
+
+export const applyTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<TransferResult> => {
+  const recorded = await recordTransfer(ctx, input);
+  if (recorded.status === 'conflict') return recorded;
+  const t = recorded.item;
+  const status = await applyEntry(
+    ctx,
+    `transfer:${t.transferId}`,
+    transferEffects(t),
+    t.appliedAt !== undefined,
+    () =>
+      ctx.svc.entities.transfer
+        .patch({ transferId: t.transferId })
+        .set({ appliedAt: ctx.now() })
+        .where(({ appliedAt }, { notExists }) => notExists(appliedAt))
+        .go({ originalErr: true }),
+  );
+  return { status, transfer: (await getTransfer(ctx, t.transferId)) ?? t };
+};
+
+export const getTransfer = (ctx: Ctx, transferId: string): Promise<Transfer | null> =>
+  guard('getTransfer', async () => {
+    const { data } = await ctx.svc.entities.transfer
+      .get({ transferId })
+      .go({ originalErr: true, consistent: true });
+    return data ? as<Transfer>(data) : null;
+  });
+
+export const listTransfers = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Transfer>> =>
+  guard('listTransfers', async () => {
+    const { from, toExclusive } = dayBounds(options);
+    const { data, cursor } = await ctx.svc.entities.transfer.query
+      .byDay({})
+      .between({ day: from }, { day: toExclusive })
+      .go(pageOf(options));
+    return { data: data.map(as<Transfer>), cursor };
+  });

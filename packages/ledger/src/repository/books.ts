@@ -1,0 +1,142 @@
+/**
+ * Reading books: one book's cash and positions, every position (reconciliation), a symbol's holders, every
+ * book's cash; and the daily NAV series, written once per (book, day). Zero positions are kept as items
+ * (they carry the journal's version) but never listed.
+ */
+import type {
+  BookId,
+  BookState,
+  CashBalance,
+  DayRangeOptions,
+  Nav,
+  Page,
+  PageOptions,
+  Position,
+  RecordResult,
+} from '../types.ts';
+import { as, type Ctx, createOnce, Decimal, fmt, guard, pageOf, sameOn } from './shared.ts';
+
+const toPosition = (i: {
+  bookId: string;
+  symbol: string;
+  qty: string;
+  costBasis: string;
+  updatedAt: string;
+}) =>
+  as<Position>({
+    bookId: i.bookId,
+    symbol: i.symbol,
+    qty: i.qty,
+    costBasis: i.costBasis,
+    updatedAt: i.updatedAt,
+  });
+
+export const getBook = (ctx: Ctx, bookId: BookId): Promise<BookState> =>
+  guard('getBook', async () => {
+    // One query over the `book` collection (cash + positions share the partition), every page.
+    const { data } = await ctx.svc.collections
+      .book({ bookId })
+      .go({ pages: 'all', originalErr: true, consistent: true });
+    return {
+      bookId,
+      cash: data.cash[0]?.amount ?? '0',
+      positions: data.position
+        .filter((p) => !new Decimal(p.qty).isZero())
+        .map((p) => ({ symbol: p.symbol, qty: p.qty, costBasis: p.costBasis })),
+    };
+  });
+
+export const listPositions = (ctx: Ctx, bookId: BookId, options: PageOptions = {}): Promise<Page<Position>> =>
+  guard('listPositions', async () => {
+    const { data, cursor } = await ctx.svc.entities.position.query
+      .byBook({ bookId })
+      .where(({ qty }, { ne }) => ne(qty, '0'))
+      .go(pageOf(options));
+    return { data: data.map(toPosition), cursor };
+  });
+
+export const listAllPositions = (ctx: Ctx, options: PageOptions = {}): Promise<Page<Position>> =>
+  guard('listAllPositions', async () => {
+    const { data, cursor } = await ctx.svc.entities.position.query
+      .all({})
+      .where(({ qty }, { ne }) => ne(qty, '0'))
+      .go(pageOf(options));
+    return { data: data.map(toPosition), cursor };
+  });
+
+export const listHoldersOfSymbol = (
+  ctx: Ctx,
+  symbol: string,
+  options: PageOptions = {},
+): Promise<Page<Position>> =>
+  guard('listHoldersOfSymbol', async () => {
+    const { data, cursor } = await ctx.svc.entities.position.query
+      .bySymbol({ symbol })
+      .where(({ qty }, { ne }) => ne(qty, '0'))
+      .go(pageOf(options));
+    return { data: data.map(toPosition), cursor };
+  });
+
+export const listCashBalances = (ctx: Ctx, options: PageOptions = {}): Promise<Page<CashBalance>> =>
+  guard('listCashBalances', async () => {
+    const { data, cursor } = await ctx.svc.entities.cash.query.all({}).go(pageOf(options));
+    return {
+      data: data.map((c) => as<CashBalance>({ bookId: c.bookId, cash: c.amount, updatedAt: c.updatedAt })),
+      cursor,
+    };
+  });
+
+/** Input of {@link recordNav}. */
+export interface RecordNavInput {
+  bookId: BookId;
+  day: string;
+  cash: string;
+  positionsValue: string;
+  nav: string;
+  /** @default "0" */
+  flowsIn?: string;
+  /** @default "0" */
+  flowsOut?: string;
+}
+
+export const recordNav = (ctx: Ctx, input: RecordNavInput): Promise<RecordResult<Nav>> => {
+  const n = (s: string | undefined) => fmt(new Decimal(s ?? '0'));
+  const item: Nav = {
+    bookId: input.bookId,
+    day: input.day,
+    cash: n(input.cash),
+    positionsValue: n(input.positionsValue),
+    nav: n(input.nav),
+    flowsIn: n(input.flowsIn),
+    flowsOut: n(input.flowsOut),
+    recordedAt: ctx.now(),
+  };
+  return createOnce(
+    'recordNav',
+    item,
+    () => ctx.svc.entities.nav.create(item).go({ originalErr: true }),
+    async () => {
+      const { data } = await ctx.svc.entities.nav
+        .get({ bookId: input.bookId, day: input.day })
+        .go({ originalErr: true, consistent: true });
+      return data ? as<Nav>(data) : null;
+    },
+    (e) => sameOn(item, e, ['cash', 'positionsValue', 'nav', 'flowsIn', 'flowsOut']),
+  );
+};
+
+export const listNav = (ctx: Ctx, bookId: BookId, options: DayRangeOptions = {}): Promise<Page<Nav>> =>
+  guard('listNav', async () => {
+    // `day` is the whole sort key here, so BETWEEN on the days themselves is exact and inclusive.
+    const { data, cursor } = await ctx.svc.entities.nav.query
+      .byBookDay({ bookId })
+      .between({ day: options.from ?? '0000-01-01' }, { day: options.to ?? '9999-12-31' })
+      .go(pageOf(options));
+    return { data: data.map(as<Nav>), cursor };
+  });
+
+export const listNavOfDay = (ctx: Ctx, day: string, options: PageOptions = {}): Promise<Page<Nav>> =>
+  guard('listNavOfDay', async () => {
+    const { data, cursor } = await ctx.svc.entities.nav.query.byDay({ day }).go(pageOf(options));
+    return { data: data.map(as<Nav>), cursor };
+  });

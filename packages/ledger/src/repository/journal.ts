@@ -1,0 +1,164 @@
+/**
+ * The journal: applies fills and transfers to positions and cash exactly once, without transactions.
+ *
+ * Protocol for an entry E (a fill or a transfer) touching items T1..Tn (positions, cash):
+ *  1. E is recorded by a conditional create under its id (done before, by recordFill / applyTransfer).
+ *  2. If E.appliedAt is set, E is done: only step 5 (cleanup) runs again.
+ *  3. For each Ti: read it (version v, pending ids); if E's id is in `pending`, Ti already has E: skip.
+ *     Otherwise write the new state with version v+1 and `pending` + E's id, conditional on version = v
+ *     (or on absence when Ti is new); on a failed condition re-read and retry, a bounded number of times.
+ *  4. Mark E applied (`appliedAt`, conditional on it being unset).
+ *  5. Remove E's id from each Ti's `pending` (conditional on version; bumps it).
+ * A crash between any two writes leaves E either unapplied, partly applied with the marker on each item it
+ * reached, or applied with leftover markers; re-running applyFill/applyTransfer finishes it and no item can
+ * see E twice, because the marker and the effect are written by the same conditional put.
+ */
+import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
+import type { BookId } from '../types.ts';
+import { type Ctx, conditional, Decimal, fmt, guard } from './shared.ts';
+
+/** The state of a position as the journal computes on it. */
+export interface PositionState {
+  qty: Decimal;
+  costBasis: Decimal;
+}
+
+/** A change to one item, given its current state. */
+export type Effect =
+  | { kind: 'position'; bookId: BookId; symbol: string; apply: (s: PositionState) => PositionState }
+  | { kind: 'cash'; bookId: BookId; apply: (cash: Decimal) => Decimal };
+
+const keyOf = (e: Effect) =>
+  e.kind === 'position' ? `position ${e.bookId}/${e.symbol}` : `cash ${e.bookId}`;
+
+const applyPosition = async (
+  ctx: Ctx,
+  entryId: string,
+  e: Extract<Effect, { kind: 'position' }>,
+): Promise<boolean> => {
+  const entity = ctx.svc.entities.position;
+  const key = { bookId: e.bookId, symbol: e.symbol };
+  for (let attempt = 1; attempt <= ctx.maxAttempts; attempt++) {
+    const { data: cur } = await guard('readPosition', () =>
+      entity.get(key).go({ originalErr: true, consistent: true }),
+    );
+    if (cur?.pending.includes(entryId)) return false;
+    const next = e.apply({
+      qty: new Decimal(cur?.qty ?? '0'),
+      costBasis: new Decimal(cur?.costBasis ?? '0'),
+    });
+    if (next.qty.isNegative()) {
+      throw new LedgerInvariantError(`${entryId} would make ${keyOf(e)} negative (${fmt(next.qty)})`);
+    }
+    const state = {
+      qty: fmt(next.qty),
+      costBasis: next.qty.isZero() ? '0' : fmt(next.costBasis),
+      updatedAt: ctx.now(),
+    };
+    const written = cur
+      ? await conditional('writePosition', () =>
+          entity
+            .patch(key)
+            .set({ ...state, version: cur.version + 1, pending: [...cur.pending, entryId] })
+            .where(({ version }, { eq }) => eq(version, cur.version))
+            .go({ originalErr: true }),
+        )
+      : await conditional('writePosition', () =>
+          entity.create({ ...key, ...state, version: 1, pending: [entryId] }).go({ originalErr: true }),
+        );
+    if (written) return true;
+  }
+  throw new LedgerContentionError(keyOf(e), ctx.maxAttempts);
+};
+
+const applyCash = async (
+  ctx: Ctx,
+  entryId: string,
+  e: Extract<Effect, { kind: 'cash' }>,
+): Promise<boolean> => {
+  const entity = ctx.svc.entities.cash;
+  const key = { bookId: e.bookId };
+  for (let attempt = 1; attempt <= ctx.maxAttempts; attempt++) {
+    const { data: cur } = await guard('readCash', () =>
+      entity.get(key).go({ originalErr: true, consistent: true }),
+    );
+    if (cur?.pending.includes(entryId)) return false;
+    const amount = fmt(e.apply(new Decimal(cur?.amount ?? '0')));
+    const updatedAt = ctx.now();
+    const written = cur
+      ? await conditional('writeCash', () =>
+          entity
+            .patch(key)
+            .set({ amount, updatedAt, version: cur.version + 1, pending: [...cur.pending, entryId] })
+            .where(({ version }, { eq }) => eq(version, cur.version))
+            .go({ originalErr: true }),
+        )
+      : await conditional('writeCash', () =>
+          entity
+            .create({ ...key, amount, updatedAt, version: 1, pending: [entryId] })
+            .go({ originalErr: true }),
+        );
+    if (written) return true;
+  }
+  throw new LedgerContentionError(keyOf(e), ctx.maxAttempts);
+};
+
+/** Remove `entryId` from an item's `pending` marker once the entry is marked applied. */
+const prune = async (ctx: Ctx, entryId: string, e: Effect): Promise<void> => {
+  for (let attempt = 1; attempt <= ctx.maxAttempts; attempt++) {
+    const cur =
+      e.kind === 'position'
+        ? (
+            await guard('readPosition', () =>
+              ctx.svc.entities.position
+                .get({ bookId: e.bookId, symbol: e.symbol })
+                .go({ originalErr: true, consistent: true }),
+            )
+          ).data
+        : (
+            await guard('readCash', () =>
+              ctx.svc.entities.cash.get({ bookId: e.bookId }).go({ originalErr: true, consistent: true }),
+            )
+          ).data;
+    if (!cur?.pending.includes(entryId)) return;
+    const set = { version: cur.version + 1, pending: cur.pending.filter((id) => id !== entryId) };
+    const written = await conditional('prunePending', () =>
+      e.kind === 'position'
+        ? ctx.svc.entities.position
+            .patch({ bookId: e.bookId, symbol: e.symbol })
+            .set(set)
+            .where(({ version }, { eq }) => eq(version, cur.version))
+            .go({ originalErr: true })
+        : ctx.svc.entities.cash
+            .patch({ bookId: e.bookId })
+            .set(set)
+            .where(({ version }, { eq }) => eq(version, cur.version))
+            .go({ originalErr: true }),
+    );
+    if (written) return;
+  }
+  throw new LedgerContentionError(keyOf(e), ctx.maxAttempts);
+};
+
+/**
+ * Apply an entry's effects exactly once (steps 2–5 above). `isApplied` says whether the entry is already
+ * marked; `markApplied` marks it (conditional on not being marked). Returns whether this call applied it.
+ */
+export const applyEntry = async (
+  ctx: Ctx,
+  entryId: string,
+  effects: readonly Effect[],
+  isApplied: boolean,
+  markApplied: () => Promise<unknown>,
+): Promise<'applied' | 'already-applied'> => {
+  if (!isApplied) {
+    for (const e of effects) {
+      if (e.kind === 'position') await applyPosition(ctx, entryId, e);
+      else await applyCash(ctx, entryId, e);
+    }
+    // A concurrent applier may have marked it first; either way it is marked now.
+    await conditional('markApplied', markApplied);
+  }
+  for (const e of effects) await prune(ctx, entryId, e);
+  return isApplied ? 'already-applied' : 'applied';
+};

@@ -1,0 +1,106 @@
+/**
+ * Operational state: the kill switch, and symbol leases that serialize execution across workers. A lease is
+ * a put conditional on "absent, expired or already mine"; expiry is checked against the caller's `now`, so
+ * correctness never waits on DynamoDB's TTL sweep (which dynalite does not have).
+ */
+import type { KillSwitch, Lease, LeaseResult } from '../types.ts';
+import { as, type Ctx, conditional, guard } from './shared.ts';
+
+const KILL_SWITCH = 'kill-switch';
+
+export const getKillSwitch = (ctx: Ctx): Promise<KillSwitch> =>
+  guard('getKillSwitch', async () => {
+    const { data } = await ctx.svc.entities.flag
+      .get({ name: KILL_SWITCH })
+      .go({ originalErr: true, consistent: true });
+    if (!data) return { enabled: false, reason: '', updatedBy: '', updatedAt: null };
+    return {
+      enabled: data.enabled,
+      reason: data.reason,
+      updatedBy: data.updatedBy,
+      updatedAt: data.updatedAt,
+    };
+  });
+
+/** Input of {@link setKillSwitch}. */
+export interface SetKillSwitchInput {
+  enabled: boolean;
+  reason: string;
+  /** Who flipped it (user, alarm, run id). */
+  updatedBy: string;
+}
+
+export const setKillSwitch = (ctx: Ctx, input: SetKillSwitchInput): Promise<KillSwitch> =>
+  guard('setKillSwitch', async () => {
+    const item = { name: KILL_SWITCH, ...input, updatedAt: ctx.now() };
+    await ctx.svc.entities.flag.put(item).go({ originalErr: true });
+    return {
+      enabled: item.enabled,
+      reason: item.reason,
+      updatedBy: item.updatedBy,
+      updatedAt: item.updatedAt,
+    };
+  });
+
+const toLease = (i: { symbol: string; holder: string; acquiredAt: string; expiresAt: string }): Lease => ({
+  symbol: i.symbol,
+  holder: i.holder,
+  acquiredAt: i.acquiredAt,
+  expiresAt: i.expiresAt,
+});
+
+const readLease = (ctx: Ctx, symbol: string): Promise<Lease | null> =>
+  guard('readLease', async () => {
+    const { data } = await ctx.svc.entities.lease.get({ symbol }).go({ originalErr: true, consistent: true });
+    return data ? toLease(data) : null;
+  });
+
+/** Input of {@link acquireLease}. */
+export interface AcquireLeaseInput {
+  symbol: string;
+  /** Who takes the lease (worker, execution id); the same holder may renew it. */
+  holder: string;
+  ttlSeconds: number;
+  /** The caller's clock: the lease runs from `now` for `ttlSeconds`. */
+  now: Date;
+}
+
+export const acquireLease = async (ctx: Ctx, input: AcquireLeaseInput): Promise<LeaseResult> => {
+  const nowMs = input.now.getTime();
+  const expiresAtMs = nowMs + input.ttlSeconds * 1000;
+  const item = {
+    symbol: input.symbol,
+    holder: input.holder,
+    acquiredAt: input.now.toISOString(),
+    expiresAt: new Date(expiresAtMs).toISOString(),
+    expiresAtMs,
+    ttl: Math.ceil(expiresAtMs / 1000),
+  };
+  const ok = await conditional('acquireLease', () =>
+    ctx.svc.entities.lease
+      .put(item)
+      .where(
+        ({ holder, expiresAtMs: exp }, { notExists, lte, eq }) =>
+          `${notExists(holder)} OR ${lte(exp, nowMs)} OR ${eq(holder, input.holder)}`,
+      )
+      .go({ originalErr: true }),
+  );
+  if (ok) return { acquired: true, lease: as<Lease>(toLease(item)) };
+  return { acquired: false, current: await readLease(ctx, input.symbol) };
+};
+
+/** Input of {@link releaseLease}. */
+export interface ReleaseLeaseInput {
+  symbol: string;
+  holder: string;
+}
+
+export const releaseLease = async (ctx: Ctx, input: ReleaseLeaseInput): Promise<{ released: boolean }> => {
+  const released = await conditional('releaseLease', () =>
+    ctx.svc.entities.lease
+      .delete({ symbol: input.symbol })
+      .where(({ holder }, { eq }) => eq(holder, input.holder))
+      .go({ originalErr: true }),
+  );
+  return { released };
+};

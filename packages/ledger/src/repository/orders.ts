@@ -1,0 +1,216 @@
+/**
+ * Orders and fills. An order is created once as INTENT under its deterministic client order id, then moved by
+ * `updateOrderStatus` conditional on the expected version; a replayed transition is recognised from the
+ * history entry it wrote. A fill is created once under its fill id (applying it is journal.ts's job).
+ */
+import type {
+  BookId,
+  DayRangeOptions,
+  Fill,
+  Order,
+  OrderSide,
+  OrderStatus,
+  Page,
+  PageOptions,
+  RecordResult,
+  TradingDay,
+  TransitionResult,
+} from '../types.ts';
+import {
+  as,
+  type Ctx,
+  conditional,
+  createOnce,
+  Decimal,
+  dayBounds,
+  fmt,
+  guard,
+  pageOf,
+  sameOn,
+} from './shared.ts';
+
+/** Input of {@link recordOrderIntent}. */
+export interface RecordOrderIntentInput {
+  /** Deterministic from (runId, strategy or book, symbol, side), so a retried submit is idempotent. */
+  clientOrderId: string;
+  runId: string;
+  tradingDay: TradingDay;
+  bookId: BookId;
+  symbol: string;
+  side: OrderSide;
+  requestedQty?: string;
+  requestedNotional?: string;
+  reason?: string;
+}
+
+export const recordOrderIntent = (ctx: Ctx, input: RecordOrderIntentInput): Promise<RecordResult<Order>> => {
+  const at = ctx.now();
+  const { reason, ...rest } = input;
+  const order: Order = {
+    ...rest,
+    filledQty: '0',
+    filledNotional: '0',
+    status: 'INTENT',
+    version: 1,
+    statusHistory: [{ status: 'INTENT', at, ...(reason === undefined ? {} : { reason }) }],
+    createdAt: at,
+    updatedAt: at,
+  };
+  return createOnce(
+    'recordOrderIntent',
+    order,
+    () => ctx.svc.entities.order.create(order).go({ originalErr: true }),
+    () => getOrder(ctx, input.clientOrderId),
+    (e) => sameOn(order, e, ['runId', 'bookId', 'symbol', 'side', 'requestedQty', 'requestedNotional']),
+  );
+};
+
+export const getOrder = (ctx: Ctx, clientOrderId: string): Promise<Order | null> =>
+  guard('getOrder', async () => {
+    const { data } = await ctx.svc.entities.order
+      .get({ clientOrderId })
+      .go({ originalErr: true, consistent: true });
+    return data ? as<Order>(data) : null;
+  });
+
+/** Input of {@link updateOrderStatus}. */
+export interface UpdateOrderStatusInput {
+  clientOrderId: string;
+  /** The version the order must be at now; the write is refused otherwise. */
+  expectedVersion: number;
+  status: OrderStatus;
+  brokerOrderId?: string;
+  filledQty?: string;
+  filledNotional?: string;
+  reason?: string;
+}
+
+export const updateOrderStatus = async (
+  ctx: Ctx,
+  input: UpdateOrderStatusInput,
+): Promise<TransitionResult<Order>> => {
+  const at = ctx.now();
+  const entry = { status: input.status, at, ...(input.reason === undefined ? {} : { reason: input.reason }) };
+  const ok = await conditional('updateOrderStatus', () =>
+    ctx.svc.entities.order
+      .patch({ clientOrderId: input.clientOrderId })
+      .set({
+        status: input.status,
+        version: input.expectedVersion + 1,
+        updatedAt: at,
+        ...(input.brokerOrderId === undefined ? {} : { brokerOrderId: input.brokerOrderId }),
+        ...(input.filledQty === undefined ? {} : { filledQty: fmt(new Decimal(input.filledQty)) }),
+        ...(input.filledNotional === undefined
+          ? {}
+          : { filledNotional: fmt(new Decimal(input.filledNotional)) }),
+      })
+      .append({ statusHistory: [entry] })
+      .where(({ version }, { eq }) => eq(version, input.expectedVersion))
+      .go({ originalErr: true }),
+  );
+  const current = await getOrder(ctx, input.clientOrderId);
+  if (ok && current) return { status: 'updated', item: current };
+  // The entry written by the transition from version v sits at index v (index 0 is INTENT, version 1).
+  const written = current?.statusHistory[input.expectedVersion];
+  const replayed =
+    current !== null &&
+    written?.status === input.status &&
+    (input.brokerOrderId === undefined || current.brokerOrderId === input.brokerOrderId);
+  return replayed ? { status: 'replayed', item: current } : { status: 'conflict', current };
+};
+
+export const listOrdersOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Order>> =>
+  guard('listOrdersOfRun', async () => {
+    const { data, cursor } = await ctx.svc.entities.order.query.byRun({ runId }).go(pageOf(options));
+    return { data: data.map(as<Order>), cursor };
+  });
+
+export const listOrdersOfBook = (
+  ctx: Ctx,
+  bookId: BookId,
+  options: DayRangeOptions = {},
+): Promise<Page<Order>> =>
+  guard('listOrdersOfBook', async () => {
+    const { from, toExclusive } = dayBounds(options);
+    const { data, cursor } = await ctx.svc.entities.order.query
+      .byBookDay({ bookId })
+      .between({ tradingDay: from }, { tradingDay: toExclusive })
+      .go(pageOf(options));
+    return { data: data.map(as<Order>), cursor };
+  });
+
+/** Input of {@link recordFill}. */
+export interface RecordFillInput {
+  /** The broker's execution id (or one derived from it deterministically). */
+  fillId: string;
+  clientOrderId: string;
+  runId: string;
+  tradingDay: TradingDay;
+  bookId: BookId;
+  symbol: string;
+  side: OrderSide;
+  qty: string;
+  price: string;
+  /** @default "0" */
+  fee?: string;
+  filledAt: string;
+}
+
+export const recordFill = (ctx: Ctx, input: RecordFillInput): Promise<RecordResult<Fill>> => {
+  const qty = new Decimal(input.qty);
+  const price = new Decimal(input.price);
+  const fill: Fill = {
+    ...input,
+    qty: fmt(qty),
+    price: fmt(price),
+    notional: fmt(qty.times(price)),
+    fee: fmt(new Decimal(input.fee ?? '0')),
+  };
+  return createOnce(
+    'recordFill',
+    fill,
+    () => ctx.svc.entities.fill.create(fill).go({ originalErr: true }),
+    () => getFill(ctx, input.fillId),
+    (e) => sameOn(fill, e, ['clientOrderId', 'bookId', 'symbol', 'side', 'qty', 'price', 'fee']),
+  );
+};
+
+export const getFill = (ctx: Ctx, fillId: string): Promise<Fill | null> =>
+  guard('getFill', async () => {
+    const { data } = await ctx.svc.entities.fill.get({ fillId }).go({ originalErr: true, consistent: true });
+    return data ? as<Fill>(data) : null;
+  });
+
+export const listFillsOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Fill>> =>
+  guard('listFillsOfRun', async () => {
+    const { data, cursor } = await ctx.svc.entities.fill.query.byRun({ runId }).go(pageOf(options));
+    return { data: data.map(as<Fill>), cursor };
+  });
+
+export const listFillsOfOrder = (
+  ctx: Ctx,
+  order: { runId: string; clientOrderId: string },
+  options: PageOptions = {},
+): Promise<Page<Fill>> =>
+  guard('listFillsOfOrder', async () => {
+    const { data, cursor } = await ctx.svc.entities.fill.query
+      .byRun({ runId: order.runId, clientOrderId: order.clientOrderId })
+      // begins_with on a partial sort key also matches ids that extend this one: keep exact matches only.
+      .where(({ clientOrderId }, { eq }) => eq(clientOrderId, order.clientOrderId))
+      .go(pageOf(options));
+    return { data: data.map(as<Fill>), cursor };
+  });
+
+export const listFillsOfBook = (
+  ctx: Ctx,
+  bookId: BookId,
+  options: DayRangeOptions = {},
+): Promise<Page<Fill>> =>
+  guard('listFillsOfBook', async () => {
+    const { from, toExclusive } = dayBounds(options);
+    const { data, cursor } = await ctx.svc.entities.fill.query
+      .byBookDay({ bookId })
+      .between({ tradingDay: from }, { tradingDay: toExclusive })
+      .go(pageOf(options));
+    return { data: data.map(as<Fill>), cursor };
+  });

@@ -1,0 +1,86 @@
+/**
+ * The shared harness of the ledger suite: a fixed clock, a fresh table per test, a raw table scan for
+ * state comparisons, and `forEachServer` which runs a block once per server (skipping, with a visible
+ * message, only a server that cannot run here).
+ */
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { createLocalDynamoClient, type EmbeddedDynamo } from '../embedded.ts';
+import { createLedger, type LedgerRepository } from '../repository.ts';
+import { createTable } from '../table.ts';
+import { countingClient } from './clients.ts';
+import { type TestServer, testServers } from './servers.ts';
+
+/** A clock stuck at one instant, so replayed writes stamp identical timestamps. */
+export const fixedClock =
+  (iso = '2025-01-02T21:00:00.000Z'): (() => Date) =>
+  () =>
+    new Date(iso);
+
+let tables = 0;
+
+/** A ledger on a fresh table. */
+export interface TestLedger {
+  ledger: LedgerRepository;
+  table: string;
+  endpoint: string;
+  /** A second ledger on the same table whose client crashes instead of sending write N+1. */
+  crashingLedger(crashAfterWrites: number): LedgerRepository;
+  /** Every item of the table, keys included, sorted by pk then sk. */
+  scan(): Promise<Record<string, unknown>[]>;
+}
+
+/** Create a fresh table on `endpoint` and a ledger over it (fixed clock unless given). */
+export const newTestLedger = async (
+  endpoint: string,
+  clock: () => Date = fixedClock(),
+): Promise<TestLedger> => {
+  const client = createLocalDynamoClient(endpoint);
+  const table = `ledger-test-${process.pid}-${++tables}`;
+  await createTable(client, table);
+  return {
+    ledger: createLedger({ table, client, clock }),
+    table,
+    endpoint,
+    crashingLedger: (n) => createLedger({ table, client: countingClient(endpoint, n).client, clock }),
+    scan: async () => {
+      const doc = DynamoDBDocumentClient.from(client);
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      const key = (i: Record<string, unknown>) => `${String(i.pk)}\u0000${String(i.sk)}`;
+      return items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    },
+  };
+};
+
+/**
+ * Run `body` once per server (`describe.each`), as `<title> on <server>`; `endpoint()` is valid inside tests.
+ * A server that cannot run here is skipped with a visible message, never silently.
+ */
+export const forEachServer = (
+  title: string,
+  body: (endpoint: () => string, server: TestServer) => void,
+): void => {
+  for (const server of testServers.filter((s) => s.unavailable)) {
+    console.warn(`[ledger] skipping "${title}" on ${server.name}: ${server.unavailable}`);
+    describe.skip(`${title} on ${server.name} (${server.unavailable})`, () => body(() => '', server));
+  }
+  describe.each(testServers.filter((s) => !s.unavailable))(`${title} on $name`, (server) => {
+    let running: EmbeddedDynamo | undefined;
+    beforeAll(async () => {
+      running = await server.start();
+    });
+    afterAll(async () => {
+      await running?.stop();
+    });
+    body(() => {
+      if (!running) throw new Error(`${server.name} is not running`);
+      return running.endpoint;
+    }, server);
+  });
+};

