@@ -17,12 +17,24 @@ export const ErrorNames = {
   BookInvariant: 'BookInvariantError',
   AllocationInvalid: 'AllocationInvalidError',
   PlanInputInvalid: 'PlanInputInvalidError',
+  // Broker (packages/core/src/broker/errors.ts). The first three are retried by the workflow.
+  BrokerUnavailable: 'BrokerUnavailable',
+  RateLimited: 'RateLimited',
+  SymbolBusy: 'SymbolBusy',
+  DuplicateClientOrderId: 'DuplicateClientOrderId',
+  InsufficientBuyingPower: 'InsufficientBuyingPower',
+  MarketClosed: 'MarketClosed',
+  OrderRejected: 'OrderRejected',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
 
 /** Names of errors a retry may cure. Everything else is terminal. */
-export const RetryableErrorNames: readonly ErrorName[] = [];
+export const RetryableErrorNames: readonly ErrorName[] = [
+  ErrorNames.BrokerUnavailable,
+  ErrorNames.RateLimited,
+  ErrorNames.SymbolBusy,
+];
 
 /** Base class: every error Ensemble raises on purpose extends it. */
 export abstract class EnsembleError extends Error {

@@ -13,3 +13,4 @@ export { toWeightStrings } from './eval/weights.ts';
 export * from './indicators/index.ts';
 export * from './market.ts';
 export * from './planner/index.ts';
+export * from './broker/index.ts';

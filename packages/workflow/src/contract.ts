@@ -1,0 +1,136 @@
+/**
+ * The contract between the state machine and its tasks: task names, and the zod schema of every task's
+ * input and output. The ASL definition (`definition.ts`) wires these shapes with JSONPath; the handlers in
+ * `@ensemble/functions` parse their input and output with them. States pass ids and references only —
+ * never bars, traces or plans — so every payload stays far below Step Functions' 256 KiB.
+ */
+import { z } from 'zod';
+
+/** Every Task state, in workflow order. Each is one Lambda function in AWS and one in-process handler locally. */
+export const TaskNames = [
+  'PrepareRun',
+  'Evaluate',
+  'PlanRebalance',
+  'Execute',
+  'RecordBranchFailure',
+  'AggregatePool',
+  'PlanPool',
+  'ExecutePool',
+  'Finalize',
+] as const;
+export type TaskName = (typeof TaskNames)[number];
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const Flow = z.enum(['per-book', 'aggregated']);
+const Outcome = z.enum(['TRADED', 'ALL_HOLD', 'FAILED', 'BLOCKED', 'SKIPPED']);
+
+/** What starts an execution (the schedule sends `{}`; the CLI may name the day). */
+export const ExecutionInput = z.object({
+  /** The trading day to run; default: today in America/New_York by the broker's clock. */
+  tradingDay: Day.optional(),
+  /** Deployment stage (`dev`, `prod`, `local`); default from the environment. */
+  stage: z.string().min(1).optional(),
+});
+export type ExecutionInput = z.infer<typeof ExecutionInput>;
+
+/** PrepareRun's input: the execution input plus the execution's identity from the context object. */
+export const PrepareRunInput = z.object({
+  input: ExecutionInput,
+  execution: z.object({ id: z.string(), name: z.string(), startTime: z.string().optional() }),
+});
+export type PrepareRunInput = z.infer<typeof PrepareRunInput>;
+
+/** One Map item: a strategy and the flow its flag routes it to. */
+export const BranchItem = z.object({ strategyId: z.string(), flow: Flow });
+export type BranchItem = z.infer<typeof BranchItem>;
+
+/** PrepareRun's output. `action: SKIP` ends the run without trading (market closed, or the day already ran). */
+export const PrepareRunOutput = z.object({
+  runId: z.string(),
+  tradingDay: Day,
+  stage: z.string(),
+  action: z.enum(['TRADE', 'SKIP']),
+  reason: z.string().optional(),
+  /** Reference of the market-data snapshot the branches read (fetched once per symbol). */
+  snapshotRef: z.string(),
+  items: z.array(BranchItem),
+  /** At least one strategy is aggregated: the pool steps run after the Map. */
+  hasPool: z.boolean(),
+});
+export type PrepareRunOutput = z.infer<typeof PrepareRunOutput>;
+
+/** What every run-level task receives. */
+export const RunRef = z.object({
+  runId: z.string(),
+  tradingDay: Day,
+  stage: z.string(),
+  snapshotRef: z.string(),
+});
+export type RunRef = z.infer<typeof RunRef>;
+
+/** What every branch task (Evaluate, PlanRebalance, Execute, RecordBranchFailure) receives. */
+export const BranchInput = RunRef.extend({ strategyId: z.string(), flow: Flow });
+export type BranchInput = z.infer<typeof BranchInput>;
+
+export const EvaluateOutput = z.object({
+  /** Number of symbols with a non-zero target weight (0 = all cash). */
+  targets: z.number().int().nonnegative(),
+});
+export type EvaluateOutput = z.infer<typeof EvaluateOutput>;
+
+export const PlanOutput = z.object({
+  action: z.enum(['rebalance', 'hold']),
+  orders: z.number().int().nonnegative(),
+});
+export type PlanOutput = z.infer<typeof PlanOutput>;
+
+export const ExecuteOutput = z.object({
+  outcome: Outcome,
+  orders: z.number().int().nonnegative(),
+  filled: z.number().int().nonnegative(),
+  /** The rail that stopped trading, when one did (e.g. `kill-switch`). */
+  rail: z.string().optional(),
+});
+export type ExecuteOutput = z.infer<typeof ExecuteOutput>;
+
+/** The error a Catch puts at `$.error`: `Error` is the error name, `Cause` its message or a JSON string. */
+export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type CaughtError = z.infer<typeof CaughtError>;
+
+export const RecordBranchFailureInput = BranchInput.extend({ error: CaughtError });
+export type RecordBranchFailureInput = z.infer<typeof RecordBranchFailureInput>;
+
+export const RecordBranchFailureOutput = z.object({
+  outcome: z.enum(['FAILED', 'BLOCKED']),
+  error: z.object({ name: z.string(), message: z.string() }),
+});
+export type RecordBranchFailureOutput = z.infer<typeof RecordBranchFailureOutput>;
+
+/** What each Map iteration ends with. */
+export const BranchResult = z.object({
+  strategyId: z.string(),
+  flow: Flow,
+  /** For aggregated strategies after Evaluate: `SKIPPED` here, the pool outcome comes later. */
+  outcome: Outcome,
+});
+export type BranchResult = z.infer<typeof BranchResult>;
+
+export const AggregatePoolOutput = z.object({
+  members: z.number().int().nonnegative(),
+  targets: z.number().int().nonnegative(),
+});
+export type AggregatePoolOutput = z.infer<typeof AggregatePoolOutput>;
+
+export const FinalizeInput = RunRef.extend({
+  branches: z.array(BranchResult),
+  /** Present when the pool steps ran (or failed: then `error`). */
+  pool: z.object({ outcome: Outcome.optional(), error: CaughtError.optional() }).passthrough().optional(),
+});
+export type FinalizeInput = z.infer<typeof FinalizeInput>;
+
+export const FinalizeOutput = z.object({
+  runId: z.string(),
+  status: z.enum(['SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED']),
+  reconciliation: z.object({ ok: z.boolean(), differences: z.number().int().nonnegative() }),
+});
+export type FinalizeOutput = z.infer<typeof FinalizeOutput>;
