@@ -14,3 +14,4 @@ export * from './indicators/index.ts';
 export * from './market.ts';
 export * from './planner/index.ts';
 export * from './broker/index.ts';
+export * from './calendar/index.ts';

@@ -1,0 +1,37 @@
+/** The in-memory {@link SimBrokerStore}: same semantics as the DynamoDB one, for tests and throwaway runs. */
+import type { SimAccountSnapshot, SimAccountState, SimBrokerStore, SimOrderRecord } from './types.ts';
+
+const copy = <T>(v: T): T => structuredClone(v);
+
+/** A new, empty in-memory store. Share one instance between brokers to share an account. */
+export const createMemorySimBrokerStore = (): SimBrokerStore => {
+  let account: SimAccountSnapshot | null = null;
+  const archive = new Map<string, SimOrderRecord>();
+  const ids = new Map<string, string>();
+  return {
+    async loadAccount() {
+      return account && copy(account);
+    },
+    async createAccount(state: SimAccountState) {
+      if (account) return false;
+      account = { state: copy(state), version: 1 };
+      return true;
+    },
+    async replaceAccount(state, expectedVersion) {
+      if (!account || account.version !== expectedVersion) return false;
+      account = { state: copy(state), version: expectedVersion + 1 };
+      return true;
+    },
+    async getArchivedOrder(clientOrderId) {
+      const order = archive.get(clientOrderId);
+      return order ? copy(order) : null;
+    },
+    async clientIdOfArchived(orderId) {
+      return ids.get(orderId) ?? null;
+    },
+    async archiveOrder(order) {
+      archive.set(order.clientOrderId, copy(order));
+      ids.set(order.id, order.clientOrderId);
+    },
+  };
+};

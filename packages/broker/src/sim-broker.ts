@@ -1,0 +1,367 @@
+/**
+ * `SimBroker`: the embedded default implementation of the core `Broker` port. It fills market day orders
+ * at the close of the session they are submitted in (plus slippage, minus fees), under Alpaca's rules (see
+ * `./orders.ts`), on an account kept in a {@link SimBrokerStore}. Every change is one write of the account
+ * item conditioned on its version (see `./types.ts`); terminal orders are then archived. Time comes only
+ * from the injected clock; the calendar is the core NYSE calendar.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type AssetFacts,
+  type Broker,
+  type BrokerAccount,
+  type BrokerOrder,
+  type BrokerPosition,
+  BrokerUnavailableError,
+  type CalendarDay,
+  DuplicateClientOrderIdError,
+  EnsembleError,
+  type MarketClock,
+  MarketClosedError,
+  marketClockAt,
+  marketMomentAt,
+  OrderRejectedError,
+  type SubmitOrderRequest,
+  sessionOnOrBefore,
+  sessionsBetween,
+  toNewYork,
+} from '@ensemble/core';
+import { z } from 'zod';
+import { cents, D, quotePrice, str, ZERO } from './decimal.ts';
+import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
+import { type FeeModel, zeroFees } from './fees.ts';
+import { acceptOrder, closeOrder, expireDayOrders, fillOrder, isOpen, toBrokerOrder } from './orders.ts';
+import type { FillPriceSource } from './prices.ts';
+import type { SimAccountState, SimBrokerStore, SimOrderRecord } from './types.ts';
+
+/** Options of {@link createSimBroker}. */
+export interface SimBrokerOptions {
+  /** Where the account lives (in memory, or the DynamoDB table of the local run). */
+  readonly store: SimBrokerStore;
+  /** Fill prices: the close of the as-of session (see `closePricesFrom`). */
+  readonly prices: FillPriceSource;
+  /** "Now" at the broker. The local run sets it to the trading day at 15:45 New York. */
+  readonly clock: () => Date;
+  /** Cash of a new account; ignored once the account exists. @default '100000' */
+  readonly startingCash?: string;
+  /** Slippage against the trader, in basis points of the close (buys pay more, sells get less). @default 0 */
+  readonly slippageBps?: number;
+  /** Fees per fill. @default zeroFees */
+  readonly fees?: FeeModel;
+  /** Symbols that trade in whole shares only (no fractional qty, no notional). @default [] */
+  readonly nonFractionable?: readonly string[];
+  /** Fill behaviour of every order, unless a fault knob overrides it. @default { delayPolls: 0, partialFraction: '1' } */
+  readonly fills?: { readonly delayPolls?: number; readonly partialFraction?: string };
+  /** Broker order ids. @default crypto.randomUUID */
+  readonly newOrderId?: () => string;
+}
+
+/** The simulated broker: the port plus test knobs and a lookup by broker id. */
+export interface SimBroker extends Broker {
+  readonly kind: 'sim';
+  /** Fault, partial-fill and delayed-fill knobs (see `./faults.ts`). */
+  readonly faults: SimFaults;
+  /** The order with this broker id, or null when there is none. */
+  getOrder(orderId: string): Promise<BrokerOrder | null>;
+}
+
+/** Default cash of a new simulated account. */
+export const DEFAULT_STARTING_CASH = '100000';
+
+const MAX_ATTEMPTS = 50;
+
+const SubmitRequest = z
+  .object({
+    clientOrderId: z.string().min(1).max(128),
+    symbol: z.string().regex(/^[A-Z][A-Z0-9./-]{0,15}$/, 'expected an upper-case ticker'),
+    side: z.enum(['buy', 'sell']),
+    qty: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'expected a decimal string')
+      .optional(),
+    notional: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'expected a decimal string')
+      .optional(),
+    type: z.literal('market'),
+    timeInForce: z.literal('day'),
+  })
+  .refine((r) => (r.qty === undefined) !== (r.notional === undefined), 'exactly one of qty and notional');
+
+const isDecimal = (s: string) => /^\d+(\.\d+)?$/.test(s);
+
+/** Creates a simulated broker on `options.store` (the account is created on first use). */
+export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
+  const { store, prices, clock } = options;
+  const startingCash = options.startingCash ?? DEFAULT_STARTING_CASH;
+  if (!isDecimal(startingCash))
+    throw new RangeError(`startingCash must be a decimal string: ${startingCash}`);
+  const slippage = new D(options.slippageBps ?? 0).div(10_000);
+  if (slippage.isNeg() || !slippage.lt(1))
+    throw new RangeError(`slippageBps out of range: ${options.slippageBps}`);
+  const fees = options.fees ?? zeroFees;
+  const nonFractionable = new Set(options.nonFractionable ?? []);
+  const defaults = {
+    polls: options.fills?.delayPolls ?? 0,
+    fraction: options.fills?.partialFraction ?? '1',
+  };
+  const newOrderId = options.newOrderId ?? randomUUID;
+  const faults = createFaultState();
+
+  /** Runs one port operation: injected faults first; storage failures become `BrokerUnavailable`. */
+  const op = async <T>(name: SimOperation, body: () => Promise<T>): Promise<T> => {
+    faults.beforeCall(name);
+    try {
+      return await body();
+    } catch (e) {
+      if (e instanceof EnsembleError) throw e;
+      throw new BrokerUnavailableError(name, `simulated broker failed: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  };
+
+  const load = async () => {
+    const found = await store.loadAccount();
+    if (found) return found;
+    await store.createAccount({
+      cash: str(cents(new D(startingCash))),
+      positions: {},
+      orders: {},
+      createdAt: clock().toISOString(),
+    });
+    const created = await store.loadAccount();
+    if (!created) throw new Error('account missing right after creation');
+    return created;
+  };
+
+  /** Archives terminal orders, then drops them from the account. Best effort: retried by the next call. */
+  const archiveTerminal = async (state: SimAccountState, version: number): Promise<void> => {
+    const done = Object.values(state.orders).filter((o) => !isOpen(o));
+    if (done.length === 0) return;
+    try {
+      for (const order of done) await store.archiveOrder(order);
+      const next = structuredClone(state);
+      for (const order of done) delete next.orders[order.clientOrderId];
+      await store.replaceAccount(next, version);
+    } catch {
+      // The account is already correct; archival happens again on the next call.
+    }
+  };
+
+  /**
+   * Loads the account, expires day orders past their close, lets `change` mutate the state and writes it
+   * back if anything changed, conditioned on the version read (retried from scratch on a conflict).
+   */
+  const transact = async <T>(change: (state: SimAccountState, now: Date) => Promise<T> | T): Promise<T> => {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const snapshot = await load();
+      const state = structuredClone(snapshot.state);
+      const now = clock();
+      const before = JSON.stringify(state);
+      expireDayOrders(state, now);
+      const result = await change(state, now);
+      if (JSON.stringify(state) === before) {
+        await archiveTerminal(state, snapshot.version);
+        return result;
+      }
+      if (await store.replaceAccount(state, snapshot.version)) {
+        await archiveTerminal(state, snapshot.version + 1);
+        return result;
+      }
+    }
+    throw new BrokerUnavailableError('transact', `account contended: ${MAX_ATTEMPTS} conflicting writes`);
+  };
+
+  /** The fill price of `symbol` in `session`, or null when it has no close for that session. */
+  const fillPrice = async (symbol: string, side: 'buy' | 'sell', session: string): Promise<string | null> => {
+    const close = await prices.lastClose(symbol, session);
+    if (!close || close.date !== session) return null;
+    const c = new D(close.price);
+    if (!c.isFinite() || !c.gt(0)) return null;
+    return str(quotePrice(side === 'buy' ? c.times(slippage.plus(1)) : c.times(new D(1).minus(slippage))));
+  };
+
+  /** Fills an accepted order whose delay has run out (no-op otherwise). */
+  const fillIfDue = async (state: SimAccountState, order: SimOrderRecord, now: Date): Promise<void> => {
+    if (order.status !== 'accepted' || order.pollsBeforeFill > 0) return;
+    const price = await fillPrice(order.symbol, order.side, order.session);
+    if (price === null) {
+      closeOrder(order, 'canceled', `no price for ${order.symbol} on ${order.session}`, now.toISOString());
+      return;
+    }
+    fillOrder(state, order.clientOrderId, price, !nonFractionable.has(order.symbol), fees, now.toISOString());
+  };
+
+  /** Last close of each held symbol on or before the current session (cost basis when unknown). */
+  const valuePositions = async (state: SimAccountState, now: Date): Promise<BrokerPosition[]> => {
+    const asOf = sessionOnOrBefore(toNewYork(now).date);
+    const out: BrokerPosition[] = [];
+    for (const symbol of Object.keys(state.positions).sort()) {
+      const p = state.positions[symbol];
+      if (!p) continue;
+      const qty = new D(p.qty);
+      const close = await prices.lastClose(symbol, asOf);
+      const avg = new D(p.costBasis).div(qty);
+      const mark = close ? new D(close.price) : avg;
+      out.push({
+        symbol,
+        qty: p.qty,
+        avgEntryPrice: str(avg.toDecimalPlaces(4)),
+        marketValue: str(cents(qty.times(mark))),
+      });
+    }
+    return out;
+  };
+
+  const broker: SimBroker = {
+    kind: 'sim',
+    faults,
+
+    getAccount: () =>
+      op('getAccount', async () => {
+        const { state, now } = await transact((state, now) => ({ state, now }));
+        const positions = await valuePositions(state, now);
+        const cash = new D(state.cash);
+        const held = Object.values(state.orders)
+          .filter(isOpen)
+          .reduce((s, o) => s.plus(o.reservedCash), ZERO);
+        const equity = positions.reduce((s, p) => s.plus(p.marketValue), cash);
+        return {
+          equity: str(equity),
+          cash: str(cash),
+          buyingPower: str(D.max(ZERO, cash.minus(held))),
+          tradingBlocked: false,
+        } satisfies BrokerAccount;
+      }),
+
+    listPositions: () =>
+      op('listPositions', async () => {
+        const { state, now } = await transact((state, now) => ({ state, now }));
+        return valuePositions(state, now);
+      }),
+
+    submitOrder: (request: SubmitOrderRequest) =>
+      op('submitOrder', async () => {
+        const parsed = SubmitRequest.safeParse(request);
+        const cid = typeof request?.clientOrderId === 'string' ? request.clientOrderId : '?';
+        if (!parsed.success)
+          throw new OrderRejectedError(cid, parsed.error.issues.map((i) => i.message).join('; '));
+        const req = parsed.data;
+        const moment = marketMomentAt(clock());
+        const price = moment.session ? await fillPrice(req.symbol, req.side, moment.session.date) : null;
+        const plan = faults.fillPlan(req.symbol, defaults);
+        const id = newOrderId();
+        const order = await transact(async (state, now) => {
+          if (state.orders[req.clientOrderId] || (await store.getArchivedOrder(req.clientOrderId))) {
+            throw new DuplicateClientOrderIdError(req.clientOrderId);
+          }
+          const at = marketMomentAt(now);
+          if (!at.isOpen || !at.session) {
+            throw new MarketClosedError(
+              at.session
+                ? `${now.toISOString()} is outside the ${at.date} session (${at.session.open}–${at.session.close} New York)`
+                : `${at.date} is not a trading day`,
+            );
+          }
+          if (at.session.date !== moment.session?.date || price === null) {
+            throw new OrderRejectedError(
+              req.clientOrderId,
+              `${req.symbol} is not tradable on ${at.session.date}`,
+            );
+          }
+          const record = acceptOrder(
+            state,
+            {
+              id,
+              clientOrderId: req.clientOrderId,
+              symbol: req.symbol,
+              side: req.side,
+              ...(req.qty === undefined ? {} : { qty: req.qty }),
+              ...(req.notional === undefined ? {} : { notional: req.notional }),
+              session: at.session.date,
+              price,
+              fractionable: !nonFractionable.has(req.symbol),
+              polls: plan.polls,
+              fraction: plan.fraction,
+              now: now.toISOString(),
+            },
+            fees,
+          );
+          state.orders[record.clientOrderId] = record;
+          await fillIfDue(state, record, now);
+          return toBrokerOrder(record);
+        });
+        plan.consume();
+        if (faults.takeCrashAfterAccept()) {
+          throw new BrokerUnavailableError(
+            'submitOrder',
+            'connection lost after the order was accepted (injected)',
+          );
+        }
+        return order;
+      }),
+
+    getOrderByClientId: (clientOrderId: string) =>
+      op('getOrderByClientId', async () => {
+        const found = await transact(async (state, now) => {
+          const order = state.orders[clientOrderId];
+          if (!order) return undefined;
+          if (order.status === 'accepted' && order.pollsBeforeFill > 0) order.pollsBeforeFill -= 1;
+          else await fillIfDue(state, order, now);
+          return toBrokerOrder(order);
+        });
+        if (found) return found;
+        const archived = await store.getArchivedOrder(clientOrderId);
+        return archived ? toBrokerOrder(archived) : null;
+      }),
+
+    getOrder: (orderId: string) =>
+      op('getOrderByClientId', async () => {
+        const open = await transact((state) => Object.values(state.orders).find((o) => o.id === orderId));
+        if (open) return toBrokerOrder(open);
+        const cid = await store.clientIdOfArchived(orderId);
+        const archived = cid === null ? null : await store.getArchivedOrder(cid);
+        return archived ? toBrokerOrder(archived) : null;
+      }),
+
+    listOpenOrders: () =>
+      op('listOpenOrders', async () =>
+        transact((state) =>
+          Object.values(state.orders)
+            .filter(isOpen)
+            .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id))
+            .map(toBrokerOrder),
+        ),
+      ),
+
+    cancelOrder: (orderId: string) =>
+      op('cancelOrder', async () => {
+        const known = await transact((state, now) => {
+          const order = Object.values(state.orders).find((o) => o.id === orderId);
+          if (order) closeOrder(order, 'canceled', 'canceled by the client', now.toISOString());
+          return order !== undefined;
+        });
+        if (known || (await store.clientIdOfArchived(orderId)) !== null) return;
+        throw new OrderRejectedError(orderId, `no order with id ${orderId}`);
+      }),
+
+    getClock: () => op('getClock', async (): Promise<MarketClock> => marketClockAt(clock())),
+
+    getCalendar: (range: { from: string; to: string }) =>
+      op('getCalendar', async (): Promise<CalendarDay[]> => sessionsBetween(range.from, range.to)),
+
+    getAssets: (symbols: readonly string[]) =>
+      op('getAssets', async () => {
+        const asOf = sessionOnOrBefore(toNewYork(clock()).date);
+        const out = new Map<string, AssetFacts>();
+        for (const symbol of symbols) {
+          const close = await prices.lastClose(symbol, asOf);
+          if (!close) continue;
+          out.set(symbol, { tradable: close.date === asOf, fractionable: !nonFractionable.has(symbol) });
+        }
+        return out;
+      }),
+  };
+  return broker;
+};

@@ -1,0 +1,19 @@
+/** Public surface of the NYSE calendar (re-exported by the core package's index). */
+export { type MarketMoment, marketClockAt, marketMomentAt, sessionClose, sessionOpen } from './clock.ts';
+export { addDays, weekday } from './dates.ts';
+export {
+  calendarDay,
+  EARLY_CLOSE,
+  type Holiday,
+  holidaysOf,
+  isTradingDay,
+  NYSE_CALENDAR_RANGE,
+  nextSession,
+  previousSession,
+  REGULAR_CLOSE,
+  REGULAR_OPEN,
+  SPECIAL_CLOSURES,
+  sessionOnOrBefore,
+  sessionsBetween,
+} from './nyse.ts';
+export { newYorkOffsetHours, newYorkToUtc, toNewYork } from './timezone.ts';
