@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDsl } from './dsl.ts';
+import { benchPlanner } from './planner.ts';
 
 const only = process.argv[2];
 
@@ -34,6 +35,17 @@ if (!only || only === 'dsl') {
     `peak RSS, ftl_starburst (parse + data + one date + full window): ${JSON.parse(rss).maxRssMb.toFixed(0)} MB`,
   );
   report.dsl = { files: dsl, fullWindowTotalMs: total, rss: JSON.parse(rss) };
+}
+
+if (!only || only === 'ledger') {
+  // Ledger writes/s (child process: its own dynalite) and the planner micro-benchmark (issue 3).
+  const bench = fileURLToPath(new URL('../../packages/ledger/bench/ledger-writes.ts', import.meta.url));
+  const out = execFileSync(process.execPath, ['--import', 'tsx', bench], { encoding: 'utf8' });
+  const writes = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
+  const planner = benchPlanner();
+  console.log(`\nLedger and planner\n${writes.name}: ${writes.value}`);
+  for (const p of planner) console.log(`${p.name}: ${p.opsPerSec} ops/s (${p.lines} lines)`);
+  report.ledger = { writes, planner };
 }
 
 console.log(`\n${JSON.stringify(report)}`);

@@ -25,6 +25,12 @@ export const ErrorNames = {
   InsufficientBuyingPower: 'InsufficientBuyingPower',
   MarketClosed: 'MarketClosed',
   OrderRejected: 'OrderRejected',
+  // Ledger (packages/ledger/src/errors.ts). Persistence and contention are retryable.
+  LedgerPersistence: 'LedgerPersistenceError',
+  LedgerContention: 'LedgerContentionError',
+  LedgerInvariant: 'LedgerInvariantError',
+  LedgerNotFound: 'LedgerNotFoundError',
+  LedgerInputInvalid: 'LedgerInputInvalidError',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
@@ -34,6 +40,8 @@ export const RetryableErrorNames: readonly ErrorName[] = [
   ErrorNames.BrokerUnavailable,
   ErrorNames.RateLimited,
   ErrorNames.SymbolBusy,
+  ErrorNames.LedgerPersistence,
+  ErrorNames.LedgerContention,
 ];
 
 /** Base class: every error Ensemble raises on purpose extends it. */

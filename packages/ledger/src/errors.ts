@@ -1,23 +1,24 @@
 /**
- * Errors of the ledger, with stable names. Core's `EnsembleError` types `name` as core's own catalog, so the
- * ledger keeps the same shape (stable `name`, `retryable`, `cause`) in its own catalog until core lists these.
- * Conditional-check failures are not errors here: they come back as domain results (`conflict`, `exists`).
+ * Errors of the ledger, with stable names listed in core's `ErrorNames` catalog; every one extends core's
+ * `EnsembleError` (stable `name`, `retryable`, `cause`). Conditional-check failures are not errors here:
+ * they come back as domain results (`conflict`, `exists`).
  */
+import { EnsembleError, ErrorNames } from '@ensemble/core';
 
-/** Every error name the ledger throws. */
+/** Every error name the ledger throws (a slice of core's catalog). */
 export const LedgerErrorNames = {
-  Persistence: 'LedgerPersistenceError',
-  Contention: 'LedgerContentionError',
-  Invariant: 'LedgerInvariantError',
-  NotFound: 'LedgerNotFoundError',
+  Persistence: ErrorNames.LedgerPersistence,
+  Contention: ErrorNames.LedgerContention,
+  Invariant: ErrorNames.LedgerInvariant,
+  NotFound: ErrorNames.LedgerNotFound,
+  InputInvalid: ErrorNames.LedgerInputInvalid,
 } as const;
 
 export type LedgerErrorName = (typeof LedgerErrorNames)[keyof typeof LedgerErrorNames];
 
 /** Base of every ledger error. */
-export abstract class LedgerError extends Error {
+export abstract class LedgerError extends EnsembleError {
   abstract override readonly name: LedgerErrorName;
-  abstract readonly retryable: boolean;
 }
 
 /** DynamoDB failed (network, throttling, validation): wrapped with its cause and rethrown, never swallowed. */
@@ -62,6 +63,18 @@ export class LedgerNotFoundError extends LedgerError {
     readonly id: string,
   ) {
     super(`${kind} ${id} not found`);
+  }
+}
+
+/** The input of a ledger operation (flip, funding, capital rebalance) is invalid; nothing was written. */
+export class LedgerInputInvalidError extends LedgerError {
+  override readonly name = LedgerErrorNames.InputInvalid;
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+  ) {
+    super(issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message);
   }
 }
 

@@ -6,6 +6,7 @@ export {
   startEmbeddedDynamo,
 } from './embedded.ts';
 export * from './errors.ts';
+export * from './operations/index.ts';
 export * from './repository.ts';
 export {
   createTable,

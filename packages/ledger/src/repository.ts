@@ -15,6 +15,7 @@ import {
 import * as books from './repository/books.ts';
 import * as ops from './repository/ops.ts';
 import * as orders from './repository/orders.ts';
+import * as plans from './repository/plans.ts';
 import * as records from './repository/records.ts';
 import * as runs from './repository/runs.ts';
 import type { Ctx } from './repository/shared.ts';
@@ -26,6 +27,7 @@ import type {
   CashBalance,
   DayRangeOptions,
   Fill,
+  FlowState,
   KillSwitch,
   LeaseResult,
   Nav,
@@ -40,6 +42,7 @@ import type {
   Signal,
   StrategyRun,
   Transfer,
+  TransferPlan,
   TransitionResult,
 } from './types.ts';
 
@@ -47,6 +50,11 @@ export type { ApplyTransferInput, TransferResult } from './repository/book-write
 export type { RecordNavInput } from './repository/books.ts';
 export type { AcquireLeaseInput, ReleaseLeaseInput, SetKillSwitchInput } from './repository/ops.ts';
 export type { RecordFillInput, RecordOrderIntentInput, UpdateOrderStatusInput } from './repository/orders.ts';
+export type {
+  ClaimFlowStateInput,
+  FinalizeFlowStateInput,
+  RecordTransferPlanInput,
+} from './repository/plans.ts';
 export type {
   RecordPlanInput,
   RecordPoolAttributionInput,
@@ -78,6 +86,8 @@ export interface LedgerRepository {
 
   /** Record one strategy's outcome in a run, exactly once. */
   recordStrategyRun(input: runs.RecordStrategyRunInput): Promise<RecordResult<StrategyRun>>;
+  /** Replace a FAILED outcome by a later attempt's (a redrive), conditionally on it still being FAILED. */
+  supersedeFailedStrategyRun(input: runs.RecordStrategyRunInput): Promise<TransitionResult<StrategyRun>>;
   /** List the strategy runs of a run. */
   listStrategyRunsOfRun(runId: string, options?: PageOptions): Promise<Page<StrategyRun>>;
   /** List a strategy's runs by day. */
@@ -156,6 +166,23 @@ export interface LedgerRepository {
   /** List transfers by day. */
   listTransfers(options?: DayRangeOptions): Promise<Page<Transfer>>;
 
+  /** Read the flows and pool shares now (version 0 and empty maps if never written). */
+  getFlowState(): Promise<FlowState>;
+  /** Claim the FlowState for a transfer plan (conditional on `expectedVersion` and no plan pending). */
+  claimFlowState(input: plans.ClaimFlowStateInput): Promise<TransitionResult<FlowState>>;
+  /** Release a plan's claim, writing the flows and pool shares it leads to (conditional on the claim). */
+  finalizeFlowState(input: plans.FinalizeFlowStateInput): Promise<TransitionResult<FlowState>>;
+  /** Drop a claim whose plan was never recorded (no transfer of it can have been applied). */
+  releaseFlowState(planId: string): Promise<{ released: boolean }>;
+  /** Record a transfer plan once (status PENDING). */
+  recordTransferPlan(input: plans.RecordTransferPlanInput): Promise<RecordResult<TransferPlan>>;
+  /** Get a transfer plan by id, or null. */
+  getTransferPlan(planId: string): Promise<TransferPlan | null>;
+  /** Mark a transfer plan APPLIED (once all its transfers are applied). */
+  markTransferPlanApplied(planId: string): Promise<TransitionResult<TransferPlan>>;
+  /** List transfer plans by day. */
+  listTransferPlans(options?: DayRangeOptions): Promise<Page<TransferPlan>>;
+
   /** Record a book's NAV for a day, once. */
   recordNav(input: books.RecordNavInput): Promise<RecordResult<Nav>>;
   /** List a book's daily NAV over an inclusive day range. */
@@ -199,6 +226,7 @@ export const createLedger = (options: CreateLedgerOptions): LedgerRepository => 
     listRuns: (o) => runs.listRuns(ctx, o),
     getRunTimeline: (id, o) => runs.getRunTimeline(ctx, id, o),
     recordStrategyRun: (i) => runs.recordStrategyRun(ctx, i),
+    supersedeFailedStrategyRun: (i) => runs.supersedeFailedStrategyRun(ctx, i),
     listStrategyRunsOfRun: (id, o) => runs.listStrategyRunsOfRun(ctx, id, o),
     listStrategyRunsOfStrategy: (id, o) => records.listStrategyRunsOfStrategy(ctx, id, o),
     recordSignal: (i) => records.recordSignal(ctx, i),
@@ -231,6 +259,14 @@ export const createLedger = (options: CreateLedgerOptions): LedgerRepository => 
     applyTransfer: (i) => applyTransfer(ctx, i),
     getTransfer: (id) => getTransfer(ctx, id),
     listTransfers: (o) => listTransfers(ctx, o),
+    getFlowState: () => plans.getFlowState(ctx),
+    claimFlowState: (i) => plans.claimFlowState(ctx, i),
+    finalizeFlowState: (i) => plans.finalizeFlowState(ctx, i),
+    releaseFlowState: (id) => plans.releaseFlowState(ctx, id),
+    recordTransferPlan: (i) => plans.recordTransferPlan(ctx, i),
+    getTransferPlan: (id) => plans.getTransferPlan(ctx, id),
+    markTransferPlanApplied: (id) => plans.markTransferPlanApplied(ctx, id),
+    listTransferPlans: (o) => plans.listTransferPlans(ctx, o),
     recordNav: (i) => books.recordNav(ctx, i),
     listNav: (id, o) => books.listNav(ctx, id, o),
     listNavOfDay: (d, o) => books.listNavOfDay(ctx, d, o),

@@ -8,6 +8,7 @@ import { createPoolAttributionEntity } from './entities/attribution.ts';
 import { createCashEntity } from './entities/cash.ts';
 import { createFillEntity } from './entities/fill.ts';
 import { createFlagEntity } from './entities/flag.ts';
+import { createFlowStateEntity } from './entities/flow-state.ts';
 import { createLeaseEntity } from './entities/lease.ts';
 import { createNavEntity } from './entities/nav.ts';
 import { createOrderEntity } from './entities/order.ts';
@@ -17,6 +18,7 @@ import { createRunEntity } from './entities/run.ts';
 import { createSignalEntity } from './entities/signal.ts';
 import { createStrategyRunEntity } from './entities/strategy-run.ts';
 import { createTransferEntity } from './entities/transfer.ts';
+import { createTransferPlanEntity } from './entities/transfer-plan.ts';
 
 /** Build the ledger Service bound to a table and a client, over fresh entity instances. */
 export const createLedgerService = (table: string, client: DynamoDBClient) =>
@@ -33,6 +35,8 @@ export const createLedgerService = (table: string, client: DynamoDBClient) =>
       cash: createCashEntity(),
       nav: createNavEntity(),
       transfer: createTransferEntity(),
+      transferPlan: createTransferPlanEntity(),
+      flowState: createFlowStateEntity(),
       flag: createFlagEntity(),
       lease: createLeaseEntity(),
     },

@@ -261,3 +261,53 @@ export type LeaseResult = { acquired: true; lease: Lease } | { acquired: false; 
 export interface ApplyResult {
   status: 'applied' | 'already-applied';
 }
+
+/** A transfer as decided by a {@link TransferPlan}: a ledger transfer without its timestamps. */
+export interface PlannedTransfer {
+  transferId: string;
+  kind: 'position' | 'cash';
+  from: TransferEndpoint;
+  to: TransferEndpoint;
+  symbol?: string;
+  qty?: DecimalString;
+  /** For `position`: cost basis moved with the shares; for `cash`: the amount. */
+  amount: DecimalString;
+}
+
+/** What a transfer plan does: initial funding, capital drift rebalancing or a flag flip. */
+export type TransferPlanKind = 'funding' | 'capital' | 'flip';
+
+/** A set of transfers decided once, then applied; see {@link FlowState} for how plans are serialized. */
+export interface TransferPlan {
+  planId: string;
+  day: TradingDay;
+  kind: TransferPlanKind;
+  reason: string;
+  runId?: string;
+  /** Flip only: the strategy and its flow before and after. */
+  strategyId?: StrategyId;
+  fromFlow?: Flow;
+  toFlow?: Flow;
+  transfers: PlannedTransfer[];
+  /** Flows the plan sets (merged into the FlowState when the plan completes). */
+  flowsAfter: Record<StrategyId, Flow>;
+  poolSharesBefore: Record<StrategyId, DecimalString>;
+  /** The pool's shares once the plan completes (equal to before when the plan does not change them). */
+  poolSharesAfter: Record<StrategyId, DecimalString>;
+  status: 'PENDING' | 'APPLIED';
+  recordedAt: Timestamp;
+  appliedAt?: Timestamp;
+}
+
+/**
+ * How each strategy is traded now, and each member's share of the pool. One item; `version` 0 and empty
+ * maps when nothing was ever funded or flipped. `pendingPlanId` names the plan in progress, if any.
+ */
+export interface FlowState {
+  flows: Record<StrategyId, Flow>;
+  poolShares: Record<StrategyId, DecimalString>;
+  version: number;
+  pendingPlanId?: string;
+  lastPlanId?: string;
+  updatedAt: Timestamp | null;
+}

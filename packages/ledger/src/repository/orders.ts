@@ -151,6 +151,11 @@ export interface RecordFillInput {
   side: OrderSide;
   qty: string;
   price: string;
+  /**
+   * Cash the fill moved before fees, as the broker booked it (brokers round to cents).
+   * @default qty × price
+   */
+  notional?: string;
   /** @default "0" */
   fee?: string;
   filledAt: string;
@@ -163,7 +168,7 @@ export const recordFill = (ctx: Ctx, input: RecordFillInput): Promise<RecordResu
     ...input,
     qty: fmt(qty),
     price: fmt(price),
-    notional: fmt(qty.times(price)),
+    notional: fmt(input.notional === undefined ? qty.times(price) : new Decimal(input.notional)),
     fee: fmt(new Decimal(input.fee ?? '0')),
   };
   return createOnce(
@@ -171,7 +176,7 @@ export const recordFill = (ctx: Ctx, input: RecordFillInput): Promise<RecordResu
     fill,
     () => ctx.svc.entities.fill.create(fill).go({ originalErr: true }),
     () => getFill(ctx, input.fillId),
-    (e) => sameOn(fill, e, ['clientOrderId', 'bookId', 'symbol', 'side', 'qty', 'price', 'fee']),
+    (e) => sameOn(fill, e, ['clientOrderId', 'bookId', 'symbol', 'side', 'qty', 'price', 'notional', 'fee']),
   );
 };
 

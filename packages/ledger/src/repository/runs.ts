@@ -156,6 +156,32 @@ export const recordStrategyRun = (
     (e) => sameOn(as<StrategyRun>(input), e, ['flow', 'outcome', 'error']),
   );
 
+/**
+ * Replace a strategy's FAILED outcome in a run by the outcome of a later attempt (a redrive), once: the write
+ * is conditional on the recorded outcome still being FAILED, so a concurrent or repeated call cannot replace a
+ * newer outcome. `conflict` when the record is missing or no longer FAILED.
+ */
+export const supersedeFailedStrategyRun = async (
+  ctx: Ctx,
+  input: RecordStrategyRunInput,
+): Promise<TransitionResult<StrategyRun>> => {
+  const ok = await conditional('supersedeFailedStrategyRun', () =>
+    ctx.svc.entities.strategyRun
+      .put(input)
+      .where(({ outcome }, { eq }) => eq(outcome, 'FAILED'))
+      .go({ originalErr: true }),
+  );
+  const { data } = await guard('supersedeFailedStrategyRun', () =>
+    ctx.svc.entities.strategyRun
+      .get({ runId: input.runId, strategyId: input.strategyId })
+      .go({ originalErr: true, consistent: true }),
+  );
+  const current = data ? as<StrategyRun>(data) : null;
+  if (ok && current) return { status: 'updated', item: current };
+  if (current && sameOn(as<StrategyRun>(input), current, ['flow', 'outcome', 'error'])) return { status: 'replayed', item: current };
+  return { status: 'conflict', current };
+};
+
 export const listStrategyRunsOfRun = (
   ctx: Ctx,
   runId: string,

@@ -7,15 +7,24 @@ import { isConditionalCheckFailed, isLedgerError, LedgerPersistenceError } from 
 import type { LedgerService } from '../service.ts';
 import type { DayRangeOptions, PageOptions, RecordResult } from '../types.ts';
 
-/** Decimal with enough precision for share quantities × prices; results are rounded explicitly. */
-export const Decimal = BaseDecimal.clone({ precision: 40, rounding: BaseDecimal.ROUND_HALF_EVEN });
+/**
+ * Decimal with enough precision for share quantities × prices (40 significant digits; a 9-decimal quantity
+ * times a 4-decimal price of a billion-dollar book needs about 23). The ledger only adds, subtracts and
+ * multiplies, so results are exact; the one division (a moved cost basis) is rounded down to cents.
+ */
+export const Decimal = BaseDecimal.clone({
+  precision: 40,
+  rounding: BaseDecimal.ROUND_HALF_EVEN,
+  toExpNeg: -60,
+  toExpPos: 60,
+});
 export type Decimal = InstanceType<typeof Decimal>;
 
-/** Decimal places kept for money and quantities computed by the ledger (cost basis shares, cash). */
-export const SCALE = 9;
-
-/** A canonical decimal string (no exponent, no trailing zeros, "0" for zero). */
-export const fmt = (d: Decimal): string => d.toDecimalPlaces(SCALE).toFixed();
+/**
+ * A canonical decimal string (no exponent, no trailing zeros, "0" for zero), exact: stored amounts are what
+ * core's book math computes (cash moves by the exact notional), never rounded by the ledger.
+ */
+export const fmt = (d: Decimal): string => (d.isZero() ? '0' : d.toFixed());
 
 /** Dependencies of every repository function. */
 export interface Ctx {

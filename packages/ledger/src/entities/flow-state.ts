@@ -1,0 +1,36 @@
+/**
+ * FlowState: the one item that says how each strategy is traded now (`per-book` or `aggregated`) and each
+ * pool member's share of the pool. Changed only by transfer plans (funding, capital drift, flag flips), each
+ * claiming it first (`pendingPlanId`, conditional on `version`) and releasing it when its transfers are all
+ * applied (conditional on the claim), so two plans never interleave and a crashed plan is resumed, not redone.
+ */
+import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+
+/** The item's fixed name (there is one FlowState per table). */
+export const FLOW_STATE_NAME = 'flows';
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createFlowStateEntity = () =>
+  new Entity({
+    model: { entity: 'flowState', version: '1', service: 'ensemble' },
+    attributes: {
+      name: { type: 'string', required: true, readOnly: true },
+      /** strategyId → flow. */
+      flows: { type: 'any', required: true },
+      /** strategyId → share of the pool (decimal strings summing to 1, or empty). */
+      poolShares: { type: 'any', required: true },
+      version: { type: 'number', required: true },
+      pendingPlanId: { type: 'string' },
+      lastPlanId: { type: 'string' },
+      updatedAt: { type: 'string', required: true },
+    },
+    indexes: {
+      byName: {
+        pk: { field: 'pk', composite: ['name'], casing: 'none' },
+        sk: { field: 'sk', composite: [], casing: 'none' },
+      },
+    },
+  });
+
+export type FlowStateItem = EntityItem<ReturnType<typeof createFlowStateEntity>>;
+export type CreateFlowStateItem = CreateEntityItem<ReturnType<typeof createFlowStateEntity>>;

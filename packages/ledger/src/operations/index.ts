@@ -1,0 +1,11 @@
+/** Book operations through the ledger: funding, capital drift rebalancing, the flow flag flip. */
+export {
+  FundBooksInput,
+  type FundBooksResult,
+  fundBooks,
+  RebalanceCapitalInput,
+  type RebalanceCapitalResult,
+  rebalanceCapital,
+} from './capital.ts';
+export { FlipFlowInput, type FlipFlowResult, flipFlow, flowFlags, sharesFromAttributions } from './flip.ts';
+export { type PlanContent, settlePending } from './plan-runner.ts';
