@@ -1,0 +1,281 @@
+/**
+ * `executePlan`: one book's plan, exactly once. Sells first, each followed to a terminal state; then buys,
+ * sized against the cash the sells actually released and recorded as intents all together before the
+ * first is placed (so a re-run finds the same sizes); then each buy. Orders run one at a time, each under
+ * its symbol's lease (see order-runner.ts). Re-running with the same input after a crash anywhere — or after
+ * a complete run — places nothing twice and returns the same orders.
+ */
+import type { LedgerRepository } from '@ensemble/ledger';
+import type { z } from 'zod';
+import { clientOrderId } from './client-order-id.ts';
+import { D, str } from './decimal.ts';
+import { ExecutionInputInvalidError } from './errors.ts';
+import { noFaults } from './faults.ts';
+import { type OrderRun, type RunnerContext, runOrder } from './order-runner.ts';
+import {
+  checkDailyNotional,
+  checkEquityDrop,
+  checkKillSwitch,
+  checkMarketOpen,
+  checkOrderNotional,
+  checkPrices,
+  type PricedLine,
+  type RailVerdict,
+  readPrice,
+} from './rails.ts';
+import { type BuyLine, sizeBuys } from './sizing.ts';
+import {
+  type ExecuteDeps,
+  type ExecutedOrder,
+  type ExecuteInput,
+  ExecuteInput as ExecuteInputSchema,
+  type ExecuteResult,
+  type ParsedExecuteInput,
+  RailSettings,
+  type SkippedOrder,
+} from './types.ts';
+
+/** A plan line with its deterministic id. */
+export interface IdentifiedLine {
+  clientOrderId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: string;
+  reason: string;
+  leg: number;
+}
+
+const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new ExecutionInputInvalidError(
+    `invalid ${what}`,
+    r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+  );
+};
+
+/** The plan's lines with their client order ids (leg = 1 + earlier lines of the same symbol and side). */
+export const identifyLines = (input: ParsedExecuteInput): IdentifiedLine[] => {
+  const legs = new Map<string, number>();
+  return input.lines.map((l, i) => {
+    if (l.qty === undefined) {
+      throw new ExecutionInputInvalidError(
+        `line ${i} (${l.side} ${l.symbol}) has no share qty; only qty orders execute`,
+      );
+    }
+    if (!new D(l.qty).gt(0))
+      throw new ExecutionInputInvalidError(`line ${i} (${l.side} ${l.symbol}) has qty ${l.qty}`);
+    const key = `${l.symbol}/${l.side}`;
+    const leg = (legs.get(key) ?? 0) + 1;
+    legs.set(key, leg);
+    const id = clientOrderId({
+      tradingDay: input.tradingDay,
+      stage: input.stage,
+      bookId: input.bookId,
+      symbol: l.symbol,
+      side: l.side,
+      leg,
+    });
+    return { clientOrderId: id, symbol: l.symbol, side: l.side, qty: l.qty, reason: l.reason, leg };
+  });
+};
+
+/** Plan-level rails, in order; the first that fails names itself. Kill switch is read on every call. */
+const makeGate = (
+  deps: ExecuteDeps,
+  input: ParsedExecuteInput,
+  lines: readonly IdentifiedLine[],
+  settings: RailSettings,
+): (() => Promise<RailVerdict | null>) => {
+  let plan: Promise<RailVerdict | null> | undefined;
+  const planLevel = async (): Promise<RailVerdict | null> => {
+    const market = await checkMarketOpen(deps.broker, input.tradingDay);
+    if (market) return market;
+    const prices = checkPrices([...new Set(lines.map((l) => l.symbol))], input.prices, input.asOf);
+    if (prices) return prices;
+    const priced: PricedLine[] = lines.map((l) => {
+      const p = readPrice(input.prices, l.symbol, input.asOf);
+      if ('error' in p) throw new Error(`unreachable: ${p.error}`);
+      return { ...l, notional: new D(l.qty).times(p.price) };
+    });
+    return (
+      checkOrderNotional(priced, settings) ??
+      (await checkDailyNotional(deps.ledger, {
+        tradingDay: input.tradingDay,
+        bookId: input.bookId,
+        lines: priced,
+        prices: input.prices,
+        settings,
+      }))
+    );
+  };
+  return async () => {
+    const kill = await checkKillSwitch(deps.ledger);
+    if (kill) return kill;
+    plan ??= planLevel();
+    try {
+      return await plan;
+    } catch (e) {
+      plan = undefined;
+      throw e;
+    }
+  };
+};
+
+const heldQty = async (ledger: LedgerRepository, bookId: ParsedExecuteInput['bookId'], symbol: string) => {
+  const book = await ledger.getBook(bookId);
+  return new D(book.positions.find((p) => p.symbol === symbol)?.qty ?? '0');
+};
+
+/** True once any buy of the plan reached the broker: then the recorded intents are the sizing. */
+const buysStarted = async (ctx: RunnerContext, buys: readonly IdentifiedLine[]): Promise<boolean> => {
+  for (const b of buys) {
+    const o = await ctx.ledger.getOrder(b.clientOrderId);
+    if (o && o.status !== 'INTENT') return true;
+    if (await ctx.broker.getOrderByClientId(b.clientOrderId)) return true;
+  }
+  return false;
+};
+
+/** Execute one book's plan; see the module comment. Throws retryable errors for the workflow to retry. */
+export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Promise<ExecuteResult> => {
+  const input = parse(ExecuteInputSchema, rawInput, 'execute input');
+  const settings = parse(RailSettings, deps.rails, 'rail settings');
+  const lines = identifyLines(input);
+  if (lines.length === 0) return { outcome: 'ALL_HOLD', reason: 'the plan holds', orders: [], skipped: [] };
+
+  const gate = makeGate(deps, input, lines, settings);
+  const ctx: RunnerContext = {
+    ledger: deps.ledger,
+    broker: deps.broker,
+    clock: deps.clock,
+    sleep: deps.sleep,
+    fault: deps.fault ?? noFaults,
+    runId: input.runId,
+    tradingDay: input.tradingDay,
+    bookId: input.bookId,
+    holder: deps.leaseHolder ?? `${input.runId}/${input.bookId}`,
+    settings,
+    pollIntervalMs: deps.pollIntervalMs ?? 1000,
+    deadlineMs: deps.deadlineMs ?? 60_000,
+    gate,
+  };
+  const orders: ExecutedOrder[] = [];
+  const skipped: SkippedOrder[] = [];
+  let rail: RailVerdict | undefined;
+  const take = (line: IdentifiedLine, run: OrderRun) => {
+    if (run.kind === 'order') {
+      orders.push(run.order);
+      rail ??= run.blocked;
+    } else if (run.kind === 'blocked') {
+      rail ??= run.blocked;
+      skipped.push({
+        symbol: line.symbol,
+        side: line.side,
+        qty: line.qty,
+        reason: `${run.blocked.rail}: ${run.blocked.reason}`,
+      });
+    } else {
+      skipped.push({ symbol: line.symbol, side: line.side, qty: line.qty, reason: run.reason });
+    }
+  };
+
+  // Sells, each to a terminal state. A sell never exceeds what the book holds when its intent is recorded.
+  const sells = lines.filter((l) => l.side === 'sell');
+  for (const [i, s] of sells.entries()) {
+    if (i > 0) ctx.fault.at('mid-sells', {});
+    const run = await runOrder(ctx, {
+      ...s,
+      qty: async () => {
+        const held = await heldQty(ctx.ledger, input.bookId, s.symbol);
+        const qty = D.min(new D(s.qty), held);
+        return qty.gt(0) ? { qty: str(qty) } : { skip: `the book holds no ${s.symbol}` };
+      },
+    });
+    take(s, run);
+  }
+
+  // Buys: sized once against the book's cash after the sells, intents recorded before the first is placed.
+  const buys = lines.filter((l) => l.side === 'buy');
+  const dropped = new Map<string, string>();
+  let buyBlock: RailVerdict | null = null;
+  if (buys.length > 0 && !(await buysStarted(ctx, buys))) {
+    buyBlock = (await gate()) ?? (await checkEquityDrop(ctx.ledger, ctx.broker, input.tradingDay, settings));
+    if (!buyBlock) {
+      const book = await ctx.ledger.getBook(input.bookId);
+      const assets = await ctx.broker.getAssets([...new Set(buys.map((b) => b.symbol))]);
+      const priced: BuyLine[] = buys.map((b) => {
+        const p = readPrice(input.prices, b.symbol, input.asOf);
+        if ('error' in p) throw new Error(`unreachable: ${p.error}`);
+        return { ...b, price: p.price };
+      });
+      const sized = sizeBuys(priced, book.cash, settings.buyCashBufferBps, assets);
+      for (const d of sized.dropped) dropped.set(d.line.clientOrderId, d.reason);
+      for (const b of sized.buys) {
+        ctx.fault.at('before-intent', { clientOrderId: b.clientOrderId });
+        await ctx.ledger.recordOrderIntent({
+          clientOrderId: b.clientOrderId,
+          runId: input.runId,
+          tradingDay: input.tradingDay,
+          bookId: input.bookId,
+          symbol: b.symbol,
+          side: 'buy',
+          requestedQty: b.qty,
+          reason: b.reason,
+        });
+        ctx.fault.at('after-intent', { clientOrderId: b.clientOrderId });
+      }
+      ctx.fault.at('after-sizing', {});
+    }
+  }
+  for (const [i, b] of buys.entries()) {
+    if (i > 0) ctx.fault.at('mid-buys', {});
+    if (buyBlock) {
+      take(b, { kind: 'blocked', blocked: buyBlock });
+      continue;
+    }
+    const run = await runOrder(ctx, {
+      ...b,
+      qty: async () => ({
+        skip: dropped.get(b.clientOrderId) ?? 'not sized: not enough cash after the sells',
+      }),
+    });
+    take(b, run);
+  }
+  return outcomeOf(orders, skipped, rail);
+};
+
+const TERMINAL_NO_FILL = new Set(['CANCELED', 'REJECTED', 'EXPIRED']);
+
+/** The one outcome of an execution. */
+export const outcomeOf = (
+  orders: ExecutedOrder[],
+  skipped: SkippedOrder[],
+  rail: RailVerdict | undefined,
+): ExecuteResult => {
+  const filled = orders.filter((o) => new D(o.filledQty).gt(0));
+  const traded = `${filled.length} of ${orders.length} orders filled`;
+  if (rail) {
+    const closed = rail.rail === 'market-closed' || rail.rail === 'calendar-unknown';
+    return {
+      outcome: closed && filled.length === 0 ? 'SKIPPED' : 'BLOCKED',
+      rail: rail.rail,
+      reason: `${rail.rail}: ${rail.reason}${orders.length > 0 ? ` (${traded})` : ''}`,
+      orders,
+      skipped,
+    };
+  }
+  if (filled.length > 0) return { outcome: 'TRADED', reason: traded, orders, skipped };
+  if (orders.length === 0) {
+    return {
+      outcome: 'ALL_HOLD',
+      reason: `nothing to trade: ${skipped.map((s) => s.reason).join('; ')}`,
+      orders,
+      skipped,
+    };
+  }
+  const why = orders
+    .filter((o) => TERMINAL_NO_FILL.has(o.status))
+    .map((o) => `${o.side} ${o.symbol} ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
+  return { outcome: 'FAILED', reason: `no order filled: ${why.join('; ')}`, orders, skipped };
+};

@@ -1,0 +1,50 @@
+/** Public API of `@ensemble/execution`: execute one book's plan exactly once, with rails; reconcile. */
+export {
+  ClientOrderIdParts,
+  clientOrderId,
+  MAX_CLIENT_ORDER_ID_LENGTH,
+  parseClientOrderId,
+} from './client-order-id.ts';
+export {
+  ExecutionError,
+  ExecutionErrorNames,
+  ExecutionInputInvalidError,
+  ExecutionInvariantError,
+  isExecutionError,
+} from './errors.ts';
+export { executePlan, type IdentifiedLine, identifyLines } from './execute.ts';
+export {
+  crashAt,
+  type FaultContext,
+  type FaultInjector,
+  type FaultPoint,
+  FaultPoints,
+  isSimulatedCrash,
+  noFaults,
+  type RandomFaultsOptions,
+  randomFaults,
+  SimulatedCrash,
+} from './faults.ts';
+export { fillIdOf } from './order-sync.ts';
+export { compareEquity, type EquityComparison, newYorkDate, type RailVerdict } from './rails.ts';
+export { createRandom, type Random } from './random.ts';
+export {
+  type ReconcileDifference,
+  type ReconcileOptions,
+  type ReconcileResult,
+  reconcile,
+  unallocatedFromTransfers,
+} from './reconcile.ts';
+export {
+  AsOfPrice,
+  ExecLine,
+  type ExecuteDeps,
+  type ExecutedOrder,
+  ExecuteInput,
+  type ExecuteResult,
+  type RailName,
+  RailNames,
+  RailSettings,
+  type RailSettingsInput,
+  type SkippedOrder,
+} from './types.ts';

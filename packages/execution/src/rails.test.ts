@@ -1,0 +1,195 @@
+import { BrokerUnavailableError } from '@ensemble/core';
+import { describe, expect, it } from 'vitest';
+import { BOOK_A, BOOK_B, DAY, LOOSE_RAILS, line, makeWorld, useDynamo, type World } from './test-harness.ts';
+
+const endpoint = useDynamo();
+
+const noOrders = async (w: World, runId = `${DAY}.test`) => {
+  expect(w.brokerOrders().size).toBe(0);
+  expect((await w.ledger.listOrdersOfRun(runId)).data).toEqual([]);
+};
+
+const newRun = (w: World, stage: string, day = DAY) =>
+  w.ledger.createRun({ tradingDay: day, stage, asOf: day, dataSnapshot: 'test', flags: {} });
+
+describe('rails', () => {
+  it('kill switch: no order at all, the rail named', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    await w.ledger.setKillSwitch({ enabled: true, reason: 'drill', updatedBy: 'ops' });
+    const r = await w.run(BOOK_A, [line('buy', 'SPY', '1'), line('buy', 'GLD', '1')]);
+    expect([r.outcome, r.rail]).toEqual(['BLOCKED', 'kill-switch']);
+    expect(r.reason).toMatch(/drill/);
+    expect(r.skipped.map((s) => s.symbol)).toEqual(['SPY', 'GLD']);
+    await noOrders(w);
+  });
+
+  it('kill switch flipped between a sell and the buys stops the buys only', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    await w.run(BOOK_A, [line('buy', 'SPY', '4')], { input: { stage: 'seed' } });
+    const ledger = {
+      ...w.ledger,
+      // the switch is flipped as soon as the sell is recorded terminal
+      updateOrderStatus: async (i: Parameters<World['ledger']['updateOrderStatus']>[0]) => {
+        const r = await w.ledger.updateOrderStatus(i);
+        if (i.status === 'FILLED')
+          await w.ledger.setKillSwitch({ enabled: true, reason: 'mid-run', updatedBy: 'ops' });
+        return r;
+      },
+    };
+    const r = await w.run(BOOK_A, [line('sell', 'SPY', '4'), line('buy', 'AAPL', '1')], { deps: { ledger } });
+    expect([r.outcome, r.rail]).toEqual(['BLOCKED', 'kill-switch']);
+    expect(r.orders.map((o) => [o.side, o.status])).toEqual([['sell', 'FILLED']]);
+  });
+
+  it('max order notional blocks the whole plan before any order', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    const rails = { ...LOOSE_RAILS, maxOrderNotional: '4999.99' };
+    const r = await w.run(BOOK_A, [line('buy', 'GLD', '1'), line('buy', 'SPY', '10')], { deps: { rails } });
+    expect([r.outcome, r.rail]).toEqual(['BLOCKED', 'max-order-notional']);
+    expect(r.reason).toMatch(/buy 10 SPY = 5000/);
+    await noOrders(w);
+  });
+
+  it('max daily notional per book counts the day’s earlier orders of the book', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '20000');
+    const rails = { ...LOOSE_RAILS, maxDailyNotionalPerBook: '8000' };
+    await newRun(w, 'one');
+    await newRun(w, 'two');
+    const first = await w.run(BOOK_A, [line('buy', 'SPY', '10')], {
+      deps: { rails },
+      input: { stage: 'one', runId: `${DAY}.one` },
+    });
+    expect(first.outcome).toBe('TRADED');
+    const second = await w.run(BOOK_A, [line('buy', 'SPY', '7')], {
+      deps: { rails },
+      input: { stage: 'two', runId: `${DAY}.two` },
+    });
+    expect([second.outcome, second.rail]).toEqual(['BLOCKED', 'max-daily-notional-book']);
+    expect(second.reason).toMatch(/traded 5000 today; this plan adds 3500, over 8000/);
+    expect((await w.ledger.listOrdersOfRun(`${DAY}.two`)).data).toEqual([]);
+    expect(w.brokerOrders().size).toBe(1);
+    // Within the limit, the same book trades again.
+    const third = await w.run(BOOK_A, [line('buy', 'SPY', '6')], {
+      deps: { rails },
+      input: { stage: 'two', runId: `${DAY}.two` },
+    });
+    expect(third.outcome).toBe('TRADED');
+  });
+
+  it('max daily notional per account counts every book', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '20000');
+    await w.fund(BOOK_B, '20000');
+    const rails = { ...LOOSE_RAILS, maxDailyNotionalPerAccount: '8000' };
+    await newRun(w, 'test');
+    expect((await w.run(BOOK_A, [line('buy', 'SPY', '10')], { deps: { rails } })).outcome).toBe('TRADED');
+    const b = await w.run(BOOK_B, [line('buy', 'SPY', '7')], { deps: { rails } });
+    expect([b.outcome, b.rail]).toEqual(['BLOCKED', 'max-daily-notional-account']);
+  });
+
+  it.each([
+    ['a weekend', '2025-06-07', '2025-06-07T15:00:00.000Z', /no trading session/],
+    ['after the close', DAY, '2025-06-02T20:30:00.000Z', /market closed at/],
+    ['before the open', DAY, '2025-06-02T12:00:00.000Z', /market closed at/],
+    ['another day than the broker’s', DAY, '2025-06-03T15:00:00.000Z', /broker's date is 2025-06-03/],
+    ['a holiday', '2025-07-04', '2025-07-04T15:00:00.000Z', /no trading session/],
+  ])('market closed on %s: SKIPPED, no order', async (_, day, at, reason) => {
+    const w = await makeWorld(endpoint(), { at });
+    await w.fund(BOOK_A, '10000');
+    const prices = { SPY: { price: '500', session: day } };
+    const r = await w.run(BOOK_A, [line('buy', 'SPY', '1')], {
+      input: { tradingDay: day, asOf: day, prices, runId: `${day}.test` },
+    });
+    expect([r.outcome, r.rail]).toEqual(['SKIPPED', 'market-closed']);
+    expect(r.reason).toMatch(reason);
+    expect(w.brokerOrders().size).toBe(0);
+  });
+
+  it('calendar unknown: SKIPPED (never assume open); a retryable broker failure is thrown instead', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    const broken = { ...w.broker, getCalendar: async () => Promise.reject(new Error('calendar feed down')) };
+    const r = await w.run(BOOK_A, [line('buy', 'SPY', '1')], { deps: { broker: broken } });
+    expect([r.outcome, r.rail]).toEqual(['SKIPPED', 'calendar-unknown']);
+    const noHours = { ...w.broker, getCalendar: async () => [{ date: DAY, open: '', close: '' }] };
+    expect((await w.run(BOOK_A, [line('buy', 'SPY', '1')], { deps: { broker: noHours } })).rail).toBe(
+      'calendar-unknown',
+    );
+    w.broker.faults.failNext('getCalendar');
+    await expect(w.run(BOOK_A, [line('buy', 'SPY', '1')])).rejects.toBeInstanceOf(BrokerUnavailableError);
+    await noOrders(w);
+  });
+
+  it.each([
+    ['missing', {}, /SPY: no price/],
+    ['zero', { SPY: { price: '0', session: DAY } }, /not positive/],
+    ['negative', { SPY: { price: '-5', session: DAY } }, /not positive/],
+    ['not a number', { SPY: { price: 'abc', session: DAY } }, /not a decimal/],
+    [
+      'older than the as-of session',
+      { SPY: { price: '500', session: '2025-05-30' } },
+      /older than the as-of/,
+    ],
+  ])('price %s: BLOCKED, no order', async (_, spy, reason) => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    const prices = { GLD: { price: '180', session: DAY }, ...spy };
+    const r = await w.run(BOOK_A, [line('buy', 'GLD', '1'), line('buy', 'SPY', '1')], { input: { prices } });
+    expect([r.outcome, r.rail]).toEqual(['BLOCKED', 'price-invalid']);
+    expect(r.reason).toMatch(reason);
+    await noOrders(w);
+  });
+
+  it('equity drop breaker halts buys but lets sells through', async () => {
+    // Arrange: yesterday the books were worth 10000 (NAV); A bought 10 SPY at 500 today, then SPY fell to 100
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    await w.run(BOOK_A, [line('buy', 'SPY', '10')], { input: { stage: 'seed' } });
+    await newRun(w, 'close', '2025-05-30');
+    await w.ledger.recordNav({
+      bookId: BOOK_A,
+      day: '2025-05-30',
+      cash: '10000',
+      positionsValue: '0',
+      nav: '10000',
+    });
+    w.prices.set('SPY', '100');
+    const prices = { SPY: { price: '100', session: DAY }, AAPL: { price: '200', session: DAY } };
+    // Act: books now 5000 cash + 10 × 100 = 6000, down 40% (limit 15%)
+    const rails = { ...LOOSE_RAILS, maxEquityDropPct: '15' };
+    const r = await w.run(BOOK_A, [line('sell', 'SPY', '2'), line('buy', 'AAPL', '1')], {
+      deps: { rails },
+      input: { prices },
+    });
+    // Assert
+    expect([r.outcome, r.rail]).toEqual(['BLOCKED', 'equity-drop']);
+    expect(r.reason).toMatch(/down 40%/);
+    expect(r.orders.map((o) => [o.side, o.status])).toEqual([['sell', 'FILLED']]);
+    expect(r.skipped.map((s) => s.symbol)).toEqual(['AAPL']);
+    // A looser breaker lets the buy through.
+    const loose = { ...LOOSE_RAILS, maxEquityDropPct: '45' };
+    const again = await w.run(BOOK_A, [line('buy', 'AAPL', '1')], {
+      deps: { rails: loose },
+      input: { prices, stage: 'later', runId: `${DAY}.later` },
+    });
+    expect(again.outcome).toBe('TRADED');
+  });
+
+  it('refuses invalid rail settings (fail closed)', async () => {
+    const w = await makeWorld(endpoint());
+    for (const rails of [
+      { maxOrderNotional: '-1' },
+      { maxOrderNotional: '0' },
+      { unknownRail: true },
+      { leaseTtlSeconds: 0 },
+    ]) {
+      await expect(
+        w.run(BOOK_A, [line('buy', 'SPY', '1')], { deps: { rails: rails as never } }),
+      ).rejects.toThrow(/invalid rail settings/);
+    }
+  });
+});

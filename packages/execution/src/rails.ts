@@ -1,0 +1,254 @@
+/**
+ * The safety rails. Each check returns null (pass) or a {@link RailVerdict} naming itself; all fail closed:
+ * a price that cannot be read blocks, a calendar that cannot be read skips, and broker or ledger failures
+ * are thrown (never read as "open" or "no orders"). `executePlan` consults them only before placing a NEW
+ * order: orders already at the broker are always followed to the end, whatever the rails say now.
+ */
+import { type Broker, BrokerUnavailableError, RateLimitedError } from '@ensemble/core';
+import type { LedgerRepository, Order } from '@ensemble/ledger';
+import { addDays, allPages, D, str, sumOf } from './decimal.ts';
+import type { AsOfPrice, RailName, RailSettings } from './types.ts';
+
+/** A rail that stopped trading, and why. */
+export interface RailVerdict {
+  rail: RailName;
+  reason: string;
+}
+
+const block = (rail: RailName, reason: string): RailVerdict => ({ rail, reason });
+
+/** Kill switch: a ledger flag that stops every new order. */
+export const checkKillSwitch = async (ledger: LedgerRepository): Promise<RailVerdict | null> => {
+  const k = await ledger.getKillSwitch();
+  return k.enabled
+    ? block('kill-switch', `kill switch on (${k.reason || 'no reason'}, by ${k.updatedBy || '?'})`)
+    : null;
+};
+
+const NY_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The America/New_York calendar date of an instant, `YYYY-MM-DD`. */
+export const newYorkDate = (at: Date): string => NY_DATE.format(at);
+
+const isRetryable = (e: unknown) => e instanceof BrokerUnavailableError || e instanceof RateLimitedError;
+
+/**
+ * Market open: the broker's calendar must list a session on `tradingDay`, and its clock must say the
+ * market is open now, on that day. An unreadable calendar skips (never "assume open"); a retryable broker
+ * failure is thrown for the workflow to retry.
+ */
+export const checkMarketOpen = async (broker: Broker, tradingDay: string): Promise<RailVerdict | null> => {
+  let sessions: Awaited<ReturnType<Broker['getCalendar']>>;
+  try {
+    sessions = await broker.getCalendar({ from: tradingDay, to: tradingDay });
+  } catch (e) {
+    if (isRetryable(e)) throw e;
+    return block(
+      'calendar-unknown',
+      `the broker's calendar for ${tradingDay} is unreadable: ${(e as Error).message}`,
+    );
+  }
+  if (!Array.isArray(sessions))
+    return block('calendar-unknown', `the broker returned no calendar for ${tradingDay}`);
+  const session = sessions.find((s) => s.date === tradingDay);
+  if (!session) return block('market-closed', `no trading session on ${tradingDay}`);
+  if (!/^\d{2}:\d{2}$/.test(session.open) || !/^\d{2}:\d{2}$/.test(session.close)) {
+    return block('calendar-unknown', `session of ${tradingDay} has no valid hours`);
+  }
+  const clock = await broker.getClock();
+  const at = new Date(clock.timestamp);
+  if (Number.isNaN(at.getTime())) return block('calendar-unknown', `the broker's clock is unreadable`);
+  const today = newYorkDate(at);
+  if (today !== tradingDay) return block('market-closed', `the broker's date is ${today}, not ${tradingDay}`);
+  if (!clock.isOpen)
+    return block('market-closed', `market closed at ${clock.timestamp} (next open ${clock.nextOpen})`);
+  return null;
+};
+
+/** The strictly positive price of `symbol`, or why it cannot be used. */
+export const readPrice = (
+  prices: Readonly<Record<string, AsOfPrice>>,
+  symbol: string,
+  asOf: string,
+): { price: D } | { error: string } => {
+  const p = Object.hasOwn(prices, symbol) ? prices[symbol] : undefined;
+  if (!p) return { error: `${symbol}: no price` };
+  let price: D;
+  try {
+    price = new D(p.price);
+  } catch {
+    return { error: `${symbol}: price ${JSON.stringify(p.price)} is not a decimal` };
+  }
+  if (!price.isFinite() || price.lte(0)) return { error: `${symbol}: price ${p.price} is not positive` };
+  if (p.session < asOf)
+    return { error: `${symbol}: price of ${p.session} is older than the as-of session ${asOf}` };
+  return { price };
+};
+
+/** Prices: every traded symbol needs a positive price of the as-of session (or later). */
+export const checkPrices = (
+  symbols: readonly string[],
+  prices: Readonly<Record<string, AsOfPrice>>,
+  asOf: string,
+): RailVerdict | null => {
+  const errors = symbols.flatMap((s) => {
+    const r = readPrice(prices, s, asOf);
+    return 'error' in r ? [r.error] : [];
+  });
+  return errors.length > 0 ? block('price-invalid', errors.join('; ')) : null;
+};
+
+/** A line with its notional at the as-of price. */
+export interface PricedLine {
+  clientOrderId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: string;
+  notional: D;
+}
+
+/** Maximum order notional: every line's qty × price ≤ the limit. */
+export const checkOrderNotional = (
+  lines: readonly PricedLine[],
+  settings: RailSettings,
+): RailVerdict | null => {
+  const over = lines.filter((l) => l.notional.gt(settings.maxOrderNotional));
+  if (over.length === 0) return null;
+  const list = over.map((l) => `${l.side} ${l.qty} ${l.symbol} = ${str(l.notional)}`).join(', ');
+  return block('max-order-notional', `over ${settings.maxOrderNotional} per order: ${list}`);
+};
+
+const OPEN = new Set(['INTENT', 'SUBMITTED', 'ACCEPTED', 'PARTIALLY_FILLED']);
+
+/**
+ * What an order of the day counts against the daily limits: its filled notional once terminal; while open
+ * (or never submitted), the larger of that and its requested qty at the as-of price when known.
+ */
+export const countedNotional = (o: Order, prices: Readonly<Record<string, AsOfPrice>>): D => {
+  const filled = new D(o.filledNotional);
+  if (!OPEN.has(o.status)) return filled;
+  const p = Object.hasOwn(prices, o.symbol) ? prices[o.symbol]?.price : undefined;
+  const requested =
+    o.requestedQty !== undefined && p !== undefined
+      ? new D(o.requestedQty).times(p)
+      : o.requestedNotional !== undefined
+        ? new D(o.requestedNotional)
+        : filled;
+  return D.max(filled, requested);
+};
+
+/** Every order of every run of `tradingDay` (all stages). */
+export const ordersOfDay = async (ledger: LedgerRepository, tradingDay: string): Promise<Order[]> => {
+  const runs = await allPages((o) => ledger.listRuns({ ...o, from: tradingDay, to: tradingDay }));
+  const orders: Order[] = [];
+  for (const run of runs) orders.push(...(await allPages((o) => ledger.listOrdersOfRun(run.runId, o))));
+  return orders;
+};
+
+/**
+ * Daily notional per book and per account: what the day already traded (every order of the day except
+ * this execution's own) plus this plan's lines must stay within the limits.
+ */
+export const checkDailyNotional = async (
+  ledger: LedgerRepository,
+  args: {
+    tradingDay: string;
+    bookId: string;
+    lines: readonly PricedLine[];
+    prices: Readonly<Record<string, AsOfPrice>>;
+    settings: RailSettings;
+  },
+): Promise<RailVerdict | null> => {
+  const mine = new Set(args.lines.map((l) => l.clientOrderId));
+  const others = (await ordersOfDay(ledger, args.tradingDay)).filter((o) => !mine.has(o.clientOrderId));
+  const planned = args.lines.reduce((t, l) => t.plus(l.notional), new D(0));
+  const usedBook = others
+    .filter((o) => o.bookId === args.bookId)
+    .reduce((t, o) => t.plus(countedNotional(o, args.prices)), new D(0));
+  const usedAccount = others.reduce((t, o) => t.plus(countedNotional(o, args.prices)), new D(0));
+  const { maxDailyNotionalPerBook: perBook, maxDailyNotionalPerAccount: perAccount } = args.settings;
+  if (usedBook.plus(planned).gt(perBook)) {
+    return block(
+      'max-daily-notional-book',
+      `${args.bookId} traded ${str(usedBook)} today; this plan adds ${str(planned)}, over ${perBook}`,
+    );
+  }
+  if (usedAccount.plus(planned).gt(perAccount)) {
+    return block(
+      'max-daily-notional-account',
+      `the account traded ${str(usedAccount)} today; this plan adds ${str(planned)}, over ${perAccount}`,
+    );
+  }
+  return null;
+};
+
+/** The books' value now and at the last NAV, as the equity breaker compares them. */
+export interface EquityComparison {
+  /** Day of the last NAV records, or null when there is none in the lookback window (breaker not armed). */
+  baselineDay: string | null;
+  baseline: string | null;
+  current: string;
+  /** Percentage fall from baseline to current (negative = rise); null without a baseline. */
+  dropPct: string | null;
+}
+
+/**
+ * The books' value now versus at the last NAV. Baseline: the sum of every book's NAV on the latest day
+ * before `tradingDay` (within the lookback) that had a run and has NAV records. Now: the broker's positions value
+ * (`equity − cash`) plus every book's ledger cash — the account's equity without the cash no book owns,
+ * so funding moves between `unallocated` and the books do not read as gains or losses.
+ */
+export const compareEquity = async (
+  ledger: LedgerRepository,
+  broker: Broker,
+  tradingDay: string,
+  lookbackDays: number,
+): Promise<EquityComparison> => {
+  let baselineDay: string | null = null;
+  let baseline: D | null = null;
+  // Days with a run in the window, latest first; the first of them with NAV records is the baseline.
+  const runs = await allPages((o) =>
+    ledger.listRuns({ ...o, from: addDays(tradingDay, -lookbackDays), to: addDays(tradingDay, -1) }),
+  );
+  const days = [...new Set(runs.map((r) => r.tradingDay))].sort().reverse();
+  for (const day of days) {
+    const navs = await allPages((o) => ledger.listNavOfDay(day, o));
+    if (navs.length > 0) {
+      baselineDay = day;
+      baseline = sumOf(navs.map((n) => n.nav));
+      break;
+    }
+  }
+  const account = await broker.getAccount();
+  const cash = await allPages((o) => ledger.listCashBalances(o));
+  const current = new D(account.equity).minus(account.cash).plus(sumOf(cash.map((c) => c.cash)));
+  const dropPct = baseline?.gt(0)
+    ? baseline.minus(current).div(baseline).times(100).toDecimalPlaces(4)
+    : null;
+  return {
+    baselineDay,
+    baseline: baseline === null ? null : str(baseline),
+    current: str(current),
+    dropPct: dropPct === null ? null : str(dropPct),
+  };
+};
+
+/** Equity drop breaker: halt buys when the books lost more than the limit since the last NAV. */
+export const checkEquityDrop = async (
+  ledger: LedgerRepository,
+  broker: Broker,
+  tradingDay: string,
+  settings: RailSettings,
+): Promise<RailVerdict | null> => {
+  const c = await compareEquity(ledger, broker, tradingDay, settings.equityLookbackDays);
+  if (c.dropPct === null || new D(c.dropPct).lte(settings.maxEquityDropPct)) return null;
+  return block(
+    'equity-drop',
+    `books worth ${c.current} now vs ${c.baseline} on ${c.baselineDay}: down ${c.dropPct}% (limit ${settings.maxEquityDropPct}%); buys halted`,
+  );
+};

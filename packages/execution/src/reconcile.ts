@@ -1,0 +1,115 @@
+/**
+ * Reconciliation: the ledger's books against the broker's account. Per symbol, the sum over every book
+ * (the pool included) must equal the broker's position; the books' cash plus the cash no book owns must
+ * equal the broker's cash. Differences above the tolerance are listed; the CLI (`ensemble reconcile`) prints
+ * them and exits 1, Finalize stops the run on them. Run it when no execution is in flight: an order between
+ * its fill at the broker and its record in the ledger shows as a difference until it is recorded.
+ */
+import type { Broker } from '@ensemble/core';
+import type { LedgerRepository } from '@ensemble/ledger';
+import { allPages, D, str, sumOf } from './decimal.ts';
+
+/** Options of {@link reconcile}. */
+export interface ReconcileOptions {
+  ledger: LedgerRepository;
+  broker: Broker;
+  /** Largest absolute difference (shares, or USD for cash) not reported. @default "0.01" */
+  tolerance?: string;
+  /**
+   * The account cash no book owns (`unallocated`), when the caller knows it (e.g. the simulated account's
+   * starting cash minus what was funded). Without it the ledger cannot know deposits: the implied
+   * unallocated cash (`broker cash − books' cash`) is reported, and only a negative one (books claiming
+   * more cash than the account has) is a difference.
+   */
+  unallocatedCash?: string;
+}
+
+/** One difference: ledger vs broker, `diff = broker − ledger`. */
+export interface ReconcileDifference {
+  symbol: string | 'cash';
+  ledger: string;
+  broker: string;
+  diff: string;
+}
+
+/** The result of {@link reconcile}. */
+export interface ReconcileResult {
+  ok: boolean;
+  differences: ReconcileDifference[];
+  /** Shares per symbol, over all books and at the broker (every symbol either side has). */
+  positions: { symbol: string; ledger: string; broker: string }[];
+  cash: { books: string; unallocated: string; unallocatedKnown: boolean; broker: string };
+}
+
+/** Compare the ledger's books with the broker's account; see the module comment. */
+export const reconcile = async (options: ReconcileOptions): Promise<ReconcileResult> => {
+  const tolerance = new D(options.tolerance ?? '0.01');
+  const [ledgerPositions, cashBalances, brokerPositions, account] = await Promise.all([
+    allPages((o) => options.ledger.listAllPositions(o)),
+    allPages((o) => options.ledger.listCashBalances(o)),
+    options.broker.listPositions(),
+    options.broker.getAccount(),
+  ]);
+  const ledgerQty = new Map<string, D>();
+  for (const p of ledgerPositions) ledgerQty.set(p.symbol, (ledgerQty.get(p.symbol) ?? new D(0)).plus(p.qty));
+  const brokerQty = new Map<string, D>();
+  for (const p of brokerPositions) brokerQty.set(p.symbol, (brokerQty.get(p.symbol) ?? new D(0)).plus(p.qty));
+  const symbols = [...new Set([...ledgerQty.keys(), ...brokerQty.keys()])].sort();
+  const differences: ReconcileDifference[] = [];
+  const positions = symbols.map((symbol) => {
+    const l = ledgerQty.get(symbol) ?? new D(0);
+    const b = brokerQty.get(symbol) ?? new D(0);
+    if (b.minus(l).abs().gt(tolerance)) {
+      differences.push({ symbol, ledger: str(l), broker: str(b), diff: str(b.minus(l)) });
+    }
+    return { symbol, ledger: str(l), broker: str(b) };
+  });
+
+  const books = sumOf(cashBalances.map((c) => c.cash));
+  const brokerCash = new D(account.cash);
+  const known = options.unallocatedCash !== undefined;
+  const unallocated = known ? new D(options.unallocatedCash as string) : brokerCash.minus(books);
+  if (known) {
+    const ledgerCash = books.plus(unallocated);
+    if (brokerCash.minus(ledgerCash).abs().gt(tolerance)) {
+      differences.push({
+        symbol: 'cash',
+        ledger: str(ledgerCash),
+        broker: str(brokerCash),
+        diff: str(brokerCash.minus(ledgerCash)),
+      });
+    }
+  } else if (unallocated.lt(tolerance.neg())) {
+    differences.push({ symbol: 'cash', ledger: str(books), broker: str(brokerCash), diff: str(unallocated) });
+  }
+  return {
+    ok: differences.length === 0,
+    differences,
+    positions,
+    cash: {
+      books: str(books),
+      unallocated: str(unallocated),
+      unallocatedKnown: known,
+      broker: str(brokerCash),
+    },
+  };
+};
+
+/**
+ * The cash no book owns, from the ledger's transfers: `deposits` (what was paid into the account) less
+ * every cash transfer from `unallocated` to a book, plus every one back. For the simulated broker,
+ * `deposits` is its starting cash.
+ */
+export const unallocatedFromTransfers = async (
+  ledger: LedgerRepository,
+  deposits: string,
+): Promise<string> => {
+  const transfers = await allPages((o) => ledger.listTransfers(o));
+  let cash = new D(deposits);
+  for (const t of transfers) {
+    if (t.kind !== 'cash' || t.appliedAt === undefined) continue;
+    if (t.from === 'unallocated') cash = cash.minus(t.amount);
+    if (t.to === 'unallocated') cash = cash.plus(t.amount);
+  }
+  return str(cash);
+};

@@ -1,0 +1,153 @@
+/**
+ * Inputs, settings and results of execution, as zod schemas with inferred types. Money and quantities are
+ * decimal strings at this boundary.
+ */
+import type { Broker } from '@ensemble/core';
+import { BookId, DecimalString, Flow, StrategyId } from '@ensemble/core';
+import type { LedgerRepository } from '@ensemble/ledger';
+import { z } from 'zod';
+import type { FaultInjector } from './faults.ts';
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'expected > 0');
+
+/** The safety rails' settings. Every rail is on; limits are explicit numbers, never "unlimited". */
+export const RailSettings = z
+  .object({
+    /** Largest notional (qty × as-of price, USD) of one order. @default "25000" */
+    maxOrderNotional: PositiveDecimal.default('25000'),
+    /** Largest notional a book may trade in one trading day, over all its orders. @default "100000" */
+    maxDailyNotionalPerBook: PositiveDecimal.default('100000'),
+    /** Largest notional the whole account may trade in one trading day. @default "250000" */
+    maxDailyNotionalPerAccount: PositiveDecimal.default('250000'),
+    /** Halt buys when the books' value fell more than this percentage since the last NAV. @default "15" */
+    maxEquityDropPct: PositiveDecimal.default('15'),
+    /** How far back (calendar days) the equity breaker looks for the last NAV. @default 14 */
+    equityLookbackDays: z.number().int().min(1).max(366).default(14),
+    /** Buys are sized against the book's cash less this margin (basis points) for slippage and fees. @default 50 */
+    buyCashBufferBps: z.number().int().min(0).max(5000).default(50),
+    /** Lifetime of a symbol lease; renewed before each order. @default 300 */
+    leaseTtlSeconds: z.number().int().min(5).max(3600).default(300),
+    /** How long to wait for the broker to confirm a cancel before giving up (retryably). @default 30000 */
+    cancelGraceMs: z.number().int().min(0).default(30_000),
+  })
+  .strict();
+export type RailSettings = z.infer<typeof RailSettings>;
+export type RailSettingsInput = z.input<typeof RailSettings>;
+
+/** Names of the rails, as they appear in outcomes. */
+export const RailNames = [
+  'kill-switch',
+  'market-closed',
+  'calendar-unknown',
+  'price-invalid',
+  'max-order-notional',
+  'max-daily-notional-book',
+  'max-daily-notional-account',
+  'equity-drop',
+] as const;
+export type RailName = (typeof RailNames)[number];
+
+/** A price with the session it is the close (or last trade) of. */
+export const AsOfPrice = z.object({ price: z.string(), session: Day });
+export type AsOfPrice = z.infer<typeof AsOfPrice>;
+
+/**
+ * One line to execute: a planner `PlanLine` (qty, price, notional, reason) or a ledger `PlannedOrder`
+ * (qty, reason). Only share quantities execute; a notional-only line is refused.
+ */
+export const ExecLine = z.object({
+  symbol: z.string().min(1),
+  side: z.enum(['buy', 'sell']),
+  qty: DecimalString.optional(),
+  notional: DecimalString.optional(),
+  reason: z.string().default(''),
+});
+export type ExecLine = z.input<typeof ExecLine>;
+
+/** What `executePlan` is asked to do: one book's lines in one run. */
+export const ExecuteInput = z.object({
+  runId: z.string().min(1),
+  tradingDay: Day,
+  /** The run's stage (a slug; part of every client order id). */
+  stage: z.string().min(1),
+  bookId: BookId,
+  flow: Flow,
+  /** The strategy of a per-book execution; absent for the pool. */
+  strategyId: StrategyId.optional(),
+  /** The session the plan was made at (the as-of of the prices). Prices older than this block the book. */
+  asOf: Day,
+  lines: z.array(ExecLine),
+  /** As-of prices of (at least) every symbol of `lines`. */
+  prices: z.record(z.string(), AsOfPrice),
+});
+export type ExecuteInput = z.input<typeof ExecuteInput>;
+export type ParsedExecuteInput = z.infer<typeof ExecuteInput>;
+
+/** The ports and settings `executePlan` uses. */
+export interface ExecuteDeps {
+  ledger: LedgerRepository;
+  broker: Broker;
+  /** Now. */
+  clock: () => Date;
+  /** Wait `ms` (a fake in tests). */
+  sleep: (ms: number) => Promise<void>;
+  rails: RailSettingsInput;
+  /**
+   * Who holds symbol leases. Must be the same across retries of one branch (e.g. `<runId>/<bookId>`), so a
+   * re-run renews the lease its crashed attempt left. @default `<runId>/<bookId>`
+   */
+  leaseHolder?: string;
+  /** @default no faults */
+  fault?: FaultInjector;
+  /** Time between two polls of an open order. @default 1000 */
+  pollIntervalMs?: number;
+  /** How long one order may stay open before its remainder is canceled. @default 60000 */
+  deadlineMs?: number;
+}
+
+/** Ledger order statuses. */
+export type LedgerOrderStatus =
+  | 'INTENT'
+  | 'SUBMITTED'
+  | 'ACCEPTED'
+  | 'PARTIALLY_FILLED'
+  | 'FILLED'
+  | 'CANCELED'
+  | 'REJECTED'
+  | 'EXPIRED';
+
+/** One order of an execution, as it ended. */
+export interface ExecutedOrder {
+  clientOrderId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  /** Shares asked for. */
+  qty: DecimalString;
+  /** The ledger's status at the end (INTENT = never submitted: a rail stopped it). */
+  status: LedgerOrderStatus;
+  filledQty: DecimalString;
+  filledNotional: DecimalString;
+  brokerOrderId?: string;
+  /** Why it ended as it did (broker reason, rail, deadline), when there is one. */
+  reason?: string;
+}
+
+/** A plan line that was not executed, and why. */
+export interface SkippedOrder {
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: DecimalString;
+  reason: string;
+}
+
+/** What one execution of one book ended with. */
+export interface ExecuteResult {
+  outcome: 'TRADED' | 'ALL_HOLD' | 'BLOCKED' | 'SKIPPED' | 'FAILED';
+  /** The rail that stopped (part of) the plan, when one did. */
+  rail?: RailName;
+  /** One sentence for the run report. */
+  reason: string;
+  orders: ExecutedOrder[];
+  skipped: SkippedOrder[];
+}
