@@ -106,12 +106,14 @@ export const RecordBranchFailureOutput = z.object({
 });
 export type RecordBranchFailureOutput = z.infer<typeof RecordBranchFailureOutput>;
 
-/** What each Map iteration ends with. */
+/** What each Map iteration ends with. The Map writes it over the iteration's item (a result is the item plus its outcome). */
 export const BranchResult = z.object({
   strategyId: z.string(),
   flow: Flow,
   /** For aggregated strategies after Evaluate: `SKIPPED` here, the pool outcome comes later. */
   outcome: Outcome,
+  /** Present when the branch ended through RecordBranchFailure: the error it recorded. */
+  error: RecordBranchFailureOutput.shape.error.optional(),
 });
 export type BranchResult = z.infer<typeof BranchResult>;
 
@@ -123,7 +125,10 @@ export type AggregatePoolOutput = z.infer<typeof AggregatePoolOutput>;
 
 export const FinalizeInput = RunRef.extend({
   branches: z.array(BranchResult),
-  /** Present when the pool steps ran (or failed: then `error`). */
+  /**
+   * The pool steps' result: `{}` when no strategy is aggregated (the steps did not run), ExecutePool's output
+   * when they ran, `{ outcome: 'FAILED', error }` when one of them failed (the Catch carries on to Finalize).
+   */
   pool: z.object({ outcome: Outcome.optional(), error: CaughtError.optional() }).passthrough().optional(),
 });
 export type FinalizeInput = z.infer<typeof FinalizeInput>;
@@ -134,3 +139,20 @@ export const FinalizeOutput = z.object({
   reconciliation: z.object({ ok: z.boolean(), differences: z.number().int().nonnegative() }),
 });
 export type FinalizeOutput = z.infer<typeof FinalizeOutput>;
+
+/** What an execution ends with: Finalize's output, or PrepareRun's output when the run was skipped (`action: SKIP`). */
+export const ExecutionOutput = z.union([FinalizeOutput, PrepareRunOutput]);
+export type ExecutionOutput = z.infer<typeof ExecutionOutput>;
+
+/** Every task's input and output schema, by task name (what a handler parses, and what a fake must return). */
+export const TaskSchemas = {
+  PrepareRun: { input: PrepareRunInput, output: PrepareRunOutput },
+  Evaluate: { input: BranchInput, output: EvaluateOutput },
+  PlanRebalance: { input: BranchInput, output: PlanOutput },
+  Execute: { input: BranchInput, output: ExecuteOutput },
+  RecordBranchFailure: { input: RecordBranchFailureInput, output: RecordBranchFailureOutput },
+  AggregatePool: { input: RunRef, output: AggregatePoolOutput },
+  PlanPool: { input: RunRef, output: PlanOutput },
+  ExecutePool: { input: RunRef, output: ExecuteOutput },
+  Finalize: { input: FinalizeInput, output: FinalizeOutput },
+} as const satisfies Record<TaskName, { input: z.ZodType; output: z.ZodType }>;

@@ -1,0 +1,90 @@
+/**
+ * The slice of Amazon States Language (JSONPath flavour) the definition uses, as types. Only what we emit is
+ * modelled; payload templates are plain JSON objects whose `.$` keys hold JSONPath.
+ */
+
+/** A JSON value, as a state payload or template. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A payload template (`Parameters`, `ItemSelector`): keys ending in `.$` hold a JSONPath. */
+export type PayloadTemplate = { [key: string]: Json };
+
+/** One `Retry` entry. */
+export interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds: number;
+  MaxAttempts: number;
+  BackoffRate: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: 'FULL' | 'NONE';
+}
+
+/** One `Catch` entry. */
+export interface Catcher {
+  ErrorEquals: string[];
+  ResultPath: string;
+  Next: string;
+}
+
+interface Flow {
+  Comment?: string;
+  Next?: string;
+  End?: true;
+}
+
+export interface TaskState extends Flow {
+  Type: 'Task';
+  /** A plain Lambda function ARN (not `arn:aws:states:::lambda:invoke`). */
+  Resource: string;
+  Parameters: PayloadTemplate;
+  /** Where the result goes; absent = the result replaces the state (Finalize: the execution's output). */
+  ResultPath?: string;
+  TimeoutSeconds: number;
+  Retry: Retrier[];
+  Catch?: Catcher[];
+}
+
+export interface PassState extends Flow {
+  Type: 'Pass';
+  Parameters?: PayloadTemplate;
+  Result?: Json;
+  ResultPath?: string;
+}
+
+export interface ChoiceRule {
+  Variable: string;
+  StringEquals?: string;
+  BooleanEquals?: boolean;
+  Next: string;
+}
+
+export interface ChoiceState {
+  Type: 'Choice';
+  Comment?: string;
+  Choices: ChoiceRule[];
+  Default: string;
+}
+
+export interface SucceedState {
+  Type: 'Succeed';
+  Comment?: string;
+  OutputPath?: string;
+}
+
+export interface MapState extends Flow {
+  Type: 'Map';
+  ItemsPath: string;
+  ItemSelector: PayloadTemplate;
+  MaxConcurrency: number;
+  ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }; StartAt: string; States: Record<string, AslState> };
+  ResultPath: string;
+}
+
+export type AslState = TaskState | PassState | ChoiceState | SucceedState | MapState;
+
+/** A whole state machine definition. */
+export interface AslDefinition {
+  Comment: string;
+  StartAt: string;
+  TimeoutSeconds: number;
+  States: Record<string, AslState>;
+}

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import type { AslState, TaskState } from './asl.ts';
+import { TaskNames } from './contract.ts';
+import { buildDefinition, definitionJson, localArns, placeholderArns, StateNames } from './definition.ts';
+import { WorkflowConfigInvalidError } from './errors.ts';
+import { eachState } from './interpreter.ts';
+import { DefaultTimeouts, LambdaTransientErrors } from './policy.ts';
+import { validateDefinition } from './validate.ts';
+
+const definition = () => buildDefinition({ functionArns: placeholderArns() });
+
+const tasks = (): [string, TaskState, boolean][] => {
+  const out: [string, TaskState, boolean][] = [];
+  eachState(definition().States, (name, state, inMap) => {
+    if (state.Type === 'Task') out.push([name, state, inMap]);
+  });
+  return out;
+};
+
+/** Every string and key anywhere in a JSON value. */
+const allStrings = (v: unknown): string[] =>
+  typeof v === 'string'
+    ? [v]
+    : Array.isArray(v)
+      ? v.flatMap(allStrings)
+      : typeof v === 'object' && v !== null
+        ? Object.entries(v).flatMap(([k, x]) => [k, ...allStrings(x)])
+        : [];
+
+describe('buildDefinition', () => {
+  it('is valid ASL for asl-validator 4, which does catch a broken definition', () => {
+    // Arrange
+    const good = definition();
+    const broken = definition();
+    (broken.States.PrepareRun as TaskState).Next = 'Nowhere';
+    // Act
+    const ok = validateDefinition(good);
+    const bad = validateDefinition(broken);
+    // Assert
+    expect(ok).toEqual({ valid: true, errors: [] });
+    expect(bad.valid).toBe(false);
+    expect(bad.errors.join('\n')).toContain('Nowhere');
+  });
+
+  it('validates with local ARNs and every allowed concurrency', () => {
+    for (const maxConcurrency of [1, 10, 40]) {
+      expect(validateDefinition(buildDefinition({ functionArns: localArns(), maxConcurrency })).valid).toBe(
+        true,
+      );
+    }
+  });
+
+  it('has one Task per task name, each a plain Lambda function ARN with explicit TimeoutSeconds', () => {
+    const arns = placeholderArns();
+    const found = tasks();
+    expect(found.map(([n]) => n).sort()).toEqual([...TaskNames].sort());
+    for (const [name, state] of found) {
+      expect(state.Resource).toBe(arns[name as keyof typeof arns]);
+      expect(state.Resource).toMatch(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:/);
+      expect(state.TimeoutSeconds).toBe(DefaultTimeouts[name as keyof typeof DefaultTimeouts]);
+    }
+    expect(JSON.stringify(definition())).not.toContain('arn:aws:states:::');
+  });
+
+  it('retries every task on the AWS-recommended Lambda errors and on our retryable domain errors', () => {
+    for (const [name, state] of tasks()) {
+      const lambda = state.Retry.find((r) => r.ErrorEquals.includes('Lambda.ServiceException'));
+      expect(lambda, name).toEqual({
+        ErrorEquals: [...LambdaTransientErrors],
+        IntervalSeconds: 2,
+        MaxAttempts: 6,
+        BackoffRate: 2,
+      });
+      const domain = state.Retry.find((r) => r.ErrorEquals.includes('BrokerUnavailable'));
+      expect(domain?.ErrorEquals, name).toEqual(
+        expect.arrayContaining(['BrokerUnavailable', 'RateLimited', 'SymbolBusy']),
+      );
+      expect(domain?.JitterStrategy, name).toBe('FULL');
+      for (const r of state.Retry) expect(r.ErrorEquals, name).not.toContain('States.ALL');
+    }
+  });
+
+  it('retries a timeout except where the timed-out call may still be placing orders', () => {
+    const timesOut = (s: TaskState) => s.Retry.some((r) => r.ErrorEquals.includes('States.Timeout'));
+    const retried = tasks()
+      .filter(([, s]) => timesOut(s))
+      .map(([n]) => n);
+    expect(retried.sort()).toEqual(TaskNames.filter((t) => t !== 'Execute' && t !== 'ExecutePool').sort());
+  });
+
+  it('catches every failure of a branch task inside the iteration into RecordBranchFailure', () => {
+    const inMap = tasks().filter(([, , m]) => m);
+    expect(inMap.map(([n]) => n).sort()).toEqual([
+      'Evaluate',
+      'Execute',
+      'PlanRebalance',
+      'RecordBranchFailure',
+    ]);
+    for (const [name, state] of inMap) {
+      if (name === 'RecordBranchFailure') {
+        expect(state.Catch).toBeUndefined();
+        continue;
+      }
+      expect(state.Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordBranchFailure' },
+      ]);
+    }
+  });
+
+  it('carries a pool failure on to Finalize', () => {
+    const d = definition();
+    for (const name of ['AggregatePool', 'PlanPool', 'ExecutePool']) {
+      expect((d.States[name] as TaskState).Catch?.[0]?.Next).toBe(StateNames.PoolFailed);
+    }
+    expect((d.States[StateNames.PoolFailed] as { Next?: string }).Next).toBe('Finalize');
+  });
+
+  it('is JSONPath only: no JSONata anywhere', () => {
+    const text = allStrings(definition());
+    expect(text).not.toContain('QueryLanguage');
+    expect(text).not.toContain('Arguments');
+    expect(text).not.toContain('Assign');
+    expect(text.filter((s) => s.includes('{%') || s.includes('%}'))).toEqual([]);
+    const paths = text.filter((s) => s.startsWith('$'));
+    expect(paths.length).toBeGreaterThan(20);
+  });
+
+  it('passes the execution identity to PrepareRun from the context object', () => {
+    expect((definition().States.PrepareRun as TaskState).Parameters).toEqual({
+      'input.$': '$',
+      execution: {
+        'id.$': '$$.Execution.Id',
+        'name.$': '$$.Execution.Name',
+        'startTime.$': '$$.Execution.StartTime',
+      },
+    });
+  });
+
+  it('sets MaxConcurrency and timeouts from options and rejects bad ones', () => {
+    const d = buildDefinition({ functionArns: localArns(), maxConcurrency: 25, timeouts: { Execute: 99 } });
+    const map = d.States[StateNames.Strategies] as Extract<AslState, { Type: 'Map' }>;
+    expect(map.MaxConcurrency).toBe(25);
+    expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('INLINE');
+    expect((map.ItemProcessor.States.Execute as TaskState).TimeoutSeconds).toBe(99);
+    expect(
+      (buildDefinition({ functionArns: localArns() }).States.Strategies as typeof map).MaxConcurrency,
+    ).toBe(10);
+    for (const bad of [0, 41, 2.5]) {
+      expect(() => buildDefinition({ functionArns: localArns(), maxConcurrency: bad })).toThrow(
+        WorkflowConfigInvalidError,
+      );
+    }
+    expect(() => buildDefinition({ functionArns: localArns(), timeouts: { Evaluate: 0 } })).toThrow(
+      WorkflowConfigInvalidError,
+    );
+    const { Finalize: _, ...missing } = localArns();
+    expect(() => buildDefinition({ functionArns: missing as ReturnType<typeof localArns> })).toThrow(
+      /Finalize/,
+    );
+    expect(() =>
+      buildDefinition({ functionArns: { ...localArns(), Execute: 'arn:aws:states:::lambda:invoke' } }),
+    ).toThrow(WorkflowConfigInvalidError);
+  });
+});
+
+describe('definitionJson', () => {
+  it('is 2-space JSON of the definition, the same whatever the order of the ARNs', () => {
+    const arns = placeholderArns();
+    const reversed = Object.fromEntries(Object.entries(arns).reverse()) as typeof arns;
+    const text = definitionJson(arns);
+    expect(definitionJson(reversed)).toBe(text);
+    expect(JSON.parse(text)).toEqual(definition());
+    expect(text.startsWith('{\n  "Comment"')).toBe(true);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+});

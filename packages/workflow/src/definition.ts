@@ -1,0 +1,266 @@
+/**
+ * The one state machine definition, in Amazon States Language with JSONPath (no JSONata: the local
+ * interpreter cannot run it). Parameterised only by the task ARNs and a few settings; SST deploys the object
+ * `buildDefinition` returns and the local runner executes the same object.
+ *
+ * State document (what `$` holds between run-level states):
+ * `{ ...executionInput, prepare: PrepareRunOutput, pool?: ... }`. The Map writes each iteration's
+ * BranchResult over its item in `$.prepare.items` (a result is the item plus its outcome), so the payload
+ * never carries both lists.
+ */
+import { z } from 'zod';
+import type { AslDefinition, AslState, PayloadTemplate, TaskState } from './asl.ts';
+import { type TaskName, TaskNames } from './contract.ts';
+import { WorkflowConfigInvalidError } from './errors.ts';
+import {
+  BranchCatchErrors,
+  DEFAULT_EXECUTION_TIMEOUT_SECONDS,
+  DEFAULT_MAX_CONCURRENCY,
+  DefaultTimeouts,
+  MAX_CONCURRENCY_LIMIT,
+  retryPolicy,
+} from './policy.ts';
+
+/** Names of the states that are not tasks (every task state is named after its task). */
+export const StateNames = {
+  RunAction: 'RunAction',
+  Skipped: 'Skipped',
+  Strategies: 'Strategies',
+  RouteByFlow: 'RouteByFlow',
+  BranchResult: 'BranchResult',
+  PoolMemberResult: 'PoolMemberResult',
+  BranchFailed: 'BranchFailed',
+  HasPool: 'HasPool',
+  NoPool: 'NoPool',
+  PoolFailed: 'PoolFailed',
+} as const;
+
+const LAMBDA_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
+
+/** Options of {@link buildDefinition}. */
+export const DefinitionOptions = z.object({
+  /** The Lambda function ARN of every task (plain function ARNs, not `arn:aws:states:::lambda:invoke`). */
+  functionArns: z.record(z.enum(TaskNames), z.string().regex(LAMBDA_ARN, 'expected a Lambda function ARN')),
+  /**
+   * Map iterations run at once (1–40).
+   * @default 10
+   */
+  maxConcurrency: z.number().int().min(1).max(MAX_CONCURRENCY_LIMIT).optional(),
+  /**
+   * `TimeoutSeconds` per task, overriding {@link DefaultTimeouts}.
+   * @default DefaultTimeouts
+   */
+  timeouts: z.partialRecord(z.enum(TaskNames), z.number().int().min(1).max(86_400)).optional(),
+  /**
+   * Limit on the whole execution, in seconds.
+   * @default 3600
+   */
+  executionTimeoutSeconds: z.number().int().min(60).max(86_400).optional(),
+});
+export type DefinitionOptions = z.input<typeof DefinitionOptions>;
+
+const RUN_REF: PayloadTemplate = {
+  'runId.$': '$.prepare.runId',
+  'tradingDay.$': '$.prepare.tradingDay',
+  'stage.$': '$.prepare.stage',
+  'snapshotRef.$': '$.prepare.snapshotRef',
+};
+
+const BRANCH_REF: PayloadTemplate = {
+  'runId.$': '$.runId',
+  'tradingDay.$': '$.tradingDay',
+  'stage.$': '$.stage',
+  'snapshotRef.$': '$.snapshotRef',
+  'strategyId.$': '$.strategyId',
+  'flow.$': '$.flow',
+};
+
+/** Builds the state machine definition (a fresh object each call). Throws WorkflowConfigInvalidError on bad options. */
+export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
+  const parsed = DefinitionOptions.safeParse(options);
+  if (!parsed.success) {
+    throw new WorkflowConfigInvalidError(`invalid definition options: ${z.prettifyError(parsed.error)}`);
+  }
+  const { functionArns, maxConcurrency, timeouts, executionTimeoutSeconds } = parsed.data;
+  const task = (
+    name: TaskName,
+    fields: Omit<TaskState, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Retry'>,
+  ) => {
+    const resource = functionArns[name];
+    if (resource === undefined) throw new WorkflowConfigInvalidError(`no function ARN for task ${name}`);
+    return {
+      Type: 'Task',
+      Resource: resource,
+      ...fields,
+      TimeoutSeconds: timeouts?.[name] ?? DefaultTimeouts[name],
+      Retry: retryPolicy(name),
+    } satisfies TaskState;
+  };
+  const branchCatch = [
+    { ErrorEquals: [...BranchCatchErrors], ResultPath: '$.error', Next: 'RecordBranchFailure' },
+  ];
+  const poolCatch = [
+    { ErrorEquals: [...BranchCatchErrors], ResultPath: '$.pool', Next: StateNames.PoolFailed },
+  ];
+
+  const iteration: Record<string, AslState> = {
+    Evaluate: task('Evaluate', {
+      Comment: 'Evaluate the strategy on the snapshot and record its target weights.',
+      Parameters: BRANCH_REF,
+      ResultPath: '$.evaluate',
+      Catch: branchCatch,
+      Next: StateNames.RouteByFlow,
+    }),
+    [StateNames.RouteByFlow]: {
+      Type: 'Choice',
+      Comment: 'Per-book strategies trade their own book; aggregated ones stop here and trade in the pool.',
+      Choices: [{ Variable: '$.flow', StringEquals: 'aggregated', Next: StateNames.PoolMemberResult }],
+      Default: 'PlanRebalance',
+    },
+    PlanRebalance: task('PlanRebalance', {
+      Parameters: BRANCH_REF,
+      ResultPath: '$.plan',
+      Catch: branchCatch,
+      Next: 'Execute',
+    }),
+    Execute: task('Execute', {
+      Parameters: BRANCH_REF,
+      ResultPath: '$.execute',
+      Catch: branchCatch,
+      Next: StateNames.BranchResult,
+    }),
+    [StateNames.BranchResult]: {
+      Type: 'Pass',
+      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', 'outcome.$': '$.execute.outcome' },
+      End: true,
+    },
+    [StateNames.PoolMemberResult]: {
+      Type: 'Pass',
+      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', outcome: 'SKIPPED' },
+      End: true,
+    },
+    RecordBranchFailure: task('RecordBranchFailure', {
+      Comment: 'Record the branch as FAILED (or BLOCKED) with the caught error; the other branches go on.',
+      Parameters: { ...BRANCH_REF, 'error.$': '$.error' },
+      ResultPath: '$.failure',
+      Next: StateNames.BranchFailed,
+    }),
+    [StateNames.BranchFailed]: {
+      Type: 'Pass',
+      Parameters: {
+        'strategyId.$': '$.strategyId',
+        'flow.$': '$.flow',
+        'outcome.$': '$.failure.outcome',
+        'error.$': '$.failure.error',
+      },
+      End: true,
+    },
+  };
+
+  return {
+    Comment: 'Ensemble trading day: prepare, one Map iteration per strategy, the pool, finalize.',
+    StartAt: 'PrepareRun',
+    TimeoutSeconds: executionTimeoutSeconds ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS,
+    States: {
+      PrepareRun: task('PrepareRun', {
+        Comment: 'Config, calendar, idempotent Run record, one market-data snapshot, the Map items.',
+        Parameters: {
+          'input.$': '$',
+          execution: {
+            'id.$': '$$.Execution.Id',
+            'name.$': '$$.Execution.Name',
+            'startTime.$': '$$.Execution.StartTime',
+          },
+        },
+        ResultPath: '$.prepare',
+        Next: StateNames.RunAction,
+      }),
+      [StateNames.RunAction]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.prepare.action', StringEquals: 'SKIP', Next: StateNames.Skipped }],
+        Default: StateNames.Strategies,
+      },
+      [StateNames.Skipped]: {
+        Type: 'Succeed',
+        Comment: 'Market closed, or the day already ran: the output is PrepareRun’s (action SKIP, reason).',
+        OutputPath: '$.prepare',
+      },
+      [StateNames.Strategies]: {
+        Type: 'Map',
+        Comment:
+          'One iteration per strategy; a Catch inside each iteration keeps one failure from the others.',
+        ItemsPath: '$.prepare.items',
+        ItemSelector: {
+          ...RUN_REF,
+          'strategyId.$': '$$.Map.Item.Value.strategyId',
+          'flow.$': '$$.Map.Item.Value.flow',
+        },
+        MaxConcurrency: maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Evaluate', States: iteration },
+        ResultPath: '$.prepare.items',
+        Next: StateNames.HasPool,
+      },
+      [StateNames.HasPool]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.prepare.hasPool', BooleanEquals: true, Next: 'AggregatePool' }],
+        Default: StateNames.NoPool,
+      },
+      [StateNames.NoPool]: { Type: 'Pass', Result: {}, ResultPath: '$.pool', Next: 'Finalize' },
+      AggregatePool: task('AggregatePool', {
+        Comment: 'Merge the aggregated strategies’ targets into the pool’s.',
+        Parameters: RUN_REF,
+        ResultPath: '$.pool',
+        Catch: poolCatch,
+        Next: 'PlanPool',
+      }),
+      PlanPool: task('PlanPool', {
+        Parameters: RUN_REF,
+        ResultPath: '$.pool',
+        Catch: poolCatch,
+        Next: 'ExecutePool',
+      }),
+      ExecutePool: task('ExecutePool', {
+        Parameters: RUN_REF,
+        ResultPath: '$.pool',
+        Catch: poolCatch,
+        Next: 'Finalize',
+      }),
+      [StateNames.PoolFailed]: {
+        Type: 'Pass',
+        Comment: 'A pool step failed: record its error and carry on to Finalize.',
+        Parameters: { outcome: 'FAILED', 'error.$': '$.pool' },
+        ResultPath: '$.pool',
+        Next: 'Finalize',
+      },
+      Finalize: task('Finalize', {
+        Comment: 'Run summary, reconciliation, report.',
+        Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
+        End: true,
+      }),
+    },
+  };
+};
+
+/** Function ARNs `arn:aws:lambda:<region>:<account>:function:<prefix><Task>` for every task. */
+export const taskArns = (prefix: string, region: string, accountId: string): Record<TaskName, string> =>
+  Object.fromEntries(
+    TaskNames.map((t) => [t, `arn:aws:lambda:${region}:${accountId}:function:${prefix}${t}`]),
+  ) as Record<TaskName, string>;
+
+/** Placeholder ARNs (documentation account `123456789012`), for `ensemble definition` and the docs. */
+export const placeholderArns = (): Record<TaskName, string> =>
+  taskArns('ensemble-', 'us-east-1', '123456789012');
+
+/** The ARNs the local runner's definition carries (account `000000000000`); every task runs in-process. */
+export const localArns = (): Record<TaskName, string> =>
+  taskArns('ensemble-local-', 'us-east-1', '000000000000');
+
+/**
+ * The definition as JSON text: 2-space indented, keys in the builder's fixed order (independent of the order
+ * of `functionArns`), ending with a newline.
+ */
+export const definitionJson = (
+  functionArns: Record<TaskName, string>,
+  options: Omit<DefinitionOptions, 'functionArns'> = {},
+): string => `${JSON.stringify(buildDefinition({ ...options, functionArns }), null, 2)}\n`;

@@ -1,0 +1,36 @@
+export type * from './asl.ts';
+export * from './contract.ts';
+export {
+  buildDefinition,
+  DefinitionOptions,
+  definitionJson,
+  localArns,
+  placeholderArns,
+  StateNames,
+  taskArns,
+} from './definition.ts';
+export * from './errors.ts';
+export {
+  EventError,
+  ExecutionStatus,
+  LocalExecution,
+  TransitionCount,
+  WorkflowEvent,
+} from './events.ts';
+export {
+  localExecutionArn,
+  type TaskContext,
+  type TaskHandler,
+  type TaskHandlers,
+} from './interpreter.ts';
+export { type LocalRunnerOptions, type RunLocalOptions, runLocal } from './local-runner.ts';
+export * from './policy.ts';
+export { type RedriveLocalOptions, redriveLocal } from './redrive.ts';
+export {
+  countTransitions,
+  jsonBytes,
+  type LargestPayload,
+  largestPayload,
+  PAYLOAD_LIMIT_BYTES,
+} from './transitions.ts';
+export { type DefinitionValidation, validateDefinition } from './validate.ts';

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { type BranchInput, FinalizeInput } from './contract.ts';
+import { buildDefinition, localArns } from './definition.ts';
+import { ExecutionNotRedrivableError } from './errors.ts';
+import { LocalExecution, type WorkflowEvent } from './events.ts';
+import { runLocal } from './local-runner.ts';
+import { redriveLocal } from './redrive.ts';
+import { type FakeHandlerOptions, fakeHandlers, syntheticStrategies } from './testing.ts';
+
+const definition = buildDefinition({ functionArns: localArns(), maxConcurrency: 40 });
+const strategies = syntheticStrategies(5, 4); // s0003 aggregated
+
+const strategyOf = (input: unknown) => (input as BranchInput).strategyId;
+const of = <T extends WorkflowEvent['type']>(events: readonly WorkflowEvent[], type: T, redrive?: number) =>
+  events.filter(
+    (e): e is Extract<WorkflowEvent, { type: T }> =>
+      e.type === type && (redrive === undefined || e.redrive === redrive),
+  );
+const crash = (message: string) => Object.assign(new Error(message), { name: 'Crash' });
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const first = (override: FakeHandlerOptions['override']) => {
+  const fake = fakeHandlers({ strategies, override });
+  return {
+    fake,
+    run: (extra: Partial<Parameters<typeof runLocal>[0]> = {}) =>
+      runLocal({
+        definition,
+        handlers: fake.handlers,
+        input: {},
+        executionName: 'day-1',
+        retryDelayScale: 0,
+        ...extra,
+      }),
+  };
+};
+const redrive = (previous: LocalExecution, extra: Partial<Parameters<typeof redriveLocal>[0]> = {}) => {
+  const fake = fakeHandlers({ strategies });
+  return {
+    fake,
+    result: redriveLocal({ definition, handlers: fake.handlers, previous, retryDelayScale: 0, ...extra }),
+  };
+};
+
+describe('redriveLocal', () => {
+  it('re-runs only the failed iteration, with its original input, then the states after the Map', async () => {
+    // Arrange: s0002's Execute fails, then recording the failure crashes too (after the others are done).
+    const { run } = first({
+      Execute: async (input) => {
+        if (strategyOf(input) !== 's0002') return { outcome: 'TRADED', orders: 1, filled: 1 };
+        await wait(30);
+        throw new Error('connection reset');
+      },
+      RecordBranchFailure: async () => {
+        throw crash('ledger unreachable');
+      },
+    });
+    const failed = await run();
+    expect(failed.status).toBe('FAILED');
+    const persisted = LocalExecution.parse(JSON.parse(JSON.stringify(failed)));
+    // Act
+    const { fake, result } = redrive(persisted);
+    const r = await result;
+    // Assert
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.executionName).toBe('day-1');
+    const branchCalls = fake.calls.filter((c) => ['Evaluate', 'PlanRebalance', 'Execute'].includes(c.task));
+    expect(new Set(branchCalls.map((c) => strategyOf(c.input)))).toEqual(new Set(['s0002']));
+    expect(fake.calls.map((c) => c.task)).not.toContain('PrepareRun');
+    const original = of(failed.events, 'MapIterationStarted').find((e) => e.iteration === 2);
+    const again = of(r.events, 'MapIterationStarted', 1);
+    expect(again.map((e) => e.iteration)).toEqual([2]);
+    expect(again[0]?.input).toEqual(original?.input);
+    expect(of(r.events, 'RedriveStarted')).toMatchObject([
+      { from: 'Strategies', iterations: [2], redrive: 1 },
+    ]);
+    const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
+    expect(fin.branches.map((b) => [b.strategyId, b.outcome])).toEqual([
+      ['s0000', 'TRADED'],
+      ['s0001', 'TRADED'],
+      ['s0002', 'TRADED'],
+      ['s0003', 'SKIPPED'],
+      ['s0004', 'TRADED'],
+    ]);
+    expect(fake.calls.map((c) => c.task)).toEqual(
+      expect.arrayContaining(['AggregatePool', 'PlanPool', 'ExecutePool']),
+    );
+    expect(r.events.slice(0, failed.events.length)).toEqual(failed.events);
+    expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => i));
+    expect(r.transitions).toMatchObject({ iterations: 1, maxPerIteration: 5 });
+  });
+
+  it('re-runs a branch that the Catch recorded as FAILED, unless told not to', async () => {
+    // Arrange: s0001's Evaluate fails; the Catch records it; the execution succeeds.
+    const { run } = first({
+      Evaluate: async (input) => {
+        if (strategyOf(input) === 's0001') throw crash('injected fault');
+        return { targets: 2 };
+      },
+    });
+    const done = await run();
+    expect(done.status).toBe('SUCCEEDED');
+    // Act
+    await expect(redrive(done, { rerunFailedBranches: false }).result).rejects.toThrow(
+      ExecutionNotRedrivableError,
+    );
+    const { fake, result } = redrive(done);
+    const r = await result;
+    // Assert
+    expect(r.status).toBe('SUCCEEDED');
+    expect(new Set(fake.calls.filter((c) => c.task === 'Evaluate').map((c) => strategyOf(c.input)))).toEqual(
+      new Set(['s0001']),
+    );
+    const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
+    expect(fin.branches[1]).toEqual({ strategyId: 's0001', flow: 'per-book', outcome: 'TRADED' });
+  });
+
+  it('restarts at a failed state after the Map with the input it had', async () => {
+    let finalizeFails = true;
+    const { fake: firstFake, run } = first({
+      Finalize: async (input) => {
+        if (finalizeFails) throw crash('report bucket down');
+        return {
+          runId: (input as { runId: string }).runId,
+          status: 'SUCCEEDED',
+          reconciliation: { ok: true, differences: 0 },
+        };
+      },
+    });
+    const failed = await run();
+    expect(failed.status).toBe('FAILED');
+    finalizeFails = false;
+    const { fake, result } = redrive(failed);
+    const r = await result;
+    expect(r.status).toBe('SUCCEEDED');
+    expect(fake.calls.map((c) => c.task)).toEqual(['Finalize']);
+    expect(fake.calls[0]?.input).toEqual(firstFake.calls.find((c) => c.task === 'Finalize')?.input);
+    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'Finalize', iterations: [] }]);
+  });
+
+  it('re-runs the iterations an abort interrupted', async () => {
+    // Arrange: abort while s0000 and s0001 are still executing (the others are done).
+    const controller = new AbortController();
+    const slow = ['s0000', 's0001'];
+    const { run } = first({
+      Execute: (input, ctx) => {
+        if (!slow.includes(strategyOf(input)))
+          return Promise.resolve({ outcome: 'TRADED', orders: 1, filled: 1 });
+        setTimeout(() => controller.abort(), 40);
+        return new Promise((_, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new Error('stopped'))),
+        );
+      },
+    });
+    const aborted = await run({ signal: controller.signal });
+    expect(aborted.status).toBe('ABORTED');
+    // Act
+    const { fake, result } = redrive(aborted);
+    const r = await result;
+    // Assert
+    expect(r.status).toBe('SUCCEEDED');
+    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'Strategies', iterations: [0, 1] }]);
+    expect(new Set(fake.calls.filter((c) => c.task === 'Execute').map((c) => strategyOf(c.input)))).toEqual(
+      new Set(slow),
+    );
+    expect(fake.calls.map((c) => c.task)).toContain('Finalize');
+  });
+
+  it('redrives a redrive that failed again, from the merged log', async () => {
+    // Arrange: s0004's branch keeps crashing through the first redrive, then is fixed.
+    const broken: FakeHandlerOptions['override'] = {
+      Evaluate: async (input) => {
+        if (strategyOf(input) !== 's0004') return { targets: 1 };
+        await wait(30); // the other branches finish first
+        throw new Error('bad data');
+      },
+      RecordBranchFailure: async () => {
+        throw crash('ledger unreachable');
+      },
+    };
+    const failed = await first(broken).run();
+    const stillBroken = fakeHandlers({ strategies, override: broken });
+    const again = await redriveLocal({
+      definition,
+      handlers: stillBroken.handlers,
+      previous: failed,
+      retryDelayScale: 0,
+    });
+    expect(again.status).toBe('FAILED');
+    // Act
+    const { fake, result } = redrive(again);
+    const r = await result;
+    // Assert
+    expect(r.status).toBe('SUCCEEDED');
+    expect(of(r.events, 'RedriveStarted').map((e) => [e.redrive, e.iterations])).toEqual([
+      [1, [4]],
+      [2, [4]],
+    ]);
+    const inputs = of(r.events, 'MapIterationStarted')
+      .filter((e) => e.iteration === 4)
+      .map((e) => e.input);
+    expect(inputs).toHaveLength(3);
+    expect(inputs[2]).toEqual(inputs[0]);
+    const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
+    expect(fin.branches.map((b) => b.outcome)).toEqual(['TRADED', 'TRADED', 'TRADED', 'SKIPPED', 'TRADED']);
+  });
+
+  it('refuses what cannot be redriven', async () => {
+    const { run } = first({});
+    const ok = await run();
+    await expect(redrive(ok).result).rejects.toThrow(/succeeded and no branch FAILED/);
+    await expect(redrive({ ...ok, events: [{ type: 'Nope' }] } as never).result).rejects.toThrow(
+      ExecutionNotRedrivableError,
+    );
+  });
+});
