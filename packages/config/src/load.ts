@@ -78,7 +78,7 @@ export async function loadConfigText(
     throw new ConfigInvalidError(`${path}: invalid configuration (${count})`, issues);
   }
   if (parsed.data.account.capitalPolicy === 'fixed') warnings.push(...underAllocation(sum));
-  return { path, account: parsed.data.account, strategies, warnings };
+  return { path, account: parsed.data.account, rails: parsed.data.rails ?? {}, strategies, warnings };
 }
 
 /** The YAML as plain data, or a ConfigInvalidError with each syntax error at `path:line:col`. */

@@ -5,6 +5,7 @@
  */
 
 import { DecimalString, Flow, StrategyId } from '@ensemble/core';
+import { RailSettings } from '@ensemble/execution';
 import { z } from 'zod';
 
 /** How the account's capital is divided between the enabled strategies. */
@@ -53,6 +54,8 @@ export type StrategyConfig = z.infer<typeof StrategyConfig>;
 /** The whole of `ensemble.config.yaml`. */
 export const EnsembleConfig = z.strictObject({
   account: AccountConfig,
+  /** Safety rails of execution (order and daily notional limits, equity-drop breaker...); defaults when absent. */
+  rails: RailSettings.optional(),
   strategies: z.array(StrategyConfig).min(1, 'list at least one strategy'),
 });
 export type EnsembleConfig = z.infer<typeof EnsembleConfig>;

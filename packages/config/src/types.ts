@@ -1,5 +1,7 @@
 /** What loading a configuration produces, and how loading reaches the file system. */
+
 import type { Strategy, StrategyRequirements } from '@ensemble/core';
+import type { RailSettingsInput } from '@ensemble/execution';
 import type { AccountConfig, StrategyConfig } from './schema.ts';
 
 /** One strategy entry of the config, with its file parsed and analysed. */
@@ -17,6 +19,8 @@ export interface LoadedConfig {
   /** Path of the config file, as given. */
   readonly path: string;
   readonly account: AccountConfig;
+  /** Safety-rail settings as written (execution fills in the defaults); `{}` when the file has none. */
+  readonly rails: RailSettingsInput;
   /** Every entry, in file order, disabled ones included (they do not trade; filter on `enabled`). */
   readonly strategies: readonly LoadedStrategy[];
   /** Problems that do not stop a run, e.g. allocations summing under 1. */

@@ -1,0 +1,50 @@
+/**
+ * The Lambda environment, zod-parsed once (the only module that reads `process.env`). A missing or bad
+ * variable fails the cold start with an {@link EnvInvalidError} listing every problem; secret values are
+ * never part of a message.
+ */
+import { z } from 'zod';
+import { EnvInvalidError, issueLines } from './errors.ts';
+
+/** The variables a Lambda of the workflow reads. */
+export const FunctionEnv = z.object({
+  /** The ledger's DynamoDB table. */
+  ENSEMBLE_TABLE: z.string().min(1),
+  /** The S3 bucket of market-data snapshots and evaluation traces. */
+  ENSEMBLE_BUCKET: z.string().min(1),
+  /** Deployment stage (`dev`, `prod`): part of run ids and client order ids. */
+  ENSEMBLE_STAGE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,19}$/, 'expected a lowercase slug of ≤ 20 characters'),
+  /** Which broker trades: the simulated one (state in DynamoDB) or Alpaca. */
+  ENSEMBLE_BROKER: z.enum(['sim', 'alpaca']),
+  /** Alpaca account kind. @default 'paper' */
+  ENSEMBLE_TRADING_MODE: z.enum(['paper', 'live']).default('paper'),
+  /** Path of the bundled `ensemble.config.yaml` (strategy files are resolved next to it). */
+  ENSEMBLE_CONFIG: z.string().min(1),
+  /** The simulated broker's table (ENSEMBLE_BROKER=sim). @default 'ensemble-sim-broker' */
+  ENSEMBLE_SIM_BROKER_TABLE: z.string().min(1).optional(),
+  APCA_API_KEY_ID: z.string().optional(),
+  APCA_API_SECRET_KEY: z.string().optional(),
+});
+export type FunctionEnv = z.infer<typeof FunctionEnv>;
+
+/** Parses `env` (default: `process.env`); empty values count as unset. */
+export const readEnv = (env: Readonly<Record<string, string | undefined>> = process.env): FunctionEnv => {
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = FunctionEnv.safeParse(set);
+  if (!parsed.success) throw new EnvInvalidError(issueLines(parsed.error.issues));
+  const e = parsed.data;
+  if (e.ENSEMBLE_BROKER === 'alpaca' && (!e.APCA_API_KEY_ID || !e.APCA_API_SECRET_KEY)) {
+    throw new EnvInvalidError([
+      'APCA_API_KEY_ID and APCA_API_SECRET_KEY are required with ENSEMBLE_BROKER=alpaca',
+    ]);
+  }
+  return e;
+};
+
+/** Values of the secret variables present in `env` (masked wherever they appear in a log line). */
+export const secretValues = (env: Readonly<Record<string, string | undefined>> = process.env): string[] =>
+  ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'APCA_API_OAUTH_TOKEN']
+    .map((name) => env[name])
+    .filter((v): v is string => v !== undefined && v !== '');

@@ -1,0 +1,47 @@
+/**
+ * Evaluate: one strategy on the run's snapshot → its target weights, recorded once as the run's Signal.
+ * A strategy reading a stale or missing symbol is BLOCKED (MissingDataError) before it is evaluated; a
+ * strategy the evaluator cannot run throws its typed error (the branch Catch records the outcome).
+ * Idempotent: a recorded signal is returned as is, so a retry or redrive never evaluates twice.
+ */
+import { createStrategyEvaluator, MissingDataError } from '@ensemble/core';
+import { Decimal } from 'decimal.js';
+import type { BranchInput, EvaluateOutput } from '../contract.ts';
+import { RecordConflictError } from '../errors.ts';
+import { assertSymbolsFit } from '../market-snapshot.ts';
+import { strategyOf } from '../strategies.ts';
+import type { StepDeps } from './deps.ts';
+
+/** Key of a strategy's evaluation trace in the snapshot store. */
+export const traceKey = (runId: string, strategyId: string): string => `traces/${runId}/${strategyId}.json`;
+
+export const evaluate = async (deps: StepDeps, input: BranchInput): Promise<EvaluateOutput> => {
+  const { ledger, snapshots } = deps.runtime;
+  const recorded = await ledger.getSignal(input.runId, input.strategyId);
+  if (recorded) return { targets: countTargets(recorded.weights) };
+
+  const strategy = strategyOf(deps.runtime.config, input.strategyId);
+  const snapshot = await deps.readSnapshot(input.snapshotRef);
+  assertSymbolsFit(snapshot, strategy.requirements.symbols);
+  const result = createStrategyEvaluator(strategy.strategy, snapshot.history).evaluate(input.tradingDay, {
+    trace: true,
+  });
+  if (result.session !== input.tradingDay) {
+    throw new MissingDataError('*', input.tradingDay, `the snapshot's last session is ${result.session}`);
+  }
+  const traceRef = traceKey(input.runId, input.strategyId);
+  await snapshots.put(traceRef, { strategy: result.strategy, session: result.session, trace: result.trace });
+  const r = await ledger.recordSignal({
+    runId: input.runId,
+    tradingDay: input.tradingDay,
+    strategyId: input.strategyId,
+    weights: { ...result.weights },
+    traceRef,
+  });
+  if (r.status === 'conflict') throw new RecordConflictError('signal', `${input.runId}/${input.strategyId}`);
+  return { targets: countTargets(result.weights) };
+};
+
+/** Number of symbols with a positive weight. */
+export const countTargets = (weights: Readonly<Record<string, string>>): number =>
+  Object.values(weights).filter((w) => new Decimal(w).gt(0)).length;

@@ -1,0 +1,14 @@
+/** Reading every page of a ledger list. */
+import type { Page, PageOptions } from '@ensemble/ledger';
+
+/** Every item of a paged ledger list, in order. */
+export const allPages = async <T>(list: (options: PageOptions) => Promise<Page<T>>): Promise<T[]> => {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await list({ cursor, limit: 100 });
+    out.push(...page.data);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  return out;
+};

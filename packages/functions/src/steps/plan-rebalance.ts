@@ -1,0 +1,105 @@
+/**
+ * PlanRebalance (per-book strategies): the strategy's signal + its book + the snapshot's prices of D + the
+ * broker's asset facts → core's planRebalance → the plan recorded once for (run, book). A recorded plan is
+ * the truth: a retry or redrive returns it instead of planning again against a book that may have traded.
+ */
+import { type AssetFacts, bookOf, type Plan, planRebalance, type Schedule } from '@ensemble/core';
+import type { LedgerRepository } from '@ensemble/ledger';
+import type { BranchInput, PlanOutput } from '../contract.ts';
+import { RecordConflictError, StepOrderError } from '../errors.ts';
+import type { LoadedSnapshot } from '../market-snapshot.ts';
+import type { Runtime } from '../runtime.ts';
+import { bookSettings, strategyOf } from '../strategies.ts';
+import type { StepDeps } from './deps.ts';
+import { allPages } from './pages.ts';
+
+export const planRebalanceStep = async (deps: StepDeps, input: BranchInput): Promise<PlanOutput> => {
+  const { ledger, config } = deps.runtime;
+  const bookId = bookOf(input.strategyId);
+  const recorded = await ledger.getPlan(input.runId, bookId);
+  if (recorded) return planOutput(recorded.orders.length);
+
+  const strategy = strategyOf(config, input.strategyId);
+  const signal = await ledger.getSignal(input.runId, input.strategyId);
+  if (!signal)
+    throw new StepOrderError(`no signal of ${input.strategyId} in run ${input.runId}: Evaluate first`);
+  const book = await ledger.getBook(bookId);
+  const settings = bookSettings(strategy);
+  const snapshot = await deps.readSnapshot(input.snapshotRef);
+  const symbols = [...book.positions.map((p) => p.symbol), ...Object.keys(signal.weights)];
+  const plan = planRebalance({
+    book,
+    targets: signal.weights,
+    prices: pricesFor(snapshot, symbols),
+    assets: await assetFacts(deps.runtime, symbols),
+    settings,
+    schedule: await scheduleOf(ledger, bookId, input.tradingDay, settings.rebalance),
+  });
+  await recordPlan(ledger, input, plan);
+  return planOutput(plan.lines.length);
+};
+
+/** The output of a plan with `orders` lines. */
+export const planOutput = (orders: number): PlanOutput => ({
+  action: orders > 0 ? 'rebalance' : 'hold',
+  orders,
+});
+
+/** Prices of D for `symbols` that have one (the planner fails closed on any it needs and lacks). */
+export const pricesFor = (snapshot: LoadedSnapshot, symbols: Iterable<string>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const s of new Set(symbols)) {
+    const p = snapshot.prices[s];
+    if (p !== undefined) out[s] = p;
+  }
+  return out;
+};
+
+/** The broker's facts of `symbols` (unknown symbols are absent: the planner fails closed on them). */
+export const assetFacts = async (
+  runtime: Runtime,
+  symbols: Iterable<string>,
+): Promise<Record<string, AssetFacts>> => {
+  const wanted = [...new Set(symbols)].sort();
+  if (wanted.length === 0) return {};
+  return Object.fromEntries(await runtime.broker.getAssets(wanted));
+};
+
+/** The schedule for frequency policies that need it: the last day the book had a plan with orders. */
+export const scheduleOf = async (
+  ledger: LedgerRepository,
+  bookId: Plan['bookId'],
+  tradingDay: string,
+  rebalance: { kind: string; frequency?: string },
+): Promise<Schedule | undefined> => {
+  if (rebalance.kind !== 'frequency' || rebalance.frequency === 'daily' || rebalance.frequency === 'none') {
+    return undefined;
+  }
+  const plans = await allPages((o) => ledger.listPlansOfBook(bookId, { ...o, to: tradingDay }));
+  const last = plans
+    .filter((p) => p.tradingDay < tradingDay && p.orders.length > 0)
+    .map((p) => p.tradingDay)
+    .sort()
+    .at(-1);
+  return last === undefined ? { asOf: tradingDay } : { asOf: tradingDay, lastRebalancedOn: last };
+};
+
+/** Records a core plan as the ledger's Plan of (run, book): one qty order per line, with its reason. */
+export const recordPlan = async (
+  ledger: LedgerRepository,
+  run: { runId: string; tradingDay: string },
+  plan: Plan,
+): Promise<void> => {
+  const r = await ledger.recordPlan({
+    runId: run.runId,
+    tradingDay: run.tradingDay,
+    bookId: plan.bookId,
+    orders: plan.lines.map((l) => ({
+      symbol: l.symbol,
+      side: l.side,
+      qty: l.qty,
+      reason: `${l.reason} (at ${l.price}, ${l.notional} USD)`,
+    })),
+  });
+  if (r.status === 'conflict') throw new RecordConflictError('plan', `${run.runId}/${plan.bookId}`);
+};

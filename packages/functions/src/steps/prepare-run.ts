@@ -1,0 +1,112 @@
+/**
+ * PrepareRun: everything that happens once per trading day before any strategy runs.
+ *  1. The trading day: the input's, or today in New York by the broker's clock.
+ *  2. The market calendar (the broker's): a closed day ends the execution with `SKIP` (no Run is created).
+ *  3. The Run of (day, stage) is idempotent: a finished one → `SKIP` ('already ran'); a RUNNING one (a retry,
+ *     or a second start) continues with the snapshot and flags it recorded.
+ *  4. Otherwise: the market-data snapshot (bars once per symbol for every strategy and every held symbol),
+ *     flag flips for strategies whose configured flow differs from the ledger's, initial funding of
+ *     strategies the ledger does not know, then the Run, recording the flow flags it uses.
+ *  5. Small Map items: one `{strategyId, flow}` per enabled strategy.
+ * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
+ */
+import { toNewYork } from '@ensemble/core';
+import { type FlowState, flipFlow, flowFlags, fundBooks, type Run, runIdOf } from '@ensemble/ledger';
+import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '../contract.ts';
+import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
+import { capitalPolicyOf, enabledStrategies } from '../strategies.ts';
+import type { StepDeps } from './deps.ts';
+import { allPages } from './pages.ts';
+
+/** The flag under which a Run records a strategy's flow (the ledger's `flowFlags` naming). */
+const flowFlag = (strategyId: string): string => `flow:${strategyId}`;
+
+export const prepareRun = async (deps: StepDeps, input: PrepareRunInput): Promise<PrepareRunOutput> => {
+  const { broker, ledger, logger } = deps.runtime;
+  const stage = input.input.stage ?? deps.runtime.stage;
+  const tradingDay = input.input.tradingDay ?? toNewYork(new Date((await broker.getClock()).timestamp)).date;
+  const runId = runIdOf(tradingDay, stage);
+  const skip = (reason: string): PrepareRunOutput => {
+    logger.info('run skipped', { reason });
+    return { runId, tradingDay, stage, action: 'SKIP', reason, snapshotRef: '', items: [], hasPool: false };
+  };
+
+  const sessions = await broker.getCalendar({ from: tradingDay, to: tradingDay });
+  if (!sessions.some((s) => s.date === tradingDay)) return skip(`market closed on ${tradingDay}`);
+
+  const existing = await ledger.getRun(runId);
+  if (existing && existing.status !== 'RUNNING') return skip(`already ran (${existing.status})`);
+  const run = existing ?? (await startRun(deps, runId, tradingDay, stage));
+  return { runId, tradingDay, stage, action: 'TRADE', snapshotRef: run.dataSnapshot, ...itemsOf(deps, run) };
+};
+
+/** Steps 4 of the module comment; returns the Run (created now, or by a concurrent start). */
+const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage: string): Promise<Run> => {
+  const { broker, ledger, marketData, config, snapshots, logger } = deps.runtime;
+  const strategies = enabledStrategies(config);
+  const held = await allHeldSymbols(deps);
+  const snapshot = await buildMarketSnapshot(
+    marketData,
+    [...strategies.flatMap((s) => s.requirements.symbols), ...held],
+    tradingDay,
+  );
+  const problems = Object.keys(snapshot.problems);
+  if (problems.length > 0) logger.warn('symbols unfit to trade on', { problems: snapshot.problems });
+  const snapshotRef = await storeMarketSnapshot(snapshots, snapshot);
+  const read = await deps.readSnapshot(snapshotRef);
+
+  let state: FlowState = await ledger.getFlowState();
+  for (const s of strategies) {
+    const known = state.flows[s.id];
+    if (known === undefined || known === s.flow) continue;
+    const symbols = [...held];
+    const facts = symbols.length > 0 ? await broker.getAssets(symbols) : new Map();
+    const r = await flipFlow(ledger, {
+      strategyId: s.id,
+      from: known,
+      to: s.flow,
+      day: tradingDay,
+      prices: read.prices,
+      nonFractionable: symbols.filter((x) => facts.get(x)?.fractionable === false),
+      runId,
+    });
+    logger.info('flow flipped', { strategyId: s.id, from: known, to: s.flow, status: r.status });
+    state = r.state;
+  }
+  const account = await broker.getAccount();
+  const funded = await fundBooks(ledger, {
+    policy: capitalPolicyOf(config),
+    strategies: strategies.map((s) => ({ id: s.id, flow: s.flow })),
+    accountEquity: account.equity,
+    accountCash: account.cash,
+    day: tradingDay,
+    prices: read.prices,
+    runId,
+  });
+  if (funded.status === 'funded') logger.info('books funded', { planId: funded.plan?.planId });
+  state = funded.state;
+
+  const created = await ledger.createRun({
+    tradingDay,
+    stage,
+    asOf: tradingDay,
+    dataSnapshot: snapshotRef,
+    flags: flowFlags(state),
+  });
+  // `conflict`: another start created the run first with other data; that run is the truth.
+  return created.status === 'conflict' ? created.current : created.item;
+};
+
+const itemsOf = (deps: StepDeps, run: Run): { items: BranchItem[]; hasPool: boolean } => {
+  const items = enabledStrategies(deps.runtime.config).map((s): BranchItem => {
+    const flag = run.flags[flowFlag(s.id)];
+    return { strategyId: s.id, flow: flag === 'aggregated' || flag === 'per-book' ? flag : s.flow };
+  });
+  return { items, hasPool: items.some((i) => i.flow === 'aggregated') };
+};
+
+/** Every symbol any book holds (so the snapshot prices them: planning and NAV fail closed without). */
+const allHeldSymbols = async (deps: StepDeps): Promise<string[]> => {
+  const positions = await allPages((o) => deps.runtime.ledger.listAllPositions(o));
+  return [...new Set(positions.map((p) => p.symbol))].sort();
+};

@@ -1,0 +1,201 @@
+/**
+ * Test support (not exported): a local runtime on real components — dynalite, the SimBroker, the bundled
+ * market data, the default config — and a driver that calls the steps in workflow order, catching branch
+ * errors the way the state machine's Catch does.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  closePricesFrom,
+  createMemorySimBrokerStore,
+  createSimBroker,
+  type SimBroker,
+} from '@ensemble/broker';
+import { type LoadedConfig, loadConfig } from '@ensemble/config';
+import { calendarDay, type MarketData, newYorkToUtc, sessionClose } from '@ensemble/core';
+import {
+  createLedger,
+  createLocalDynamoClient,
+  ensureTable,
+  type LedgerRepository,
+  startEmbeddedDynamo,
+} from '@ensemble/ledger';
+import { createBundledMarketData } from '@ensemble/market-data';
+import type { TaskHandlers } from '@ensemble/workflow';
+import type { BranchResult, FinalizeOutput, PrepareRunOutput, TaskName } from './contract.ts';
+import { noMetrics, type Runtime, type StepLogger } from './runtime.ts';
+import { createLocalSnapshotStore } from './snapshots.ts';
+import { createSteps, type Step } from './steps/index.ts';
+
+/** The default configuration shipped with the repository. */
+export const DEFAULT_CONFIG = new URL('../../../strategies/ensemble.config.yaml', import.meta.url).pathname;
+
+/** A local world: one database, one simulated account, one snapshot directory. */
+export interface World {
+  readonly ledger: LedgerRepository;
+  readonly broker: SimBroker;
+  readonly config: LoadedConfig;
+  /** Moves "now" (broker, ledger, steps) to 15 minutes before `day`'s close (15:45, or 12:45 on an early close). */
+  setDay(day: string): void;
+  runtime(overrides?: Partial<Runtime>): Runtime;
+  readonly logs: { level: string; message: string; extra: Record<string, unknown>[] }[];
+  close(): Promise<void>;
+}
+
+/** Options of {@link startWorld}. */
+export interface WorldOptions {
+  /** @default the default config */
+  readonly config?: LoadedConfig;
+  /** Replaces the bundled data the steps read (the broker always fills on the bundled data). */
+  readonly marketData?: MarketData;
+  /**
+   * Trade every symbol in whole shares. The SimBroker rounds each fill's cash to cents while the ledger
+   * keeps qty × price exactly, so fractional fills leave sub-cent differences that add up across fills;
+   * whole shares at cent prices keep broker and ledger cash equal to the cent. @default true
+   */
+  readonly wholeShares?: boolean;
+}
+
+/** Starts a world: an in-memory dynalite, a SimBroker account, a snapshot directory. */
+export const startWorld = async (options: WorldOptions = {}): Promise<World> => {
+  const db = await startEmbeddedDynamo();
+  const client = createLocalDynamoClient(db.endpoint);
+  await ensureTable(client, 'ensemble');
+  let now = new Date('2025-12-01T20:45:00Z');
+  const clock = () => now;
+  const ledger = createLedger({ table: 'ensemble', client, clock });
+  const bundled = createBundledMarketData();
+  const config = options.config ?? (await loadConfig(DEFAULT_CONFIG));
+  const broker = createSimBroker({
+    store: createMemorySimBrokerStore(),
+    prices: closePricesFrom(bundled),
+    clock,
+    startingCash: config.account.startingCash,
+    nonFractionable:
+      options.wholeShares === false
+        ? []
+        : [...new Set(config.strategies.flatMap((x) => x.requirements.symbols))],
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'ensemble-functions-'));
+  const logs: World['logs'] = [];
+  const logger: StepLogger = {
+    debug: (message, ...extra) => logs.push({ level: 'debug', message, extra }),
+    info: (message, ...extra) => logs.push({ level: 'info', message, extra }),
+    warn: (message, ...extra) => logs.push({ level: 'warn', message, extra }),
+    error: (message, ...extra) => logs.push({ level: 'error', message, extra }),
+  };
+  const world: World = {
+    ledger,
+    broker,
+    config,
+    logs,
+    setDay(day) {
+      const close = calendarDay(day);
+      now = close ? new Date(sessionClose(day).getTime() - 15 * 60_000) : newYorkToUtc(day, '15:45');
+    },
+    runtime: (overrides = {}) => ({
+      ledger,
+      broker,
+      marketData: options.marketData ?? bundled,
+      snapshots: createLocalSnapshotStore(dir),
+      config,
+      clock,
+      sleep: async () => {},
+      logger,
+      metrics: noMetrics,
+      stage: 'local',
+      rails: config.rails,
+      ...overrides,
+    }),
+    async close() {
+      client.destroy();
+      await db.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+};
+
+/** The error a Catch would put at `$.error`. */
+const caught = (e: unknown) => ({
+  Error: e instanceof Error ? e.name : 'Error',
+  Cause: e instanceof Error ? e.message : String(e),
+});
+
+/** What one driven day produced. */
+export interface DayResult {
+  readonly prepare: PrepareRunOutput;
+  readonly branches: BranchResult[];
+  readonly pool?: Record<string, unknown>;
+  readonly finalize?: FinalizeOutput;
+  /** Every task called, with its input and output or error name. */
+  readonly calls: { task: TaskName; input: unknown; output?: unknown; error?: string }[];
+}
+
+/** Calls the steps in workflow order for `day` (the Map's iterations one after another). */
+export const driveDay = async (steps: Record<TaskName, Step>, day: string): Promise<DayResult> => {
+  const calls: DayResult['calls'] = [];
+  const call = async (task: TaskName, input: unknown): Promise<unknown> => {
+    try {
+      const output = await steps[task](input);
+      calls.push({ task, input, output });
+      return output;
+    } catch (e) {
+      calls.push({ task, input, error: (e as Error).name });
+      throw e;
+    }
+  };
+  const prepare = (await call('PrepareRun', {
+    input: { tradingDay: day },
+    execution: { id: `exec-${day}`, name: `run-${day}` },
+  })) as PrepareRunOutput;
+  if (prepare.action === 'SKIP') return { prepare, branches: [], calls };
+  const ref = {
+    runId: prepare.runId,
+    tradingDay: prepare.tradingDay,
+    stage: prepare.stage,
+    snapshotRef: prepare.snapshotRef,
+  };
+  const branches: BranchResult[] = [];
+  for (const item of prepare.items) {
+    const input = { ...ref, ...item };
+    try {
+      await call('Evaluate', input);
+      if (item.flow === 'aggregated') {
+        branches.push({ ...item, outcome: 'SKIPPED' });
+        continue;
+      }
+      await call('PlanRebalance', input);
+      const out = (await call('Execute', input)) as { outcome: BranchResult['outcome'] };
+      branches.push({ ...item, outcome: out.outcome });
+    } catch (e) {
+      const out = (await call('RecordBranchFailure', { ...input, error: caught(e) })) as {
+        outcome: BranchResult['outcome'];
+      };
+      branches.push({ ...item, outcome: out.outcome });
+    }
+  }
+  let pool: Record<string, unknown> | undefined;
+  if (prepare.hasPool) {
+    try {
+      await call('AggregatePool', ref);
+      await call('PlanPool', ref);
+      pool = (await call('ExecutePool', ref)) as Record<string, unknown>;
+    } catch (e) {
+      pool = { error: caught(e) };
+    }
+  }
+  const finalize = (await call('Finalize', {
+    ...ref,
+    branches,
+    ...(pool ? { pool } : {}),
+  })) as FinalizeOutput;
+  return { prepare, branches, ...(pool ? { pool } : {}), finalize, calls };
+};
+
+/** Steps over a world's runtime (typed as the local interpreter's handlers too, which they must be). */
+export const stepsOf = (
+  world: World,
+  overrides: Partial<Runtime> = {},
+): TaskHandlers & Record<TaskName, Step> => createSteps(world.runtime(overrides));
