@@ -1,4 +1,6 @@
 export * from './books/index.ts';
+export * from './broker/index.ts';
+export * from './calendar/index.ts';
 export * from './dsl/analyze.ts';
 export type * from './dsl/ast.ts';
 export type { Form } from './dsl/forms.ts';
@@ -13,5 +15,3 @@ export { toWeightStrings } from './eval/weights.ts';
 export * from './indicators/index.ts';
 export * from './market.ts';
 export * from './planner/index.ts';
-export * from './broker/index.ts';
-export * from './calendar/index.ts';
