@@ -1,0 +1,97 @@
+/**
+ * Per-branch outcomes of one execution, read from its event history: every Map iteration ends in a Pass
+ * state (`BranchResult`, `PoolMemberResult` or `BranchFailed`) whose output is `{strategyId, flow, outcome,
+ * error?}`; the pool's outcome is ExecutePool's (or PoolFailed's); Finalize's output (no ResultPath) is the run's status.
+ * An iteration that failed without reaching its result state is counted, not guessed.
+ */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { StateNames } from '@ensemble/workflow';
+
+/** One strategy's outcome in an execution. */
+export interface BranchOutcome {
+  readonly strategyId: string;
+  readonly flow: string;
+  readonly outcome: string;
+  readonly error?: string;
+}
+
+/** What an execution's history says. */
+export interface ExecutionSummary {
+  readonly branches: readonly BranchOutcome[];
+  /** The pool's outcome when the pool steps ran (or failed). */
+  readonly pool?: string;
+  /** Finalize's run status, when it ran. */
+  readonly runStatus?: string;
+  /** PrepareRun's SKIP reason, when the day was skipped. */
+  readonly skipped?: string;
+  /** Map iterations that failed outright (no result state): redrive reruns exactly these. */
+  readonly failedIterations: number;
+  /** The execution's failure, when it failed. */
+  readonly failure?: { readonly error: string; readonly cause: string };
+}
+
+const RESULT_STATES = new Set<string>([
+  StateNames.BranchResult,
+  StateNames.PoolMemberResult,
+  StateNames.BranchFailed,
+]);
+
+const parse = (text: string | undefined): Record<string, unknown> => {
+  try {
+    const v = JSON.parse(text ?? 'null') as unknown;
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Summarize the events of one execution (all pages, in order). */
+export const summarizeHistory = (events: readonly HistoryEvent[]): ExecutionSummary => {
+  const branches = new Map<string, BranchOutcome>();
+  let pool: string | undefined;
+  let runStatus: string | undefined;
+  let skipped: string | undefined;
+  let failedIterations = 0;
+  let failure: ExecutionSummary['failure'];
+  for (const e of events) {
+    const exited = e.stateExitedEventDetails;
+    if (exited?.name && RESULT_STATES.has(exited.name)) {
+      const o = parse(exited.output);
+      const strategyId = str(o.strategyId);
+      if (strategyId) {
+        const err = o.error as { name?: string; message?: string } | undefined;
+        branches.set(strategyId, {
+          strategyId,
+          flow: str(o.flow) ?? '?',
+          outcome: str(o.outcome) ?? '?',
+          ...(err?.name ? { error: `${err.name}: ${err.message ?? ''}`.trim() } : {}),
+        });
+      }
+    } else if (exited?.name === 'ExecutePool' || exited?.name === StateNames.PoolFailed) {
+      const p = parse(exited.output).pool as { outcome?: unknown } | undefined;
+      pool = str(p?.outcome) ?? (exited.name === StateNames.PoolFailed ? 'FAILED' : pool);
+    } else if (exited?.name === 'Finalize') {
+      runStatus = str(parse(exited.output).status) ?? runStatus;
+    } else if (exited?.name === StateNames.Skipped) {
+      skipped = str(parse(exited.output).reason) ?? 'skipped';
+    }
+    if (e.type === 'MapIterationFailed' || e.type === 'MapIterationAborted') failedIterations += 1;
+    if (e.executionFailedEventDetails) {
+      failure = {
+        error: e.executionFailedEventDetails.error ?? 'unknown',
+        cause: e.executionFailedEventDetails.cause ?? '',
+      };
+    }
+    if (e.type === 'ExecutionRedriven') failedIterations = 0;
+  }
+  return {
+    branches: [...branches.values()].sort((a, b) => a.strategyId.localeCompare(b.strategyId)),
+    ...(pool ? { pool } : {}),
+    ...(runStatus ? { runStatus } : {}),
+    ...(skipped ? { skipped } : {}),
+    failedIterations,
+    ...(failure ? { failure } : {}),
+  };
+};

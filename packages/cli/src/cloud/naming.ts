@@ -1,0 +1,24 @@
+/**
+ * Names shared with the stack and the scheduled starter: the state machine of a stage is `ensemble-<stage>`
+ * and an execution is named after its trading day, so Step Functions refuses a second start of a day
+ * (test/infra checks these agree with stacks/ and the starter).
+ */
+
+/** The state machine name of a stage (`${$app.name}-${$app.stage}` in stacks/workflow.ts). */
+export const stateMachineNameOf = (stage: string): string => `ensemble-${stage}`;
+
+/** The execution name of a trading day: the day itself. */
+export const executionNameOf = (tradingDay: string): string => tradingDay;
+
+/** The calendar day of `instant` in New York (YYYY-MM-DD). */
+export const newYorkDay = (instant: Date): string =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/New_York',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+
+/** The ARN of execution `name` of a state machine (same account, region and partition). */
+export const executionArnOf = (stateMachineArn: string, name: string): string =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;

@@ -1,0 +1,113 @@
+/**
+ * `ensemble cloud start|status|redrive`: drive the deployed state machine of a stage (see docs/deploy.md).
+ * Credentials and region come from the usual AWS environment (profile, `AWS_REGION`).
+ */
+import { parseArgs } from 'node:util';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { CloudError } from '../cloud/errors.ts';
+import { newYorkDay } from '../cloud/naming.ts';
+import { type ExecutionReport, findStateMachine, recentExecutions, redrive, startDay } from '../cloud/sfn.ts';
+import { type CliIO, UsageError } from '../io.ts';
+
+/** What the command reaches (injected in tests). */
+export interface CloudDeps {
+  readonly client: Pick<SFNClient, 'send'>;
+  readonly now: () => Date;
+}
+
+export const CLOUD_USAGE = `Usage:
+  ensemble cloud start [--date YYYY-MM-DD] --stage S   Start the trading day (default: today in New York).
+  ensemble cloud status [--stage S] [--limit N] [--json]
+                                                       Recent executions with each strategy's outcome.
+  ensemble cloud redrive <execution> [--stage S]       Redrive a failed execution (ARN, or its day's name).
+  --state-machine ARN overrides the stage's machine (ensemble-<stage>). Stage defaults to $ENSEMBLE_STAGE.`;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const options = {
+  stage: { type: 'string' },
+  date: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'state-machine': { type: 'string' },
+} as const;
+
+/** Run `ensemble cloud <verb> ...`; returns the exit code. */
+export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: CloudDeps): Promise<number> {
+  const [verb, ...rest] = argv;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>
+  >;
+  try {
+    parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n\n${CLOUD_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const stage = values.stage ?? io.env.ENSEMBLE_STAGE;
+  const d = deps ?? { client: new SFNClient({}), now: () => new Date() };
+  const machine = async (): Promise<string> => {
+    if (values['state-machine']) return values['state-machine'];
+    if (!stage) throw new UsageError(`--stage is required (or set ENSEMBLE_STAGE)\n\n${CLOUD_USAGE}`);
+    return findStateMachine(d.client, stage);
+  };
+  try {
+    switch (verb) {
+      case 'start': {
+        if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+        if (!values.stage) throw new UsageError(`cloud start needs --stage\n\n${CLOUD_USAGE}`);
+        if (values.date !== undefined && !DATE.test(values.date))
+          throw new UsageError('--date must be YYYY-MM-DD');
+        const day = values.date ?? newYorkDay(d.now());
+        const out = await startDay(d.client, await machine(), day, values.stage);
+        io.out(`Started ${out.name} on ${values.stage}: ${out.executionArn}`);
+        return 0;
+      }
+      case 'status': {
+        if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+        const limit = values.limit === undefined ? 5 : Number(values.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+          throw new UsageError('--limit must be 1..100');
+        const reports = await recentExecutions(d.client, await machine(), limit);
+        if (values.json) io.out(JSON.stringify(reports));
+        else for (const r of reports) printReport(r, io);
+        if (!values.json && reports.length === 0) io.out('No executions yet.');
+        return 0;
+      }
+      case 'redrive': {
+        if (positionals.length !== 1)
+          throw new UsageError(`cloud redrive needs one execution\n\n${CLOUD_USAGE}`);
+        const out = await redrive(d.client, positionals[0]!, machine);
+        io.out(
+          `Redriven ${out.before.name ?? out.executionArn} (was ${out.before.status}): ${out.executionArn}`,
+        );
+        return 0;
+      }
+      case 'help':
+        io.out(CLOUD_USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown cloud command '${verb ?? ''}'\n\n${CLOUD_USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof CloudError) {
+      io.err(`ensemble cloud: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+const printReport = (r: ExecutionReport, io: CliIO): void => {
+  const s = r.summary;
+  const when = `${r.startDate ?? '?'}${r.stopDate ? ` → ${r.stopDate}` : ''}`;
+  const redriven = r.redriveCount > 0 ? `, redriven ${r.redriveCount}×` : '';
+  io.out(`${r.name}  ${r.status}${s.runStatus ? ` (run ${s.runStatus})` : ''}  ${when}${redriven}`);
+  if (s.skipped) io.out(`  skipped: ${s.skipped}`);
+  for (const b of s.branches)
+    io.out(`  ${b.strategyId.padEnd(24)} ${b.flow.padEnd(10)} ${b.outcome}${b.error ? `  ${b.error}` : ''}`);
+  if (s.pool) io.out(`  ${'pool'.padEnd(24)} ${''.padEnd(10)} ${s.pool}`);
+  if (s.failedIterations > 0)
+    io.out(`  ${s.failedIterations} iteration(s) failed without a result: redrive reruns them`);
+  if (s.failure) io.out(`  failed: ${s.failure.error}${s.failure.cause ? ` — ${s.failure.cause}` : ''}`);
+};

@@ -1,0 +1,47 @@
+/**
+ * One Lambda function per workflow task (Node 22, arm64, memory and timeout from the manifest), each with an
+ * inline policy of exactly what its code uses (policies.ts) and only the secrets it declares.
+ */
+import { type FunctionSpec, taskFunctions } from './manifest.ts';
+import { type DataArns, functionStatements, secretEnvironment, toSstPermissions } from './policies.ts';
+import { secretValues } from './secrets.ts';
+import { settings } from './settings.ts';
+import { bucket } from './storage.ts';
+import { table, tableIndexes } from './table.ts';
+
+/** The path of the bundled configuration inside every function package (see `copyFiles`). */
+export const CONFIG_PATH = 'strategies/ensemble.config.yaml';
+
+/** Create the function of one manifest entry; `extra` adds ARNs (the starter's state machine) and env. */
+export const createFunction = (
+  spec: FunctionSpec,
+  extra: { stateMachineArn?: $util.Input<string>; environment?: Record<string, $util.Input<string>> } = {},
+) =>
+  new sst.aws.Function(spec.name, {
+    handler: spec.handler,
+    runtime: 'nodejs22.x',
+    architecture: 'arm64',
+    memory: `${spec.memoryMb} MB`,
+    timeout: `${spec.timeoutSeconds} seconds`,
+    logging: { format: 'json', retention: '3 months' },
+    copyFiles: [{ from: 'strategies', to: 'strategies' }],
+    environment: {
+      ENSEMBLE_TABLE: table.name,
+      ENSEMBLE_BUCKET: bucket.name,
+      ENSEMBLE_STAGE: $app.stage,
+      ENSEMBLE_BROKER: 'alpaca',
+      ENSEMBLE_TRADING_MODE: settings.tradingMode,
+      ENSEMBLE_CONFIG: CONFIG_PATH,
+      ...secretEnvironment(spec.uses, secretValues),
+      ...extra.environment,
+    },
+    permissions: $resolve([table.arn, bucket.arn, extra.stateMachineArn ?? '']).apply(([t, b, sm]) => {
+      const arns: DataArns = { table: t, indexes: tableIndexes, bucket: b, stateMachine: sm };
+      return toSstPermissions(functionStatements(spec.uses, arns));
+    }),
+  });
+
+/** The task functions, by task name. */
+export const taskFunctionsByName = Object.fromEntries(
+  taskFunctions().map((s) => [s.name, createFunction(s)]),
+);

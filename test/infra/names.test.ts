@@ -1,0 +1,40 @@
+/** The names the stack, the scheduled starter and `ensemble cloud` must agree on. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as cli from '../../packages/cli/src/cloud/naming.ts';
+import * as starter from '../../packages/functions/src/handlers/start-execution.ts';
+import { ROOT } from './derive.ts';
+
+describe('shared names', () => {
+  it('the CLI looks for the state machine name the stack gives it', () => {
+    const config = readFileSync(join(ROOT, 'sst.config.ts'), 'utf8');
+    const workflow = readFileSync(join(ROOT, 'stacks/workflow.ts'), 'utf8');
+    expect(config).toMatch(/name: 'ensemble',/);
+    expect(workflow).toMatch(/name: `\$\{\$app\.name\}-\$\{\$app\.stage\}`,/);
+    expect(cli.stateMachineNameOf('prod')).toBe('ensemble-prod');
+  });
+
+  it('the starter and the CLI name a day’s execution the same way', () => {
+    // Seeded sweep over 2024–2026 (every 5d7h13m), covering both DST switches and UTC midnights.
+    for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2027, 0, 1); t += 458_000_000) {
+      const at = new Date(t);
+      expect(cli.newYorkDay(at)).toBe(starter.newYorkDay(at));
+      expect(cli.executionNameOf(cli.newYorkDay(at))).toBe(starter.executionNameOf(starter.newYorkDay(at)));
+    }
+    for (const iso of [
+      '2025-03-09T06:59:59Z',
+      '2025-03-09T07:00:00Z',
+      '2025-11-02T05:59:59Z',
+      '2025-11-02T06:00:00Z',
+    ]) {
+      expect(cli.newYorkDay(new Date(iso))).toBe(starter.newYorkDay(new Date(iso)));
+    }
+  });
+
+  it('builds execution ARNs from the state machine ARN', () => {
+    expect(cli.executionArnOf('arn:aws:states:us-east-1:1:stateMachine:ensemble-prod', '2025-06-02')).toBe(
+      'arn:aws:states:us-east-1:1:execution:ensemble-prod:2025-06-02',
+    );
+  });
+});

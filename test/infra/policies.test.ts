@@ -1,0 +1,182 @@
+/**
+ * Least privilege: each function's policy grants exactly what its step code uses (derived from source in
+ * derive.ts), nothing has a `*` data resource, and the state machine / scheduler roles reach only their
+ * functions.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  BucketPrefixes,
+  DynamoActions,
+  FUNCTIONS,
+  functionSpec,
+  kebab,
+  SECRETS_FOR_RUNTIME_ONLY,
+  Secrets,
+  taskFunctions,
+} from '../../stacks/manifest.ts';
+import {
+  type DataArns,
+  functionPolicy,
+  type PolicyDocument,
+  schedulerPolicy,
+  secretEnvironment,
+  stateMachinePolicy,
+  toSstPermissions,
+  WILDCARD_ONLY_ACTIONS,
+} from '../../stacks/policies.ts';
+import { derivedUsesOf, ledgerMethodActions, ROOT } from './derive.ts';
+
+const ARNS: DataArns = {
+  table: 'arn:aws:dynamodb:us-east-1:111122223333:table/ensemble-prod-LedgerTable-abc',
+  indexes: ['gsi1', 'gsi2'],
+  bucket: 'arn:aws:s3:::ensemble-prod-artifactsbucket-xyz',
+  stateMachine: 'arn:aws:states:us-east-1:111122223333:stateMachine:ensemble-prod',
+};
+
+/** (action, resource) pairs a document allows, as sorted strings. */
+const grants = (doc: PolicyDocument): string[] =>
+  doc.Statement.flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${a} ${r}`))).sort();
+
+/** The step file a task's handler runs (ExecutePool shares Execute's module). */
+const stepOf = (name: string): string => (name === 'ExecutePool' ? 'execute' : kebab(name));
+
+describe('ledger action vocabulary', () => {
+  it('the actions the ledger source issues are exactly those the manifest knows', () => {
+    // Arrange / Act: every repository method's actions, from the ledger's source
+    const methods = ledgerMethodActions();
+    const all = new Set([...methods.values()].flatMap((s) => [...s]));
+    // Assert: a new kind of call (Scan, batch, transaction) must be added to the manifest consciously
+    expect(methods.size).toBeGreaterThan(40);
+    expect([...all].sort()).toEqual([...DynamoActions].sort());
+  });
+});
+
+describe('function policies', () => {
+  const methodActions = ledgerMethodActions();
+
+  it.each(taskFunctions().map((f) => [f.name]))(
+    '%s grants exactly the table actions its step calls',
+    (name) => {
+      const spec = functionSpec(name);
+      const derived = derivedUsesOf(stepOf(name), methodActions);
+      expect(derived, `no step file for ${name}`).not.toBeNull();
+      expect([...spec.uses.table].sort()).toEqual([...(derived?.tableActions ?? [])].sort());
+    },
+  );
+
+  it.each(taskFunctions().map((f) => [f.name]))('%s has the Alpaca keys iff its code needs them', (name) => {
+    const spec = functionSpec(name);
+    const derived = derivedUsesOf(stepOf(name), methodActions);
+    const callsBroker = (derived?.brokerCalls.size ?? 0) > 0;
+    const runtimeOnly = SECRETS_FOR_RUNTIME_ONLY.includes(name);
+    expect(spec.uses.secrets.length > 0).toBe(callsBroker || runtimeOnly);
+    // The exception list stays exact: a function that calls the broker is not an exception.
+    if (runtimeOnly) expect(callsBroker).toBe(false);
+  });
+
+  it('every S3 key prefix the functions package writes is a declared bucket prefix', () => {
+    const src = join(ROOT, 'packages/functions/src');
+    const texts = ['market-snapshot.ts', 'steps/evaluate.ts'].map((f) => readFileSync(join(src, f), 'utf8'));
+    const prefixes = new Set(texts.flatMap((t) => [...t.matchAll(/`([a-z]+\/)\$\{/g)].map((m) => m[1]!)));
+    expect([...prefixes].sort()).toEqual([BucketPrefixes.snapshots, BucketPrefixes.traces].sort());
+  });
+
+  it('lists and asserts each policy (action, resource) pairs', () => {
+    const T = ARNS.table;
+    const idx = [`dynamodb:Query ${T}`, `dynamodb:Query ${T}/index/gsi1`, `dynamodb:Query ${T}/index/gsi2`];
+    const item = (...a: string[]) => a.map((x) => `dynamodb:${x} ${T}`);
+    const readSnap = [`s3:GetObject ${ARNS.bucket}/snapshots/*`, `s3:ListBucket ${ARNS.bucket}`];
+    const expected: Record<string, string[]> = {
+      PrepareRun: [
+        ...item('GetItem', 'PutItem', 'UpdateItem'),
+        ...idx,
+        `s3:PutObject ${ARNS.bucket}/snapshots/*`,
+      ],
+      Evaluate: [...item('GetItem', 'PutItem'), ...readSnap, `s3:PutObject ${ARNS.bucket}/traces/*`],
+      PlanRebalance: [...item('GetItem', 'PutItem'), ...idx, ...readSnap],
+      Execute: [...item('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'), ...idx, ...readSnap],
+      RecordBranchFailure: item('GetItem', 'PutItem'),
+      AggregatePool: [...item('GetItem', 'PutItem'), ...idx, ...readSnap],
+      PlanPool: [...item('GetItem', 'PutItem'), ...idx, ...readSnap],
+      ExecutePool: [...item('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'), ...idx, ...readSnap],
+      Finalize: [...item('GetItem', 'PutItem', 'UpdateItem'), ...idx, ...readSnap],
+      StartExecution: [`states:StartExecution ${ARNS.stateMachine}`],
+    };
+    for (const f of FUNCTIONS) {
+      expect(grants(functionPolicy(f, ARNS)), f.name).toEqual([...(expected[f.name] ?? ['missing'])].sort());
+    }
+  });
+
+  it('ListBucket is limited to the read prefixes', () => {
+    const doc = functionPolicy(functionSpec('Evaluate'), ARNS);
+    const list = doc.Statement.find((s) => s.Action.includes('s3:ListBucket'));
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['snapshots/*'] } });
+  });
+
+  it('no statement of any role has a wildcard action or a * data resource', () => {
+    const docs = [
+      ...FUNCTIONS.map((f) => functionPolicy(f, ARNS)),
+      stateMachinePolicy(['arn:aws:lambda:us-east-1:111122223333:function:f']),
+      schedulerPolicy('arn:aws:lambda:us-east-1:111122223333:function:s'),
+    ];
+    for (const s of docs.flatMap((d) => d.Statement)) {
+      for (const a of s.Action) expect(a).not.toMatch(/\*/);
+      if (s.Resource.includes('*')) {
+        expect(s.Resource).toEqual(['*']);
+        for (const a of s.Action) expect(WILDCARD_ONLY_ACTIONS).toContain(a);
+      }
+      for (const r of s.Resource.filter((x) => x !== '*')) {
+        expect(r).toMatch(/^arn:aws:(dynamodb|s3|states|lambda):/);
+        // A trailing wildcard only below a declared prefix (`bucket/snapshots/*`) or a function's versions.
+        if (r.endsWith('*')) expect(r).toMatch(/\/(snapshots|traces|reports)\/\*$|:function:[^:]+:\*$/);
+      }
+    }
+  });
+
+  it('a function that starts executions needs the state machine ARN', () => {
+    expect(() =>
+      functionPolicy(functionSpec('StartExecution'), { ...ARNS, stateMachine: undefined }),
+    ).toThrow();
+  });
+
+  it('sst permissions carry the same statements, conditions included', () => {
+    const doc = functionPolicy(functionSpec('Evaluate'), ARNS);
+    const perms = toSstPermissions(doc.Statement);
+    expect(
+      perms.flatMap((p) => p.actions.flatMap((a) => p.resources.map((r) => `${a} ${r}`))).sort(),
+    ).toEqual(grants(doc));
+    expect(perms.find((p) => p.actions.includes('s3:ListBucket'))?.conditions).toEqual([
+      { test: 'StringLike', variable: 's3:prefix', values: ['snapshots/*'] },
+    ]);
+  });
+
+  it('secrets reach only the functions that declare them, under the names the handlers read', () => {
+    const values = { AlpacaKeyId: 'k', AlpacaSecretKey: 's' };
+    expect(secretEnvironment(functionSpec('Execute').uses, values)).toEqual({
+      APCA_API_KEY_ID: 'k',
+      APCA_API_SECRET_KEY: 's',
+    });
+    expect(secretEnvironment(functionSpec('StartExecution').uses, values)).toEqual({});
+    const env = readFileSync(join(ROOT, 'packages/functions/src/env.ts'), 'utf8');
+    for (const name of Object.values(Secrets)) expect(env).toContain(name);
+  });
+});
+
+describe('state machine and scheduler roles', () => {
+  it('the state machine may invoke exactly its functions (and their versions)', () => {
+    const arns = ['arn:aws:lambda:us-east-1:1:function:a', 'arn:aws:lambda:us-east-1:1:function:b'];
+    const invoke = stateMachinePolicy(arns).Statement.filter((s) =>
+      s.Action.includes('lambda:InvokeFunction'),
+    );
+    expect(invoke.flatMap((s) => s.Resource).sort()).toEqual([...arns, ...arns.map((a) => `${a}:*`)].sort());
+    expect(invoke.flatMap((s) => s.Action)).toEqual(['lambda:InvokeFunction']);
+  });
+
+  it('the scheduler may invoke only the starter', () => {
+    expect(grants(schedulerPolicy('arn:aws:lambda:us-east-1:1:function:s'))).toEqual([
+      'lambda:InvokeFunction arn:aws:lambda:us-east-1:1:function:s',
+    ]);
+  });
+});
