@@ -4,6 +4,10 @@ export interface CliIO {
   readonly err: (line: string) => void;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Output is a terminal: progress is redrawn in place. */
+  readonly tty?: boolean;
+  /** Aborted on Ctrl-C: long commands stop cleanly. */
+  readonly signal?: AbortSignal;
 }
 
 export const processIO = (): CliIO => ({
@@ -11,7 +15,20 @@ export const processIO = (): CliIO => ({
   err: (line) => process.stderr.write(`${line}\n`),
   cwd: process.cwd(),
   env: process.env,
+  tty: process.stdout.isTTY === true,
+  signal: interruptSignal(),
 });
+
+/** An AbortSignal fired by the first Ctrl-C (a second one exits at once). */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nensemble: stopping after the steps in flight (Ctrl-C again to exit now)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
+}
 
 /** A usage mistake on the command line: printed with the usage text, exit code 2. */
 export class UsageError extends Error {

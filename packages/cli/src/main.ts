@@ -14,8 +14,19 @@ Commands:
       [--data DIR] [--json] [--trace]
   evaluate --batch IN.jsonl             One output line per input line {"strategy","asOf"}.
       [--data DIR] [--root DIR]         Strategy paths are relative to --root (default: current folder).
-  run [--config FILE] [--date DATE]     Evaluate every enabled strategy of the config (default
-      [--data DIR] [--json]             strategies/ensemble.config.yaml) as of DATE (default: last session).
+  run [--date DATE] [--days N]         A full local trading day: the Step Functions definition run in-process
+      [--config FILE] [--home DIR]      on the embedded database, the simulated broker and the bundled data;
+      [--json] [--fault S:STRATEGY:P]   progress, then a report (default DATE: last bundled session; --days N
+                                        runs N sessions, books carry over). --fault injects one crash.
+  redrive <runId> [--json]              Re-run the failed branches of a local run with their original input.
+  reconcile [--json]                    Sum of all books vs the broker account; exit 1 on a difference.
+  kill-switch [on|off] [--reason TEXT]  Show or set the kill switch (when on, nothing trades).
+  definition                            The state machine's ASL JSON (placeholder function ARNs).
+  signals [--config FILE] [--date DATE] Evaluate every enabled strategy as of DATE, without trading.
+      [--data DIR] [--json]
+  fake-alpaca [--port P] [--date DATE]  Serve the loopback fake Alpaca API (SimBroker + bundled bars).
+      [--cash C]
+  cloud start|status|redrive ...        Drive the deployed state machine (ensemble cloud help).
   help                                  This text.
 
 Market data defaults to the bars bundled with Ensemble; --data DIR reads SYMBOL.csv[.gz] files instead.
@@ -44,6 +55,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+const DEFAULT_CONFIG = 'strategies/ensemble.config.yaml';
+const configPath = (values: Record<string, unknown>): string =>
+  (values.config as string | undefined) ?? DEFAULT_CONFIG;
 
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
@@ -109,12 +124,100 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       const { values, positionals } = parse(rest, {
         config: { type: 'string' },
         date: { type: 'string' },
+        days: { type: 'string' },
+        home: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        fault: { type: 'string' },
+      });
+      if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      const days = values.days === undefined ? 1 : Number(values.days);
+      if (!Number.isInteger(days) || days < 1 || days > 2000)
+        throw new UsageError('--days must be a whole number ≥ 1');
+      const { tradeCommand } = await import('./commands/trade.ts');
+      return tradeCommand(
+        {
+          config: configPath(values),
+          days,
+          json: values.json === true,
+          ...(values.date === undefined ? {} : { date: date(values.date, '--date') }),
+          ...(values.home === undefined ? {} : { home: values.home as string }),
+          ...(values.fault === undefined ? {} : { fault: values.fault as string }),
+        },
+        io,
+      );
+    }
+    case 'redrive': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        home: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      });
+      if (positionals.length !== 1) throw new UsageError('redrive needs exactly one run id');
+      const { redriveCommand } = await import('./commands/redrive.ts');
+      return redriveCommand(
+        {
+          runId: positionals[0]!,
+          config: configPath(values),
+          json: values.json === true,
+          ...(values.home === undefined ? {} : { home: values.home as string }),
+        },
+        io,
+      );
+    }
+    case 'reconcile': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        home: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      });
+      if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      const { reconcileCommand } = await import('./commands/reconcile.ts');
+      return reconcileCommand(
+        {
+          config: configPath(values),
+          json: values.json === true,
+          ...(values.home === undefined ? {} : { home: values.home as string }),
+        },
+        io,
+      );
+    }
+    case 'kill-switch': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        home: { type: 'string' },
+        reason: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      });
+      const [action, extra] = positionals;
+      if (extra !== undefined || (action !== undefined && action !== 'on' && action !== 'off'))
+        throw new UsageError('kill-switch takes on, off, or nothing');
+      const { killSwitchCommand } = await import('./commands/kill-switch.ts');
+      return killSwitchCommand(
+        {
+          config: configPath(values),
+          json: values.json === true,
+          ...(action === undefined ? {} : { action }),
+          ...(values.reason === undefined ? {} : { reason: values.reason as string }),
+          ...(values.home === undefined ? {} : { home: values.home as string }),
+        },
+        io,
+      );
+    }
+    case 'definition': {
+      const { positionals } = parse(rest, {});
+      if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      return (await import('./commands/definition.ts')).definitionCommand(io);
+    }
+    case 'signals': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        date: { type: 'string' },
         data: { type: 'string' },
         json: { type: 'boolean', default: false },
       });
       if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-      const { runCommand } = await import('./commands/run.ts');
-      return runCommand(
+      const { signalsCommand } = await import('./commands/signals.ts');
+      return signalsCommand(
         {
           config: (values.config as string | undefined) ?? 'strategies/ensemble.config.yaml',
           date: values.date === undefined ? undefined : date(values.date, '--date'),
@@ -124,6 +227,27 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
         io,
       );
     }
+    case 'fake-alpaca': {
+      const { values } = parse(rest, {
+        port: { type: 'string' },
+        date: { type: 'string' },
+        cash: { type: 'string' },
+      });
+      const port = values.port === undefined ? 0 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError('--port must be 0..65535');
+      const { fakeAlpacaCommand } = await import('./commands/fake-alpaca.ts');
+      return fakeAlpacaCommand(
+        {
+          port,
+          ...(values.date !== undefined && { date: date(values.date, '--date') }),
+          ...(values.cash !== undefined && { cash: values.cash as string }),
+        },
+        io,
+      );
+    }
+    case 'cloud':
+      return (await import('./commands/cloud.ts')).cloudCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -1,5 +1,5 @@
 /**
- * `ensemble run`: evaluate every enabled strategy of the configuration as of one session, each
+ * `ensemble signals`: evaluate every enabled strategy of the configuration as of one session, each
  * independently (one failing strategy never stops the others), and print a report.
  */
 import { resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { createStrategyEvaluator, isEnsembleError } from '@ensemble/core';
 import type { CliIO } from '../io.ts';
 import { loadHistory, marketDataFor } from '../market.ts';
 
-export interface RunOptions {
+export interface SignalsOptions {
   readonly config: string;
   readonly date?: string;
   readonly data?: string;
@@ -26,7 +26,7 @@ interface StrategyReport {
   readonly ms: number;
 }
 
-export async function runCommand(o: RunOptions, io: CliIO): Promise<number> {
+export async function signalsCommand(o: SignalsOptions, io: CliIO): Promise<number> {
   const config = await loadConfig(resolve(io.cwd, o.config));
   for (const w of config.warnings) io.err(`warning: ${w}`);
   const enabled = config.strategies.filter((s) => s.enabled);

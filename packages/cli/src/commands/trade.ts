@@ -1,0 +1,176 @@
+/**
+ * `ensemble run`: a full local trading day — the one state machine definition executed in-process by the
+ * local interpreter, on the embedded database, the simulated broker and the bundled market data — with live
+ * progress and a report. `--days N` runs N consecutive sessions (books carry over); `--fault` injects a crash
+ * for demonstrations; Ctrl-C aborts cleanly (the run can then be redriven).
+ */
+import { resolve } from 'node:path';
+import { isTradingDay, nextSession, sessionOnOrBefore } from '@ensemble/core';
+import { readBundledManifest } from '@ensemble/market-data';
+import { type LocalExecution, runLocal } from '@ensemble/workflow';
+import type { CliIO } from '../io.ts';
+import { UsageError } from '../io.ts';
+import { nextExecutionName, runIdOfExecution, saveExecution } from '../local/executions.ts';
+import { resolveHome } from '../local/home.ts';
+import { Progress } from '../local/progress.ts';
+import { reconcileLocal } from '../local/reconcile.ts';
+import { buildReport, formatReport, type RunReport } from '../local/report.ts';
+import { type LocalSession, openSession } from '../local/session.ts';
+import { faultOnce, LOCAL_STAGE, parseFault } from '../local/world.ts';
+
+export interface TradeOptions {
+  readonly config: string;
+  readonly date?: string;
+  readonly days: number;
+  readonly json: boolean;
+  readonly home?: string;
+  readonly fault?: string;
+}
+
+/** The last session of the bundled market data: the default trading day. */
+export async function lastBundledSession(): Promise<string> {
+  const manifest = await readBundledManifest();
+  const spy = manifest.symbols.SPY;
+  const last =
+    spy?.last ??
+    Object.values(manifest.symbols)
+      .map((e) => e.last)
+      .sort()
+      .at(-1);
+  if (!last) throw new Error('the bundled market data has no symbols');
+  return last;
+}
+
+/** The days to run: N sessions from `date` on; without `date`, the N sessions ending at the last bundled one. */
+export async function tradingDays(date: string | undefined, days: number): Promise<string[]> {
+  if (date !== undefined) {
+    const out = [date];
+    let d = date;
+    while (out.length < days) {
+      d = nextSession(d);
+      out.push(d);
+    }
+    return out;
+  }
+  const out = [await lastBundledSession()];
+  while (out.length < days) out.unshift(sessionBefore(out[0]!));
+  return out;
+}
+
+const sessionBefore = (d: string): string => {
+  const prev = new Date(`${d}T12:00:00Z`);
+  prev.setUTCDate(prev.getUTCDate() - 1);
+  return sessionOnOrBefore(prev.toISOString().slice(0, 10));
+};
+
+/** One local execution of the definition for `day`, persisted for redrive; returns its report. */
+export async function runDay(
+  session: LocalSession,
+  home: ReturnType<typeof resolveHome>,
+  day: string,
+  io: CliIO,
+  o: { json: boolean; fault?: string; signal?: AbortSignal },
+): Promise<{ execution: LocalExecution; report: RunReport | null }> {
+  const spec = o.fault === undefined ? undefined : parseFault(o.fault);
+  if (o.fault !== undefined && !spec) throw new UsageError('--fault must be <step>:<strategy>:<point>');
+  session.world.setDay(day);
+  const executionName = await nextExecutionName(home, day);
+  const progress = new Progress({ write: (t) => io.out(t.replace(/\n$/, '')), live: io.tty === true });
+  if (!o.json)
+    io.out(
+      `Ensemble — local trading day ${day}${isTradingDay(day) ? '' : ' (not a session)'} — execution ${executionName}`,
+    );
+  const started = performance.now();
+  const execution = await runLocal({
+    definition: session.definition,
+    handlers: session.handlers(spec ? faultOnce(spec) : undefined),
+    input: { tradingDay: day, stage: LOCAL_STAGE },
+    executionName,
+    retryDelayScale: 0.01,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.json ? {} : { onEvent: progress.onEvent }),
+  });
+  await saveExecution(home, execution);
+  const runId = runIdOfExecution(execution);
+  if (runId === null) return { execution, report: null };
+  const reconciliation = await reconcileLocal(
+    session.world.ledger,
+    session.world.broker,
+    session.config.account.startingCash,
+  );
+  const report = await buildReport(session.world.ledger, runId, reconciliation, {
+    executionName,
+    elapsedMs: performance.now() - started,
+  });
+  return { execution, report };
+}
+
+/** The exit code of a finished day: 0 clean, 1 when anything needs the operator's attention. */
+export function exitCodeOf(execution: LocalExecution, report: RunReport | null): number {
+  if (execution.status === 'ABORTED') return 130;
+  if (execution.status !== 'SUCCEEDED' || !report) return 1;
+  const skipped = (execution.output as { action?: string } | undefined)?.action === 'SKIP';
+  if (skipped) return 0;
+  const bad = report.strategies.some((s) => s.outcome === 'FAILED' || s.outcome === 'BLOCKED');
+  return bad || !report.reconciliation.ok ? 1 : 0;
+}
+
+export function printDay(
+  io: CliIO,
+  execution: LocalExecution,
+  report: RunReport | null,
+  json: boolean,
+): void {
+  const skip = execution.output as { action?: string; reason?: string } | undefined;
+  if (json) {
+    io.out(
+      JSON.stringify({
+        ...(report ?? {
+          runId: runIdOfExecution(execution),
+          strategies: [],
+          reconciliation: { ok: false, differences: [] },
+        }),
+        execution: {
+          name: execution.executionName,
+          status: execution.status,
+          ...(execution.error ? { error: execution.error } : {}),
+          ...(skip?.action === 'SKIP' ? { skipped: skip.reason ?? 'skipped' } : {}),
+          transitions: execution.transitions,
+        },
+      }),
+    );
+    return;
+  }
+  if (skip?.action === 'SKIP') io.out(`Skipped: ${skip.reason ?? 'nothing to do'}`);
+  if (execution.status !== 'SUCCEEDED') {
+    io.out(
+      `Execution ${execution.executionName} ${execution.status}${execution.error ? `: ${execution.error.Error}: ${execution.error.Cause}` : ''}`,
+    );
+  }
+  if (report) for (const line of formatReport(report)) io.out(line);
+  if (execution.status === 'FAILED' && report)
+    io.out(`Redrive the failed branches with: ensemble redrive ${report.runId}`);
+}
+
+export async function tradeCommand(o: TradeOptions, io: CliIO): Promise<number> {
+  const home = resolveHome(o.home, io.env, io.cwd);
+  const days = await tradingDays(o.date, o.days);
+  const session = await openSession(home, resolve(io.cwd, o.config));
+  for (const w of session.config.warnings) io.err(`warning: ${w}`);
+  let code = 0;
+  try {
+    for (const day of days) {
+      const { execution, report } = await runDay(session, home, day, io, {
+        json: o.json,
+        ...(o.fault ? { fault: o.fault } : {}),
+        ...(io.signal ? { signal: io.signal } : {}),
+      });
+      printDay(io, execution, report, o.json);
+      code = Math.max(code, exitCodeOf(execution, report));
+      if (execution.status === 'ABORTED') break;
+    }
+  } finally {
+    await session.close();
+  }
+  return code;
+}

@@ -1,0 +1,51 @@
+/**
+ * One local session of the CLI: the config, the world, the definition and the handlers, opened once and
+ * shared by the days of `ensemble run --days N` and by `ensemble redrive`.
+ */
+import { type LoadedConfig, loadConfig } from '@ensemble/config';
+import type { FaultInjector } from '@ensemble/functions';
+import { createSteps, type Runtime } from '@ensemble/functions';
+import {
+  type AslDefinition,
+  buildDefinition,
+  localArns,
+  type TaskHandlers,
+  TaskNames,
+} from '@ensemble/workflow';
+import { type LocalHome, prepareHome } from './home.ts';
+import { type LocalWorld, openLocalWorld } from './world.ts';
+
+export interface LocalSession {
+  readonly config: LoadedConfig;
+  readonly world: LocalWorld;
+  readonly definition: AslDefinition;
+  handlers(fault?: FaultInjector): TaskHandlers;
+  runtime(fault?: FaultInjector): Runtime;
+  close(): Promise<void>;
+}
+
+export async function openSession(home: LocalHome, configPath: string): Promise<LocalSession> {
+  // Bad config fails here, before the database or the broker is touched.
+  const config = await loadConfig(configPath);
+  await prepareHome(home);
+  const world = await openLocalWorld(home, config.account.startingCash);
+  const definition = buildDefinition({ functionArns: localArns() });
+  const runtime = (fault?: FaultInjector) => world.runtime({ config, ...(fault ? { fault } : {}) });
+  return {
+    config,
+    world,
+    definition,
+    runtime,
+    handlers(fault) {
+      const steps = createSteps(runtime(fault));
+      return Object.fromEntries(
+        TaskNames.map((t) => [
+          t,
+          (input: unknown, ctx: { signal?: AbortSignal }) =>
+            steps[t](input, { ...(ctx.signal ? { signal: ctx.signal } : {}) }),
+        ]),
+      ) as unknown as TaskHandlers;
+    },
+    close: () => world.close(),
+  };
+}

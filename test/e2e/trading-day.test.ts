@@ -1,0 +1,148 @@
+/**
+ * End to end through the real ASL interpreter: `ensemble run` executes the one state machine definition
+ * in-process on the embedded database, the simulated broker and the bundled data. Each test gets its own
+ * home folder (its own database and account).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from '../support/cli.ts';
+
+interface Order {
+  clientOrderId: string;
+  symbol: string;
+  side: string;
+  status: string;
+  filledQty: string;
+}
+interface DayJson {
+  runId: string;
+  tradingDay: string;
+  status: string;
+  strategies: { id: string; flow: string; outcome: string; error?: { name: string }; orders: Order[] }[];
+  pool: { members: string[]; orders: Order[] } | null;
+  reconciliation: { ok: boolean; differences: unknown[] };
+  execution: { name: string; status: string; skipped?: string };
+}
+
+const homes: string[] = [];
+const newHome = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ensemble-e2e-'));
+  homes.push(dir);
+  return dir;
+};
+afterAll(async () => {
+  await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
+});
+
+const run = async (args: string[]) => {
+  const r = await runCli(['run', '--json', ...args]);
+  const day = JSON.parse(r.out.at(-1) ?? 'null') as DayJson;
+  return { code: r.code, day, err: r.err };
+};
+
+const allOrders = (d: DayJson) => [...d.strategies.flatMap((s) => s.orders), ...(d.pool?.orders ?? [])];
+const fills = (d: DayJson) =>
+  Object.fromEntries(
+    allOrders(d).map((o) => [o.clientOrderId, `${o.side} ${o.symbol} ${o.filledQty} ${o.status}`]),
+  );
+
+describe('a local trading day (ensemble run)', () => {
+  let clean: DayJson;
+
+  it('trades the default set, per-book and aggregated in one run, and reconciles', async () => {
+    const home = await newHome();
+    const { code, day } = await run(['--home', home, '--date', '2025-11-28']);
+    expect(code).toBe(0);
+    clean = day;
+    expect(day.runId).toBe('2025-11-28.local');
+    expect(day.execution.status).toBe('SUCCEEDED');
+    expect(day.reconciliation).toEqual({ ok: true, differences: [] });
+    const perBook = day.strategies.filter((s) => s.flow === 'per-book');
+    expect(perBook.length).toBeGreaterThan(0);
+    for (const s of perBook) expect(['TRADED', 'ALL_HOLD']).toContain(s.outcome);
+    expect(day.pool?.members.sort()).toEqual(['gold-currency', 'kmlm-switcher']);
+    expect(day.pool?.orders.length).toBeGreaterThan(0);
+    const ids = allOrders(day).map((o) => o.clientOrderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const o of allOrders(day)) expect(o.status).toBe('FILLED');
+  });
+
+  it('trades a day once: a second start of the same day is skipped and places nothing', async () => {
+    const home = await newHome();
+    const first = await run(['--home', home, '--date', '2025-11-28']);
+    expect(first.code).toBe(0);
+    const second = await run(['--home', home, '--date', '2025-11-28']);
+    expect(second.code).toBe(0);
+    expect(second.day.execution.skipped).toMatch(/already/);
+    expect(fills(second.day)).toEqual(fills(first.day));
+  });
+
+  it('skips a market holiday', async () => {
+    const home = await newHome();
+    const { code, day } = await run(['--home', home, '--date', '2025-11-27']);
+    expect(code).toBe(0);
+    expect(day.execution.status).toBe('SUCCEEDED');
+    expect(day.execution.skipped).toBeDefined();
+    expect(allOrders(day)).toEqual([]);
+  });
+
+  it('a crash in Execute fails that branch alone; the redrive completes it with the books of a clean run', async () => {
+    const home = await newHome();
+    const crashed = await run([
+      '--home',
+      home,
+      '--date',
+      '2025-11-28',
+      '--fault',
+      'execute:tqqq-ftlt-2:after-submit',
+    ]);
+    expect(crashed.code).toBe(1);
+    const failed = crashed.day.strategies.find((s) => s.id === 'tqqq-ftlt-2');
+    expect(failed?.outcome).toBe('FAILED');
+    for (const s of crashed.day.strategies.filter((x) => x.id !== 'tqqq-ftlt-2' && x.flow === 'per-book'))
+      expect(['TRADED', 'ALL_HOLD']).toContain(s.outcome);
+
+    const r = await runCli(['redrive', crashed.day.runId, '--home', home, '--json']);
+    const redriven = JSON.parse(r.out.at(-1)!) as DayJson;
+    expect(r.code).toBe(0);
+    expect(redriven.strategies.find((s) => s.id === 'tqqq-ftlt-2')?.outcome).toBe('TRADED');
+    expect(redriven.reconciliation.ok).toBe(true);
+    // Same orders, same fills as the uninterrupted day: nothing placed twice, nothing lost.
+    expect(fills(redriven)).toEqual(fills(clean));
+  });
+
+  it('a strategy on data it cannot have is BLOCKED alone; the others trade', async () => {
+    const home = await newHome();
+    const dir = await newHome();
+    const config = (await readFile(join(REPO_ROOT, 'strategies/ensemble.config.yaml'), 'utf8')).replace(
+      /\n {2}- id: tqqq-ftlt\n {4}file: tqqq_ftlt\.clj/,
+      '\n  - id: tqqq-ftlt\n    file: broken.clj',
+    );
+    for (const f of ['ensemble.config.yaml']) await writeFile(join(dir, f), config);
+    const { readdir, copyFile } = await import('node:fs/promises');
+    for (const f of await readdir(join(REPO_ROOT, 'strategies')))
+      if (f.endsWith('.clj')) await copyFile(join(REPO_ROOT, 'strategies', f), join(dir, f));
+    // Parses, but trades a ticker the market data does not have: fail closed for this strategy only.
+    await writeFile(
+      join(dir, 'broken.clj'),
+      '(defsymphony "broken" {:asset-class "EQUITIES"} (weight-equal [(asset "ZZZZQ")]))\n',
+    );
+    const { code, day } = await run([
+      '--home',
+      home,
+      '--date',
+      '2025-11-28',
+      '--config',
+      join(dir, 'ensemble.config.yaml'),
+    ]);
+    expect(code).toBe(1);
+    const broken = day.strategies.find((s) => s.id === 'tqqq-ftlt');
+    expect(broken?.outcome).toBe('BLOCKED');
+    expect(broken?.orders).toEqual([]);
+    const others = day.strategies.filter((s) => s.id !== 'tqqq-ftlt' && s.flow === 'per-book');
+    for (const s of others) expect(['TRADED', 'ALL_HOLD']).toContain(s.outcome);
+    expect(day.reconciliation.ok).toBe(true);
+  });
+});
