@@ -82,10 +82,10 @@ describe('ensemble evaluate --batch', () => {
   });
 });
 
-describe('ensemble run', () => {
+describe('ensemble signals', () => {
   it('evaluates the default set on the last bundled session', async () => {
     // Act
-    const run = await runCli(['run', '--json']);
+    const run = await runCli(['signals', '--json']);
     // Assert
     expect(run.code).toBe(0);
     const out = JSON.parse(run.out[0]!);
@@ -108,7 +108,7 @@ describe('ensemble run', () => {
       ].join('\n'),
     );
     // Act
-    const run = await runCli(['run', '--config', config, '--date', '2025-05-12', '--json']);
+    const run = await runCli(['signals', '--config', config, '--date', '2025-05-12', '--json']);
     // Assert
     expect(run.code).toBe(0);
     const [stale, fresh] = JSON.parse(run.out[0]!).strategies;
@@ -118,7 +118,7 @@ describe('ensemble run', () => {
   });
 
   it('refuses a date that is not a session in the data instead of using older data', async () => {
-    const run = await runCli(['run', '--date', '2025-12-05']);
+    const run = await runCli(['signals', '--date', '2025-12-05']);
     expect(run.code).toBe(1);
     expect(run.err[0]).toContain('no session on 2025-12-05');
   });
@@ -129,7 +129,7 @@ describe('ensemble run', () => {
     const config = join(dir, 'ensemble.config.yaml');
     writeFileSync(config, 'strategies:\n  - { id: a, file: nope.clj, allocation: 1.5, flow: pooled }\n');
     // Act
-    const run = await runCli(['run', '--config', config]);
+    const run = await runCli(['signals', '--config', config]);
     // Assert
     expect(run.code).toBe(1);
     expect(run.out).toEqual([]);
