@@ -178,7 +178,8 @@ export const supersedeFailedStrategyRun = async (
   );
   const current = data ? as<StrategyRun>(data) : null;
   if (ok && current) return { status: 'updated', item: current };
-  if (current && sameOn(as<StrategyRun>(input), current, ['flow', 'outcome', 'error'])) return { status: 'replayed', item: current };
+  if (current && sameOn(as<StrategyRun>(input), current, ['flow', 'outcome', 'error']))
+    return { status: 'replayed', item: current };
   return { status: 'conflict', current };
 };
 
