@@ -22,42 +22,169 @@ export const EMPTY: Alloc = { symbols: [], weights: new Float64Array(0) };
 
 export const isEmpty = (a: Alloc): boolean => a.symbols.length === 0;
 
-export function single(symbol: string): Alloc {
-  return { symbols: [symbol], weights: Float64Array.of(1) };
-}
-
 /** Σ scale·alloc over the parts, normalized; zero weights dropped. */
 export function combine(parts: readonly { readonly alloc: Alloc; readonly scale: number }[]): Alloc {
   if (parts.length === 1 && parts[0]!.scale > 0) return parts[0]!.alloc;
-  const syms: string[] = [];
-  const ws: number[] = [];
-  for (const { alloc, scale } of parts) {
-    if (!(scale > 0)) continue;
-    for (let k = 0; k < alloc.symbols.length; k++) {
-      syms.push(alloc.symbols[k]!);
-      ws.push(alloc.weights[k]! * scale);
-    }
-  }
-  const order = syms
-    .map((_, k) => k)
-    .sort((a, b) => (syms[a]! < syms[b]! ? -1 : syms[a]! > syms[b]! ? 1 : a - b));
-  const symbols: string[] = [];
-  const summed: number[] = [];
+  const out = new Merged();
+  if (
+    !merge(
+      parts.map((p) => p.alloc),
+      parts.map((p) => p.scale),
+      out,
+    )
+  )
+    return EMPTY;
+  return {
+    symbols: out.symbols.slice(0, out.length),
+    weights: Float64Array.from(out.weights.slice(0, out.length)),
+  };
+}
+
+/**
+ * Working arrays of {@link merge}; its result is the first `length` entries of `symbols` and `weights`.
+ * Reusable across calls: the arrays are written by index and never shrunk, so they are allocated once.
+ */
+class Merged {
+  readonly cursor: number[] = [];
+  readonly summedSymbols: string[] = [];
+  readonly summed: number[] = [];
+  readonly symbols: string[] = [];
+  readonly weights: number[] = [];
+  length = 0;
+}
+
+/**
+ * Σ scales[k]·allocs[k] (scale 1 when `scales` is null), normalized, zero weights dropped; parts whose
+ * scale is not positive are skipped. Every alloc's symbols ascend, so a k-way merge (ties to the earlier
+ * part) visits the (symbol, weight) pairs in exactly the order of a stable sort of their concatenation by
+ * symbol: the sums, and so every rounding, are those of that sort-then-sum definition. The result is
+ * left in `out` (see {@link Merged}); false when nothing is left (the empty allocation).
+ */
+function merge(allocs: readonly Alloc[], scales: readonly number[] | null, out: Merged): boolean {
+  const n = allocs.length;
+  // cursor[k]: next position in allocs[k]; a part with a non-positive scale starts exhausted
+  const { cursor, summedSymbols, summed } = out;
+  for (let k = 0; k < n; k++) cursor[k] = (scales ? scales[k]! : 1) > 0 ? 0 : allocs[k]!.symbols.length;
+  let distinct = 0;
   let total = 0;
-  for (const k of order) {
-    const w = ws[k]!;
+  for (;;) {
+    let pick = -1;
+    let symbol = '';
+    for (let k = 0; k < n; k++) {
+      const a = allocs[k]!;
+      const c = cursor[k]!;
+      if (c < a.symbols.length && (pick < 0 || a.symbols[c]! < symbol)) {
+        pick = k;
+        symbol = a.symbols[c]!;
+      }
+    }
+    if (pick < 0) break;
+    const w = allocs[pick]!.weights[cursor[pick]!]! * (scales ? scales[pick]! : 1);
+    cursor[pick]!++;
     total += w;
-    if (symbols.length > 0 && symbols[symbols.length - 1] === syms[k]) summed[summed.length - 1]! += w;
+    if (distinct > 0 && summedSymbols[distinct - 1] === symbol) summed[distinct - 1]! += w;
     else {
-      symbols.push(syms[k]!);
-      summed.push(w);
+      summedSymbols[distinct] = symbol;
+      summed[distinct++] = w;
     }
   }
-  if (!(total > 0)) return EMPTY;
-  const kept = symbols.map((_, k) => k).filter((k) => summed[k]! > 0);
-  const weights = new Float64Array(kept.length);
-  for (let j = 0; j < kept.length; j++) weights[j] = summed[kept[j]!]! / total;
-  return { symbols: kept.map((k) => symbols[k]!), weights };
+  out.length = 0;
+  if (!(total > 0)) return false;
+  for (let k = 0; k < distinct; k++) {
+    if (summed[k]! > 0) {
+      out.symbols[out.length] = summedSymbols[k]!;
+      out.weights[out.length++] = summed[k]! / total;
+    }
+  }
+  return true;
+}
+
+const bits = new Float64Array(1);
+const bitWords = new Uint32Array(bits.buffer);
+
+/**
+ * The distinct allocations of one evaluator, by small integer id (from 1; {@link EMPTY} is
+ * {@link AllocTable.EMPTY_ID}). A long evaluation makes tens of thousands of combinations but only a few
+ * thousand distinct results: ids keep memory (and garbage-collection work) small, fit in typed-array
+ * memos, and let a node recognise unchanged inputs by comparing integers.
+ */
+export class AllocTable {
+  static readonly EMPTY_ID = 1;
+  /** By id; index 0 is unused so that 0 can mean "not computed" in a zero-filled memo. */
+  private readonly list: Alloc[] = [EMPTY, EMPTY];
+  private readonly byHash = new Map<number, number[]>([[hashOf([], [], 0), [AllocTable.EMPTY_ID]]]);
+  private readonly merged = new Merged();
+
+  get(id: number): Alloc {
+    return this.list[id]!;
+  }
+
+  /**
+   * The id of the allocation with the first `length` symbols (ascending) and weights of these arrays
+   * (all of them by default); the arrays are not kept.
+   */
+  intern(symbols: readonly string[], weights: readonly number[], length = symbols.length): number {
+    const h = hashOf(symbols, weights, length);
+    let bucket = this.byHash.get(h);
+    if (bucket) {
+      for (const id of bucket) if (sameAlloc(this.list[id]!, symbols, weights, length)) return id;
+    } else {
+      bucket = [];
+      this.byHash.set(h, bucket);
+    }
+    const id = this.list.length;
+    const alloc = { symbols: symbols.slice(0, length), weights: new Float64Array(length) };
+    for (let k = 0; k < length; k++) alloc.weights[k] = weights[k]!;
+    this.list.push(alloc);
+    bucket.push(id);
+    return id;
+  }
+
+  /**
+   * {@link combine} of the non-empty allocations among `ids`, each scaled by `scales[k]` (1 when null):
+   * one non-empty input with a positive scale is its own result (not renormalized), none is empty.
+   */
+  combine(ids: readonly number[], scales: readonly number[] | null): number {
+    let only = -1;
+    let count = 0;
+    for (let k = 0; k < ids.length; k++) {
+      if (this.list[ids[k]!]!.symbols.length > 0) {
+        only = k;
+        count++;
+      }
+    }
+    if (count === 0) return AllocTable.EMPTY_ID;
+    if (count === 1 && (scales ? scales[only]! : 1) > 0) return ids[only]!;
+    const parts: Alloc[] = [];
+    for (let k = 0; k < ids.length; k++) parts.push(this.list[ids[k]!]!);
+    const m = this.merged;
+    return merge(parts, scales, m) ? this.intern(m.symbols, m.weights, m.length) : AllocTable.EMPTY_ID;
+  }
+}
+
+function hashOf(symbols: readonly string[], weights: readonly number[], length: number): number {
+  let h = length;
+  for (let k = 0; k < length; k++) {
+    const s = symbols[k]!;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    bits[0] = weights[k]!;
+    h = Math.imul(h ^ bitWords[0]!, 0x01000193);
+    h = Math.imul(h ^ bitWords[1]!, 0x01000193);
+  }
+  return h;
+}
+
+function sameAlloc(
+  a: Alloc,
+  symbols: readonly string[],
+  weights: readonly number[],
+  length: number,
+): boolean {
+  if (a.symbols.length !== length) return false;
+  for (let k = 0; k < length; k++) {
+    if (a.symbols[k] !== symbols[k] || a.weights[k] !== weights[k]) return false;
+  }
+  return true;
 }
 
 /** Why a node has no result on a day. Converted to an error (with the day's numbers) only when reported. */

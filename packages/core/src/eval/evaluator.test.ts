@@ -324,6 +324,32 @@ describe('filter (asset mode)', () => {
     });
   });
 
+  it('keeps what the ranking keeps when scores are within the tie tolerance without being equal', () => {
+    // Arrange: returns 10.000000000000009 (X), 10.000000000008 (Y), 10.000000000016 (Z): X≈Y and Y≈Z are
+    // ties but X and Z are not, so "ties" are not transitive and only the ranking's sort decides
+    const near = prices({
+      X: [100, 110],
+      Y: [100, 110.000000000008],
+      Z: [100, 110.000000000016],
+      B: [100, 105],
+    });
+    const orders = ['X Y Z B', 'Z Y X B', 'Y B Z X', 'B Z X Y', 'Z X Y B'];
+    for (const order of orders) {
+      const candidates = order
+        .split(' ')
+        .map((y) => `(asset "${y}")`)
+        .join(' ');
+      for (const select of ['select-top 2', 'select-bottom 2', 'select-top 3']) {
+        // Act
+        const result = run(f(select, candidates), near);
+        // Assert: the weights hold exactly the candidates the trace's ranking kept
+        expect(Object.keys(result.weights), `${select} ${order}`).toEqual(
+          [...(result.trace as FilterTrace).kept].sort(),
+        );
+      }
+    }
+  });
+
   it('leaves out a candidate with insufficient history and lists it in the trace', () => {
     // Arrange: L has 1 bar, cumulative-return 1 needs 2
     // Act

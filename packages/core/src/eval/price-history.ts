@@ -4,7 +4,8 @@
  * share its indicator work; nothing is cached at module level.
  */
 import { MarketDataInvalidError } from '../errors.ts';
-import { computeIndicator, type IndicatorName } from '../indicators/index.ts';
+import type { IndicatorName } from '../indicators/index.ts';
+import { IndicatorSeries } from '../indicators/series.ts';
 import type { BarSeries } from '../market.ts';
 
 interface Aligned {
@@ -18,7 +19,7 @@ export class PriceHistory {
   /** Session dates, ascending. */
   readonly dates: readonly string[];
   private readonly bySymbol = new Map<string, Aligned>();
-  private readonly indicatorCache = new Map<string, Float64Array>();
+  private readonly indicatorCache = new Map<string, IndicatorSeries>();
 
   private constructor(dates: readonly string[]) {
     this.dates = dates;
@@ -71,9 +72,8 @@ export class PriceHistory {
   }
 
   /** First and last session index with a bar, or undefined for an unknown symbol. */
-  span(symbol: string): { first: number; last: number } | undefined {
-    const a = this.bySymbol.get(symbol);
-    return a ? { first: a.first, last: a.last } : undefined;
+  span(symbol: string): { readonly first: number; readonly last: number } | undefined {
+    return this.bySymbol.get(symbol);
   }
 
   /** Index of the last session on or before `date` (ISO), or -1 when `date` precedes all data. */
@@ -93,15 +93,23 @@ export class PriceHistory {
 
   /** The indicator series of a symbol, computed once per snapshot. Undefined for an unknown symbol. */
   indicator(symbol: string, name: IndicatorName, window: number): Float64Array | undefined {
+    return this.series(symbol, name, window)?.all();
+  }
+
+  /**
+   * The same series read one session at a time (rolling windows computed on first read), shared with
+   * {@link indicator}. Undefined for an unknown symbol.
+   */
+  series(symbol: string, name: IndicatorName, window: number): IndicatorSeries | undefined {
     const closes = this.closes(symbol);
     if (!closes) return undefined;
     const key = `${symbol}|${name}|${window}`;
-    let values = this.indicatorCache.get(key);
-    if (!values) {
-      values = computeIndicator(name, closes, window);
-      this.indicatorCache.set(key, values);
+    let series = this.indicatorCache.get(key);
+    if (!series) {
+      series = IndicatorSeries.of(name, closes, window);
+      this.indicatorCache.set(key, series);
     }
-    return values;
+    return series;
   }
 
   /** A copy of this snapshot holding only sessions up to and including index `end`. */

@@ -1,6 +1,6 @@
 /** Standard deviations of closes and of daily returns. */
 import { dailyReturns } from './returns.ts';
-import { rolling } from './runs.ts';
+import { forEachRun, nanArray } from './runs.ts';
 import { allEqual, pairwiseSum, pairwiseSumSquaredDeviations } from './sum.ts';
 
 /**
@@ -17,13 +17,18 @@ export function windowStdev(xs: Float64Array, from: number, to: number, ddof: nu
   return Math.sqrt(pairwiseSumSquaredDeviations(xs, from, to, mean) / dof);
 }
 
-const populationStdev = (xs: Float64Array, from: number, to: number): number => windowStdev(xs, from, to, 0);
-const sampleStdev = (xs: Float64Array, from: number, to: number): number => windowStdev(xs, from, to, 1);
+/** Rolling standard deviation of the last `window` values of each run (NaN until a run holds `window`). */
+function rollingStdev(xs: Float64Array, window: number, ddof: number): Float64Array {
+  const out = nanArray(xs.length);
+  forEachRun(xs, (start, end) => {
+    for (let t = start + window - 1; t < end; t++) out[t] = windowStdev(xs, t - window + 1, t + 1, ddof);
+  });
+  return out;
+}
 
 /** `stdev-price n`: sample standard deviation (ddof 1) of the last n closes; NaN for n = 1. */
-export const stdevPrice = (xs: Float64Array, window: number): Float64Array =>
-  rolling(xs, window, sampleStdev);
+export const stdevPrice = (xs: Float64Array, window: number): Float64Array => rollingStdev(xs, window, 1);
 
 /** `stdev-return n`: population standard deviation (ddof 0) of the last n daily returns, in percent, not annualised. */
 export const stdevReturn = (xs: Float64Array, window: number): Float64Array =>
-  rolling(dailyReturns(xs), window, populationStdev);
+  rollingStdev(dailyReturns(xs), window, 0);

@@ -1,5 +1,5 @@
 /** Maximum drawdown within a trailing window, in percent. */
-import { rolling } from './runs.ts';
+import { forEachRun, nanArray } from './runs.ts';
 
 /**
  * Largest `(1 − c[s] / peak_s) × 100` over `xs[from..to)`, where `peak_s` is the highest close
@@ -21,6 +21,11 @@ export function windowMaxDrawdown(xs: Float64Array, from: number, to: number): n
   return worst * 100;
 }
 
-/** `max-drawdown n`: the maximum drawdown over the last n closes. */
-export const maxDrawdown = (xs: Float64Array, window: number): Float64Array =>
-  rolling(xs, window, windowMaxDrawdown);
+/** `max-drawdown n`: the maximum drawdown over the last n closes (NaN until a run holds n closes). */
+export function maxDrawdown(xs: Float64Array, window: number): Float64Array {
+  const out = nanArray(xs.length);
+  forEachRun(xs, (start, end) => {
+    for (let t = start + window - 1; t < end; t++) out[t] = windowMaxDrawdown(xs, t - window + 1, t + 1);
+  });
+  return out;
+}

@@ -1,6 +1,6 @@
 /** Price level indicators: current price, simple and exponential moving averages. */
 import { ewmStep, ewmWeights } from './ewm.ts';
-import { forEachRun, nanArray, rolling } from './runs.ts';
+import { forEachRun, nanArray } from './runs.ts';
 import { allEqual, pairwiseSum } from './sum.ts';
 
 /** `current-price`: the close itself (NaN where there is none). */
@@ -14,9 +14,14 @@ export const currentPrice = (xs: Float64Array): Float64Array => xs.slice();
 export const windowMean = (xs: Float64Array, from: number, to: number): number =>
   allEqual(xs, from, to) ? xs[from]! : pairwiseSum(xs, from, to) / (to - from);
 
-/** Rolling mean of the last `window` values of each run. */
-export const rollingMean = (xs: Float64Array, window: number): Float64Array =>
-  rolling(xs, window, windowMean);
+/** Rolling mean of the last `window` values of each run (NaN until a run holds `window` values). */
+export function rollingMean(xs: Float64Array, window: number): Float64Array {
+  const out = nanArray(xs.length);
+  forEachRun(xs, (start, end) => {
+    for (let t = start + window - 1; t < end; t++) out[t] = windowMean(xs, t - window + 1, t + 1);
+  });
+  return out;
+}
 
 /** `moving-average-price n`: mean of the last n closes. */
 export const movingAveragePrice = (xs: Float64Array, window: number): Float64Array => rollingMean(xs, window);

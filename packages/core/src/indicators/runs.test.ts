@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachRun, nanArray, rolling } from './runs.ts';
+import { forEachRun, nanArray } from './runs.ts';
 import { expectSeriesIdentical, series } from './test-helpers.ts';
 
 const runsOf = (xs: Float64Array): [number, number][] => {
@@ -26,17 +26,6 @@ describe('forEachRun', () => {
     // Arrange / Act / Assert
     expect(runsOf(series())).toEqual([]);
     expect(runsOf(series(NaN, NaN))).toEqual([]);
-  });
-});
-
-describe('rolling', () => {
-  it('applies the window function to every full window inside a run', () => {
-    // Arrange: the window function reports its own window's bounds as from·10 + to
-    const xs = series(1, 1, 1, NaN, 1, 1);
-    // Act
-    const out = rolling(xs, 2, (_, from, to) => from * 10 + to);
-    // Assert
-    expectSeriesIdentical(out, [NaN, 2, 13, NaN, NaN, 46]);
   });
 });
 

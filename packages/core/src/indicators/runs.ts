@@ -17,20 +17,3 @@ export function forEachRun(xs: Float64Array, fn: (start: number, end: number) =>
     if (i > start) fn(start, i);
   }
 }
-
-/**
- * Applies `windowFn` to each window of `window` consecutive values inside a run:
- * `out[t] = windowFn(xs, t - window + 1, t + 1)` for every t whose run holds at least `window`
- * values up to and including t; NaN elsewhere.
- */
-export function rolling(
-  xs: Float64Array,
-  window: number,
-  windowFn: (xs: Float64Array, from: number, to: number) => number,
-): Float64Array {
-  const out = nanArray(xs.length);
-  forEachRun(xs, (start, end) => {
-    for (let t = start + window - 1; t < end; t++) out[t] = windowFn(xs, t - window + 1, t + 1);
-  });
-  return out;
-}

@@ -47,7 +47,10 @@ export function pairwiseSum(xs: Float64Array, from: number, to: number): number 
   return pairwiseSum(xs, from, from + half) + pairwiseSum(xs, from + half, to);
 }
 
-/** Sum of `(xs[i] − mean)²` over `xs[from..to)` in the same pairwise order (numpy's `_var`). */
+/**
+ * Sum of `(xs[i] − mean)²` over `xs[from..to)` in the same pairwise order (numpy's `_var`). The square is
+ * written out (`d * d`) rather than called, so that no boxed double is returned per element.
+ */
 export function pairwiseSumSquaredDeviations(
   xs: Float64Array,
   from: number,
@@ -57,32 +60,54 @@ export function pairwiseSumSquaredDeviations(
   const n = to - from;
   if (n < 8) {
     let res = -0;
-    for (let i = from; i < to; i++) res += sq(xs[i]! - mean);
+    for (let i = from; i < to; i++) {
+      const d = xs[i]! - mean;
+      res += d * d;
+    }
     return res;
   }
   if (n <= BLOCK) {
-    let r0 = sq(xs[from]! - mean);
-    let r1 = sq(xs[from + 1]! - mean);
-    let r2 = sq(xs[from + 2]! - mean);
-    let r3 = sq(xs[from + 3]! - mean);
-    let r4 = sq(xs[from + 4]! - mean);
-    let r5 = sq(xs[from + 5]! - mean);
-    let r6 = sq(xs[from + 6]! - mean);
-    let r7 = sq(xs[from + 7]! - mean);
+    let d = xs[from]! - mean;
+    let r0 = d * d;
+    d = xs[from + 1]! - mean;
+    let r1 = d * d;
+    d = xs[from + 2]! - mean;
+    let r2 = d * d;
+    d = xs[from + 3]! - mean;
+    let r3 = d * d;
+    d = xs[from + 4]! - mean;
+    let r4 = d * d;
+    d = xs[from + 5]! - mean;
+    let r5 = d * d;
+    d = xs[from + 6]! - mean;
+    let r6 = d * d;
+    d = xs[from + 7]! - mean;
+    let r7 = d * d;
     const blockEnd = to - (n % 8);
     let i = from + 8;
     for (; i < blockEnd; i += 8) {
-      r0 += sq(xs[i]! - mean);
-      r1 += sq(xs[i + 1]! - mean);
-      r2 += sq(xs[i + 2]! - mean);
-      r3 += sq(xs[i + 3]! - mean);
-      r4 += sq(xs[i + 4]! - mean);
-      r5 += sq(xs[i + 5]! - mean);
-      r6 += sq(xs[i + 6]! - mean);
-      r7 += sq(xs[i + 7]! - mean);
+      d = xs[i]! - mean;
+      r0 += d * d;
+      d = xs[i + 1]! - mean;
+      r1 += d * d;
+      d = xs[i + 2]! - mean;
+      r2 += d * d;
+      d = xs[i + 3]! - mean;
+      r3 += d * d;
+      d = xs[i + 4]! - mean;
+      r4 += d * d;
+      d = xs[i + 5]! - mean;
+      r5 += d * d;
+      d = xs[i + 6]! - mean;
+      r6 += d * d;
+      d = xs[i + 7]! - mean;
+      r7 += d * d;
     }
     let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
-    for (; i < to; i++) res += sq(xs[i]! - mean);
+    for (; i < to; i++) {
+      d = xs[i]! - mean;
+      res += d * d;
+    }
     return res;
   }
   let half = Math.floor(n / 2);
@@ -92,8 +117,6 @@ export function pairwiseSumSquaredDeviations(
     pairwiseSumSquaredDeviations(xs, from + half, to, mean)
   );
 }
-
-const sq = (d: number): number => d * d;
 
 /** Whether every value of `xs[from..to)` equals the first. */
 export function allEqual(xs: Float64Array, from: number, to: number): boolean {
