@@ -20,4 +20,5 @@ export {
   RunRef,
   type TaskName,
   TaskNames,
+  TaskSchemas,
 } from '@ensemble/workflow';

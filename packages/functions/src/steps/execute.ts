@@ -106,7 +106,7 @@ const recordOutcome = async (
       ? { name: result.rail ? 'RailTripped' : `Execution${result.outcome}`, message: result.reason }
       : undefined;
   for (const strategyId of strategyIds) {
-    const r = await runtime.ledger.recordStrategyRun({
+    const record = {
       runId: run.runId,
       tradingDay: run.tradingDay,
       strategyId,
@@ -115,19 +115,11 @@ const recordOutcome = async (
       ...(error ? { error } : {}),
       startedAt,
       finishedAt,
-    });
+    };
+    const r = await runtime.ledger.recordStrategyRun(record);
     if (r.status === 'conflict' && r.current.outcome === 'FAILED' && result.outcome !== 'FAILED') {
       // A redrive completed a branch an earlier attempt recorded as FAILED.
-      await runtime.ledger.supersedeFailedStrategyRun({
-        runId: run.runId,
-        tradingDay: run.tradingDay,
-        strategyId,
-        flow,
-        outcome: result.outcome,
-        ...(error ? { error } : {}),
-        startedAt,
-        finishedAt,
-      });
+      await runtime.ledger.supersedeFailedStrategyRun(record);
     } else if (r.status === 'conflict') {
       runtime.logger.warn('strategy outcome already recorded', {
         strategyId,

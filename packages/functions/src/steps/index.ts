@@ -5,21 +5,7 @@
  */
 
 import type { z } from 'zod';
-import {
-  AggregatePoolOutput,
-  BranchInput,
-  EvaluateOutput,
-  ExecuteOutput,
-  FinalizeInput,
-  FinalizeOutput,
-  PlanOutput,
-  PrepareRunInput,
-  PrepareRunOutput,
-  RecordBranchFailureInput,
-  RecordBranchFailureOutput,
-  RunRef,
-  type TaskName,
-} from '../contract.ts';
+import { type TaskName, TaskSchemas } from '../contract.ts';
 import { issueLines, TaskInputInvalidError, TaskOutputInvalidError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { aggregatePool } from './aggregate-pool.ts';
@@ -39,23 +25,25 @@ export interface TaskDefinition<I extends z.ZodType = z.ZodType, O extends z.Zod
   readonly run: (deps: StepDeps, input: z.output<I>) => Promise<z.input<O>>;
 }
 
-const task = <I extends z.ZodType, O extends z.ZodType>(
-  input: I,
-  output: O,
-  run: (deps: StepDeps, input: z.output<I>) => Promise<z.input<O>>,
-): TaskDefinition<I, O> => ({ input, output, run });
+type Schemas = typeof TaskSchemas;
+
+/** A task's step, with the task's schemas from the workflow contract (their one source). */
+const task = <N extends TaskName>(
+  name: N,
+  run: (deps: StepDeps, input: z.output<Schemas[N]['input']>) => Promise<z.input<Schemas[N]['output']>>,
+): TaskDefinition<Schemas[N]['input'], Schemas[N]['output']> => ({ ...TaskSchemas[name], run });
 
 /** Every task of the workflow. */
 export const tasks = {
-  PrepareRun: task(PrepareRunInput, PrepareRunOutput, prepareRun),
-  Evaluate: task(BranchInput, EvaluateOutput, evaluate),
-  PlanRebalance: task(BranchInput, PlanOutput, planRebalanceStep),
-  Execute: task(BranchInput, ExecuteOutput, execute),
-  RecordBranchFailure: task(RecordBranchFailureInput, RecordBranchFailureOutput, recordBranchFailure),
-  AggregatePool: task(RunRef, AggregatePoolOutput, aggregatePool),
-  PlanPool: task(RunRef, PlanOutput, planPoolStep),
-  ExecutePool: task(RunRef, ExecuteOutput, executePool),
-  Finalize: task(FinalizeInput, FinalizeOutput, finalize),
+  PrepareRun: task('PrepareRun', prepareRun),
+  Evaluate: task('Evaluate', evaluate),
+  PlanRebalance: task('PlanRebalance', planRebalanceStep),
+  Execute: task('Execute', execute),
+  RecordBranchFailure: task('RecordBranchFailure', recordBranchFailure),
+  AggregatePool: task('AggregatePool', aggregatePool),
+  PlanPool: task('PlanPool', planPoolStep),
+  ExecutePool: task('ExecutePool', executePool),
+  Finalize: task('Finalize', finalize),
 } as const satisfies Record<TaskName, TaskDefinition>;
 
 /** What the local runner passes with each call. */
