@@ -2,11 +2,11 @@
  * Instants ↔ New York session dates for Alpaca's bars, on core's New York time (one source of truth): Alpaca
  * stamps a daily bar with midnight New York time of its session (`2024-01-03T05:00:00Z`).
  */
-import { addDays, newYorkToUtc, toNewYork } from '@ensemble/core';
+import { addDays, newYorkDate, newYorkToUtc } from '@ensemble/core';
 
 /** The New York calendar date (`YYYY-MM-DD`) of an instant. */
 export const nyDate = (instant: Date | number): string =>
-  toNewYork(typeof instant === 'number' ? new Date(instant) : instant).date;
+  newYorkDate(typeof instant === 'number' ? new Date(instant) : instant);
 
 /** Midnight New York time on `date`: the timestamp of that session's daily bar. */
 export const nyMidnight = (date: string): Date => newYorkToUtc(date, '00:00');

@@ -1,17 +1,12 @@
 /**
- * Decimal math of the simulated broker: a private decimal.js clone (50 significant digits), decimal strings
+ * Decimal math of the simulated broker: core's decimal.js clone (50 significant digits), decimal strings
  * at every boundary. Money is rounded to cents, share quantities to 9 decimals.
  */
+import { D } from '@ensemble/core';
 import { Decimal } from 'decimal.js';
 
-/** The Decimal constructor used by the simulated broker. */
-export const D = Decimal.clone({
-  precision: 50,
-  rounding: Decimal.ROUND_HALF_EVEN,
-  toExpNeg: -60,
-  toExpPos: 60,
-});
-export type D = Decimal;
+/** The Decimal constructor used by the simulated broker: core's (50 significant digits, half-even). */
+export { D };
 
 /** Decimals of a share quantity (Alpaca's fractional precision). */
 export const QTY_DP = 9;

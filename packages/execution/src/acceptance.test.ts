@@ -8,8 +8,9 @@
  * and positions equal to its fills, and all books together equal to the broker's positions and cash.
  */
 import { type BookId, BrokerUnavailableError, RateLimitedError, SymbolBusyError } from '@ensemble/core';
+import { allPages } from '@ensemble/ledger';
 import { describe, expect, it } from 'vitest';
-import { allPages, D, str } from './decimal.ts';
+import { D, str } from './decimal.ts';
 import { executePlan } from './execute.ts';
 import { type FaultPoint, isSimulatedCrash, randomFaults } from './faults.ts';
 import { createRandom, type Random } from './random.ts';

@@ -12,8 +12,8 @@
  *    has all its fills recorded and applied.
  */
 import type { BrokerOrder, BrokerOrderStatus } from '@ensemble/core';
-import type { Fill, LedgerRepository, Order } from '@ensemble/ledger';
-import { allPages, D, str, sumOf } from './decimal.ts';
+import { allPages, type Fill, type LedgerRepository, type Order } from '@ensemble/ledger';
+import { D, str, sumOf } from './decimal.ts';
 import { ExecutionInvariantError } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import type { LedgerOrderStatus } from './types.ts';

@@ -4,9 +4,9 @@
  * are thrown (never read as "open" or "no orders"). `executePlan` consults them only before placing a NEW
  * order: orders already at the broker are always followed to the end, whatever the rails say now.
  */
-import { type Broker, BrokerUnavailableError, RateLimitedError } from '@ensemble/core';
-import type { LedgerRepository, Order } from '@ensemble/ledger';
-import { addDays, allPages, D, str, sumOf } from './decimal.ts';
+import { addDays, type Broker, BrokerUnavailableError, newYorkDate, RateLimitedError } from '@ensemble/core';
+import { allPages, type LedgerRepository, type Order } from '@ensemble/ledger';
+import { D, str, sumOf } from './decimal.ts';
 import type { AsOfPrice, RailName, RailSettings } from './types.ts';
 
 /** A rail that stopped trading, and why. */
@@ -24,16 +24,6 @@ export const checkKillSwitch = async (ledger: LedgerRepository): Promise<RailVer
     ? block('kill-switch', `kill switch on (${k.reason || 'no reason'}, by ${k.updatedBy || '?'})`)
     : null;
 };
-
-const NY_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/New_York',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** The America/New_York calendar date of an instant, `YYYY-MM-DD`. */
-export const newYorkDate = (at: Date): string => NY_DATE.format(at);
 
 const isRetryable = (e: unknown) => e instanceof BrokerUnavailableError || e instanceof RateLimitedError;
 

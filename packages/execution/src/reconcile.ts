@@ -6,8 +6,8 @@
  * its fill at the broker and its record in the ledger shows as a difference until it is recorded.
  */
 import type { Broker } from '@ensemble/core';
-import type { LedgerRepository } from '@ensemble/ledger';
-import { allPages, D, str, sumOf } from './decimal.ts';
+import { allPages, type LedgerRepository } from '@ensemble/ledger';
+import { D, str, sumOf } from './decimal.ts';
 
 /** Options of {@link reconcile}. */
 export interface ReconcileOptions {

@@ -13,7 +13,7 @@ import {
   type SimBroker,
 } from '@ensemble/broker';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
-import { calendarDay, type MarketData, newYorkToUtc, sessionClose } from '@ensemble/core';
+import { type MarketData, runInstant } from '@ensemble/core';
 import {
   createLedger,
   createLocalDynamoClient,
@@ -91,8 +91,7 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
     config,
     logs,
     setDay(day) {
-      const close = calendarDay(day);
-      now = close ? new Date(sessionClose(day).getTime() - 15 * 60_000) : newYorkToUtc(day, '15:45');
+      now = runInstant(day);
     },
     runtime: (overrides = {}) => ({
       ledger,

@@ -7,6 +7,7 @@ export {
 } from './embedded.ts';
 export * from './errors.ts';
 export * from './operations/index.ts';
+export { allPages } from './pages.ts';
 export * from './repository.ts';
 export {
   createTable,

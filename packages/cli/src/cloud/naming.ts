@@ -11,13 +11,7 @@ export const stateMachineNameOf = (stage: string): string => `ensemble-${stage}`
 export const executionNameOf = (tradingDay: string): string => tradingDay;
 
 /** The calendar day of `instant` in New York (YYYY-MM-DD). */
-export const newYorkDay = (instant: Date): string =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'America/New_York',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
+export { newYorkDate as newYorkDay } from '@ensemble/core';
 
 /** The ARN of execution `name` of a state machine (same account, region and partition). */
 export const executionArnOf = (stateMachineArn: string, name: string): string =>

@@ -1,11 +1,11 @@
 /**
  * `ensemble fake-alpaca`: runs the loopback fake Alpaca server (`@ensemble/alpaca/fake`) for demos, backed
- * by a SimBroker (in memory) on the bundled bars, with the broker clock at 15:45 New York on `--date`. Point
+ * by a SimBroker (in memory) on the bundled bars, with the broker clock at the daily run instant of `--date`. Point
  * the product at it with the variables it prints, then `ensemble run --broker alpaca --date D`.
  */
 import { createFakeAlpacaServer } from '@ensemble/alpaca/fake';
 import { closePricesFrom, createMemorySimBrokerStore, createSimBroker } from '@ensemble/broker';
-import { isTradingDay, newYorkToUtc } from '@ensemble/core';
+import { isTradingDay, RUN_MINUTES_BEFORE_CLOSE, runInstant } from '@ensemble/core';
 import { createBundledMarketData, readBundledManifest } from '@ensemble/market-data';
 import { type CliIO, UsageError } from '../io.ts';
 
@@ -28,11 +28,13 @@ export async function fakeAlpacaCommand(o: FakeAlpacaCommandOptions, io: CliIO):
   const broker = createSimBroker({
     store: createMemorySimBrokerStore(),
     prices: closePricesFrom(data),
-    clock: () => newYorkToUtc(date, '15:45'),
+    clock: () => runInstant(date),
     ...(o.cash !== undefined && { startingCash: o.cash }),
   });
   const fake = await createFakeAlpacaServer({ broker, marketData: data, port: o.port ?? 0 });
-  io.out(`Fake Alpaca on ${fake.url} (SimBroker on the bundled bars, clock ${date} 15:45 New York)`);
+  io.out(
+    `Fake Alpaca on ${fake.url} (SimBroker on the bundled bars, clock ${runInstant(date).toISOString()}, ${RUN_MINUTES_BEFORE_CLOSE} min before the close)`,
+  );
   io.out(`  export APCA_API_BASE_URL=${fake.url} APCA_API_DATA_URL=${fake.url}`);
   io.out('  export APCA_API_KEY_ID=PKFAKE APCA_API_SECRET_KEY=fake   # any non-empty pair');
   io.out(`  ensemble run --broker alpaca --date ${date}`);

@@ -5,7 +5,7 @@
  * for demonstrations; Ctrl-C aborts cleanly (the run can then be redriven).
  */
 import { resolve } from 'node:path';
-import { isTradingDay, nextSession, sessionOnOrBefore } from '@ensemble/core';
+import { isTradingDay, nextSession, previousSession } from '@ensemble/core';
 import { readBundledManifest } from '@ensemble/market-data';
 import { type LocalExecution, runLocal } from '@ensemble/workflow';
 import type { CliIO } from '../io.ts';
@@ -53,15 +53,9 @@ export async function tradingDays(date: string | undefined, days: number): Promi
     return out;
   }
   const out = [await lastBundledSession()];
-  while (out.length < days) out.unshift(sessionBefore(out[0]!));
+  while (out.length < days) out.unshift(previousSession(out[0]!));
   return out;
 }
-
-const sessionBefore = (d: string): string => {
-  const prev = new Date(`${d}T12:00:00Z`);
-  prev.setUTCDate(prev.getUTCDate() - 1);
-  return sessionOnOrBefore(prev.toISOString().slice(0, 10));
-};
 
 /** One local execution of the definition for `day`, persisted for redrive; returns its report. */
 export async function runDay(

@@ -4,9 +4,8 @@
  * `{id, flow, outcome, error?, orders[]}`, and `reconciliation: {ok, differences}`.
  */
 
-import type { BookId, LedgerRepository, Nav, Order } from '@ensemble/ledger';
+import { allPages, type BookId, type LedgerRepository, type Nav, type Order } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
-import { allPages } from './pages.ts';
 
 export interface ReportOrder {
   readonly clientOrderId: string;

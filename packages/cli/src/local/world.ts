@@ -11,7 +11,7 @@ import {
   ensureSimBrokerTable,
 } from '@ensemble/broker';
 import type { LoadedConfig } from '@ensemble/config';
-import { type Broker, calendarDay, type MarketData, sessionClose } from '@ensemble/core';
+import { type Broker, type MarketData, runInstant } from '@ensemble/core';
 import { SimulatedCrash } from '@ensemble/execution';
 import {
   createLocalSnapshotStore,
@@ -99,8 +99,7 @@ export async function openLocalWorld(home: LocalHome, startingCash: string): Pro
     broker,
     marketData,
     setDay(day) {
-      const close = calendarDay(day) ? sessionClose(day).getTime() : Date.parse(`${day}T20:00:00Z`);
-      simulatedStart = close - 15 * 60_000;
+      simulatedStart = runInstant(day).getTime();
       realStart = Date.now();
     },
     runtime: ({ config, fault, logger }) => ({

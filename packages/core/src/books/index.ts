@@ -21,7 +21,7 @@ export {
   resolveAllocations,
   type StrategyFlow,
 } from './capital.ts';
-export { CASH_DP, QTY_DP, SHARE_DP } from './decimal.ts';
+export { CASH_DP, D, QTY_DP, SHARE_DP } from './decimal.ts';
 export { AllocationInvalidError, BookInvariantError, PriceInvalidError } from './errors.ts';
 export { applyFill, applyFills, Fill, type FillResult, normalizePositions, Side } from './fills.ts';
 export { type CarveInput, carveFromPool, type FlipResult, type MergeInput, mergeIntoPool } from './flip.ts';

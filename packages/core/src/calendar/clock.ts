@@ -19,6 +19,18 @@ export const sessionOpen = (date: string): Date => newYorkToUtc(date, sessionOrT
 /** UTC instant the session on `date` closes (13:00 New York on early closes); throws when not a session. */
 export const sessionClose = (date: string): Date => newYorkToUtc(date, sessionOrThrow(date).close);
 
+/** Minutes before the close at which the daily run trades (15:45 New York, 12:45 on an early close). */
+export const RUN_MINUTES_BEFORE_CLOSE = 15;
+
+/**
+ * The instant the daily run of `date` trades: {@link RUN_MINUTES_BEFORE_CLOSE} minutes before its close.
+ * For a day that is not a session, 15:45 New York (PrepareRun then finds the market closed).
+ */
+export const runInstant = (date: string): Date =>
+  calendarDay(date)
+    ? new Date(sessionClose(date).getTime() - RUN_MINUTES_BEFORE_CLOSE * 60_000)
+    : newYorkToUtc(date, '15:45');
+
 /** Where an instant falls: its New York date, that date's session (or null) and whether the market is open. */
 export interface MarketMoment {
   /** New York calendar date of the instant. */

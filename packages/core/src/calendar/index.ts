@@ -1,5 +1,13 @@
 /** Public surface of the NYSE calendar (re-exported by the core package's index). */
-export { type MarketMoment, marketClockAt, marketMomentAt, sessionClose, sessionOpen } from './clock.ts';
+export {
+  type MarketMoment,
+  marketClockAt,
+  marketMomentAt,
+  RUN_MINUTES_BEFORE_CLOSE,
+  runInstant,
+  sessionClose,
+  sessionOpen,
+} from './clock.ts';
 export { addDays, weekday } from './dates.ts';
 export {
   calendarDay,
@@ -16,4 +24,4 @@ export {
   sessionOnOrBefore,
   sessionsBetween,
 } from './nyse.ts';
-export { newYorkOffsetHours, newYorkToUtc, toNewYork } from './timezone.ts';
+export { newYorkDate, newYorkOffsetHours, newYorkToUtc, toNewYork } from './timezone.ts';

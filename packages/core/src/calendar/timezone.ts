@@ -37,6 +37,9 @@ export const newYorkToUtc = (date: string, time: string): Date => {
 };
 
 /** The New York calendar date (`YYYY-MM-DD`) and wall-clock time (`HH:MM:SS`) of an instant. */
+/** The New York calendar date (`YYYY-MM-DD`) of an instant. */
+export const newYorkDate = (instant: Date): string => toNewYork(instant).date;
+
 export const toNewYork = (instant: Date): { date: string; time: string } => {
   if (Number.isNaN(instant.getTime())) throw new RangeError('invalid instant');
   const local = new Date(instant.getTime() + newYorkOffsetHours(instant) * HOUR_MS).toISOString();

@@ -6,19 +6,14 @@
  * Self-contained on purpose: it needs neither the ledger nor the broker, so it gets neither (stacks/manifest.ts).
  */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { newYorkDate as newYorkDay } from '@ensemble/core';
 import { z } from 'zod';
 
 /** What the schedule sends: the scheduled instant (`<aws.scheduler.scheduled-time>`). */
 export const StarterEvent = z.object({ scheduledTime: z.iso.datetime({ offset: true }) });
 
 /** The calendar day of `instant` in New York (YYYY-MM-DD). */
-export const newYorkDay = (instant: Date): string =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'America/New_York',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
+export { newYorkDate as newYorkDay } from '@ensemble/core';
 
 /** The execution name of a trading day: the day itself (unique per state machine for 90 days). */
 export const executionNameOf = (tradingDay: string): string => tradingDay;

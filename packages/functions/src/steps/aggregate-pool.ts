@@ -6,11 +6,11 @@
  */
 
 import { mergeTargets, POOL_BOOK, valueBook } from '@ensemble/core';
+import { allPages } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
 import type { AggregatePoolOutput, RunRef } from '../contract.ts';
 import { RecordConflictError } from '../errors.ts';
 import type { StepDeps } from './deps.ts';
-import { allPages } from './pages.ts';
 import { pricesFor } from './plan-rebalance.ts';
 import { poolMembers } from './pool.ts';
 

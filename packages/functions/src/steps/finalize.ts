@@ -10,13 +10,12 @@
  */
 import { type BookId, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
-import type { Transfer } from '@ensemble/ledger';
+import { allPages, type Transfer } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
 import type { FinalizeInput, FinalizeOutput } from '../contract.ts';
 import { outcomeOfError, RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from './deps.ts';
-import { allPages } from './pages.ts';
 
 type RunStatus = FinalizeOutput['status'];
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { loadConfig } from '@ensemble/config';
 import type { MarketData } from '@ensemble/core';
 import { SimulatedCrash } from '@ensemble/execution';
+import { allPages } from '@ensemble/ledger';
 import { createBundledMarketData } from '@ensemble/market-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +15,6 @@ import {
   stepsOf,
   type World,
 } from '../test-support.ts';
-import { allPages } from './pages.ts';
 
 const D = '2025-12-01';
 

@@ -4,14 +4,13 @@
  * the truth: a retry or redrive returns it instead of planning again against a book that may have traded.
  */
 import { type AssetFacts, bookOf, type Plan, planRebalance, type Schedule } from '@ensemble/core';
-import type { LedgerRepository } from '@ensemble/ledger';
+import { allPages, type LedgerRepository } from '@ensemble/ledger';
 import type { BranchInput, PlanOutput } from '../contract.ts';
 import { RecordConflictError, StepOrderError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { Runtime } from '../runtime.ts';
 import { bookSettings, strategyOf } from '../strategies.ts';
 import type { StepDeps } from './deps.ts';
-import { allPages } from './pages.ts';
 
 export const planRebalanceStep = async (deps: StepDeps, input: BranchInput): Promise<PlanOutput> => {
   const { ledger, config } = deps.runtime;

@@ -10,13 +10,20 @@
  *  5. Small Map items: one `{strategyId, flow}` per enabled strategy.
  * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
  */
-import { toNewYork } from '@ensemble/core';
-import { type FlowState, flipFlow, flowFlags, fundBooks, type Run, runIdOf } from '@ensemble/ledger';
+import { newYorkDate } from '@ensemble/core';
+import {
+  allPages,
+  type FlowState,
+  flipFlow,
+  flowFlags,
+  fundBooks,
+  type Run,
+  runIdOf,
+} from '@ensemble/ledger';
 import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '../contract.ts';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
 import { capitalPolicyOf, enabledStrategies } from '../strategies.ts';
 import type { StepDeps } from './deps.ts';
-import { allPages } from './pages.ts';
 
 /** The flag under which a Run records a strategy's flow (the ledger's `flowFlags` naming). */
 const flowFlag = (strategyId: string): string => `flow:${strategyId}`;
@@ -24,7 +31,7 @@ const flowFlag = (strategyId: string): string => `flow:${strategyId}`;
 export const prepareRun = async (deps: StepDeps, input: PrepareRunInput): Promise<PrepareRunOutput> => {
   const { broker, ledger, logger } = deps.runtime;
   const stage = input.input.stage ?? deps.runtime.stage;
-  const tradingDay = input.input.tradingDay ?? toNewYork(new Date((await broker.getClock()).timestamp)).date;
+  const tradingDay = input.input.tradingDay ?? newYorkDate(new Date((await broker.getClock()).timestamp));
   const runId = runIdOf(tradingDay, stage);
   const skip = (reason: string): PrepareRunOutput => {
     logger.info('run skipped', { reason });

@@ -23,11 +23,12 @@ import {
   valueBook,
 } from '@ensemble/core';
 import { z } from 'zod';
+import { allPages } from '../pages.ts';
 import { Decimal } from '../repository/shared.ts';
 import type { LedgerRepository } from '../repository.ts';
 import type { BookId, FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 import { parseInput } from './flip.ts';
-import { allPages, completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
+import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const Strategies = z.array(z.object({ id: StrategyId, flow: Flow })).min(1);

@@ -26,10 +26,11 @@ import {
 } from '@ensemble/core';
 import { z } from 'zod';
 import { LedgerInputInvalidError } from '../errors.ts';
+import { allPages } from '../pages.ts';
 import { Decimal } from '../repository/shared.ts';
 import type { LedgerRepository } from '../repository.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
-import { allPages, completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
+import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 

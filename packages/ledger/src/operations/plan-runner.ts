@@ -16,18 +16,6 @@ import type { FlowState, Page, PageOptions, PlannedTransfer, TransferPlan } from
 /** A plan's content as an operation decides it (everything but its id). */
 export type PlanContent = Omit<RecordTransferPlanInput, 'planId'>;
 
-/** Every item of a paged list. */
-export const allPages = async <T>(list: (o: PageOptions) => Promise<Page<T>>): Promise<T[]> => {
-  const out: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<T> = await list({ cursor, limit: 100 });
-    out.push(...page.data);
-    cursor = page.cursor;
-  } while (cursor !== null);
-  return out;
-};
-
 const applyPlanned = async (ledger: LedgerRepository, plan: TransferPlan, t: PlannedTransfer) => {
   const base = {
     transferId: t.transferId,

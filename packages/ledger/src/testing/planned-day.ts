@@ -23,7 +23,7 @@ import {
 import { Decimal } from 'decimal.js';
 import { fundBooks } from '../operations/capital.ts';
 import { flowFlags } from '../operations/flip.ts';
-import { allPages } from '../operations/plan-runner.ts';
+import { allPages } from '../pages.ts';
 import type { LedgerRepository } from '../repository.ts';
 import type { BookId, PlannedOrder } from '../types.ts';
 

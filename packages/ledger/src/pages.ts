@@ -1,5 +1,5 @@
-/** Reading every page of a ledger list. */
-import type { Page, PageOptions } from '@ensemble/ledger';
+/** Reading every page of a ledger list: nothing is silently truncated. */
+import type { Page, PageOptions } from './types.ts';
 
 /** Every item of a paged ledger list, in order. */
 export const allPages = async <T>(list: (options: PageOptions) => Promise<Page<T>>): Promise<T[]> => {
