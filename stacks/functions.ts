@@ -1,6 +1,8 @@
 /**
  * One Lambda function per workflow task (Node 22, arm64, memory and timeout from the manifest), each with an
- * inline policy of exactly what its code uses (policies.ts) and only the secrets it declares.
+ * inline policy of exactly what its code uses (policies.ts) and only the secrets of the runtime ports its
+ * step uses (`uses.secrets`, from `uses.ports` in the manifest; the runtime builds those ports lazily, so a
+ * function without them starts fine).
  */
 import { type FunctionSpec, taskFunctions } from './manifest.ts';
 import { type DataArns, functionStatements, secretEnvironment, toSstPermissions } from './policies.ts';

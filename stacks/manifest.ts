@@ -1,12 +1,12 @@
 /**
  * What each Lambda function is and what it may touch, as data: handler path, memory, timeout, and the table
- * actions, bucket prefixes and secrets its code uses. `policies.ts` turns this into IAM documents and
- * `functions.ts` into `sst.aws.Function`s; test/infra asserts both. Free of SST globals so the root `tsc` and
- * vitest can import it.
+ * actions, bucket prefixes and runtime ports (hence secrets) its code uses. `policies.ts` turns this into
+ * IAM documents and `functions.ts` into `sst.aws.Function`s; test/infra asserts both. Free of SST globals so
+ * the root `tsc` and vitest can import it.
  *
  * This list is the contract with `packages/functions`: a handler that starts using another ledger call,
- * prefix or secret must be declared here, or AWS refuses it (AccessDenied) — the failure is loud, never a
- * silent widening.
+ * prefix or port must be declared here, or AWS refuses it (AccessDenied; a port without its keys fails
+ * with EnvInvalidError on first use) — the failure is loud, never a silent widening.
  */
 // Relative import, not `@ensemble/workflow`: SST bundles the config and stacks, and this file only needs names.
 import { type TaskName, TaskNames } from '../packages/workflow/src/contract.ts';
@@ -34,6 +34,23 @@ export const Secrets = {
 export type SecretName = keyof typeof Secrets;
 const ALPACA: readonly SecretName[] = ['AlpacaKeyId', 'AlpacaSecretKey'];
 
+/**
+ * The runtime ports built from credentials. A Lambda builds both lazily (packages/functions
+ * `env-runtime.ts`): only a function whose step uses one needs the credentials of its adapter.
+ */
+export const RuntimePorts = ['broker', 'marketData'] as const;
+export type RuntimePort = (typeof RuntimePorts)[number];
+
+/** The secrets each port's deployed adapter needs: Alpaca's key pair, for trading and for bars alike. */
+export const PORT_SECRETS: Readonly<Record<RuntimePort, readonly SecretName[]>> = {
+  broker: ALPACA,
+  marketData: ALPACA,
+};
+
+/** The secrets a function receives: those of the ports its step uses, each once, in {@link Secrets} order. */
+export const secretsForPorts = (ports: readonly RuntimePort[]): SecretName[] =>
+  (Object.keys(Secrets) as SecretName[]).filter((s) => ports.some((p) => PORT_SECRETS[p].includes(s)));
+
 /** What one function's code uses. */
 export interface Uses {
   /** Ledger table actions (on the table and, for `Query`, its GSIs). */
@@ -42,7 +59,9 @@ export interface Uses {
   readonly read: readonly BucketPrefix[];
   /** Bucket prefixes written (PutObject). */
   readonly write: readonly BucketPrefix[];
-  /** SST secrets delivered to the function. */
+  /** Runtime ports its step uses (`runtime.broker`, `runtime.marketData`). */
+  readonly ports: readonly RuntimePort[];
+  /** SST secrets delivered to the function: always {@link secretsForPorts} of `ports`. */
   readonly secrets: readonly SecretName[];
   /** May start executions of the state machine (the scheduled starter only). */
   readonly startExecution: boolean;
@@ -65,23 +84,32 @@ export const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g
 /** Handler module path (relative to the repo root) of a function, as SST wants it. */
 export const handlerOf = (name: string): string => `packages/functions/src/handlers/${kebab(name)}.handler`;
 
-const none: Uses = { table: [], read: [], write: [], secrets: [], startExecution: false };
+/** What a spec declares: everything but the secrets, which follow from the ports. */
+type DeclaredUses = Omit<Uses, 'secrets'>;
+const none: DeclaredUses = { table: [], read: [], write: [], ports: [], startExecution: false };
 const snapshots: readonly BucketPrefix[] = [BucketPrefixes.snapshots];
 const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
 
 /**
  * Per task: memory and timeout (the workflow's task `TimeoutSeconds` are these plus 10 s, so Lambda always
- * times out first) and uses. Table actions and secrets are checked against the step code in test/infra
- * (`ledger.x(` calls mapped to DynamoDB actions through the ledger's source; any `broker.x(` call needs the
- * Alpaca keys). Bucket grants follow the keys the code writes: `snapshots/` (PrepareRun's market snapshot,
- * read by every later step through its `snapshotRef`) and `traces/` (Evaluate's decision traces).
+ * times out first) and uses. Table actions and ports are checked against the step code in test/infra
+ * (`ledger.x(` calls mapped to DynamoDB actions through the ledger's source; `runtime.broker` /
+ * `runtime.marketData` reached from the step function). Bucket grants follow the keys the code writes:
+ * `snapshots/` (PrepareRun's market snapshot, read by every later step through its `snapshotRef`) and
+ * `traces/` (Evaluate's decision traces). Steps that read only the snapshot (Evaluate, AggregatePool) and
+ * RecordBranchFailure use no port, so they never hold the Alpaca keys.
  */
-const SPECS: readonly Omit<FunctionSpec, 'handler'>[] = [
+const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses'> & { readonly uses: DeclaredUses })[] = [
   {
     name: 'PrepareRun',
     memoryMb: 1024,
     timeoutSeconds: 120,
-    uses: { ...none, table: [...READ, 'PutItem', 'UpdateItem'], write: snapshots, secrets: ALPACA },
+    uses: {
+      ...none,
+      table: [...READ, 'PutItem', 'UpdateItem'],
+      write: snapshots,
+      ports: ['broker', 'marketData'],
+    },
   },
   {
     name: 'Evaluate',
@@ -92,64 +120,59 @@ const SPECS: readonly Omit<FunctionSpec, 'handler'>[] = [
       table: ['GetItem', 'PutItem'],
       read: snapshots,
       write: [BucketPrefixes.traces],
-      secrets: ALPACA,
     },
   },
   {
     name: 'PlanRebalance',
     memoryMb: 512,
     timeoutSeconds: 30,
-    uses: { ...none, table: [...READ, 'PutItem'], read: snapshots, secrets: ALPACA },
+    uses: { ...none, table: [...READ, 'PutItem'], read: snapshots, ports: ['broker'] },
   },
   {
     name: 'Execute',
     memoryMb: 512,
     timeoutSeconds: 300,
-    uses: { ...none, table: [...DynamoActions], read: snapshots, secrets: ALPACA },
+    uses: { ...none, table: [...DynamoActions], read: snapshots, ports: ['broker'] },
   },
   {
     name: 'RecordBranchFailure',
     memoryMb: 256,
     timeoutSeconds: 30,
-    uses: { ...none, table: ['GetItem', 'PutItem'], secrets: ALPACA },
+    uses: { ...none, table: ['GetItem', 'PutItem'] },
   },
   {
     name: 'AggregatePool',
     memoryMb: 512,
     timeoutSeconds: 60,
-    uses: { ...none, table: [...READ, 'PutItem'], read: snapshots, secrets: ALPACA },
+    uses: { ...none, table: [...READ, 'PutItem'], read: snapshots },
   },
   {
     name: 'PlanPool',
     memoryMb: 512,
     timeoutSeconds: 30,
-    uses: { ...none, table: [...READ, 'PutItem'], read: snapshots, secrets: ALPACA },
+    uses: { ...none, table: [...READ, 'PutItem'], read: snapshots, ports: ['broker'] },
   },
   {
     name: 'ExecutePool',
     memoryMb: 512,
     timeoutSeconds: 300,
-    uses: { ...none, table: [...DynamoActions], read: snapshots, secrets: ALPACA },
+    uses: { ...none, table: [...DynamoActions], read: snapshots, ports: ['broker'] },
   },
   {
     name: 'Finalize',
     memoryMb: 512,
     timeoutSeconds: 120,
-    uses: { ...none, table: [...READ, 'PutItem', 'UpdateItem'], read: snapshots, secrets: ALPACA },
+    uses: { ...none, table: [...READ, 'PutItem', 'UpdateItem'], read: snapshots, ports: ['broker'] },
   },
   { name: 'StartExecution', memoryMb: 256, timeoutSeconds: 30, uses: { ...none, startExecution: true } },
 ];
 
-/**
- * Functions that hold the Alpaca keys although their step never calls the broker: the Lambda composition
- * (`packages/functions` env.ts / env-runtime.ts) requires the keys and builds the Alpaca client in every
- * function at cold start. Once it builds the broker only where a step uses it, empty this list and drop
- * their `secrets` (test/infra keeps the list exact).
- */
-export const SECRETS_FOR_RUNTIME_ONLY: readonly FunctionSpec['name'][] = ['Evaluate', 'RecordBranchFailure'];
-
-/** Every function, with its handler path. */
-export const FUNCTIONS: readonly FunctionSpec[] = SPECS.map((f) => ({ ...f, handler: handlerOf(f.name) }));
+/** Every function, with its handler path and the secrets of its ports. */
+export const FUNCTIONS: readonly FunctionSpec[] = SPECS.map((f) => ({
+  ...f,
+  handler: handlerOf(f.name),
+  uses: { ...f.uses, secrets: secretsForPorts(f.uses.ports) },
+}));
 
 /** The spec of one function (throws on an unknown name: a typo must not deploy a function without grants). */
 export const functionSpec = (name: FunctionSpec['name']): FunctionSpec => {

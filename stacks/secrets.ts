@@ -1,6 +1,7 @@
 /**
  * The Alpaca key pair, one value per stage (`npx sst secret set AlpacaKeyId … --stage prod`). Only the
- * functions whose manifest entry lists a secret receive it (see policies.ts `secretEnvironment`).
+ * functions whose step uses the broker or the market data receive it (manifest.ts `ports` → `secrets`,
+ * delivered by policies.ts `secretEnvironment`).
  */
 import type { SecretName } from './manifest.ts';
 

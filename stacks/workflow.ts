@@ -4,6 +4,7 @@
  * Standard type (exactly-once task starts, redrive), CloudWatch logging, X-Ray tracing, and a role that may
  * invoke only its task functions.
  */
+import { stateMachineNameOf } from '../packages/cli/src/cloud/resource-names.ts';
 import { TaskNames } from '../packages/workflow/src/contract.ts';
 import { deployedDefinition } from './definition.ts';
 import { taskFunctionsByName } from './functions.ts';
@@ -37,7 +38,7 @@ const rolePolicy = new aws.iam.RolePolicy('WorkflowRolePolicy', {
 export const stateMachine = new aws.sfn.StateMachine(
   'Workflow',
   {
-    name: `${$app.name}-${$app.stage}`,
+    name: stateMachineNameOf($app.stage),
     type: 'STANDARD',
     roleArn: role.arn,
     definition: arnsByTask.apply((arns) =>

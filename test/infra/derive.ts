@@ -4,11 +4,13 @@
  * followed to the file that defines them), the ledger methods and broker calls in those files, and the
  * DynamoDB actions each ledger method issues (from the ledger's repository source). Over-approximates
  * slightly (a whole file counts once reached); never under-approximates a call written as
- * `ledger.method(` or `broker.method(`.
+ * `ledger.method(` or `broker.method(`. The runtime ports a step uses (which decide its secrets) are derived
+ * more finely, declaration by declaration (`runtimePortsOf`), since a step importing one pure helper from
+ * another step's file must not inherit that step's broker.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { DynamoAction } from '../../stacks/manifest.ts';
+import { type DynamoAction, type RuntimePort, RuntimePorts } from '../../stacks/manifest.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const read = (path: string): string => readFileSync(path, 'utf8');
@@ -170,3 +172,106 @@ export const derivedUsesOf = (
   }
   return { ledgerMethods, tableActions, brokerCalls: brokerCallsIn(files), files };
 };
+
+const STEPS = join(ROOT, 'packages/functions/src/steps');
+
+/** Source text without comments (a `//` after `:` or a quote, as in URLs, is kept). */
+const withoutComments = (text: string): string =>
+  text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+
+const DECLARATION =
+  /^(?:export\s+)?(?:declare\s+)?(?:async\s+)?(const|let|var|function\*?|class|interface|type|enum)\s+(\w+)/;
+
+/** Top-level value declarations of a file (name → text); types and interfaces are erased, so left out. */
+const topLevelBlocks = (file: string): Map<string, string> => {
+  const parts = withoutComments(read(file)).split(
+    /^(?=(?:export\s+)?(?:declare\s+)?(?:async\s+)?(?:const|let|var|function|class|interface|type|enum)\s)/m,
+  );
+  const out = new Map<string, string>();
+  for (const p of parts) {
+    const m = DECLARATION.exec(p);
+    if (m && m[1] !== 'interface' && m[1] !== 'type') out.set(m[2]!, `${out.get(m[2]!) ?? ''}\n${p}`);
+  }
+  return out;
+};
+
+/** Value imports of a file: local name → the relative file and the name it exports (`*`: the whole file). */
+const relativeImports = (file: string): Map<string, { file: string; name: string }> => {
+  const out = new Map<string, { file: string; name: string }>();
+  const text = withoutComments(read(file));
+  for (const m of text.matchAll(/import\s+(?!type\s)([^'";]*?)\s+from\s+'(\.[^']+)'/g)) {
+    const [, clause, from] = m;
+    const target = resolve(dirname(file), from!);
+    if (!existsSync(target)) continue;
+    const braces = /\{([^}]*)\}/.exec(clause!)?.[1];
+    for (const s of (braces ?? '').split(',').map((x) => x.trim())) {
+      if (s === '' || s.startsWith('type ')) continue;
+      const [name, local] = s.split(/\s+as\s+/).map((x) => x.trim());
+      out.set(local ?? name!, { file: target, name: name! });
+    }
+    const other = clause!
+      .replace(/\{[^}]*\}/, '')
+      .replace(/,/g, ' ')
+      .trim();
+    const ns = /\*\s+as\s+(\w+)/.exec(other)?.[1] ?? (/^(\w+)$/.exec(other)?.[1] as string | undefined);
+    if (ns) out.set(ns, { file: target, name: '*' });
+  }
+  return out;
+};
+
+/** Where a block reaches a runtime port: `x.broker`, `{ broker } =` / `{ broker }: T`, or a spread runtime. */
+export const portsIn = (text: string): Set<RuntimePort> => {
+  const out = new Set<RuntimePort>();
+  for (const port of RuntimePorts) {
+    const access = new RegExp(`\\.\\s*${port}\\b`);
+    const destructured = new RegExp(`\\{[^{}]*\\b${port}\\b[^{}]*\\}\\s*[=:]`);
+    if (access.test(text) || destructured.test(text)) out.add(port);
+  }
+  // The whole runtime spread into, or indexed: every port may be reached.
+  if (/\.\.\.\s*(?:[\w.]+\.)?runtime\b|\bruntime\s*\[/.test(text)) for (const p of RuntimePorts) out.add(p);
+  return out;
+};
+
+/** The step function of a task and the file that defines it (from the task table in steps/index.ts). */
+export const stepEntryOf = (task: string): { file: string; name: string } => {
+  const index = join(STEPS, 'index.ts');
+  const fn = new RegExp(`\\b${task}:\\s*task\\(\\s*'${task}'\\s*,\\s*(\\w+)\\s*\\)`).exec(read(index))?.[1];
+  if (!fn) throw new Error(`task ${task} not found in steps/index.ts`);
+  const imported = relativeImports(index).get(fn);
+  if (!imported) throw new Error(`step ${fn} of ${task} is not imported by steps/index.ts`);
+  return imported;
+};
+
+/**
+ * The runtime ports (`broker`, `marketData`) a task's step reaches: from its step function, every top-level
+ * value declaration it names (in its file, or imported from a relative file), transitively, and which of
+ * those reach `broker`/`marketData` (see `portsIn`). Code of other packages gets the ports only as explicit
+ * arguments, so it needs no walk; test/infra checks that every broker or market-data call of the files a
+ * step reaches is covered.
+ */
+export const runtimePortsOf = (task: string): Set<RuntimePort> => {
+  const entry = stepEntryOf(task);
+  const out = new Set<RuntimePort>();
+  const seen = new Set<string>();
+  const queue: { file: string; name: string }[] = [entry];
+  while (queue.length > 0) {
+    const { file, name } = queue.pop()!;
+    const key = `${file}#${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const blocks = topLevelBlocks(file);
+    // An unknown name (a re-export, a namespace import) counts the whole file.
+    const text = blocks.get(name) ?? [...blocks.values()].join('\n');
+    for (const p of portsIn(text)) out.add(p);
+    const imports = relativeImports(file);
+    for (const [id] of text.matchAll(/\b[A-Za-z_$][\w$]*\b/g)) {
+      if (blocks.has(id)) queue.push({ file, name: id });
+      const imported = imports.get(id);
+      if (imported) queue.push(imported);
+    }
+  }
+  return out;
+};
+
+/** `marketData.x(` calls in the files. */
+export const marketDataCallsIn = (files: Iterable<string>): Set<string> => callsIn(files, 'marketData');

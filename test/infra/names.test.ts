@@ -7,12 +7,19 @@ import * as starter from '../../packages/functions/src/handlers/start-execution.
 import { ROOT } from './derive.ts';
 
 describe('shared names', () => {
-  it('the CLI looks for the state machine name the stack gives it', () => {
+  it('the stacks name the state machine and the ledger table with the CLI’s own functions', () => {
     const config = readFileSync(join(ROOT, 'sst.config.ts'), 'utf8');
-    const workflow = readFileSync(join(ROOT, 'stacks/workflow.ts'), 'utf8');
-    expect(config).toMatch(/name: 'ensemble',/);
-    expect(workflow).toMatch(/name: `\$\{\$app\.name\}-\$\{\$app\.stage\}`,/);
+    const stack = (f: string) => readFileSync(join(ROOT, 'stacks', f), 'utf8');
+    const NAMES = /import \{[^}]*\} from '\.\.\/packages\/cli\/src\/cloud\/resource-names\.ts';/;
+    expect(config).toMatch(new RegExp(`name: '${cli.APP_NAME}',`));
+    expect(stack('workflow.ts')).toMatch(NAMES);
+    expect(stack('workflow.ts')).toMatch(/\n {4}name: stateMachineNameOf\(\$app\.stage\),/);
+    expect(stack('table.ts')).toMatch(NAMES);
+    expect(stack('table.ts')).toMatch(
+      /transform: \{ table: \{ name: ledgerTableNameOf\(\$app\.stage\) \} \}/,
+    );
     expect(cli.stateMachineNameOf('prod')).toBe('ensemble-prod');
+    expect(cli.ledgerTableNameOf('prod')).toBe('ensemble-prod-ledger');
   });
 
   it('the starter and the CLI name a day’s execution the same way', () => {

@@ -12,8 +12,9 @@ import {
   FUNCTIONS,
   functionSpec,
   kebab,
-  SECRETS_FOR_RUNTIME_ONLY,
+  RuntimePorts,
   Secrets,
+  secretsForPorts,
   taskFunctions,
 } from '../../stacks/manifest.ts';
 import {
@@ -26,7 +27,16 @@ import {
   toSstPermissions,
   WILDCARD_ONLY_ACTIONS,
 } from '../../stacks/policies.ts';
-import { derivedUsesOf, ledgerMethodActions, ROOT } from './derive.ts';
+import {
+  brokerCallsIn,
+  derivedUsesOf,
+  ledgerMethodActions,
+  marketDataCallsIn,
+  portsIn,
+  ROOT,
+  runtimePortsOf,
+  stepEntryOf,
+} from './derive.ts';
 
 const ARNS: DataArns = {
   table: 'arn:aws:dynamodb:us-east-1:111122223333:table/ensemble-prod-LedgerTable-abc',
@@ -66,14 +76,52 @@ describe('function policies', () => {
     },
   );
 
-  it.each(taskFunctions().map((f) => [f.name]))('%s has the Alpaca keys iff its code needs them', (name) => {
-    const spec = functionSpec(name);
-    const derived = derivedUsesOf(stepOf(name), methodActions);
-    const callsBroker = (derived?.brokerCalls.size ?? 0) > 0;
-    const runtimeOnly = SECRETS_FOR_RUNTIME_ONLY.includes(name);
-    expect(spec.uses.secrets.length > 0).toBe(callsBroker || runtimeOnly);
-    // The exception list stays exact: a function that calls the broker is not an exception.
-    if (runtimeOnly) expect(callsBroker).toBe(false);
+  it.each(taskFunctions().map((f) => [f.name]))(
+    '%s declares exactly the runtime ports its step reaches, and gets exactly their secrets',
+    (name) => {
+      // Arrange / Act: the ports reached from the step function, declaration by declaration
+      const spec = functionSpec(name);
+      const ports = runtimePortsOf(name);
+      // Assert: the declared need is the derived one, and the secrets (env vars) follow from it alone
+      expect([...spec.uses.ports].sort()).toEqual([...ports].sort());
+      expect(spec.uses.secrets).toEqual(secretsForPorts([...ports]));
+      const env = Object.keys(secretEnvironment(spec.uses, { AlpacaKeyId: 'k', AlpacaSecretKey: 's' }));
+      expect(env.sort()).toEqual(ports.size > 0 ? ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY'] : []);
+    },
+  );
+
+  it.each(taskFunctions().map((f) => [f.name]))(
+    '%s: every broker / market-data call outside the functions package is covered by a derived port',
+    (name) => {
+      // Other packages get the ports as arguments from the step, so their calls imply the step's port use.
+      const derived = derivedUsesOf(stepOf(name), methodActions);
+      const foreign = [...(derived?.files ?? [])].filter((f) => !f.includes('/packages/functions/'));
+      const ports = runtimePortsOf(name);
+      if (brokerCallsIn(foreign).size > 0) expect(ports).toContain('broker');
+      if (marketDataCallsIn(foreign).size > 0) expect(ports).toContain('marketData');
+    },
+  );
+
+  it('the ports derivation sees the ways a step reaches a port, and only those', () => {
+    // The step functions it starts from are the ones the task table runs.
+    expect(stepEntryOf('ExecutePool')).toEqual({
+      file: join(ROOT, 'packages/functions/src/steps/execute.ts'),
+      name: 'executePool',
+    });
+    // Declaration by declaration: AggregatePool imports a pure helper from plan-rebalance.ts, whose step
+    // calls the broker, and does not inherit it.
+    expect(readFileSync(stepEntryOf('AggregatePool').file, 'utf8')).toMatch(/from '\.\/plan-rebalance\.ts'/);
+    expect(runtimePortsOf('AggregatePool').size).toBe(0);
+    // The patterns that reach a port, and text that does not.
+    const seen = (code: string) => [...portsIn(code)].sort();
+    expect(seen('const { ledger, broker } = deps.runtime;')).toEqual(['broker']);
+    expect(seen('await runtime.marketData.loadBars(q)')).toEqual(['marketData']);
+    expect(seen('const f = ({ marketData }: Runtime) => marketData;')).toEqual(['marketData']);
+    expect(seen('executePlan({ broker: rt.broker })')).toEqual(['broker']);
+    expect(seen('run({ ...deps.runtime, clock })')).toEqual([...RuntimePorts].sort());
+    expect(
+      seen("const { ledger } = deps.runtime; logger.info('the broker said no', { marketDataRef });"),
+    ).toEqual([]);
   });
 
   it('every S3 key prefix the functions package writes is a declared bucket prefix', () => {
@@ -159,6 +207,7 @@ describe('function policies', () => {
       APCA_API_SECRET_KEY: 's',
     });
     expect(secretEnvironment(functionSpec('StartExecution').uses, values)).toEqual({});
+    expect(secretEnvironment(functionSpec('Evaluate').uses, values)).toEqual({});
     const env = readFileSync(join(ROOT, 'packages/functions/src/env.ts'), 'utf8');
     for (const name of Object.values(Secrets)) expect(env).toContain(name);
   });

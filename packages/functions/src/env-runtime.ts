@@ -4,16 +4,23 @@
  * Alpaca (broker and market data; paper unless `ENSEMBLE_TRADING_MODE=live`) or the simulated broker on
  * its DynamoDB table with the bundled market data. Safety rails come from the config's `rails`. Built once
  * per container by the handlers.
+ *
+ * The broker and the market data are lazy (lazy-ports.ts): built on their first method call, so a function
+ * whose step never trades or loads bars runs without the Alpaca keys (stacks/manifest.ts gives them only to
+ * the functions that use those ports). The checks the adapters make still come first: missing keys throw
+ * `EnvInvalidError`, a wrong account for the mode (the live-trading guard) `ConfigInvalidError`, both
+ * on that first call and before any request, so never after an order.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { alpacaSettingsFromEnv, createAlpaca } from '@ensemble/alpaca';
+import { type Alpaca, alpacaSettingsFromEnv, createAlpaca } from '@ensemble/alpaca';
 import { closePricesFrom, createDynamoSimBrokerStore, createSimBroker } from '@ensemble/broker';
 import { loadConfig } from '@ensemble/config';
 import type { Broker, MarketData } from '@ensemble/core';
 import { createLedger } from '@ensemble/ledger';
 import { createBundledMarketData } from '@ensemble/market-data';
-import { type FunctionEnv, readEnv } from './env.ts';
+import { type FunctionEnv, readEnv, requireAlpacaKeys } from './env.ts';
+import { lazyBroker, lazyMarketData, memoize } from './lazy-ports.ts';
 import { logger, metrics } from './powertools.ts';
 import { type Runtime, realSleep } from './runtime.ts';
 import { createS3SnapshotStore } from './snapshots.ts';
@@ -58,15 +65,25 @@ const brokerOf = (
   startingCash: string,
 ): { broker: Broker; marketData: MarketData } => {
   if (e.ENSEMBLE_BROKER === 'alpaca') {
-    return createAlpaca(alpacaSettingsFromEnv({ ...env, ENSEMBLE_ALPACA_MODE: e.ENSEMBLE_TRADING_MODE }));
+    // One SDK configuration behind both ports, built (keys checked, live guard run) on the first call of either.
+    const alpaca = memoize((): Alpaca => {
+      requireAlpacaKeys(e);
+      return createAlpaca(alpacaSettingsFromEnv({ ...env, ENSEMBLE_ALPACA_MODE: e.ENSEMBLE_TRADING_MODE }));
+    });
+    return {
+      broker: lazyBroker(`alpaca-${e.ENSEMBLE_TRADING_MODE}`, () => alpaca().broker),
+      marketData: lazyMarketData(() => alpaca().marketData),
+    };
   }
-  const marketData = createBundledMarketData();
+  const bundled = memoize(createBundledMarketData);
   const store = createDynamoSimBrokerStore({
     client: dynamo,
     ...(e.ENSEMBLE_SIM_BROKER_TABLE ? { table: e.ENSEMBLE_SIM_BROKER_TABLE } : {}),
   });
   return {
-    broker: createSimBroker({ store, prices: closePricesFrom(marketData), clock, startingCash }),
-    marketData,
+    broker: lazyBroker('sim', () =>
+      createSimBroker({ store, prices: closePricesFrom(bundled()), clock, startingCash }),
+    ),
+    marketData: lazyMarketData(bundled),
   };
 };

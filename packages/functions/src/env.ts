@@ -1,7 +1,9 @@
 /**
  * The Lambda environment, zod-parsed once (the only module that reads `process.env`). A missing or bad
  * variable fails the cold start with an {@link EnvInvalidError} listing every problem; secret values are
- * never part of a message.
+ * never part of a message. The Alpaca keys are the exception: only the functions whose step calls the broker
+ * or loads bars receive them (stacks/manifest.ts), so they are checked when the broker is first used
+ * ({@link requireAlpacaKeys}, called by the lazy ports of env-runtime.ts), not at cold start.
  */
 import { z } from 'zod';
 import { EnvInvalidError, issueLines } from './errors.ts';
@@ -34,13 +36,19 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>> = proc
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = FunctionEnv.safeParse(set);
   if (!parsed.success) throw new EnvInvalidError(issueLines(parsed.error.issues));
-  const e = parsed.data;
-  if (e.ENSEMBLE_BROKER === 'alpaca' && (!e.APCA_API_KEY_ID || !e.APCA_API_SECRET_KEY)) {
+  return parsed.data;
+};
+
+/**
+ * Throws {@link EnvInvalidError} unless the Alpaca key pair is set: called on the first use of the Alpaca
+ * broker or market data (a function without the keys builds its runtime, and fails only if it trades).
+ */
+export const requireAlpacaKeys = (e: FunctionEnv): void => {
+  if (!e.APCA_API_KEY_ID || !e.APCA_API_SECRET_KEY) {
     throw new EnvInvalidError([
       'APCA_API_KEY_ID and APCA_API_SECRET_KEY are required with ENSEMBLE_BROKER=alpaca',
     ]);
   }
-  return e;
 };
 
 /** Values of the secret variables present in `env` (masked wherever they appear in a log line). */

@@ -1,11 +1,11 @@
 /**
- * Names shared with the stack and the scheduled starter: the state machine of a stage is `ensemble-<stage>`
- * and an execution is named after its trading day, so Step Functions refuses a second start of a day
- * (test/infra checks these agree with stacks/ and the starter).
+ * Names shared with the stack and the scheduled starter: the state machine of a stage is `ensemble-<stage>`,
+ * its ledger table `ensemble-<stage>-ledger` (both from resource-names.ts, which the stacks import), and an
+ * execution is named after its trading day, so Step Functions refuses a second start of a day (test/infra
+ * checks these agree with stacks/ and the starter).
  */
 
-/** The state machine name of a stage (`${$app.name}-${$app.stage}` in stacks/workflow.ts). */
-export const stateMachineNameOf = (stage: string): string => `ensemble-${stage}`;
+export { APP_NAME, ledgerTableNameOf, stateMachineNameOf } from './resource-names.ts';
 
 /** The execution name of a trading day: the day itself. */
 export const executionNameOf = (tradingDay: string): string => tradingDay;

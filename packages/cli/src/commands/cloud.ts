@@ -1,10 +1,13 @@
 /**
- * `ensemble cloud start|status|redrive`: drive the deployed state machine of a stage (see docs/deploy.md).
- * Credentials and region come from the usual AWS environment (profile, `AWS_REGION`).
+ * `ensemble cloud start|status|redrive|kill-switch`: drive the deployed state machine of a stage, and its
+ * kill switch (see docs/deploy.md). Credentials and region come from the usual AWS environment (profile,
+ * `AWS_REGION`).
  */
 import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CloudError } from '../cloud/errors.ts';
+import { type StageKillSwitch, stageKillSwitch } from '../cloud/kill-switch.ts';
 import { newYorkDay } from '../cloud/naming.ts';
 import { type ExecutionReport, findStateMachine, recentExecutions, redrive, startDay } from '../cloud/sfn.ts';
 import { type CliIO, UsageError } from '../io.ts';
@@ -13,6 +16,8 @@ import { type CliIO, UsageError } from '../io.ts';
 export interface CloudDeps {
   readonly client: Pick<SFNClient, 'send'>;
   readonly now: () => Date;
+  /** The stage table's DynamoDB client (`kill-switch`). @default one from the AWS environment */
+  readonly dynamo?: DynamoDBClient;
 }
 
 export const CLOUD_USAGE = `Usage:
@@ -20,7 +25,11 @@ export const CLOUD_USAGE = `Usage:
   ensemble cloud status [--stage S] [--limit N] [--json]
                                                        Recent executions with each strategy's outcome.
   ensemble cloud redrive <execution> [--stage S]       Redrive a failed execution (ARN, or its day's name).
-  --state-machine ARN overrides the stage's machine (ensemble-<stage>). Stage defaults to $ENSEMBLE_STAGE.`;
+  ensemble cloud kill-switch [on|off] --stage S [--reason TEXT] [--json]
+                                                       Show or set the stage's kill switch (in its ledger
+                                                       table ensemble-<stage>-ledger; on: nothing trades).
+  --state-machine ARN overrides the stage's machine (ensemble-<stage>). Stage defaults to $ENSEMBLE_STAGE
+  (except for start and for setting the kill switch, which need --stage).`;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -29,6 +38,7 @@ const options = {
   date: { type: 'string' },
   limit: { type: 'string' },
   json: { type: 'boolean', default: false },
+  reason: { type: 'string' },
   'state-machine': { type: 'string' },
 } as const;
 
@@ -83,6 +93,41 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
         );
         return 0;
       }
+      case 'kill-switch': {
+        const [action, extra] = positionals;
+        if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+        if (action !== undefined && action !== 'on' && action !== 'off')
+          throw new UsageError(`cloud kill-switch takes on, off, or nothing\n\n${CLOUD_USAGE}`);
+        if (values.reason !== undefined && action === undefined)
+          throw new UsageError('--reason goes with on or off');
+        // Setting it needs the stage said on the command line; reading it may use ENSEMBLE_STAGE.
+        const target = action === undefined ? stage : values.stage;
+        if (!target) throw new UsageError(`cloud kill-switch needs --stage\n\n${CLOUD_USAGE}`);
+        const client = d.dynamo ?? new DynamoDBClient({});
+        try {
+          const state = await stageKillSwitch({
+            client,
+            stage: target,
+            clock: d.now,
+            ...(action === undefined
+              ? {}
+              : {
+                  set: {
+                    enabled: action === 'on',
+                    reason:
+                      values.reason ??
+                      (action === 'on' ? 'set from the command line' : 'cleared from the command line'),
+                    updatedBy: io.env.USER ?? 'ensemble-cli',
+                  },
+                }),
+          });
+          if (values.json) io.out(JSON.stringify(state));
+          else printKillSwitch(state, io);
+          return 0;
+        } finally {
+          if (d.dynamo === undefined) client.destroy();
+        }
+      }
       case 'help':
         io.out(CLOUD_USAGE);
         return 0;
@@ -97,6 +142,13 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
     throw e;
   }
 }
+
+const printKillSwitch = (k: StageKillSwitch, io: CliIO): void => {
+  const why = k.reason ? ` — ${k.reason}` : '';
+  const by = k.updatedAt ? ` (${k.updatedBy || '?'}, ${k.updatedAt})` : '';
+  io.out(`Kill switch ${k.enabled ? 'ON' : 'off'} on ${k.stage}${why}${by}`);
+  io.out(`  table ${k.table}`);
+};
 
 const printReport = (r: ExecutionReport, io: CliIO): void => {
   const s = r.summary;
