@@ -11,9 +11,14 @@ export interface CliRun {
   readonly err: string[];
 }
 
-export async function runCli(argv: readonly string[], cwd: string = REPO_ROOT): Promise<CliRun> {
+/** `env` is the CLI's environment (default: empty, so nothing leaks in from the test process). */
+export async function runCli(
+  argv: readonly string[],
+  cwd: string = REPO_ROOT,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), cwd, env: {} });
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), cwd, env });
   return { code, out, err };
 }

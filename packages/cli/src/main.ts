@@ -17,9 +17,13 @@ Commands:
   run [--date DATE] [--days N]         A full local trading day: the Step Functions definition run in-process
       [--config FILE] [--home DIR]      on the embedded database, the simulated broker and the bundled data;
       [--json] [--fault S:STRATEGY:P]   progress, then a report (default DATE: last bundled session; --days N
-                                        runs N sessions, books carry over). --fault injects one crash.
+      [--broker sim|alpaca]             runs N sessions, books carry over). --fault injects one crash.
+                                        --broker alpaca (default sim) trades today (--date today) on Alpaca
+                                        (APCA_API_* variables; paper by default). A home keeps one broker.
   redrive <runId> [--json]              Re-run the failed branches of a local run with their original input.
+      [--broker sim|alpaca]             --broker defaults to the broker the home trades with.
   reconcile [--json]                    Sum of all books vs the broker account; exit 1 on a difference.
+      [--broker sim|alpaca]
   kill-switch [on|off] [--reason TEXT]  Show or set the kill switch (when on, nothing trades).
   definition                            The state machine's ASL JSON (placeholder function ARNs).
   signals [--config FILE] [--date DATE] Evaluate every enabled strategy as of DATE, without trading.
@@ -27,6 +31,8 @@ Commands:
   fake-alpaca [--port P] [--date DATE]  Serve the loopback fake Alpaca API (SimBroker + bundled bars).
       [--cash C]
   cloud start|status|redrive ...        Drive the deployed state machine (ensemble cloud help).
+  cloud kill-switch [on|off] --stage S  Show or set a deployed stage's kill switch.
+      [--reason TEXT] [--json]
   help                                  This text.
 
 Market data defaults to the bars bundled with Ensemble; --data DIR reads SYMBOL.csv[.gz] files instead.
@@ -79,6 +85,13 @@ function parse(
   }
 }
 
+/** `--broker`: `sim` or `alpaca`; undefined when absent. */
+function broker(value: unknown): { broker?: 'sim' | 'alpaca' } {
+  if (value === undefined) return {};
+  if (value !== 'sim' && value !== 'alpaca') throw new UsageError('--broker must be sim or alpaca');
+  return { broker: value };
+}
+
 function date(value: unknown, flag: string): string {
   if (typeof value !== 'string' || !DATE_RE.test(value)) throw new UsageError(`${flag} must be YYYY-MM-DD`);
   return value;
@@ -128,6 +141,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
         home: { type: 'string' },
         json: { type: 'boolean', default: false },
         fault: { type: 'string' },
+        broker: { type: 'string' },
       });
       if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       const days = values.days === undefined ? 1 : Number(values.days);
@@ -139,9 +153,12 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
           config: configPath(values),
           days,
           json: values.json === true,
-          ...(values.date === undefined ? {} : { date: date(values.date, '--date') }),
+          ...(values.date === undefined
+            ? {}
+            : { date: values.date === 'today' ? 'today' : date(values.date, '--date') }),
           ...(values.home === undefined ? {} : { home: values.home as string }),
           ...(values.fault === undefined ? {} : { fault: values.fault as string }),
+          ...broker(values.broker),
         },
         io,
       );
@@ -151,6 +168,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
         config: { type: 'string' },
         home: { type: 'string' },
         json: { type: 'boolean', default: false },
+        broker: { type: 'string' },
       });
       if (positionals.length !== 1) throw new UsageError('redrive needs exactly one run id');
       const { redriveCommand } = await import('./commands/redrive.ts');
@@ -160,6 +178,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
           config: configPath(values),
           json: values.json === true,
           ...(values.home === undefined ? {} : { home: values.home as string }),
+          ...broker(values.broker),
         },
         io,
       );
@@ -169,6 +188,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
         config: { type: 'string' },
         home: { type: 'string' },
         json: { type: 'boolean', default: false },
+        broker: { type: 'string' },
       });
       if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       const { reconcileCommand } = await import('./commands/reconcile.ts');
@@ -177,6 +197,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
           config: configPath(values),
           json: values.json === true,
           ...(values.home === undefined ? {} : { home: values.home as string }),
+          ...broker(values.broker),
         },
         io,
       );

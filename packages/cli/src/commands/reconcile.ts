@@ -4,16 +4,22 @@ import type { CliIO } from '../io.ts';
 import { resolveHome } from '../local/home.ts';
 import { reconcileLocal } from '../local/reconcile.ts';
 import { openSession } from '../local/session.ts';
+import type { LocalBroker } from '../local/world.ts';
 
 export interface ReconcileOptions {
   readonly config: string;
   readonly json: boolean;
   readonly home?: string;
+  /** @default the broker the home trades with */
+  readonly broker?: LocalBroker;
 }
 
 export async function reconcileCommand(o: ReconcileOptions, io: CliIO): Promise<number> {
   const home = resolveHome(o.home, io.env, io.cwd);
-  const session = await openSession(home, resolve(io.cwd, o.config));
+  const session = await openSession(home, resolve(io.cwd, o.config), {
+    ...(o.broker ? { broker: o.broker } : {}),
+    env: io.env,
+  });
   try {
     const result = await reconcileLocal(
       session.world.ledger,

@@ -12,6 +12,7 @@ import { Progress } from '../local/progress.ts';
 import { reconcileLocal } from '../local/reconcile.ts';
 import { buildReport } from '../local/report.ts';
 import { openSession } from '../local/session.ts';
+import type { LocalBroker } from '../local/world.ts';
 import { exitCodeOf, printDay } from './trade.ts';
 
 export interface RedriveOptions {
@@ -19,11 +20,16 @@ export interface RedriveOptions {
   readonly config: string;
   readonly json: boolean;
   readonly home?: string;
+  /** @default the broker the home trades with */
+  readonly broker?: LocalBroker;
 }
 
 export async function redriveCommand(o: RedriveOptions, io: CliIO): Promise<number> {
   const home = resolveHome(o.home, io.env, io.cwd);
-  const session = await openSession(home, resolve(io.cwd, o.config));
+  const session = await openSession(home, resolve(io.cwd, o.config), {
+    ...(o.broker ? { broker: o.broker } : {}),
+    env: io.env,
+  });
   try {
     const previous = await latestExecutionOfRun(home, o.runId);
     if (!previous) {
@@ -31,7 +37,7 @@ export async function redriveCommand(o: RedriveOptions, io: CliIO): Promise<numb
       return 1;
     }
     const run = await session.world.ledger.getRun(o.runId);
-    if (run) session.world.setDay(run.tradingDay);
+    if (run) await session.world.setDay(run.tradingDay);
     if (!o.json) io.out(`Ensemble — redriving ${previous.executionName} (run ${o.runId})`);
     const progress = new Progress({ write: (t) => io.out(t.replace(/\n$/, '')), live: io.tty === true });
     const started = performance.now();

@@ -1,8 +1,9 @@
 /**
  * `ensemble run`: a full local trading day — the one state machine definition executed in-process by the
- * local interpreter, on the embedded database, the simulated broker and the bundled market data — with live
- * progress and a report. `--days N` runs N consecutive sessions (books carry over); `--fault` injects a crash
- * for demonstrations; Ctrl-C aborts cleanly (the run can then be redriven).
+ * local interpreter, on the embedded database, the simulated broker and the bundled market data (or, with
+ * `--broker alpaca`, Alpaca's broker and bars) — with live progress and a report. `--days N` runs N
+ * consecutive sessions (books carry over); `--fault` injects a crash for demonstrations; Ctrl-C aborts
+ * cleanly (the run can then be redriven).
  */
 import { resolve } from 'node:path';
 import { isTradingDay, nextSession, previousSession } from '@ensemble/core';
@@ -11,20 +12,24 @@ import { type LocalExecution, runLocal } from '@ensemble/workflow';
 import type { CliIO } from '../io.ts';
 import { UsageError } from '../io.ts';
 import { nextExecutionName, runIdOfExecution, saveExecution } from '../local/executions.ts';
+import { faultAlways, parseFault } from '../local/faults.ts';
 import { resolveHome } from '../local/home.ts';
 import { Progress } from '../local/progress.ts';
 import { reconcileLocal } from '../local/reconcile.ts';
 import { buildReport, formatReport, type RunReport } from '../local/report.ts';
 import { type LocalSession, openSession } from '../local/session.ts';
-import { faultOnce, LOCAL_STAGE, parseFault } from '../local/world.ts';
+import { LOCAL_STAGE, type LocalBroker } from '../local/world.ts';
 
 export interface TradeOptions {
   readonly config: string;
+  /** `YYYY-MM-DD`, or `today` (the broker's date in New York; `alpaca` only). */
   readonly date?: string;
   readonly days: number;
   readonly json: boolean;
   readonly home?: string;
   readonly fault?: string;
+  /** @default 'sim' */
+  readonly broker?: LocalBroker;
 }
 
 /** The last session of the bundled market data: the default trading day. */
@@ -67,7 +72,7 @@ export async function runDay(
 ): Promise<{ execution: LocalExecution; report: RunReport | null }> {
   const spec = o.fault === undefined ? undefined : parseFault(o.fault);
   if (o.fault !== undefined && !spec) throw new UsageError('--fault must be <step>:<strategy>:<point>');
-  session.world.setDay(day);
+  await session.world.setDay(day);
   const executionName = await nextExecutionName(home, day);
   const progress = new Progress({ write: (t) => io.out(t.replace(/\n$/, '')), live: io.tty === true });
   if (!o.json)
@@ -77,7 +82,7 @@ export async function runDay(
   const started = performance.now();
   const execution = await runLocal({
     definition: session.definition,
-    handlers: session.handlers(spec ? faultOnce(spec) : undefined),
+    handlers: session.handlers(spec ? faultAlways(spec) : undefined),
     input: { tradingDay: day, stage: LOCAL_STAGE },
     executionName,
     retryDelayScale: 0.01,
@@ -146,13 +151,35 @@ export function printDay(
     io.out(`Redrive the failed branches with: ensemble redrive ${report.runId}`);
 }
 
+/**
+ * The days a session runs. The simulated broker runs any bundled sessions; Alpaca trades today only (its
+ * clock says which day that is), so `--date` must be today and `--days` 1. Checked before anything trades.
+ */
+export async function sessionDays(session: LocalSession, date: string | undefined, days: number) {
+  if (session.world.brokerChoice === 'sim') {
+    if (date === 'today')
+      throw new UsageError(
+        '--date today needs --broker alpaca (the simulated broker trades the bundled sessions)',
+      );
+    return tradingDays(date, days);
+  }
+  if (days !== 1) throw new UsageError('--days needs the simulated broker: Alpaca trades today only');
+  const today = await session.world.today();
+  if (date !== undefined && date !== 'today' && date !== today)
+    throw new UsageError(`--date ${date}: the Alpaca broker's date is ${today}, and it trades today only`);
+  return [today];
+}
+
 export async function tradeCommand(o: TradeOptions, io: CliIO): Promise<number> {
   const home = resolveHome(o.home, io.env, io.cwd);
-  const days = await tradingDays(o.date, o.days);
-  const session = await openSession(home, resolve(io.cwd, o.config));
+  const session = await openSession(home, resolve(io.cwd, o.config), {
+    broker: o.broker ?? 'sim',
+    env: io.env,
+  });
   for (const w of session.config.warnings) io.err(`warning: ${w}`);
   let code = 0;
   try {
+    const days = await sessionDays(session, o.date, o.days);
     for (const day of days) {
       const { execution, report } = await runDay(session, home, day, io, {
         json: o.json,

@@ -13,7 +13,7 @@ import {
   TaskNames,
 } from '@ensemble/workflow';
 import { type LocalHome, prepareHome } from './home.ts';
-import { type LocalWorld, openLocalWorld } from './world.ts';
+import { type LocalBroker, type LocalWorld, openLocalWorld } from './world.ts';
 
 export interface LocalSession {
   readonly config: LoadedConfig;
@@ -24,11 +24,27 @@ export interface LocalSession {
   close(): Promise<void>;
 }
 
-export async function openSession(home: LocalHome, configPath: string): Promise<LocalSession> {
+/** Options of {@link openSession}. */
+export interface SessionOptions {
+  /** @default the broker the home trades with, else `sim` (see `world.ts`) */
+  readonly broker?: LocalBroker;
+  /** The CLI's environment: the Alpaca settings (`APCA_API_*`). @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function openSession(
+  home: LocalHome,
+  configPath: string,
+  options: SessionOptions = {},
+): Promise<LocalSession> {
   // Bad config fails here, before the database or the broker is touched.
   const config = await loadConfig(configPath);
   await prepareHome(home);
-  const world = await openLocalWorld(home, config.account.startingCash);
+  const world = await openLocalWorld(home, {
+    startingCash: config.account.startingCash,
+    ...(options.broker ? { broker: options.broker } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   const definition = buildDefinition({ functionArns: localArns() });
   const runtime = (fault?: FaultInjector) => world.runtime({ config, ...(fault ? { fault } : {}) });
   return {
