@@ -20,7 +20,14 @@ interface DayJson {
   runId: string;
   tradingDay: string;
   status: string;
-  strategies: { id: string; flow: string; outcome: string; error?: { name: string }; orders: Order[] }[];
+  strategies: {
+    id: string;
+    flow: string;
+    outcome: string;
+    error?: { name: string };
+    orders: Order[];
+    book?: { nav: string; cash: string; dayPnl: string | null };
+  }[];
   pool: { members: string[]; orders: Order[] } | null;
   reconciliation: { ok: boolean; differences: unknown[] };
   execution: { name: string; status: string; skipped?: string };
@@ -111,6 +118,44 @@ describe('a local trading day (ensemble run)', () => {
     expect(redriven.reconciliation.ok).toBe(true);
     // Same orders, same fills as the uninterrupted day: nothing placed twice, nothing lost.
     expect(fills(redriven)).toEqual(fills(clean));
+    // Same day-end books (the NAV records the report reads: the first Finalize's, recorded before the
+    // branch's orders were booked, was restated by the redrive's Finalize).
+    const books = (d: DayJson) => Object.fromEntries(d.strategies.map((x) => [x.id, x.book]));
+    expect(books(redriven)).toEqual(books(clean));
+    expect(books(crashed.day)['tqqq-ftlt-2']).not.toEqual(books(clean)['tqqq-ftlt-2']);
+  });
+
+  it('a strategy that cannot be evaluated FAILS alone, in both runs; the others trade once; the execution fails', async () => {
+    const home = await newHome();
+    const dir = await newHome();
+    const { cp } = await import('node:fs/promises');
+    await cp(join(REPO_ROOT, 'strategies'), dir, { recursive: true });
+    // Parses, but an `if` without else whose condition is false has no allocation: EvaluationError.
+    await writeFile(
+      join(dir, 'gold.clj'),
+      '(defsymphony "broken" {} (if (> (rsi "GLD" {:window 10}) 1000) [(asset "GLD")]))\n',
+    );
+    const { code, day } = await run([
+      '--home',
+      home,
+      '--date',
+      '2025-11-28',
+      '--config',
+      join(dir, 'ensemble.config.yaml'),
+    ]);
+    expect(code).toBe(1);
+    expect(day.execution.status).toBe('FAILED');
+    const broken = day.strategies.find((s) => s.id === 'gold');
+    expect(broken).toMatchObject({ outcome: 'FAILED', error: { name: 'EvaluationError' }, orders: [] });
+    const others = day.strategies.filter((s) => s.id !== 'gold' && s.flow === 'per-book');
+    for (const s of others) expect(['TRADED', 'ALL_HOLD']).toContain(s.outcome);
+    // The others' orders are exactly those of the clean day; gold ordered nothing in either run.
+    const ofGold = (id: string) => id.includes('_s-gold_');
+    expect(allOrders(day).filter((o) => ofGold(o.clientOrderId))).toEqual([]);
+    expect(fills(day)).toEqual(
+      Object.fromEntries(Object.entries(fills(clean)).filter(([id]) => !ofGold(id))),
+    );
+    expect(day.reconciliation.ok).toBe(true);
   });
 
   it('a strategy on data it cannot have is BLOCKED alone; the others trade', async () => {

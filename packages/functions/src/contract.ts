@@ -8,6 +8,7 @@ export {
   BranchInput,
   type BranchItem,
   BranchResult,
+  branchNeedsRetry,
   EvaluateOutput,
   ExecuteOutput,
   FinalizeInput,

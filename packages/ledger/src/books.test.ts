@@ -284,6 +284,33 @@ forEachServer('ledger books', (endpoint) => {
         'strategy#a',
       ]);
     });
+
+    it('restates a day only over the record it read; equal values replay; a stale read conflicts', async () => {
+      const ledger = await setup();
+      const nav = {
+        bookId: 'pool' as const,
+        day: '2025-01-02',
+        cash: '10',
+        positionsValue: '90',
+        nav: '100',
+      };
+      const first = await ledger.recordNav(nav);
+      if (first.status !== 'created') throw new Error('not created');
+      const same = await ledger.restateNav(nav, first.item);
+      expect(same.status).toBe('replayed');
+      const restated = await ledger.restateNav(
+        { ...nav, cash: '4', positionsValue: '95.5', nav: '99.5' },
+        first.item,
+      );
+      expect(restated).toMatchObject({
+        status: 'updated',
+        item: { cash: '4', positionsValue: '95.5', nav: '99.5' },
+      });
+      // A second writer that read the first record is refused and sees the restated one.
+      const stale = await ledger.restateNav({ ...nav, nav: '1' }, first.item);
+      expect(stale).toMatchObject({ status: 'conflict', current: { nav: '99.5' } });
+      expect((await ledger.listNav('pool')).data.map((n) => n.nav)).toEqual(['99.5']);
+    });
   });
 });
 

@@ -185,6 +185,8 @@ export interface LedgerRepository {
 
   /** Record a book's NAV for a day, once. */
   recordNav(input: books.RecordNavInput): Promise<RecordResult<Nav>>;
+  /** Replace a day's NAV recorded as `previous` (the day's books changed after it was recorded). */
+  restateNav(input: books.RecordNavInput, previous: Nav): Promise<TransitionResult<Nav>>;
   /** List a book's daily NAV over an inclusive day range. */
   listNav(bookId: BookId, options?: DayRangeOptions): Promise<Page<Nav>>;
   /** List every book's NAV of one day. */
@@ -268,6 +270,7 @@ export const createLedger = (options: CreateLedgerOptions): LedgerRepository => 
     markTransferPlanApplied: (id) => plans.markTransferPlanApplied(ctx, id),
     listTransferPlans: (o) => plans.listTransferPlans(ctx, o),
     recordNav: (i) => books.recordNav(ctx, i),
+    restateNav: (i, p) => books.restateNav(ctx, i, p),
     listNav: (id, o) => books.listNav(ctx, id, o),
     listNavOfDay: (d, o) => books.listNavOfDay(ctx, d, o),
     getKillSwitch: () => ops.getKillSwitch(ctx),

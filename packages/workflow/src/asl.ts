@@ -46,16 +46,20 @@ export interface TaskState extends Flow {
 export interface PassState extends Flow {
   Type: 'Pass';
   Parameters?: PayloadTemplate;
+  OutputPath?: string;
   Result?: Json;
   ResultPath?: string;
 }
 
-export interface ChoiceRule {
+/** A comparison on one variable (a `Choices` entry has `Next`; one inside `And` has not). */
+export interface ChoiceComparison {
   Variable: string;
   StringEquals?: string;
   BooleanEquals?: boolean;
-  Next: string;
+  NumericGreaterThan?: number;
 }
+
+export type ChoiceRule = (ChoiceComparison | { And: ChoiceComparison[] }) & { Next: string };
 
 export interface ChoiceState {
   Type: 'Choice';
@@ -79,7 +83,29 @@ export interface MapState extends Flow {
   ResultPath: string;
 }
 
-export type AslState = TaskState | PassState | ChoiceState | SucceedState | MapState;
+/** Ends the execution as FAILED with a fixed error name and cause. */
+export interface FailState {
+  Type: 'Fail';
+  Comment?: string;
+  Error: string;
+  Cause: string;
+}
+
+/** Runs its branches on the same input; the output is the array of their outputs. */
+export interface ParallelState extends Flow {
+  Type: 'Parallel';
+  Branches: { StartAt: string; States: Record<string, AslState> }[];
+  OutputPath?: string;
+}
+
+export type AslState =
+  | TaskState
+  | PassState
+  | ChoiceState
+  | SucceedState
+  | FailState
+  | MapState
+  | ParallelState;
 
 /** A whole state machine definition. */
 export interface AslDefinition {

@@ -117,6 +117,15 @@ export const BranchResult = z.object({
 });
 export type BranchResult = z.infer<typeof BranchResult>;
 
+/**
+ * Whether a branch gets its second run (`RetryFailedBranches` in definition.ts; Finalize counts them): a per-book branch that ended FAILED.
+ * BLOCKED branches are not re-run (their inputs are unfit, not their execution), nor aggregated members
+ * (the pool has traded by then). The definition's Choice `NeedsRetry` encodes the same rule in ASL; a test holds them
+ * equal.
+ */
+export const branchNeedsRetry = (b: { flow: string; outcome: string }): boolean =>
+  b.flow === 'per-book' && b.outcome === 'FAILED';
+
 export const AggregatePoolOutput = z.object({
   members: z.number().int().nonnegative(),
   targets: z.number().int().nonnegative(),
@@ -137,6 +146,10 @@ export const FinalizeOutput = z.object({
   runId: z.string(),
   status: z.enum(['SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED']),
   reconciliation: z.object({ ok: z.boolean(), differences: z.number().int().nonnegative() }),
+  /** Branches that get a second run (per-book and FAILED: `branchNeedsRetry` in definition.ts). */
+  retryBranches: z.number().int().nonnegative(),
+  /** The pool steps failed (not blocked): they get a second run. */
+  retryPool: z.boolean(),
 });
 export type FinalizeOutput = z.infer<typeof FinalizeOutput>;
 

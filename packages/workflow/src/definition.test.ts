@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { AslState, TaskState } from './asl.ts';
-import { TaskNames } from './contract.ts';
-import { buildDefinition, definitionJson, localArns, placeholderArns, StateNames } from './definition.ts';
+import { type BranchInput, branchNeedsRetry, TaskNames } from './contract.ts';
+import {
+  buildDefinition,
+  definitionJson,
+  localArns,
+  placeholderArns,
+  StateNames,
+  taskOfStateName,
+} from './definition.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
 import { eachState } from './interpreter.ts';
+import { runLocal } from './local-runner.ts';
 import { DefaultTimeouts, LambdaTransientErrors } from './policy.ts';
+import { fakeHandlers } from './testing.ts';
 import { validateDefinition } from './validate.ts';
 
 const definition = () => buildDefinition({ functionArns: placeholderArns() });
@@ -50,14 +59,28 @@ describe('buildDefinition', () => {
     }
   });
 
-  it('has one Task per task name, each a plain Lambda function ARN with explicit TimeoutSeconds', () => {
+  it('runs every task, each Task state on its task’s plain Lambda function ARN with explicit TimeoutSeconds', () => {
     const arns = placeholderArns();
     const found = tasks();
-    expect(found.map(([n]) => n).sort()).toEqual([...TaskNames].sort());
+    expect([...new Set(found.map(([n]) => taskOfStateName(n)))].sort()).toEqual([...TaskNames].sort());
+    expect(found.map(([n]) => n).sort()).toEqual(
+      [
+        ...TaskNames,
+        'RetryEvaluate',
+        'RetryPlanRebalance',
+        'RetryExecute',
+        'RetryAggregatePool',
+        'RetryPlanPool',
+        'RetryExecutePool',
+        'FinalizeRetried',
+      ].sort(),
+    );
     for (const [name, state] of found) {
-      expect(state.Resource).toBe(arns[name as keyof typeof arns]);
+      const task = taskOfStateName(name);
+      expect(task, name).toBeDefined();
+      expect(state.Resource).toBe(arns[task!]);
       expect(state.Resource).toMatch(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:/);
-      expect(state.TimeoutSeconds).toBe(DefaultTimeouts[name as keyof typeof DefaultTimeouts]);
+      expect(state.TimeoutSeconds).toBe(DefaultTimeouts[task!]);
     }
     expect(JSON.stringify(definition())).not.toContain('arn:aws:states:::');
   });
@@ -82,14 +105,24 @@ describe('buildDefinition', () => {
 
   it('retries a timeout except where the timed-out call may still be placing orders', () => {
     const timesOut = (s: TaskState) => s.Retry.some((r) => r.ErrorEquals.includes('States.Timeout'));
-    const retried = tasks()
-      .filter(([, s]) => timesOut(s))
-      .map(([n]) => n);
-    expect(retried.sort()).toEqual(TaskNames.filter((t) => t !== 'Execute' && t !== 'ExecutePool').sort());
+    const retried = new Set(
+      tasks()
+        .filter(([, s]) => timesOut(s))
+        .map(([n]) => taskOfStateName(n)),
+    );
+    const notRetried = new Set(
+      tasks()
+        .filter(([, s]) => !timesOut(s))
+        .map(([n]) => taskOfStateName(n)),
+    );
+    expect([...retried].sort()).toEqual(
+      TaskNames.filter((t) => t !== 'Execute' && t !== 'ExecutePool').sort(),
+    );
+    expect([...notRetried].sort()).toEqual(['Execute', 'ExecutePool']);
   });
 
   it('catches every failure of a branch task inside the iteration into RecordBranchFailure', () => {
-    const inMap = tasks().filter(([, , m]) => m);
+    const inMap = tasks().filter(([n, , m]) => m && !n.startsWith('Retry'));
     expect(inMap.map(([n]) => n).sort()).toEqual([
       'Evaluate',
       'Execute',
@@ -105,6 +138,57 @@ describe('buildDefinition', () => {
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordBranchFailure' },
       ]);
     }
+  });
+
+  it('gives FAILED branches and a FAILED pool a second run without a Catch, after Finalize', () => {
+    const d = definition();
+    const finalize = d.States.Finalize as TaskState;
+    expect(finalize).toMatchObject({ ResultPath: '$.finalize', Next: StateNames.AnythingToRetry });
+    const second = tasks().filter(([n]) => n.startsWith('Retry'));
+    expect(second).toHaveLength(6);
+    for (const [name, state] of second) expect(state.Catch, name).toBeUndefined();
+    expect(d.States.FinalizeRetried).toMatchObject({ Type: 'Task', End: true, Resource: finalize.Resource });
+    expect(d.States[StateNames.Done]).toEqual({
+      Type: 'Succeed',
+      Comment: expect.any(String),
+      OutputPath: '$.finalize',
+    });
+  });
+
+  it('re-runs exactly the branches branchNeedsRetry names (the Choice and the function agree)', async () => {
+    // Arrange: the second-run Map alone, over every flow × outcome.
+    const map = definition().States[StateNames.RetryFailedBranches] as Extract<AslState, { Type: 'Map' }>;
+    const { Next: _, ...alone } = map;
+    const outcomes = ['TRADED', 'ALL_HOLD', 'FAILED', 'BLOCKED', 'SKIPPED'] as const;
+    const items = (['per-book', 'aggregated'] as const).flatMap((flow) =>
+      outcomes.map((outcome) => ({ strategyId: `${flow}-${outcome}`, flow, outcome })),
+    );
+    const fake = fakeHandlers({ strategies: [] });
+    // Act
+    const r = await runLocal({
+      definition: {
+        Comment: 'the second-run Map',
+        StartAt: 'M',
+        TimeoutSeconds: 60,
+        States: { M: { ...alone, MaxConcurrency: 1, End: true } },
+      },
+      handlers: fake.handlers,
+      input: { prepare: { runId: 'r', tradingDay: '2025-11-28', stage: 'local', snapshotRef: 's', items } },
+      executionName: 'choice',
+    });
+    // Assert
+    expect(r.status).toBe('SUCCEEDED');
+    const rerun = fake.calls
+      .filter((c) => c.task === 'Execute')
+      .map((c) => (c.input as BranchInput).strategyId);
+    expect(rerun).toEqual(items.filter(branchNeedsRetry).map((i) => i.strategyId));
+    expect(rerun).toEqual(['per-book-FAILED']);
+    const out = (r.output as { prepare: { items: unknown[] } }).prepare.items;
+    expect(out).toEqual(
+      items.map((i) =>
+        branchNeedsRetry(i) ? { strategyId: i.strategyId, flow: i.flow, outcome: 'TRADED' } : i,
+      ),
+    );
   });
 
   it('carries a pool failure on to Finalize', () => {

@@ -4,9 +4,17 @@
  * `buildDefinition` returns and the local runner executes the same object.
  *
  * State document (what `$` holds between run-level states):
- * `{ ...executionInput, prepare: PrepareRunOutput, pool?: ... }`. The Map writes each iteration's
- * BranchResult over its item in `$.prepare.items` (a result is the item plus its outcome), so the payload
- * never carries both lists.
+ * `{ ...executionInput, prepare: PrepareRunOutput, pool?: ..., finalize?: FinalizeOutput }`. The Map writes
+ * each iteration's BranchResult over its item in `$.prepare.items` (a result is the item plus its outcome), so
+ * the payload never carries both lists.
+ *
+ * Console redrive. The Catch inside each iteration keeps one strategy from failing the others, but it also
+ * makes the iteration (and so the execution) succeed, and Step Functions only redrives executions that
+ * failed. So after Finalize, every per-book branch that ended FAILED (and a FAILED pool) gets a second run
+ * *without* a Catch (`RetryFailedBranches`, then the `Retry*Pool` steps) and a second Finalize. If that run
+ * fails again, the execution fails, and a redrive from the console re-runs exactly the iterations that
+ * failed, then the second Finalize. Client order ids make every re-run safe. A day with no failure takes
+ * two more transitions than without this (the `AnythingToRetry` Choice and `Done`).
  */
 import { z } from 'zod';
 import type { AslDefinition, AslState, PayloadTemplate, TaskState } from './asl.ts';
@@ -33,7 +41,38 @@ export const StateNames = {
   HasPool: 'HasPool',
   NoPool: 'NoPool',
   PoolFailed: 'PoolFailed',
+  AnythingToRetry: 'AnythingToRetry',
+  Done: 'Done',
+  RetryFailedBranches: 'RetryFailedBranches',
+  NeedsRetry: 'NeedsRetry',
+  KeepResult: 'KeepResult',
+  RetriedOutcome: 'RetriedOutcome',
+  RetriedResult: 'RetriedResult',
+  BranchFailedAgain: 'BranchFailedAgain',
+  PoolToRetry: 'PoolToRetry',
+  RetryPool: 'RetryPool',
+  PoolRetried: 'PoolRetried',
+  RetriedPoolOutcome: 'RetriedPoolOutcome',
+  PoolFailedAgain: 'PoolFailedAgain',
 } as const;
+
+/**
+ * The task of every Task state not named after its task: the second run of a failed branch or pool, and
+ * the second Finalize (same functions, other state names: ASL names are unique across the machine).
+ */
+export const RetryTaskStates = {
+  RetryEvaluate: 'Evaluate',
+  RetryPlanRebalance: 'PlanRebalance',
+  RetryExecute: 'Execute',
+  RetryAggregatePool: 'AggregatePool',
+  RetryPlanPool: 'PlanPool',
+  RetryExecutePool: 'ExecutePool',
+  FinalizeRetried: 'Finalize',
+} as const satisfies Record<string, TaskName>;
+
+/** The task a Task state runs: its own name, or the entry of {@link RetryTaskStates}. */
+export const taskOfStateName = (state: string): TaskName | undefined =>
+  (RetryTaskStates as Record<string, TaskName>)[state] ?? TaskNames.find((t) => t === state);
 
 const LAMBDA_ARN =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
@@ -97,6 +136,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
       Retry: retryPolicy(name),
     } satisfies TaskState;
   };
+  const concurrency = maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
   const branchCatch = [
     { ErrorEquals: [...BranchCatchErrors], ResultPath: '$.error', Next: 'RecordBranchFailure' },
   ];
@@ -158,6 +198,59 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
     },
   };
 
+  // The second run of a failed per-book branch: the same steps, no Catch (a failure fails the execution,
+  // which makes it redrivable), and an outcome that is still FAILED fails it too.
+  const retryIteration: Record<string, AslState> = {
+    [StateNames.NeedsRetry]: {
+      Type: 'Choice',
+      Comment: 'Only per-book branches that ended FAILED run again (branchNeedsRetry).',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.flow', StringEquals: 'per-book' },
+            { Variable: '$.prior.outcome', StringEquals: 'FAILED' },
+          ],
+          Next: 'RetryEvaluate',
+        },
+      ],
+      Default: StateNames.KeepResult,
+    },
+    [StateNames.KeepResult]: { Type: 'Pass', OutputPath: '$.prior', End: true },
+    RetryEvaluate: task('Evaluate', {
+      Parameters: BRANCH_REF,
+      ResultPath: '$.evaluate',
+      Next: 'RetryPlanRebalance',
+    }),
+    RetryPlanRebalance: task('PlanRebalance', {
+      Parameters: BRANCH_REF,
+      ResultPath: '$.plan',
+      Next: 'RetryExecute',
+    }),
+    RetryExecute: task('Execute', {
+      Parameters: BRANCH_REF,
+      ResultPath: '$.execute',
+      Next: StateNames.RetriedOutcome,
+    }),
+    [StateNames.RetriedOutcome]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.execute.outcome', StringEquals: 'FAILED', Next: StateNames.BranchFailedAgain },
+      ],
+      Default: StateNames.RetriedResult,
+    },
+    [StateNames.RetriedResult]: {
+      Type: 'Pass',
+      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', 'outcome.$': '$.execute.outcome' },
+      End: true,
+    },
+    [StateNames.BranchFailedAgain]: {
+      Type: 'Fail',
+      Comment: 'Execute recorded the branch FAILED again: fail, so the execution can be redriven.',
+      Error: 'BranchFailed',
+      Cause: 'the branch ended FAILED on its second run; fix the cause, then redrive the execution',
+    },
+  };
+
   return {
     Comment: 'Ensemble trading day: prepare, one Map iteration per strategy, the pool, finalize.',
     StartAt: 'PrepareRun',
@@ -196,7 +289,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
           'strategyId.$': '$$.Map.Item.Value.strategyId',
           'flow.$': '$$.Map.Item.Value.flow',
         },
-        MaxConcurrency: maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+        MaxConcurrency: concurrency,
         ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Evaluate', States: iteration },
         ResultPath: '$.prepare.items',
         Next: StateNames.HasPool,
@@ -234,7 +327,97 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Next: 'Finalize',
       },
       Finalize: task('Finalize', {
-        Comment: 'Run summary, reconciliation, report.',
+        Comment: 'Run summary, reconciliation, report; counts what gets a second run.',
+        Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
+        ResultPath: '$.finalize',
+        Next: StateNames.AnythingToRetry,
+      }),
+      [StateNames.AnythingToRetry]: {
+        Type: 'Choice',
+        Choices: [
+          {
+            Variable: '$.finalize.retryBranches',
+            NumericGreaterThan: 0,
+            Next: StateNames.RetryFailedBranches,
+          },
+          { Variable: '$.finalize.retryPool', BooleanEquals: true, Next: StateNames.RetryPool },
+        ],
+        Default: StateNames.Done,
+      },
+      [StateNames.Done]: {
+        Type: 'Succeed',
+        Comment: 'Nothing failed that a second run could mend: the output is Finalize’s.',
+        OutputPath: '$.finalize',
+      },
+      [StateNames.RetryFailedBranches]: {
+        Type: 'Map',
+        Comment:
+          'Second run of every per-book branch that ended FAILED, without a Catch: a failure here fails the execution, and a redrive re-runs just that iteration.',
+        ItemsPath: '$.prepare.items',
+        ItemSelector: {
+          ...RUN_REF,
+          'strategyId.$': '$$.Map.Item.Value.strategyId',
+          'flow.$': '$$.Map.Item.Value.flow',
+          'prior.$': '$$.Map.Item.Value',
+        },
+        MaxConcurrency: concurrency,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: StateNames.NeedsRetry,
+          States: retryIteration,
+        },
+        ResultPath: '$.prepare.items',
+        Next: StateNames.PoolToRetry,
+      },
+      [StateNames.PoolToRetry]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.finalize.retryPool', BooleanEquals: true, Next: StateNames.RetryPool }],
+        Default: 'FinalizeRetried',
+      },
+      [StateNames.RetryPool]: {
+        Type: 'Parallel',
+        Comment:
+          'Second run of a FAILED pool, without a Catch. A one-branch Parallel, so that a redrive re-runs the branch (a redrive re-enters a failed state: a run-level Fail state would only fail again).',
+        Branches: [
+          {
+            StartAt: 'RetryAggregatePool',
+            States: {
+              RetryAggregatePool: task('AggregatePool', {
+                Parameters: RUN_REF,
+                ResultPath: '$.pool',
+                Next: 'RetryPlanPool',
+              }),
+              RetryPlanPool: task('PlanPool', {
+                Parameters: RUN_REF,
+                ResultPath: '$.pool',
+                Next: 'RetryExecutePool',
+              }),
+              RetryExecutePool: task('ExecutePool', {
+                Parameters: RUN_REF,
+                ResultPath: '$.pool',
+                Next: StateNames.RetriedPoolOutcome,
+              }),
+              [StateNames.RetriedPoolOutcome]: {
+                Type: 'Choice',
+                Choices: [
+                  { Variable: '$.pool.outcome', StringEquals: 'FAILED', Next: StateNames.PoolFailedAgain },
+                ],
+                Default: StateNames.PoolRetried,
+              },
+              [StateNames.PoolFailedAgain]: {
+                Type: 'Fail',
+                Error: 'PoolFailed',
+                Cause: 'the pool ended FAILED on its second run; fix the cause, then redrive the execution',
+              },
+              [StateNames.PoolRetried]: { Type: 'Succeed' },
+            },
+          },
+        ],
+        OutputPath: '$[0]',
+        Next: 'FinalizeRetried',
+      },
+      FinalizeRetried: task('Finalize', {
+        Comment: 'Finalize again, with the second run’s outcomes: the execution’s output.',
         Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
         End: true,
       }),

@@ -6,8 +6,10 @@ export {
   definitionJson,
   localArns,
   placeholderArns,
+  RetryTaskStates,
   StateNames,
   taskArns,
+  taskOfStateName,
 } from './definition.ts';
 export * from './errors.ts';
 export {

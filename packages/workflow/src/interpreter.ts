@@ -18,7 +18,8 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import type { AslDefinition, AslState } from './asl.ts';
-import { type TaskName, TaskNames } from './contract.ts';
+import type { TaskName } from './contract.ts';
+import { RetryTaskStates, taskOfStateName } from './definition.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
 import type { EventError, ExecutionStatus, NewWorkflowEvent, WorkflowEvent } from './events.ts';
 
@@ -70,7 +71,7 @@ export class EventSink {
   }
 }
 
-/** Walks every state of a definition, Map iterations included. */
+/** Walks every state of a definition, Map iterations and Parallel branches included. */
 export const eachState = (
   states: Record<string, AslState>,
   visit: (name: string, state: AslState, inMap: boolean) => void,
@@ -79,12 +80,13 @@ export const eachState = (
   for (const [name, state] of Object.entries(states)) {
     visit(name, state, inMap);
     if (state.Type === 'Map') eachState(state.ItemProcessor.States, visit, true);
+    if (state.Type === 'Parallel') for (const b of state.Branches) eachState(b.States, visit, inMap);
   }
 };
 
 /**
- * Which task each Task state runs: by its `Resource` when `functionArns` is given, else by its name (every
- * task state of `buildDefinition` is named after its task). Throws when a Task state maps to nothing.
+ * Which task each Task state runs: by its `Resource` when `functionArns` is given, else by its name (a
+ * task's name, or a second-run state of {@link RetryTaskStates}). Throws when a Task state maps to nothing.
  */
 export const taskOfStates = (
   definition: AslDefinition,
@@ -94,7 +96,7 @@ export const taskOfStates = (
   const out = new Map<string, TaskName>();
   eachState(definition.States, (name, state) => {
     if (state.Type !== 'Task') return;
-    const task = functionArns ? byArn.get(state.Resource) : TaskNames.find((t) => t === name);
+    const task = functionArns ? byArn.get(state.Resource) : taskOfStateName(name);
     if (task === undefined) {
       throw new WorkflowConfigInvalidError(`Task state ${name} (${state.Resource}) maps to no task handler`);
     }

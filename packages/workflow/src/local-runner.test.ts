@@ -48,6 +48,8 @@ describe('runLocal', () => {
       runId: 'run-2025-11-28',
       status: 'SUCCEEDED',
       reconciliation: { ok: true, differences: 0 },
+      retryBranches: 0,
+      retryPool: false,
     });
     const called = (task: string) =>
       fake.calls.filter((c) => c.task === task).map((c) => strategyOf(c.input));
@@ -95,8 +97,8 @@ describe('runLocal', () => {
     expect(of(r.events, 'StateEntered').map((e) => e.state)).toContain('NoPool');
   });
 
-  it('ends a strategy whose task throws as FAILED through RecordBranchFailure while the others trade', async () => {
-    // Arrange: gamma's Execute hits a terminal broker error (not retried).
+  it('records a branch whose task throws FAILED while the others trade, then fails the execution when its second run fails too', async () => {
+    // Arrange: gamma's Execute hits a terminal broker error (not retried), every time.
     const fake = fakeHandlers({
       strategies: [...mixed],
       override: {
@@ -109,8 +111,7 @@ describe('runLocal', () => {
     });
     // Act
     const r = await run(fake.handlers);
-    // Assert
-    expect(r.status).toBe('SUCCEEDED');
+    // Assert: the Catch recorded gamma FAILED; the others traded; the pool and Finalize ran.
     const branches = finalizeInput(fake.calls).branches;
     expect(branches.find((b) => b.strategyId === 'gamma')).toEqual({
       strategyId: 'gamma',
@@ -122,8 +123,6 @@ describe('runLocal', () => {
       },
     });
     expect(branches.filter((b) => b.outcome === 'TRADED').map((b) => b.strategyId)).toEqual(['alpha']);
-    const executes = fake.calls.filter((c) => c.task === 'Execute' && strategyOf(c.input) === 'gamma');
-    expect(executes).toHaveLength(1);
     const recorded = fake.calls.find((c) => c.task === 'RecordBranchFailure');
     expect(recorded?.input).toMatchObject({
       strategyId: 'gamma',
@@ -132,6 +131,55 @@ describe('runLocal', () => {
     const caught = of(r.events, 'StateCaught');
     expect(caught).toHaveLength(1);
     expect(caught[0]).toMatchObject({ state: 'Execute', next: 'RecordBranchFailure', iteration: 2 });
+    expect(fake.calls.filter((c) => c.task === 'ExecutePool')).toHaveLength(1);
+    // Its second run (RetryFailedBranches, no Catch) failed the same way: the execution fails, redrivable.
+    const executes = fake.calls.filter((c) => c.task === 'Execute').map((c) => strategyOf(c.input));
+    expect(executes.sort()).toEqual(['alpha', 'gamma', 'gamma']);
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toMatchObject({ Error: 'InsufficientBuyingPower' });
+    expect(of(r.events, 'MapIterationFailed')).toMatchObject([
+      { state: 'RetryFailedBranches', iteration: 2 },
+    ]);
+    expect(fake.calls.filter((c) => c.task === 'Finalize')).toHaveLength(1);
+  });
+
+  it('gives a FAILED per-book branch a second run that can mend it, and finalizes again', async () => {
+    // Arrange: gamma's Execute crashes once.
+    let crashed = false;
+    const fake = fakeHandlers({
+      strategies: [...mixed],
+      override: {
+        Execute: async (input) => {
+          if (strategyOf(input) === 'gamma' && !crashed) {
+            crashed = true;
+            throw Object.assign(new Error('lost'), { name: 'Crash' });
+          }
+          return { outcome: 'TRADED', orders: 1, filled: 1 };
+        },
+      },
+    });
+    // Act
+    const r = await run(fake.handlers);
+    // Assert
+    expect(r.status).toBe('SUCCEEDED');
+    const finals = fake.calls.filter((c) => c.task === 'Finalize').map((c) => FinalizeInput.parse(c.input));
+    expect(finals.map((f) => f.branches.find((b) => b.strategyId === 'gamma')?.outcome)).toEqual([
+      'FAILED',
+      'TRADED',
+    ]);
+    expect(finals[1]?.branches.map((b) => b.outcome)).toEqual(['TRADED', 'SKIPPED', 'TRADED', 'SKIPPED']);
+    // Only gamma ran again; the others' results passed through; the pool did not run twice.
+    const again = fake.calls.filter((c) => ['Evaluate', 'PlanRebalance', 'Execute'].includes(c.task));
+    expect(again.filter((c) => strategyOf(c.input) === 'gamma').map((c) => c.task)).toEqual([
+      'Evaluate',
+      'PlanRebalance',
+      'Execute',
+      'Evaluate',
+      'PlanRebalance',
+      'Execute',
+    ]);
+    expect(fake.calls.filter((c) => c.task === 'ExecutePool')).toHaveLength(1);
+    expect(r.output).toMatchObject({ status: 'SUCCEEDED', retryBranches: 0, retryPool: false });
   });
 
   it('retries BrokerUnavailable and then succeeds', async () => {
@@ -206,21 +254,38 @@ describe('runLocal', () => {
     expect(of(r.events, 'MapIterationStarted')).toEqual([]);
   });
 
-  it('records a pool failure and still finalizes', async () => {
+  it('records a pool failure, still finalizes, and gives the pool a second run', async () => {
+    // Arrange: ExecutePool fails once.
+    let failures = 0;
     const fake = fakeHandlers({
       strategies: [...mixed],
       override: {
         ExecutePool: async () => {
-          throw Object.assign(new Error('kill switch is on'), { name: 'RailTripped' });
+          failures += 1;
+          if (failures === 1) throw Object.assign(new Error('lost'), { name: 'Crash' });
+          return { outcome: 'TRADED', orders: 3, filled: 3 };
         },
       },
     });
+    // Act
     const r = await run(fake.handlers);
+    // Assert
     expect(r.status).toBe('SUCCEEDED');
-    expect(finalizeInput(fake.calls).pool).toEqual({
-      outcome: 'FAILED',
-      error: { Error: 'RailTripped', Cause: 'kill switch is on' },
-    });
+    const finals = fake.calls.filter((c) => c.task === 'Finalize').map((c) => FinalizeInput.parse(c.input));
+    expect(finals.map((f) => f.pool)).toEqual([
+      { outcome: 'FAILED', error: { Error: 'Crash', Cause: 'lost' } },
+      { outcome: 'TRADED', orders: 3, filled: 3 },
+    ]);
+    expect(fake.calls.map((c) => c.task).filter((t) => t.endsWith('Pool'))).toEqual([
+      'AggregatePool',
+      'PlanPool',
+      'ExecutePool',
+      'AggregatePool',
+      'PlanPool',
+      'ExecutePool',
+    ]);
+    // No branch failed: the branches' second-run Map did not run.
+    expect(of(r.events, 'StateEntered').map((e) => e.state)).not.toContain('RetryFailedBranches');
   });
 
   it('fails the execution when an iteration fails outright, and starts no handler after it returns', async () => {
@@ -321,7 +386,7 @@ describe('runLocal', () => {
   it('counts transitions per strategy within the target', async () => {
     const fake = fakeHandlers({ strategies: syntheticStrategies(10, 4) });
     const r = await run(fake.handlers);
-    expect(r.transitions).toMatchObject({ iterations: 10, maxPerIteration: 5, runLevel: 8 });
+    expect(r.transitions).toMatchObject({ iterations: 10, maxPerIteration: 5, runLevel: 10 });
     expect(r.transitions.perStrategy).toBeLessThanOrEqual(7);
   });
 

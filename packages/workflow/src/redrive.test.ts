@@ -90,29 +90,66 @@ describe('redriveLocal', () => {
     expect(r.transitions).toMatchObject({ iterations: 1, maxPerIteration: 5 });
   });
 
-  it('re-runs a branch that the Catch recorded as FAILED, unless told not to', async () => {
-    // Arrange: s0001's Evaluate fails; the Catch records it; the execution succeeds.
-    const { run } = first({
+  it('re-runs a branch whose second run failed: that iteration of RetryFailedBranches, then FinalizeRetried', async () => {
+    // Arrange: s0001's Evaluate fails in both runs of the first attempt; the Catch records it the first time.
+    const { fake: firstFake, run } = first({
       Evaluate: async (input) => {
         if (strategyOf(input) === 's0001') throw crash('injected fault');
         return { targets: 2 };
       },
     });
-    const done = await run();
-    expect(done.status).toBe('SUCCEEDED');
+    const failed = await run();
+    expect(failed.status).toBe('FAILED');
+    expect(firstFake.calls.filter((c) => c.task === 'Finalize')).toHaveLength(1);
     // Act
-    await expect(redrive(done, { rerunFailedBranches: false }).result).rejects.toThrow(
-      ExecutionNotRedrivableError,
-    );
-    const { fake, result } = redrive(done);
+    const { fake, result } = redrive(failed);
     const r = await result;
-    // Assert
+    // Assert: only s0001 ran again, only in the second-run Map; then the second Finalize, nothing else.
     expect(r.status).toBe('SUCCEEDED');
-    expect(new Set(fake.calls.filter((c) => c.task === 'Evaluate').map((c) => strategyOf(c.input)))).toEqual(
-      new Set(['s0001']),
-    );
-    const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
-    expect(fin.branches[1]).toEqual({ strategyId: 's0001', flow: 'per-book', outcome: 'TRADED' });
+    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'RetryFailedBranches', iterations: [1] }]);
+    expect(fake.calls.map((c) => [c.task, c.ctx.stateName])).toEqual([
+      ['Evaluate', 'RetryEvaluate'],
+      ['PlanRebalance', 'RetryPlanRebalance'],
+      ['Execute', 'RetryExecute'],
+      ['Finalize', 'FinalizeRetried'],
+    ]);
+    expect(new Set(fake.calls.slice(0, 3).map((c) => strategyOf(c.input)))).toEqual(new Set(['s0001']));
+    const fin = FinalizeInput.parse(fake.calls.at(-1)?.input);
+    expect(fin.branches.map((b) => [b.strategyId, b.outcome])).toEqual([
+      ['s0000', 'TRADED'],
+      ['s0001', 'TRADED'],
+      ['s0002', 'TRADED'],
+      ['s0003', 'SKIPPED'],
+      ['s0004', 'TRADED'],
+    ]);
+    await expect(redrive(r).result).rejects.toThrow(ExecutionNotRedrivableError);
+  });
+
+  it('re-runs a pool whose second run failed, then FinalizeRetried', async () => {
+    const { run } = first({
+      PlanPool: async () => {
+        throw crash('pool ledger unreachable');
+      },
+    });
+    const failed = await run();
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toMatchObject({ Error: 'Crash' });
+    const { fake, result } = redrive(failed);
+    const r = await result;
+    expect(r.status).toBe('SUCCEEDED');
+    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'RetryPool', iterations: [] }]);
+    expect(fake.calls.map((c) => c.ctx.stateName)).toEqual([
+      'RetryAggregatePool',
+      'RetryPlanPool',
+      'RetryExecutePool',
+      'FinalizeRetried',
+    ]);
+    expect(FinalizeInput.parse(fake.calls.at(-1)?.input).pool).toEqual({
+      outcome: 'TRADED',
+      orders: 3,
+      filled: 3,
+    });
+    expect(r.output).toMatchObject({ status: 'SUCCEEDED', retryPool: false });
   });
 
   it('restarts at a failed state after the Map with the input it had', async () => {
@@ -124,6 +161,8 @@ describe('redriveLocal', () => {
           runId: (input as { runId: string }).runId,
           status: 'SUCCEEDED',
           reconciliation: { ok: true, differences: 0 },
+          retryBranches: 0,
+          retryPool: false,
         };
       },
     });
@@ -208,7 +247,7 @@ describe('redriveLocal', () => {
   it('refuses what cannot be redriven', async () => {
     const { run } = first({});
     const ok = await run();
-    await expect(redrive(ok).result).rejects.toThrow(/succeeded and no branch FAILED/);
+    await expect(redrive(ok).result).rejects.toThrow(/succeeded/);
     await expect(redrive({ ...ok, events: [{ type: 'Nope' }] } as never).result).rejects.toThrow(
       ExecutionNotRedrivableError,
     );

@@ -1,15 +1,15 @@
 /**
  * Local redrive, mirroring Step Functions' RedriveExecution: the same execution (name, id, log) restarts at
- * the state that did not finish, with the input it had. When that state is the Map, only its unsuccessful
+ * the state that did not finish, with the input it had. When that state is a Map, only its unsuccessful
  * iterations run again — failed, aborted or never started — each with its original item, and the states
- * after the Map then run with the merged branch results.
+ * after the Map then run with the merged results. A failed Parallel state runs again whole (the definition's
+ * only Parallel has one branch, which is what Step Functions re-runs).
  *
- * One local extension: branches that ended FAILED through the Catch (RecordBranchFailure) left their
- * iteration successful, so Step Functions would not re-run them; `rerunFailedBranches` (default on) re-runs
- * those too, then everything after the Map. That is what `ensemble redrive` offers.
+ * Like Step Functions, only an execution that failed, was aborted or timed out can be redriven. A branch the
+ * Catch recorded FAILED does not fail the execution by itself: the definition gives it a second run without
+ * a Catch (`RetryFailedBranches`), and a failure there fails the execution, which this then redrives.
  */
 import type { AslDefinition, AslState, MapState } from './asl.ts';
-import { BranchResult } from './contract.ts';
 import { ExecutionNotRedrivableError, WorkflowConfigInvalidError } from './errors.ts';
 import { LocalExecution, type WorkflowEvent } from './events.ts';
 import { EventSink, runSegment, type SegmentResult } from './interpreter.ts';
@@ -20,47 +20,45 @@ import { finishExecution, interpreterSettings, type LocalRunnerOptions } from '.
 export interface RedriveLocalOptions extends LocalRunnerOptions {
   /** The previous local execution (or its last redrive), as `runLocal`/`redriveLocal` returned it. */
   readonly previous: LocalExecution;
-  /**
-   * Also re-run the iterations whose branch ended `FAILED` through the Catch.
-   * @default true
-   */
-  readonly rerunFailedBranches?: boolean;
 }
 
-/** What the log says about where the execution stopped. */
-interface Stopped {
-  /** The last run-level state entered, with its input, and whether it exited. */
-  readonly last?: { name: string; input: unknown; exited: boolean };
-  /** The Map's latest input and (when it exited) output. */
-  readonly mapInput?: unknown;
-  readonly mapOutput?: unknown;
-  /** Each Map iteration's latest outcome. */
-  readonly iterations: ReadonlyMap<number, { succeeded: boolean; output?: unknown }>;
+/** The last run-level state entered, with its input, and whether (and with what) it exited. */
+interface LastState {
+  readonly name: string;
+  readonly input: unknown;
+  readonly exited: boolean;
+  readonly output?: unknown;
 }
 
-const readLog = (events: readonly WorkflowEvent[], mapName: string): Stopped => {
-  let last: Stopped['last'];
-  let mapInput: unknown;
-  let mapOutput: unknown;
+/** Each iteration's latest outcome in one Map, over every attempt of the execution. */
+type Iterations = ReadonlyMap<number, { succeeded: boolean; output?: unknown }>;
+
+/** The last run-level state entered (states of Map iterations and Parallel branches are not run-level). */
+const lastRunLevelState = (
+  events: readonly WorkflowEvent[],
+  definition: AslDefinition,
+): LastState | undefined => {
+  let last: LastState | undefined;
+  for (const e of events) {
+    if (!('state' in e) || ('iteration' in e && e.iteration !== undefined)) continue;
+    if (!Object.hasOwn(definition.States, e.state)) continue;
+    if (e.type === 'StateEntered') last = { name: e.state, input: e.input, exited: false };
+    else if (e.type === 'StateExited' && last?.name === e.state)
+      last = { ...last, exited: true, output: e.output };
+  }
+  return last;
+};
+
+const iterationsOf = (events: readonly WorkflowEvent[], mapName: string): Iterations => {
   const iterations = new Map<number, { succeeded: boolean; output?: unknown }>();
   for (const e of events) {
+    if (!e.type.startsWith('MapIteration') || !('state' in e) || e.state !== mapName) continue;
     if (e.type === 'MapIterationStarted') iterations.set(e.iteration, { succeeded: false });
     else if (e.type === 'MapIterationSucceeded')
       iterations.set(e.iteration, { succeeded: true, output: e.output });
     else if (e.type === 'MapIterationFailed') iterations.set(e.iteration, { succeeded: false });
-    if (!('state' in e) || ('iteration' in e && e.iteration !== undefined)) continue;
-    if (e.type === 'StateEntered') {
-      last = { name: e.state, input: e.input, exited: false };
-      if (e.state === mapName) {
-        mapInput = e.input;
-        mapOutput = undefined;
-      }
-    } else if (e.type === 'StateExited' && last?.name === e.state) {
-      last = { ...last, exited: true };
-      if (e.state === mapName) mapOutput = e.output;
-    }
   }
-  return { last, mapInput, mapOutput, iterations };
+  return iterations;
 };
 
 /** The states reachable from `start` (a tail of the definition, for a segment that starts there). */
@@ -83,23 +81,9 @@ const tailFrom = (definition: AslDefinition, start: string): AslDefinition => {
   return { ...definition, StartAt: start, States };
 };
 
-const theMap = (definition: AslDefinition): [string, MapState] => {
-  const maps = Object.entries(definition.States).filter((e): e is [string, MapState] => e[1].Type === 'Map');
-  const only = maps[0];
-  if (maps.length !== 1 || !only)
-    throw new WorkflowConfigInvalidError('redrive expects exactly one run-level Map');
-  return only;
-};
-
-const isFailedBranch = (result: unknown): boolean => {
-  const parsed = BranchResult.safeParse(result);
-  return parsed.success && parsed.data.outcome === 'FAILED';
-};
-
 /**
- * Redrives a local execution that failed, was aborted or timed out (or, with `rerunFailedBranches`, one that
- * succeeded with FAILED branches). Returns the same execution with the redrive's events appended.
- * Throws ExecutionNotRedrivableError when there is nothing to redrive or the log cannot be read.
+ * Redrives a local execution that failed, was aborted or timed out. Returns the same execution with the
+ * redrive's events appended. Throws ExecutionNotRedrivableError when it succeeded, or its log cannot be read.
  */
 export const redriveLocal = async (options: RedriveLocalOptions): Promise<LocalExecution> => {
   const parsed = LocalExecution.safeParse(options.previous);
@@ -107,54 +91,36 @@ export const redriveLocal = async (options: RedriveLocalOptions): Promise<LocalE
   if (!parsed.success)
     throw new ExecutionNotRedrivableError(name, 'its event log is invalid', { cause: parsed.error });
   const previous = parsed.data;
+  if (previous.status === 'SUCCEEDED')
+    throw new ExecutionNotRedrivableError(previous.executionName, 'it succeeded');
   const { definition } = options;
-  const [mapName, map] = theMap(definition);
-  if (map.Next === undefined && map.End !== true) throw new WorkflowConfigInvalidError('the Map has no Next');
-  const stopped = readLog(previous.events, mapName);
-  const rerunFailed = options.rerunFailedBranches ?? true;
+  const last = lastRunLevelState(previous.events, definition);
 
-  // Which iterations run again, when the redrive goes through the Map.
-  const items = stopped.mapInput === undefined ? undefined : getPath(stopped.mapInput, map.ItemsPath);
-  const priorResults =
-    stopped.mapOutput === undefined ? undefined : getPath(stopped.mapOutput, map.ResultPath);
-  const prior = (i: number): unknown =>
-    Array.isArray(priorResults) ? priorResults[i] : stopped.iterations.get(i)?.output;
-  const rerun = Array.isArray(items)
-    ? items
-        .map((_, i) => i)
-        .filter((i) => {
-          const done = Array.isArray(priorResults) || stopped.iterations.get(i)?.succeeded === true;
-          return !done || (rerunFailed && isFailedBranch(prior(i)));
-        })
-    : [];
-
-  type Plan = { kind: 'map' } | { kind: 'from'; state: string; input: unknown };
-  let plan: Plan | undefined;
-  const last = stopped.last;
-  const throughMap = stopped.mapInput !== undefined && rerun.length > 0;
-  if (previous.status === 'SUCCEEDED') {
-    if (throughMap && stopped.mapOutput !== undefined) plan = { kind: 'map' };
-  } else if (throughMap && (last?.name === mapName || stopped.mapOutput !== undefined)) {
-    plan = { kind: 'map' };
-  } else if (last === undefined) {
+  type Plan =
+    | { kind: 'map'; mapName: string; map: MapState; input: unknown; rerun: number[]; iterations: Iterations }
+    | { kind: 'from'; state: string; input: unknown };
+  let plan: Plan;
+  const lastState = last === undefined ? undefined : definition.States[last.name];
+  if (last === undefined) {
     const started = previous.events.find((e) => e.type === 'ExecutionStarted');
     plan = {
       kind: 'from',
       state: definition.StartAt,
       input: started && 'input' in started ? started.input : {},
     };
-  } else if (last.exited && last.name === mapName) {
-    plan = map.End ? undefined : { kind: 'from', state: map.Next as string, input: stopped.mapOutput };
-  } else {
+  } else if (!last.exited && lastState?.Type === 'Map') {
+    const iterations = iterationsOf(previous.events, last.name);
+    const items = getPath(last.input, lastState.ItemsPath);
+    if (!Array.isArray(items))
+      throw new ExecutionNotRedrivableError(previous.executionName, `the input of ${last.name} has no items`);
+    const rerun = items.map((_, i) => i).filter((i) => iterations.get(i)?.succeeded !== true);
+    plan = { kind: 'map', mapName: last.name, map: lastState, input: last.input, rerun, iterations };
+  } else if (!last.exited) {
     plan = { kind: 'from', state: last.name, input: last.input };
-  }
-  if (plan === undefined) {
-    throw new ExecutionNotRedrivableError(
-      previous.executionName,
-      previous.status === 'SUCCEEDED'
-        ? 'it succeeded and no branch FAILED'
-        : 'no unfinished state in its log',
-    );
+  } else if (lastState !== undefined && 'Next' in lastState && lastState.Next !== undefined) {
+    plan = { kind: 'from', state: lastState.Next, input: last.output };
+  } else {
+    throw new ExecutionNotRedrivableError(previous.executionName, 'no unfinished state in its log');
   }
 
   const redrive = previous.events.reduce((n, e) => Math.max(n, e.redrive), 0) + 1;
@@ -163,8 +129,8 @@ export const redriveLocal = async (options: RedriveLocalOptions): Promise<LocalE
   sink.push({
     type: 'RedriveStarted',
     at: Date.now(),
-    from: plan.kind === 'map' ? mapName : plan.state,
-    iterations: plan.kind === 'map' ? rerun : [],
+    from: plan.kind === 'map' ? plan.mapName : plan.state,
+    iterations: plan.kind === 'map' ? plan.rerun : [],
   });
 
   if (plan.kind === 'from') {
@@ -176,7 +142,9 @@ export const redriveLocal = async (options: RedriveLocalOptions): Promise<LocalE
   }
 
   // The Map, with only the iterations to re-run (the same ItemSelector rebuilds their original inputs).
-  const mapInput = stopped.mapInput;
+  const { mapName, map, rerun, iterations } = plan;
+  const mapInput = plan.input;
+  const items = getPath(mapInput, map.ItemsPath) as unknown[];
   sink.push({
     type: 'StateEntered',
     at: Date.now(),
@@ -184,7 +152,6 @@ export const redriveLocal = async (options: RedriveLocalOptions): Promise<LocalE
     stateType: 'Map',
     input: mapInput ?? null,
   });
-  const subset = rerun.map((i) => (items as unknown[])[i]);
   const { Next: _next, ...mapAlone } = map;
   const mapOnly: AslDefinition = {
     ...definition,
@@ -193,7 +160,11 @@ export const redriveLocal = async (options: RedriveLocalOptions): Promise<LocalE
   };
   const again = await runSegment(settings, {
     definition: mapOnly,
-    input: setPath(mapInput, map.ItemsPath, subset),
+    input: setPath(
+      mapInput,
+      map.ItemsPath,
+      rerun.map((i) => items[i]),
+    ),
     iterationIndex: (i) => rerun[i] ?? i,
     quietRunLevel: true,
   });
@@ -210,9 +181,9 @@ export const redriveLocal = async (options: RedriveLocalOptions): Promise<LocalE
     return finishExecution(settings, again);
   }
   const rerunResults = getPath(again.output, map.ResultPath) as unknown[];
-  const merged = (items as unknown[]).map((_, i) => {
+  const merged = items.map((_, i) => {
     const k = rerun.indexOf(i);
-    return k >= 0 ? rerunResults[k] : prior(i);
+    return k >= 0 ? rerunResults[k] : iterations.get(i)?.output;
   });
   const mapOutput = setPath(mapInput, map.ResultPath, merged);
   sink.push({

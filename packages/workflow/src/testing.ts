@@ -2,7 +2,7 @@
  * Fake task handlers for tests and demos: each parses its input with the contract's schema (so a wiring
  * mistake in the definition fails loudly), returns a contract-valid output, and records the call.
  */
-import { type BranchItem, type TaskName, TaskNames, TaskSchemas } from './contract.ts';
+import { type BranchItem, branchNeedsRetry, type TaskName, TaskNames, TaskSchemas } from './contract.ts';
 import type { TaskContext, TaskHandler, TaskHandlers } from './interpreter.ts';
 
 /** One recorded handler call. */
@@ -69,8 +69,16 @@ export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
     PlanPool: async () => ({ action: 'rebalance', orders: 3 }),
     ExecutePool: async () => ({ outcome: 'TRADED', orders: 3, filled: 3 }),
     Finalize: async (input) => {
-      const { runId } = TaskSchemas.Finalize.input.parse(input);
-      return { runId, status: 'SUCCEEDED', reconciliation: { ok: true, differences: 0 } };
+      const { runId, branches, pool } = TaskSchemas.Finalize.input.parse(input);
+      const retryBranches = branches.filter(branchNeedsRetry).length;
+      const retryPool = pool?.error !== undefined;
+      return {
+        runId,
+        status: retryBranches > 0 || retryPool ? 'FAILED' : 'SUCCEEDED',
+        reconciliation: { ok: true, differences: 0 },
+        retryBranches,
+        retryPool,
+      };
     },
   };
   const handlers = Object.fromEntries(

@@ -136,7 +136,10 @@ describe('cloud status', () => {
             id: 5,
             timestamp: new Date(),
             type: 'TaskStateExited',
-            stateExitedEventDetails: { name: 'Finalize', output: JSON.stringify({ status: 'FAILED' }) },
+            stateExitedEventDetails: {
+              name: 'Finalize',
+              output: JSON.stringify({ finalize: { status: 'FAILED' } }),
+            },
           },
         ],
       });
@@ -194,6 +197,40 @@ describe('history summary', () => {
       skipped: 'market closed',
       failedIterations: 1,
       failure: { error: 'States.Timeout', cause: 'x' },
+    });
+  });
+});
+
+describe('history summary of a second run', () => {
+  it('takes the latest result of a branch and the run status of the second Finalize', () => {
+    const s = summarizeHistory([
+      exited(
+        'BranchFailed',
+        { strategyId: 'tqqq', flow: 'per-book', outcome: 'FAILED', error: { name: 'Crash', message: 'x' } },
+        1,
+      ),
+      {
+        id: 2,
+        timestamp: new Date(),
+        type: 'TaskStateExited',
+        stateExitedEventDetails: {
+          name: 'Finalize',
+          output: JSON.stringify({ finalize: { status: 'FAILED', retryBranches: 1 } }),
+        },
+      },
+      exited('KeepResult', { strategyId: 'gold', flow: 'per-book', outcome: 'TRADED' }, 3),
+      exited('RetriedResult', { strategyId: 'tqqq', flow: 'per-book', outcome: 'TRADED' }, 4),
+      {
+        id: 5,
+        timestamp: new Date(),
+        type: 'TaskStateExited',
+        stateExitedEventDetails: { name: 'FinalizeRetried', output: JSON.stringify({ status: 'SUCCEEDED' }) },
+      },
+    ]);
+    expect(s).toEqual({
+      branches: [{ strategyId: 'tqqq', flow: 'per-book', outcome: 'TRADED' }],
+      runStatus: 'SUCCEEDED',
+      failedIterations: 0,
     });
   });
 });

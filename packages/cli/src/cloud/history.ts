@@ -1,8 +1,9 @@
 /**
  * Per-branch outcomes of one execution, read from its event history: every Map iteration ends in a Pass
- * state (`BranchResult`, `PoolMemberResult` or `BranchFailed`) whose output is `{strategyId, flow, outcome,
- * error?}`; the pool's outcome is ExecutePool's (or PoolFailed's); Finalize's output (no ResultPath) is the run's status.
- * An iteration that failed without reaching its result state is counted, not guessed.
+ * state (`BranchResult`, `PoolMemberResult`, `BranchFailed`, or on a second run `RetriedResult`) whose
+ * output is `{strategyId, flow, outcome, error?}` (the latest wins); the pool's outcome is ExecutePool's (or
+ * PoolFailed's, or RetryExecutePool's); the run's status is Finalize's (at `$.finalize`) or FinalizeRetried's
+ * (its whole output). An iteration that failed without reaching its result state is counted, not guessed.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { StateNames } from '@ensemble/workflow';
@@ -34,6 +35,7 @@ const RESULT_STATES = new Set<string>([
   StateNames.BranchResult,
   StateNames.PoolMemberResult,
   StateNames.BranchFailed,
+  StateNames.RetriedResult,
 ]);
 
 const parse = (text: string | undefined): Record<string, unknown> => {
@@ -69,10 +71,17 @@ export const summarizeHistory = (events: readonly HistoryEvent[]): ExecutionSumm
           ...(err?.name ? { error: `${err.name}: ${err.message ?? ''}`.trim() } : {}),
         });
       }
-    } else if (exited?.name === 'ExecutePool' || exited?.name === StateNames.PoolFailed) {
+    } else if (
+      exited?.name === 'ExecutePool' ||
+      exited?.name === 'RetryExecutePool' ||
+      exited?.name === StateNames.PoolFailed
+    ) {
       const p = parse(exited.output).pool as { outcome?: unknown } | undefined;
       pool = str(p?.outcome) ?? (exited.name === StateNames.PoolFailed ? 'FAILED' : pool);
     } else if (exited?.name === 'Finalize') {
+      const f = parse(exited.output).finalize as { status?: unknown } | undefined;
+      runStatus = str(f?.status) ?? runStatus;
+    } else if (exited?.name === 'FinalizeRetried') {
       runStatus = str(parse(exited.output).status) ?? runStatus;
     } else if (exited?.name === StateNames.Skipped) {
       skipped = str(parse(exited.output).reason) ?? 'skipped';

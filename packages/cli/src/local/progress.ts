@@ -3,7 +3,7 @@
  * executing, done or failed, with elapsed time). On a terminal the block is redrawn in place; elsewhere
  * (pipes, CI, tests) each change of phase is printed once as its own line.
  */
-import type { WorkflowEvent } from '@ensemble/workflow';
+import { StateNames, type WorkflowEvent } from '@ensemble/workflow';
 
 type Phase = 'waiting' | 'evaluating' | 'planning' | 'executing' | 'recording failure' | 'done' | 'failed';
 
@@ -21,7 +21,13 @@ const PHASE_OF_STATE: Record<string, Phase> = {
   PlanRebalance: 'planning',
   Execute: 'executing',
   RecordBranchFailure: 'recording failure',
+  RetryEvaluate: 'evaluating',
+  RetryPlanRebalance: 'planning',
+  RetryExecute: 'executing',
 };
+
+/** The Map that gives FAILED branches their second run: only the iterations that do run again are shown. */
+const SECOND_RUN_MAP = StateNames.RetryFailedBranches;
 
 const RUN_PHASE_OF_STATE: Record<string, string> = {
   PrepareRun: 'preparing the run (config, calendar, market-data snapshot)',
@@ -29,6 +35,9 @@ const RUN_PHASE_OF_STATE: Record<string, string> = {
   PlanPool: 'planning the pool',
   ExecutePool: 'executing the pool',
   Finalize: 'finalizing (NAV, reconciliation)',
+  RetryFailedBranches: 'second run of the FAILED branches',
+  RetryPool: 'second run of the FAILED pool',
+  FinalizeRetried: 'finalizing again after the second run',
 };
 
 export interface ProgressOptions {
@@ -39,6 +48,8 @@ export interface ProgressOptions {
 
 export class Progress {
   private readonly lines = new Map<number, Line>();
+  /** Iterations of the second-run Map that did run again (the others only pass their result through). */
+  private readonly rerun = new Set<number>();
   private drawn = 0;
   private readonly options: ProgressOptions;
 
@@ -48,6 +59,21 @@ export class Progress {
 
   /** Feed one event of the log. */
   onEvent = (e: WorkflowEvent): void => {
+    const secondRun =
+      (e.type === 'MapIterationStarted' ||
+        e.type === 'MapIterationSucceeded' ||
+        e.type === 'MapIterationFailed') &&
+      e.state === SECOND_RUN_MAP;
+    if (secondRun && (e.type === 'MapIterationStarted' || !this.rerun.has(e.iteration))) return;
+    if (e.type === 'StateEntered' && e.state === StateNames.RetryFailedBranches) this.rerun.clear();
+    if (e.type === 'StateEntered' && e.iteration !== undefined && e.state === 'RetryEvaluate') {
+      this.rerun.add(e.iteration);
+      const line = this.lines.get(e.iteration);
+      if (line) {
+        line.detail = 'second run';
+        line.endedAt = undefined;
+      }
+    }
     if (e.type === 'MapIterationStarted') {
       const input = e.input as { strategyId?: string; flow?: string };
       const prior = this.lines.get(e.iteration);

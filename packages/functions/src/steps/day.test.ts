@@ -69,6 +69,8 @@ describe('a trading day, step by step, on dynalite, the SimBroker and the bundle
       runId: `${D}.local`,
       status: 'SUCCEEDED',
       reconciliation: { ok: true, differences: 0 },
+      retryBranches: 0,
+      retryPool: false,
     });
     const run = await world.ledger.getRun(`${D}.local`);
     expect(run?.status).toBe('SUCCEEDED');

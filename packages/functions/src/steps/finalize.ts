@@ -6,13 +6,14 @@
  *    classified like a branch's: a blocking error blocks);
  *  - BLOCKED when nothing failed but some strategy was BLOCKED;
  *  - SUCCEEDED otherwise.
- * A re-run recomputes the same and records nothing twice (NAV is create-once, the status move replays).
+ * A re-run recomputes the same and records nothing twice (the status move replays; a NAV recorded before a
+ * FAILED branch's second run traded is restated, once, to the books as they now are).
  */
 import { type BookId, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import { allPages, type Transfer } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
-import type { FinalizeInput, FinalizeOutput } from '../contract.ts';
+import { branchNeedsRetry, type FinalizeInput, type FinalizeOutput } from '../contract.ts';
 import { outcomeOfError, RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from './deps.ts';
@@ -55,7 +56,13 @@ export const finalize = async (deps: StepDeps, input: FinalizeInput): Promise<Fi
   } else if (run.status !== status) {
     logger.warn('run already finished with another status', { recorded: run.status, now: status });
   }
-  return { runId: input.runId, status, reconciliation };
+  return {
+    runId: input.runId,
+    status,
+    reconciliation,
+    retryBranches: input.branches.filter(branchNeedsRetry).length,
+    retryPool: input.pool?.error !== undefined && outcomeOfError(input.pool.error.Error) === 'FAILED',
+  };
 };
 
 /** The run's final status (see the module comment). */
@@ -99,7 +106,7 @@ const recordNavs = async (deps: StepDeps, day: string, snapshot: LoadedSnapshot)
       continue;
     }
     const flows = flowsOf(bookId, transfers, snapshot);
-    const r = await ledger.recordNav({
+    const nav = {
       bookId,
       day,
       cash: valued.cash,
@@ -107,8 +114,19 @@ const recordNavs = async (deps: StepDeps, day: string, snapshot: LoadedSnapshot)
       nav: valued.nav,
       flowsIn: flows.in.toFixed(),
       flowsOut: flows.out.toFixed(),
-    });
-    if (r.status === 'conflict') logger.warn('NAV of the day already recorded with other values', { bookId });
+    };
+    const r = await ledger.recordNav(nav);
+    if (r.status !== 'conflict') continue;
+    // The day's books changed after its NAV was recorded (a FAILED branch ran again and traded): restate
+    // it, unless a later day is already recorded (a late redrive must not rewrite history with today's books).
+    const later = await ledger.listNav(bookId, { from: nextDay(day), limit: 1 });
+    if (later.data.length > 0) {
+      logger.warn('NAV of the day differs, but a later day is recorded: not restated', { bookId });
+      continue;
+    }
+    const restated = await ledger.restateNav(nav, r.current);
+    if (restated.status === 'conflict') logger.warn('NAV of the day restated concurrently', { bookId });
+    else logger.info('NAV of the day restated after a re-run', { bookId, was: r.current.nav, now: nav.nav });
   }
 };
 
@@ -128,4 +146,11 @@ const flowsOf = (
     if (t.from === bookId) out = out.plus(value);
   }
   return { in: into.toDecimalPlaces(2), out: out.toDecimalPlaces(2) };
+};
+
+/** The calendar day after `day` (YYYY-MM-DD): the lower bound of "a later day's NAV". */
+const nextDay = (day: string): string => {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 };

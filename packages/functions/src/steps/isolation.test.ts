@@ -75,7 +75,13 @@ describe('one strategy failing or blocked never stops the others', () => {
       expect((await world.ledger.listOrdersOfBook(`strategy#${id}`)).data, id).toEqual([]);
     }
     expect(day.pool).toMatchObject({ outcome: 'TRADED' });
-    expect(day.finalize).toMatchObject({ status: 'FAILED', reconciliation: { ok: true, differences: 0 } });
+    // gold (per-book, FAILED) gets a second run in the definition; soxl-growth (BLOCKED) does not.
+    expect(day.finalize).toMatchObject({
+      status: 'FAILED',
+      reconciliation: { ok: true, differences: 0 },
+      retryBranches: 1,
+      retryPool: false,
+    });
   });
 
   it('a day after the last bar blocks every strategy instead of trading on an older close', async () => {
@@ -88,7 +94,11 @@ describe('one strategy failing or blocked never stops the others', () => {
     expect(next.prepare.action).toBe('TRADE');
     expect(new Set(next.branches.map((b) => b.outcome))).toEqual(new Set(['BLOCKED']));
     expect(next.calls.filter((c) => c.task === 'Execute' || c.task === 'PlanRebalance')).toEqual([]);
-    expect(next.finalize).toMatchObject({ status: 'BLOCKED', reconciliation: { ok: true } });
+    expect(next.finalize).toMatchObject({
+      status: 'BLOCKED',
+      reconciliation: { ok: true },
+      retryBranches: 0,
+    });
   });
 
   it('a crash inside Execute, then the same call again, gives one broker order per client order id', async () => {

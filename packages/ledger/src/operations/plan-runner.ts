@@ -11,7 +11,7 @@
  */
 import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
 import type { LedgerRepository, RecordTransferPlanInput } from '../repository.ts';
-import type { FlowState, Page, PageOptions, PlannedTransfer, TransferPlan } from '../types.ts';
+import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 
 /** A plan's content as an operation decides it (everything but its id). */
 export type PlanContent = Omit<RecordTransferPlanInput, 'planId'>;

@@ -1,6 +1,7 @@
 /**
  * Reading books: one book's cash and positions, every position (reconciliation), a symbol's holders, every
- * book's cash; and the daily NAV series, written once per (book, day). Zero positions are kept as items
+ * book's cash; and the daily NAV series, written once per (book, day) and restated only when the day's books
+ * changed after it was written (a branch re-run). Zero positions are kept as items
  * (they carry the journal's version) but never listed.
  */
 import type {
@@ -13,8 +14,9 @@ import type {
   PageOptions,
   Position,
   RecordResult,
+  TransitionResult,
 } from '../types.ts';
-import { as, type Ctx, createOnce, Decimal, fmt, guard, pageOf, sameOn } from './shared.ts';
+import { as, type Ctx, conditional, createOnce, Decimal, fmt, guard, pageOf, sameOn } from './shared.ts';
 
 const toPosition = (i: {
   bookId: string;
@@ -123,6 +125,47 @@ export const recordNav = (ctx: Ctx, input: RecordNavInput): Promise<RecordResult
     },
     (e) => sameOn(item, e, ['cash', 'positionsValue', 'nav', 'flowsIn', 'flowsOut']),
   );
+};
+
+/**
+ * Replace a day's NAV that was recorded before the day's books were complete (a branch re-run after the
+ * first Finalize traded): written only while the stored values are still `previous`'s, so two restatements
+ * never interleave. `updated` with the new record, or `conflict` with what is there now.
+ * Equal values are a `replayed` no-op.
+ */
+export const restateNav = async (
+  ctx: Ctx,
+  input: RecordNavInput,
+  previous: Nav,
+): Promise<TransitionResult<Nav>> => {
+  const n = (s: string | undefined) => fmt(new Decimal(s ?? '0'));
+  const values = {
+    cash: n(input.cash),
+    positionsValue: n(input.positionsValue),
+    nav: n(input.nav),
+    flowsIn: n(input.flowsIn),
+    flowsOut: n(input.flowsOut),
+  };
+  const get = async () => {
+    const { data } = await ctx.svc.entities.nav
+      .get({ bookId: input.bookId, day: input.day })
+      .go({ originalErr: true, consistent: true });
+    return data ? as<Nav>(data) : null;
+  };
+  if (sameOn({ ...previous, ...values }, previous, ['cash', 'positionsValue', 'nav', 'flowsIn', 'flowsOut']))
+    return { status: 'replayed', item: previous };
+  const ok = await conditional('restateNav', () =>
+    ctx.svc.entities.nav
+      .patch({ bookId: input.bookId, day: input.day })
+      .set({ ...values, recordedAt: ctx.now() })
+      .where(
+        (a, { eq }) =>
+          `${eq(a.cash, previous.cash)} AND ${eq(a.positionsValue, previous.positionsValue)} AND ${eq(a.nav, previous.nav)} AND ${eq(a.flowsIn, previous.flowsIn)} AND ${eq(a.flowsOut, previous.flowsOut)}`,
+      )
+      .go({ originalErr: true }),
+  );
+  const current = await guard('restateNav', get);
+  return ok && current ? { status: 'updated', item: current } : { status: 'conflict', current };
 };
 
 export const listNav = (ctx: Ctx, bookId: BookId, options: DayRangeOptions = {}): Promise<Page<Nav>> =>
