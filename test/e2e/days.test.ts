@@ -3,8 +3,6 @@
  * interpreter, in one home, and the books carry over from one day to the next — which is how a user watches
  * books evolve. Each test gets its own home folder (its own database and simulated account).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTradingDay, previousSession } from '@ensemble/core';
 import {
@@ -17,7 +15,7 @@ import {
 import { readBundledManifest } from '@ensemble/market-data';
 import { Decimal } from 'decimal.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.ts';
+import { runCli, tempDirs } from '../support/cli.ts';
 
 interface Order {
   clientOrderId: string;
@@ -49,15 +47,9 @@ const LOCAL_TABLE = 'ensemble';
 // A local day takes ~2–5 s; allow for a loaded machine.
 const PER_DAY_MS = 20_000;
 
-const homes: string[] = [];
-const newHome = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ensemble-days-'));
-  homes.push(dir);
-  return dir;
-};
-afterAll(async () => {
-  await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
-});
+const dirs = tempDirs('ensemble-days-');
+const newHome = dirs.make;
+afterAll(dirs.cleanup);
 
 /** `ensemble run --json …`: one JSON object per line, one line per day. */
 const run = async (args: string[]) => {

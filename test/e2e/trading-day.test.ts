@@ -3,11 +3,8 @@
  * in-process on the embedded database, the simulated broker and the bundled data. Each test gets its own
  * home folder (its own database and account).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../support/cli.ts';
+import { runCli, strategiesWith, tempDirs } from '../support/cli.ts';
 
 interface Order {
   clientOrderId: string;
@@ -33,15 +30,9 @@ interface DayJson {
   execution: { name: string; status: string; skipped?: string };
 }
 
-const homes: string[] = [];
-const newHome = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ensemble-e2e-'));
-  homes.push(dir);
-  return dir;
-};
-afterAll(async () => {
-  await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
-});
+const dirs = tempDirs('ensemble-e2e-');
+const newHome = dirs.make;
+afterAll(dirs.cleanup);
 
 const run = async (args: string[]) => {
   const r = await runCli(['run', '--json', ...args]);
@@ -127,22 +118,11 @@ describe('a local trading day (ensemble run)', () => {
 
   it('a strategy that cannot be evaluated FAILS alone, in both runs; the others trade once; the execution fails', async () => {
     const home = await newHome();
-    const dir = await newHome();
-    const { cp } = await import('node:fs/promises');
-    await cp(join(REPO_ROOT, 'strategies'), dir, { recursive: true });
     // Parses, but an `if` without else whose condition is false has no allocation: EvaluationError.
-    await writeFile(
-      join(dir, 'gold.clj'),
-      '(defsymphony "broken" {} (if (> (rsi "GLD" {:window 10}) 1000) [(asset "GLD")]))\n',
-    );
-    const { code, day } = await run([
-      '--home',
-      home,
-      '--date',
-      '2025-11-28',
-      '--config',
-      join(dir, 'ensemble.config.yaml'),
-    ]);
+    const config = await strategiesWith(await newHome(), {
+      'gold.clj': '(defsymphony "broken" {} (if (> (rsi "GLD" {:window 10}) 1000) [(asset "GLD")]))\n',
+    });
+    const { code, day } = await run(['--home', home, '--date', '2025-11-28', '--config', config]);
     expect(code).toBe(1);
     expect(day.execution.status).toBe('FAILED');
     const broken = day.strategies.find((s) => s.id === 'gold');
@@ -160,28 +140,11 @@ describe('a local trading day (ensemble run)', () => {
 
   it('a strategy on data it cannot have is BLOCKED alone; the others trade', async () => {
     const home = await newHome();
-    const dir = await newHome();
-    const config = (await readFile(join(REPO_ROOT, 'strategies/ensemble.config.yaml'), 'utf8')).replace(
-      /\n {2}- id: tqqq-ftlt\n {4}file: tqqq_ftlt\.clj/,
-      '\n  - id: tqqq-ftlt\n    file: broken.clj',
-    );
-    for (const f of ['ensemble.config.yaml']) await writeFile(join(dir, f), config);
-    const { readdir, copyFile } = await import('node:fs/promises');
-    for (const f of await readdir(join(REPO_ROOT, 'strategies')))
-      if (f.endsWith('.clj')) await copyFile(join(REPO_ROOT, 'strategies', f), join(dir, f));
     // Parses, but trades a ticker the market data does not have: fail closed for this strategy only.
-    await writeFile(
-      join(dir, 'broken.clj'),
-      '(defsymphony "broken" {:asset-class "EQUITIES"} (weight-equal [(asset "ZZZZQ")]))\n',
-    );
-    const { code, day } = await run([
-      '--home',
-      home,
-      '--date',
-      '2025-11-28',
-      '--config',
-      join(dir, 'ensemble.config.yaml'),
-    ]);
+    const config = await strategiesWith(await newHome(), {
+      'tqqq_ftlt.clj': '(defsymphony "broken" {:asset-class "EQUITIES"} (weight-equal [(asset "ZZZZQ")]))\n',
+    });
+    const { code, day } = await run(['--home', home, '--date', '2025-11-28', '--config', config]);
     expect(code).toBe(1);
     const broken = day.strategies.find((s) => s.id === 'tqqq-ftlt');
     expect(broken?.outcome).toBe('BLOCKED');
