@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDsl } from './dsl.ts';
 import { benchPlanner } from './planner.ts';
+import { benchWorkflow, formatWorkflow } from './workflow.ts';
 
 const only = process.argv[2];
 
@@ -46,6 +47,19 @@ if (!only || only === 'ledger') {
   console.log(`\nLedger and planner\n${writes.name}: ${writes.value}`);
   for (const p of planner) console.log(`${p.name}: ${p.opsPerSec} ops/s (${p.lines} lines)`);
   report.ledger = { writes, planner };
+}
+
+if (!only || only === 'workflow') {
+  // One local trading day through the real steps (issue 5); each day in a fresh home and its own process.
+  // `npm run bench -- workflow 10,100` limits the generated sizes (default 10,100,1000).
+  const sizes = process.argv[3]
+    ?.split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  console.log('\nA local trading day (real steps, dynalite on disk, SimBroker, bundled data)');
+  const wf = await benchWorkflow(sizes, (line) => console.log(`  ${line}`));
+  for (const line of formatWorkflow(wf)) console.log(line);
+  report.workflow = wf;
 }
 
 console.log(`\n${JSON.stringify(report)}`);
