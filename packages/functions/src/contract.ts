@@ -22,4 +22,5 @@ export {
   type TaskName,
   TaskNames,
   TaskSchemas,
+  withRetried,
 } from '@ensemble/workflow';

@@ -118,13 +118,21 @@ export const BranchResult = z.object({
 export type BranchResult = z.infer<typeof BranchResult>;
 
 /**
- * Whether a branch gets its second run (`RetryFailedBranches` in definition.ts; Finalize counts them): a per-book branch that ended FAILED.
- * BLOCKED branches are not re-run (their inputs are unfit, not their execution), nor aggregated members
- * (the pool has traded by then). The definition's Choice `NeedsRetry` encodes the same rule in ASL; a test holds them
- * equal.
+ * Whether a branch gets its second run (Finalize lists it in `retryItems`; `RetryFailedBranches` in
+ * definition.ts runs it): a per-book branch that ended FAILED. BLOCKED branches are not re-run (their inputs
+ * are unfit, not their execution), nor aggregated members (the pool has traded by then).
  */
 export const branchNeedsRetry = (b: { flow: string; outcome: string }): boolean =>
   b.flow === 'per-book' && b.outcome === 'FAILED';
+
+/** The branch results of a run after a second run: each re-run branch's new result replaces its first one. */
+export const withRetried = (
+  branches: readonly BranchResult[],
+  retried: readonly BranchResult[] = [],
+): BranchResult[] => {
+  const again = new Map(retried.map((r) => [r.strategyId, r]));
+  return branches.map((b) => again.get(b.strategyId) ?? b);
+};
 
 export const AggregatePoolOutput = z.object({
   members: z.number().int().nonnegative(),
@@ -134,6 +142,8 @@ export type AggregatePoolOutput = z.infer<typeof AggregatePoolOutput>;
 
 export const FinalizeInput = RunRef.extend({
   branches: z.array(BranchResult),
+  /** FinalizeRetried: the results of the branches' second run (they replace their first results). */
+  retried: z.array(BranchResult).optional(),
   /**
    * The pool steps' result: `{}` when no strategy is aggregated (the steps did not run), ExecutePool's output
    * when they ran, `{ outcome: 'FAILED', error }` when one of them failed (the Catch carries on to Finalize).
@@ -146,7 +156,9 @@ export const FinalizeOutput = z.object({
   runId: z.string(),
   status: z.enum(['SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED']),
   reconciliation: z.object({ ok: z.boolean(), differences: z.number().int().nonnegative() }),
-  /** Branches that get a second run (per-book and FAILED: `branchNeedsRetry` in definition.ts). */
+  /** The branches that get a second run (`branchNeedsRetry`), as Map items. */
+  retryItems: z.array(BranchItem),
+  /** How many: `retryItems.length` (what the definition's Choice tests). */
   retryBranches: z.number().int().nonnegative(),
   /** The pool steps failed (not blocked): they get a second run. */
   retryPool: z.boolean(),

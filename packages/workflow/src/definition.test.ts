@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AslState, TaskState } from './asl.ts';
-import { type BranchInput, branchNeedsRetry, TaskNames } from './contract.ts';
+import { branchNeedsRetry, TaskNames, withRetried } from './contract.ts';
 import {
   buildDefinition,
   definitionJson,
@@ -11,9 +11,7 @@ import {
 } from './definition.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
 import { eachState } from './interpreter.ts';
-import { runLocal } from './local-runner.ts';
 import { DefaultTimeouts, LambdaTransientErrors } from './policy.ts';
-import { fakeHandlers } from './testing.ts';
 import { validateDefinition } from './validate.ts';
 
 const definition = () => buildDefinition({ functionArns: placeholderArns() });
@@ -155,40 +153,27 @@ describe('buildDefinition', () => {
     });
   });
 
-  it('re-runs exactly the branches branchNeedsRetry names (the Choice and the function agree)', async () => {
-    // Arrange: the second-run Map alone, over every flow × outcome.
-    const map = definition().States[StateNames.RetryFailedBranches] as Extract<AslState, { Type: 'Map' }>;
-    const { Next: _, ...alone } = map;
+  it('re-runs exactly the branches Finalize lists, and gives FinalizeRetried their new results', () => {
+    const d = definition();
+    const map = d.States[StateNames.RetryFailedBranches] as Extract<AslState, { Type: 'Map' }>;
+    expect(map).toMatchObject({ ItemsPath: '$.finalize.retryItems', ResultPath: '$.retried' });
+    expect(map.ItemProcessor.StartAt).toBe('RetryEvaluate');
+    expect((d.States.FinalizeRetried as TaskState).Parameters).toMatchObject({
+      'branches.$': '$.prepare.items',
+      'retried.$': '$.retried',
+    });
+    // The rule Finalize applies, and how the second run's results replace the first ones.
+    const flows = ['per-book', 'aggregated'] as const;
     const outcomes = ['TRADED', 'ALL_HOLD', 'FAILED', 'BLOCKED', 'SKIPPED'] as const;
-    const items = (['per-book', 'aggregated'] as const).flatMap((flow) =>
+    const all = flows.flatMap((flow) =>
       outcomes.map((outcome) => ({ strategyId: `${flow}-${outcome}`, flow, outcome })),
     );
-    const fake = fakeHandlers({ strategies: [] });
-    // Act
-    const r = await runLocal({
-      definition: {
-        Comment: 'the second-run Map',
-        StartAt: 'M',
-        TimeoutSeconds: 60,
-        States: { M: { ...alone, MaxConcurrency: 1, End: true } },
-      },
-      handlers: fake.handlers,
-      input: { prepare: { runId: 'r', tradingDay: '2025-11-28', stage: 'local', snapshotRef: 's', items } },
-      executionName: 'choice',
-    });
-    // Assert
-    expect(r.status).toBe('SUCCEEDED');
-    const rerun = fake.calls
-      .filter((c) => c.task === 'Execute')
-      .map((c) => (c.input as BranchInput).strategyId);
-    expect(rerun).toEqual(items.filter(branchNeedsRetry).map((i) => i.strategyId));
-    expect(rerun).toEqual(['per-book-FAILED']);
-    const out = (r.output as { prepare: { items: unknown[] } }).prepare.items;
-    expect(out).toEqual(
-      items.map((i) =>
-        branchNeedsRetry(i) ? { strategyId: i.strategyId, flow: i.flow, outcome: 'TRADED' } : i,
-      ),
+    expect(all.filter(branchNeedsRetry).map((b) => b.strategyId)).toEqual(['per-book-FAILED']);
+    const again = { strategyId: 'per-book-FAILED', flow: 'per-book', outcome: 'TRADED' } as const;
+    expect(withRetried(all, [again])).toEqual(
+      all.map((b) => (b.strategyId === again.strategyId ? again : b)),
     );
+    expect(withRetried(all)).toEqual(all);
   });
 
   it('carries a pool failure on to Finalize', () => {

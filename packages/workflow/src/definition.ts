@@ -10,8 +10,8 @@
  *
  * Console redrive. The Catch inside each iteration keeps one strategy from failing the others, but it also
  * makes the iteration (and so the execution) succeed, and Step Functions only redrives executions that
- * failed. So after Finalize, every per-book branch that ended FAILED (and a FAILED pool) gets a second run
- * *without* a Catch (`RetryFailedBranches`, then the `Retry*Pool` steps) and a second Finalize. If that run
+ * failed. So after Finalize, every per-book branch that ended FAILED (Finalize lists them) and a FAILED pool
+ * get a second run *without* a Catch (`RetryFailedBranches`, then `RetryPool`) and a second Finalize. If that run
  * fails again, the execution fails, and a redrive from the console re-runs exactly the iterations that
  * failed, then the second Finalize. Client order ids make every re-run safe. A day with no failure takes
  * two more transitions than without this (the `AnythingToRetry` Choice and `Done`).
@@ -44,8 +44,6 @@ export const StateNames = {
   AnythingToRetry: 'AnythingToRetry',
   Done: 'Done',
   RetryFailedBranches: 'RetryFailedBranches',
-  NeedsRetry: 'NeedsRetry',
-  KeepResult: 'KeepResult',
   RetriedOutcome: 'RetriedOutcome',
   RetriedResult: 'RetriedResult',
   BranchFailedAgain: 'BranchFailedAgain',
@@ -198,24 +196,9 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
     },
   };
 
-  // The second run of a failed per-book branch: the same steps, no Catch (a failure fails the execution,
-  // which makes it redrivable), and an outcome that is still FAILED fails it too.
+  // The second run of a failed per-book branch (Finalize lists them: `retryItems`): the same steps, no Catch
+  // (a failure fails the execution, which makes it redrivable), and an outcome still FAILED fails it too.
   const retryIteration: Record<string, AslState> = {
-    [StateNames.NeedsRetry]: {
-      Type: 'Choice',
-      Comment: 'Only per-book branches that ended FAILED run again (branchNeedsRetry).',
-      Choices: [
-        {
-          And: [
-            { Variable: '$.flow', StringEquals: 'per-book' },
-            { Variable: '$.prior.outcome', StringEquals: 'FAILED' },
-          ],
-          Next: 'RetryEvaluate',
-        },
-      ],
-      Default: StateNames.KeepResult,
-    },
-    [StateNames.KeepResult]: { Type: 'Pass', OutputPath: '$.prior', End: true },
     RetryEvaluate: task('Evaluate', {
       Parameters: BRANCH_REF,
       ResultPath: '$.evaluate',
@@ -340,7 +323,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
             NumericGreaterThan: 0,
             Next: StateNames.RetryFailedBranches,
           },
-          { Variable: '$.finalize.retryPool', BooleanEquals: true, Next: StateNames.RetryPool },
+          { Variable: '$.finalize.retryPool', BooleanEquals: true, Next: StateNames.RetryFailedBranches },
         ],
         Default: StateNames.Done,
       },
@@ -352,21 +335,20 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
       [StateNames.RetryFailedBranches]: {
         Type: 'Map',
         Comment:
-          'Second run of every per-book branch that ended FAILED, without a Catch: a failure here fails the execution, and a redrive re-runs just that iteration.',
-        ItemsPath: '$.prepare.items',
+          'Second run of the branches Finalize listed (per-book, FAILED), without a Catch: a failure here fails the execution, and a redrive re-runs just that iteration. Empty when only the pool failed.',
+        ItemsPath: '$.finalize.retryItems',
         ItemSelector: {
           ...RUN_REF,
           'strategyId.$': '$$.Map.Item.Value.strategyId',
           'flow.$': '$$.Map.Item.Value.flow',
-          'prior.$': '$$.Map.Item.Value',
         },
         MaxConcurrency: concurrency,
         ItemProcessor: {
           ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: StateNames.NeedsRetry,
+          StartAt: 'RetryEvaluate',
           States: retryIteration,
         },
-        ResultPath: '$.prepare.items',
+        ResultPath: '$.retried',
         Next: StateNames.PoolToRetry,
       },
       [StateNames.PoolToRetry]: {
@@ -418,7 +400,12 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
       },
       FinalizeRetried: task('Finalize', {
         Comment: 'Finalize again, with the second run’s outcomes: the execution’s output.',
-        Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
+        Parameters: {
+          ...RUN_REF,
+          'branches.$': '$.prepare.items',
+          'retried.$': '$.retried',
+          'pool.$': '$.pool',
+        },
         End: true,
       }),
     },

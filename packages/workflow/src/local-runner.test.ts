@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDefinition, localArns } from './definition.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
 import type { WorkflowEvent } from './events.ts';
-import { type BranchInput, FinalizeInput, LocalExecution, PrepareRunOutput } from './index.ts';
+import { type BranchInput, FinalizeInput, LocalExecution, PrepareRunOutput, withRetried } from './index.ts';
 import { runLocal } from './local-runner.ts';
 import { fakeHandlers, syntheticStrategies } from './testing.ts';
 
@@ -48,6 +48,7 @@ describe('runLocal', () => {
       runId: 'run-2025-11-28',
       status: 'SUCCEEDED',
       reconciliation: { ok: true, differences: 0 },
+      retryItems: [],
       retryBranches: 0,
       retryPool: false,
     });
@@ -137,8 +138,12 @@ describe('runLocal', () => {
     expect(executes.sort()).toEqual(['alpha', 'gamma', 'gamma']);
     expect(r.status).toBe('FAILED');
     expect(r.error).toMatchObject({ Error: 'InsufficientBuyingPower' });
+    // The second-run Map iterates over the failed branches alone: gamma is its only item.
+    expect(
+      of(r.events, 'MapIterationStarted').filter((e) => e.state === 'RetryFailedBranches'),
+    ).toMatchObject([{ iteration: 0, input: { strategyId: 'gamma', flow: 'per-book' } }]);
     expect(of(r.events, 'MapIterationFailed')).toMatchObject([
-      { state: 'RetryFailedBranches', iteration: 2 },
+      { state: 'RetryFailedBranches', iteration: 0 },
     ]);
     expect(fake.calls.filter((c) => c.task === 'Finalize')).toHaveLength(1);
   });
@@ -162,12 +167,12 @@ describe('runLocal', () => {
     const r = await run(fake.handlers);
     // Assert
     expect(r.status).toBe('SUCCEEDED');
-    const finals = fake.calls.filter((c) => c.task === 'Finalize').map((c) => FinalizeInput.parse(c.input));
-    expect(finals.map((f) => f.branches.find((b) => b.strategyId === 'gamma')?.outcome)).toEqual([
-      'FAILED',
-      'TRADED',
-    ]);
-    expect(finals[1]?.branches.map((b) => b.outcome)).toEqual(['TRADED', 'SKIPPED', 'TRADED', 'SKIPPED']);
+    const finals = fake.calls
+      .filter((c) => c.task === 'Finalize')
+      .map((c) => FinalizeInput.parse(c.input))
+      .map((f) => withRetried(f.branches, f.retried));
+    expect(finals.map((f) => f.find((b) => b.strategyId === 'gamma')?.outcome)).toEqual(['FAILED', 'TRADED']);
+    expect(finals[1]?.map((b) => b.outcome)).toEqual(['TRADED', 'SKIPPED', 'TRADED', 'SKIPPED']);
     // Only gamma ran again; the others' results passed through; the pool did not run twice.
     const again = fake.calls.filter((c) => ['Evaluate', 'PlanRebalance', 'Execute'].includes(c.task));
     expect(again.filter((c) => strategyOf(c.input) === 'gamma').map((c) => c.task)).toEqual([
@@ -284,8 +289,8 @@ describe('runLocal', () => {
       'PlanPool',
       'ExecutePool',
     ]);
-    // No branch failed: the branches' second-run Map did not run.
-    expect(of(r.events, 'StateEntered').map((e) => e.state)).not.toContain('RetryFailedBranches');
+    // No branch failed: the branches' second-run Map ran over no item.
+    expect(of(r.events, 'MapIterationStarted').filter((e) => e.state === 'RetryFailedBranches')).toEqual([]);
   });
 
   it('fails the execution when an iteration fails outright, and starts no handler after it returns', async () => {

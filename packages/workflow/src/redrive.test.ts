@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BranchInput, FinalizeInput } from './contract.ts';
+import { type BranchInput, FinalizeInput, withRetried } from './contract.ts';
 import { buildDefinition, localArns } from './definition.ts';
 import { ExecutionNotRedrivableError } from './errors.ts';
 import { LocalExecution, type WorkflowEvent } from './events.ts';
@@ -106,7 +106,7 @@ describe('redriveLocal', () => {
     const r = await result;
     // Assert: only s0001 ran again, only in the second-run Map; then the second Finalize, nothing else.
     expect(r.status).toBe('SUCCEEDED');
-    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'RetryFailedBranches', iterations: [1] }]);
+    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'RetryFailedBranches', iterations: [0] }]);
     expect(fake.calls.map((c) => [c.task, c.ctx.stateName])).toEqual([
       ['Evaluate', 'RetryEvaluate'],
       ['PlanRebalance', 'RetryPlanRebalance'],
@@ -115,7 +115,7 @@ describe('redriveLocal', () => {
     ]);
     expect(new Set(fake.calls.slice(0, 3).map((c) => strategyOf(c.input)))).toEqual(new Set(['s0001']));
     const fin = FinalizeInput.parse(fake.calls.at(-1)?.input);
-    expect(fin.branches.map((b) => [b.strategyId, b.outcome])).toEqual([
+    expect(withRetried(fin.branches, fin.retried).map((b) => [b.strategyId, b.outcome])).toEqual([
       ['s0000', 'TRADED'],
       ['s0001', 'TRADED'],
       ['s0002', 'TRADED'],
@@ -161,6 +161,7 @@ describe('redriveLocal', () => {
           runId: (input as { runId: string }).runId,
           status: 'SUCCEEDED',
           reconciliation: { ok: true, differences: 0 },
+          retryItems: [],
           retryBranches: 0,
           retryPool: false,
         };

@@ -2,7 +2,14 @@
  * Fake task handlers for tests and demos: each parses its input with the contract's schema (so a wiring
  * mistake in the definition fails loudly), returns a contract-valid output, and records the call.
  */
-import { type BranchItem, branchNeedsRetry, type TaskName, TaskNames, TaskSchemas } from './contract.ts';
+import {
+  type BranchItem,
+  branchNeedsRetry,
+  type TaskName,
+  TaskNames,
+  TaskSchemas,
+  withRetried,
+} from './contract.ts';
 import type { TaskContext, TaskHandler, TaskHandlers } from './interpreter.ts';
 
 /** One recorded handler call. */
@@ -69,14 +76,17 @@ export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
     PlanPool: async () => ({ action: 'rebalance', orders: 3 }),
     ExecutePool: async () => ({ outcome: 'TRADED', orders: 3, filled: 3 }),
     Finalize: async (input) => {
-      const { runId, branches, pool } = TaskSchemas.Finalize.input.parse(input);
-      const retryBranches = branches.filter(branchNeedsRetry).length;
-      const retryPool = pool?.error !== undefined;
+      const parsed = TaskSchemas.Finalize.input.parse(input);
+      const retryItems = withRetried(parsed.branches, parsed.retried)
+        .filter(branchNeedsRetry)
+        .map((b) => ({ strategyId: b.strategyId, flow: b.flow }));
+      const retryPool = parsed.pool?.error !== undefined;
       return {
-        runId,
-        status: retryBranches > 0 || retryPool ? 'FAILED' : 'SUCCEEDED',
+        runId: parsed.runId,
+        status: retryItems.length > 0 || retryPool ? 'FAILED' : 'SUCCEEDED',
         reconciliation: { ok: true, differences: 0 },
-        retryBranches,
+        retryItems,
+        retryBranches: retryItems.length,
         retryPool,
       };
     },

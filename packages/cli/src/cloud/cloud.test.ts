@@ -218,7 +218,6 @@ describe('history summary of a second run', () => {
           output: JSON.stringify({ finalize: { status: 'FAILED', retryBranches: 1 } }),
         },
       },
-      exited('KeepResult', { strategyId: 'gold', flow: 'per-book', outcome: 'TRADED' }, 3),
       exited('RetriedResult', { strategyId: 'tqqq', flow: 'per-book', outcome: 'TRADED' }, 4),
       {
         id: 5,

@@ -26,7 +26,7 @@ const PHASE_OF_STATE: Record<string, Phase> = {
   RetryExecute: 'executing',
 };
 
-/** The Map that gives FAILED branches their second run: only the iterations that do run again are shown. */
+/** The Map that gives FAILED branches their second run (its iterations are those branches alone). */
 const SECOND_RUN_MAP = StateNames.RetryFailedBranches;
 
 const RUN_PHASE_OF_STATE: Record<string, string> = {
@@ -47,9 +47,12 @@ export interface ProgressOptions {
 }
 
 export class Progress {
-  private readonly lines = new Map<number, Line>();
-  /** Iterations of the second-run Map that did run again (the others only pass their result through). */
-  private readonly rerun = new Set<number>();
+  /** One line per strategy, in the order their iterations first started. */
+  private readonly lines = new Map<string, Line>();
+  /** `<map>:<iteration>` → strategy id. */
+  private readonly slots = new Map<string, string>();
+  /** The run-level Map state running now. */
+  private map = '';
   private drawn = 0;
   private readonly options: ProgressOptions;
 
@@ -59,54 +62,47 @@ export class Progress {
 
   /** Feed one event of the log. */
   onEvent = (e: WorkflowEvent): void => {
-    const secondRun =
-      (e.type === 'MapIterationStarted' ||
-        e.type === 'MapIterationSucceeded' ||
-        e.type === 'MapIterationFailed') &&
-      e.state === SECOND_RUN_MAP;
-    if (secondRun && (e.type === 'MapIterationStarted' || !this.rerun.has(e.iteration))) return;
-    if (e.type === 'StateEntered' && e.state === StateNames.RetryFailedBranches) this.rerun.clear();
-    if (e.type === 'StateEntered' && e.iteration !== undefined && e.state === 'RetryEvaluate') {
-      this.rerun.add(e.iteration);
-      const line = this.lines.get(e.iteration);
-      if (line) {
-        line.detail = 'second run';
-        line.endedAt = undefined;
-      }
-    }
+    // Lines are per strategy; an iteration index names a strategy only within its Map (the second-run Map
+    // iterates over the failed branches alone), and the run-level Maps never overlap.
+    if (e.type === 'StateEntered' && e.iteration === undefined && e.stateType === 'Map') this.map = e.state;
     if (e.type === 'MapIterationStarted') {
       const input = e.input as { strategyId?: string; flow?: string };
-      const prior = this.lines.get(e.iteration);
-      this.lines.set(e.iteration, {
-        strategyId: input.strategyId ?? `#${e.iteration}`,
-        flow: input.flow ?? '',
+      const id = input.strategyId ?? `#${e.iteration}`;
+      this.slots.set(`${e.state}:${e.iteration}`, id);
+      const prior = this.lines.get(id);
+      this.lines.set(id, {
+        strategyId: id,
+        flow: input.flow ?? prior?.flow ?? '',
         phase: 'waiting',
-        detail: '',
+        detail: e.state === SECOND_RUN_MAP ? 'second run' : '',
         startedAt: prior?.startedAt ?? e.at,
       });
-      this.render(e.iteration);
+      this.render(id);
       return;
     }
     if (e.type === 'StateEntered' && e.iteration !== undefined) {
-      const line = this.lines.get(e.iteration);
+      const id = this.slots.get(`${this.map}:${e.iteration}`);
+      const line = id === undefined ? undefined : this.lines.get(id);
       const phase = PHASE_OF_STATE[e.state];
-      if (line && phase) {
+      if (id !== undefined && line && phase) {
         line.phase = phase;
-        this.render(e.iteration);
+        this.render(id);
       }
       return;
     }
     if (e.type === 'StateRetried' && e.iteration !== undefined) {
-      const line = this.lines.get(e.iteration);
-      if (line) {
+      const id = this.slots.get(`${this.map}:${e.iteration}`);
+      const line = id === undefined ? undefined : this.lines.get(id);
+      if (id !== undefined && line) {
         line.detail = `retry ${e.attempt} (${e.errorEquals.join(', ')})`;
-        this.render(e.iteration);
+        this.render(id);
       }
       return;
     }
     if (e.type === 'MapIterationSucceeded' || e.type === 'MapIterationFailed') {
-      const line = this.lines.get(e.iteration);
-      if (!line) return;
+      const id = this.slots.get(`${e.state}:${e.iteration}`);
+      const line = id === undefined ? undefined : this.lines.get(id);
+      if (id === undefined || !line) return;
       const out = (e.type === 'MapIterationSucceeded' ? e.output : {}) as { outcome?: string };
       const outcome = e.type === 'MapIterationFailed' ? 'FAILED' : (out.outcome ?? 'done');
       line.phase = outcome === 'FAILED' || outcome === 'BLOCKED' ? 'failed' : 'done';
@@ -118,7 +114,7 @@ export class Progress {
             : outcome;
       if (line.phase === 'failed' && e.type === 'MapIterationSucceeded') line.detail = outcome;
       line.endedAt = e.at;
-      this.render(e.iteration);
+      this.render(id);
       return;
     }
     if (e.type === 'StateEntered' && e.iteration === undefined) {
@@ -143,15 +139,15 @@ export class Progress {
     return `  ${mark} ${id} ${phase} ${elapsed.padStart(6)}  ${line.detail}`.trimEnd();
   }
 
-  private render(iteration: number): void {
-    const line = this.lines.get(iteration);
+  private render(id: string): void {
+    const line = this.lines.get(id);
     if (!line) return;
     if (!this.options.live) {
       if (line.phase === 'done' || line.phase === 'failed') this.options.write(`${this.format(line)}\n`);
       return;
     }
     // Redraw the whole block: move up over what was drawn, clear, write every line.
-    const all = [...this.lines.keys()].sort((a, b) => a - b).map((k) => this.format(this.lines.get(k)!));
+    const all = [...this.lines.values()].map((l) => this.format(l));
     const up = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
     this.options.write(`${up}${all.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
     this.drawn = all.length;

@@ -69,6 +69,7 @@ describe('a trading day, step by step, on dynalite, the SimBroker and the bundle
       runId: `${D}.local`,
       status: 'SUCCEEDED',
       reconciliation: { ok: true, differences: 0 },
+      retryItems: [],
       retryBranches: 0,
       retryPool: false,
     });

@@ -13,14 +13,17 @@ import { type BookId, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import { allPages, type Transfer } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
-import { branchNeedsRetry, type FinalizeInput, type FinalizeOutput } from '../contract.ts';
+import { branchNeedsRetry, type FinalizeInput, type FinalizeOutput, withRetried } from '../contract.ts';
 import { outcomeOfError, RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from './deps.ts';
 
 type RunStatus = FinalizeOutput['status'];
 
-export const finalize = async (deps: StepDeps, input: FinalizeInput): Promise<FinalizeOutput> => {
+export const finalize = async (deps: StepDeps, given: FinalizeInput): Promise<FinalizeOutput> => {
+  // FinalizeRetried: the second run's results replace the first ones of the branches that ran again.
+  const branches = withRetried(given.branches, given.retried);
+  const input = { ...given, branches };
   const { ledger, broker, logger } = deps.runtime;
   const run = await ledger.getRun(input.runId);
   if (!run) throw new RunNotActiveError(input.runId, null);
@@ -56,11 +59,15 @@ export const finalize = async (deps: StepDeps, input: FinalizeInput): Promise<Fi
   } else if (run.status !== status) {
     logger.warn('run already finished with another status', { recorded: run.status, now: status });
   }
+  const retryItems = branches
+    .filter(branchNeedsRetry)
+    .map((b) => ({ strategyId: b.strategyId, flow: b.flow }));
   return {
     runId: input.runId,
     status,
     reconciliation,
-    retryBranches: input.branches.filter(branchNeedsRetry).length,
+    retryItems,
+    retryBranches: retryItems.length,
     retryPool: input.pool?.error !== undefined && outcomeOfError(input.pool.error.Error) === 'FAILED',
   };
 };

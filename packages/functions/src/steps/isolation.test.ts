@@ -79,6 +79,7 @@ describe('one strategy failing or blocked never stops the others', () => {
     expect(day.finalize).toMatchObject({
       status: 'FAILED',
       reconciliation: { ok: true, differences: 0 },
+      retryItems: [{ strategyId: 'gold', flow: 'per-book' }],
       retryBranches: 1,
       retryPool: false,
     });
