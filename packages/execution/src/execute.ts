@@ -200,7 +200,9 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
   const dropped = new Map<string, string>();
   let buyBlock: RailVerdict | null = null;
   if (buys.length > 0 && !(await buysStarted(ctx, buys))) {
-    buyBlock = (await gate()) ?? (await checkEquityDrop(ctx.ledger, ctx.broker, input.tradingDay, settings));
+    buyBlock =
+      (await gate()) ??
+      (await checkEquityDrop(ctx.ledger, ctx.broker, input.tradingDay, settings, deps.equityAtRunStart));
     if (!buyBlock) {
       const book = await ctx.ledger.getBook(input.bookId);
       const assets = await ctx.broker.getAssets([...new Set(buys.map((b) => b.symbol))]);

@@ -179,6 +179,34 @@ describe('rails', () => {
     expect(again.outcome).toBe('TRADED');
   });
 
+  it('equity drop breaker uses the comparison made at the run start when given, reading no book cash', async () => {
+    // Arrange: books worth as much as at the last NAV (no drop) ...
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    const rails = { ...LOOSE_RAILS, maxEquityDropPct: '15' };
+    let cashReads = 0;
+    const ledger = {
+      ...w.ledger,
+      listCashBalances: (o?: Parameters<World['ledger']['listCashBalances']>[0]) => {
+        cashReads += 1;
+        return w.ledger.listCashBalances(o);
+      },
+    };
+    // ... but the run's start recorded a 40 % fall: the breaker trusts the run's comparison.
+    const equityAtRunStart = { baselineDay: '2025-05-30', baseline: '10000', current: '6000', dropPct: '40' };
+    // Act
+    const r = await w.run(BOOK_A, [line('buy', 'AAPL', '1')], { deps: { rails, ledger, equityAtRunStart } });
+    // Assert
+    expect([r.outcome, r.rail]).toEqual(['BLOCKED', 'equity-drop']);
+    expect(r.reason).toMatch(/6000 now vs 10000 on 2025-05-30: down 40%/);
+    expect(cashReads).toBe(0);
+    await noOrders(w);
+    // Without it, the comparison is made on the call (every book's cash read), and nothing fell.
+    const again = await w.run(BOOK_A, [line('buy', 'AAPL', '1')], { deps: { rails, ledger } });
+    expect(again.outcome).toBe('TRADED');
+    expect(cashReads).toBeGreaterThan(0);
+  });
+
   it('refuses invalid rail settings (fail closed)', async () => {
     const w = await makeWorld(endpoint());
     for (const rails of [

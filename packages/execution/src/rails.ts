@@ -228,17 +228,28 @@ export const compareEquity = async (
   };
 };
 
-/** Equity drop breaker: halt buys when the books lost more than the limit since the last NAV. */
-export const checkEquityDrop = async (
-  ledger: LedgerRepository,
-  broker: Broker,
-  tradingDay: string,
-  settings: RailSettings,
-): Promise<RailVerdict | null> => {
-  const c = await compareEquity(ledger, broker, tradingDay, settings.equityLookbackDays);
+/** The equity breaker's verdict on a comparison: halt buys when the books fell more than the limit. */
+export const equityVerdict = (c: EquityComparison, settings: RailSettings): RailVerdict | null => {
   if (c.dropPct === null || new D(c.dropPct).lte(settings.maxEquityDropPct)) return null;
   return block(
     'equity-drop',
     `books worth ${c.current} now vs ${c.baseline} on ${c.baselineDay}: down ${c.dropPct}% (limit ${settings.maxEquityDropPct}%); buys halted`,
   );
 };
+
+/**
+ * Equity drop breaker: halt buys when the books lost more than the limit since the last NAV. `atRunStart`
+ * is the comparison the run made once at its start (PrepareRun); without it, it is made now (it reads every
+ * book's cash, so a workflow makes it once per run rather than once per book).
+ */
+export const checkEquityDrop = async (
+  ledger: LedgerRepository,
+  broker: Broker,
+  tradingDay: string,
+  settings: RailSettings,
+  atRunStart?: EquityComparison,
+): Promise<RailVerdict | null> =>
+  equityVerdict(
+    atRunStart ?? (await compareEquity(ledger, broker, tradingDay, settings.equityLookbackDays)),
+    settings,
+  );

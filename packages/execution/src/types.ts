@@ -7,6 +7,7 @@ import { BookId, DecimalString, Flow, StrategyId } from '@ensemble/core';
 import type { LedgerRepository } from '@ensemble/ledger';
 import { z } from 'zod';
 import type { FaultInjector } from './faults.ts';
+import type { EquityComparison } from './rails.ts';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'expected > 0');
@@ -100,6 +101,11 @@ export interface ExecuteDeps {
   leaseHolder?: string;
   /** @default no faults */
   fault?: FaultInjector;
+  /**
+   * The run's equity comparison, made once at its start (the equity breaker reads it instead of every book's
+   * cash on every call). @default computed on each call
+   */
+  equityAtRunStart?: EquityComparison;
   /** Time between two polls of an open order. @default 1000 */
   pollIntervalMs?: number;
   /** How long one order may stay open before its remainder is canceled. @default 60000 */

@@ -69,6 +69,17 @@ export type TransitionResult<T> =
   | { status: 'replayed'; item: T }
   | { status: 'conflict'; current: T | null };
 
+/**
+ * The books' value at a run's start versus their last NAV (execution's `EquityComparison`): decimal strings;
+ * `baselineDay`, `baseline` and `dropPct` are null when there is no NAV in the lookback (breaker not armed).
+ */
+export interface RunEquity {
+  baselineDay: string | null;
+  baseline: string | null;
+  current: string;
+  dropPct: string | null;
+}
+
 /** One trading run: one per trading day and stage. */
 export interface Run {
   runId: string;
@@ -83,6 +94,8 @@ export interface Run {
   flags: Record<string, string | number | boolean>;
   statusHistory: { status: RunStatus; at: Timestamp }[];
   error?: StoredError;
+  /** The books' value at the run's start against the last NAV, as the equity breaker reads it. */
+  equity?: RunEquity;
   startedAt: Timestamp;
   updatedAt: Timestamp;
   finishedAt?: Timestamp;

@@ -75,6 +75,8 @@ describe('a trading day, step by step, on dynalite, the SimBroker and the bundle
     });
     const run = await world.ledger.getRun(`${D}.local`);
     expect(run?.status).toBe('SUCCEEDED');
+    // The equity breaker's comparison was made once, at the run's start (a fresh account: no NAV yet).
+    expect(run?.equity).toEqual({ baselineDay: null, baseline: null, current: '100000', dropPct: null });
     expect(run?.flags).toMatchObject({ 'flow:kmlm-switcher': 'aggregated', 'flow:gold': 'per-book' });
     for (const id of perBook) {
       const book = await world.ledger.getBook(bookOf(id));

@@ -66,6 +66,7 @@ const executeBook = async (
       sleep: runtime.sleep,
       rails: runtime.rails,
       leaseHolder: `${run.runId}/${bookId}`,
+      ...(runRecord.equity ? { equityAtRunStart: runRecord.equity } : {}),
       ...(runtime.fault ? { fault: faultsOf(runtime, fault.step, fault.scope) } : {}),
     },
     {

@@ -11,6 +11,7 @@
  * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
  */
 import { newYorkDate } from '@ensemble/core';
+import { compareEquity, RailSettings } from '@ensemble/execution';
 import {
   allPages,
   type FlowState,
@@ -93,12 +94,16 @@ const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage
   if (funded.status === 'funded') logger.info('books funded', { planId: funded.plan?.planId });
   state = funded.state;
 
+  // The equity breaker's comparison, made once for the run (each Execute reads it from the Run record).
+  const lookback = RailSettings.parse(deps.runtime.rails).equityLookbackDays;
+  const equity = await compareEquity(ledger, broker, tradingDay, lookback);
   const created = await ledger.createRun({
     tradingDay,
     stage,
     asOf: tradingDay,
     dataSnapshot: snapshotRef,
     flags: flowFlags(state),
+    equity,
   });
   // `conflict`: another start created the run first with other data; that run is the truth.
   return created.status === 'conflict' ? created.current : created.item;

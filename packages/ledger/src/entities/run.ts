@@ -27,6 +27,7 @@ export const createRunEntity = () =>
         },
       },
       error: { type: 'any' },
+      equity: { type: 'any' },
       startedAt: { type: 'string', required: true },
       updatedAt: { type: 'string', required: true },
       finishedAt: { type: 'string' },

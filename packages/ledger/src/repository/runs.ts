@@ -13,6 +13,7 @@ import type {
   PoolAttribution,
   RecordResult,
   Run,
+  RunEquity,
   RunStatus,
   Signal,
   StoredError,
@@ -41,6 +42,8 @@ export interface CreateRunInput {
   asOf: string;
   dataSnapshot: string;
   flags: Record<string, string | number | boolean>;
+  /** The books' value at the start against the last NAV (not compared on a repeat: the first one stays). */
+  equity?: RunEquity;
 }
 
 /** The id of the run of a day and stage: `<day>.<stage>`. */
@@ -58,6 +61,7 @@ export const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<Record
     asOf: input.asOf,
     dataSnapshot: input.dataSnapshot,
     flags: input.flags,
+    ...(input.equity ? { equity: input.equity } : {}),
     statusHistory: [{ status: 'RUNNING', at }],
     startedAt: at,
     updatedAt: at,
