@@ -102,9 +102,9 @@ const makeGate = (
       checkOrderNotional(priced, settings) ??
       (await checkDailyNotional(deps.ledger, {
         tradingDay: input.tradingDay,
+        runId: input.runId,
         bookId: input.bookId,
         lines: priced,
-        prices: input.prices,
         settings,
       }))
     );

@@ -69,7 +69,7 @@ describe('rails', () => {
       input: { stage: 'two', runId: `${DAY}.two` },
     });
     expect([second.outcome, second.rail]).toEqual(['BLOCKED', 'max-daily-notional-book']);
-    expect(second.reason).toMatch(/traded 5000 today; this plan adds 3500, over 8000/);
+    expect(second.reason).toMatch(/has 5000 reserved today; this plan adds 3500, over 8000/);
     expect((await w.ledger.listOrdersOfRun(`${DAY}.two`)).data).toEqual([]);
     expect(w.brokerOrders().size).toBe(1);
     // Within the limit, the same book trades again.
@@ -89,6 +89,26 @@ describe('rails', () => {
     expect((await w.run(BOOK_A, [line('buy', 'SPY', '10')], { deps: { rails } })).outcome).toBe('TRADED');
     const b = await w.run(BOOK_B, [line('buy', 'SPY', '7')], { deps: { rails } });
     expect([b.outcome, b.rail]).toEqual(['BLOCKED', 'max-daily-notional-account']);
+  });
+
+  it('daily notional: a re-run of the same plan is counted once; books at once cannot overshoot the account', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '20000');
+    await w.fund(BOOK_B, '20000');
+    const rails = { ...LOOSE_RAILS, maxDailyNotionalPerBook: '8000', maxDailyNotionalPerAccount: '8000' };
+    await newRun(w, 'test');
+    // Two books plan 5000 each at the same moment: exactly one fits the account's 8000.
+    const [a, b] = await Promise.all([
+      w.run(BOOK_A, [line('buy', 'SPY', '10')], { deps: { rails } }),
+      w.run(BOOK_B, [line('buy', 'SPY', '10')], { deps: { rails } }),
+    ]);
+    expect([a.outcome, b.outcome].sort()).toEqual(['BLOCKED', 'TRADED']);
+    expect([a, b].find((r) => r.outcome === 'BLOCKED')?.rail).toBe('max-daily-notional-account');
+    // The book that traded runs the same plan again (a redrive): its reservation is found, not doubled.
+    const traded = a.outcome === 'TRADED' ? BOOK_A : BOOK_B;
+    const again = await w.run(traded, [line('buy', 'SPY', '10')], { deps: { rails } });
+    expect(again.outcome).toBe('TRADED');
+    expect(w.brokerOrders().size).toBe(1);
   });
 
   it.each([

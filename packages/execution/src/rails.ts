@@ -4,8 +4,9 @@
  * are thrown (never read as "open" or "no orders"). `executePlan` consults them only before placing a NEW
  * order: orders already at the broker are always followed to the end, whatever the rails say now.
  */
+import { createHash } from 'node:crypto';
 import { addDays, type Broker, BrokerUnavailableError, newYorkDate, RateLimitedError } from '@ensemble/core';
-import { allPages, type LedgerRepository, type Order } from '@ensemble/ledger';
+import { allPages, type LedgerRepository } from '@ensemble/ledger';
 import { D, str, sumOf } from './decimal.ts';
 import type { AsOfPrice, RailName, RailSettings } from './types.ts';
 
@@ -113,65 +114,57 @@ export const checkOrderNotional = (
   return block('max-order-notional', `over ${settings.maxOrderNotional} per order: ${list}`);
 };
 
-const OPEN = new Set(['INTENT', 'SUBMITTED', 'ACCEPTED', 'PARTIALLY_FILLED']);
+/** Whole cents, rounded up: a reservation never counts less than the plan. */
+const centsUp = (d: D): number => d.times(100).ceil().toNumber();
+/** A limit in whole cents, rounded down. */
+const centsDown = (limit: string): number => new D(limit).times(100).floor().toNumber();
+const dollars = (cents: number): string => str(new D(cents).div(100));
 
-/**
- * What an order of the day counts against the daily limits: its filled notional once terminal; while open
- * (or never submitted), the larger of that and its requested qty at the as-of price when known.
- */
-export const countedNotional = (o: Order, prices: Readonly<Record<string, AsOfPrice>>): D => {
-  const filled = new D(o.filledNotional);
-  if (!OPEN.has(o.status)) return filled;
-  const p = Object.hasOwn(prices, o.symbol) ? prices[o.symbol]?.price : undefined;
-  const requested =
-    o.requestedQty !== undefined && p !== undefined
-      ? new D(o.requestedQty).times(p)
-      : o.requestedNotional !== undefined
-        ? new D(o.requestedNotional)
-        : filled;
-  return D.max(filled, requested);
-};
-
-/** Every order of every run of `tradingDay` (all stages). */
-export const ordersOfDay = async (ledger: LedgerRepository, tradingDay: string): Promise<Order[]> => {
-  const runs = await allPages((o) => ledger.listRuns({ ...o, from: tradingDay, to: tradingDay }));
-  const orders: Order[] = [];
-  for (const run of runs) orders.push(...(await allPages((o) => ledger.listOrdersOfRun(run.runId, o))));
-  return orders;
+/** The key an execution reserves under: its run, its book and its plan's lines (a retry has the same key). */
+export const reservationKey = (runId: string, bookId: string, lines: readonly PricedLine[]): string => {
+  const digest = createHash('sha256');
+  for (const l of lines) digest.update(`${l.clientOrderId} ${l.side} ${l.qty}\n`);
+  return `${runId}/${bookId}/${digest.digest('hex').slice(0, 16)}`;
 };
 
 /**
- * Daily notional per book and per account: what the day already traded (every order of the day except
- * this execution's own) plus this plan's lines must stay within the limits.
+ * Daily notional per book and per account. The plan's notional (qty × as-of price, in cents rounded up) is
+ * reserved against the book's and then the account's limit for the day, each with one conditional update of
+ * one ledger item (`reserveNotional`): a reservation that would pass a limit adds nothing and blocks the plan,
+ * and a re-run of the same execution finds its reservation and is not counted twice. One read-and-write per
+ * scope, whatever the number of books; concurrent books cannot overshoot together. Reservations are never
+ * released (an order that fills for less, or a plan the account limit then blocks, still counts in its book):
+ * the limits err towards blocking.
  */
 export const checkDailyNotional = async (
   ledger: LedgerRepository,
   args: {
     tradingDay: string;
+    runId: string;
     bookId: string;
     lines: readonly PricedLine[];
-    prices: Readonly<Record<string, AsOfPrice>>;
     settings: RailSettings;
   },
 ): Promise<RailVerdict | null> => {
-  const mine = new Set(args.lines.map((l) => l.clientOrderId));
-  const others = (await ordersOfDay(ledger, args.tradingDay)).filter((o) => !mine.has(o.clientOrderId));
   const planned = args.lines.reduce((t, l) => t.plus(l.notional), new D(0));
-  const usedBook = others
-    .filter((o) => o.bookId === args.bookId)
-    .reduce((t, o) => t.plus(countedNotional(o, args.prices)), new D(0));
-  const usedAccount = others.reduce((t, o) => t.plus(countedNotional(o, args.prices)), new D(0));
+  const cents = centsUp(planned);
+  if (cents === 0) return null;
+  const key = reservationKey(args.runId, args.bookId, args.lines);
   const { maxDailyNotionalPerBook: perBook, maxDailyNotionalPerAccount: perAccount } = args.settings;
-  if (usedBook.plus(planned).gt(perBook)) {
+  const reserve = (scope: string, limit: string) =>
+    ledger.reserveNotional({ day: args.tradingDay, scope, key, cents, limitCents: centsDown(limit) });
+  const book = await reserve(args.bookId, perBook);
+  if (book.status === 'over-limit') {
     return block(
       'max-daily-notional-book',
-      `${args.bookId} traded ${str(usedBook)} today; this plan adds ${str(planned)}, over ${perBook}`,
+      `${args.bookId} has ${dollars(book.totalCents)} reserved today; this plan adds ${str(planned)}, over ${perBook}`,
     );
   }
-  if (usedAccount.plus(planned).gt(perAccount)) {
+  const account = await reserve('account', perAccount);
+  if (account.status === 'over-limit') {
     return block(
       'max-daily-notional-account',
-      `the account traded ${str(usedAccount)} today; this plan adds ${str(planned)}, over ${perAccount}`,
+      `the account has ${dollars(account.totalCents)} reserved today; this plan adds ${str(planned)}, over ${perAccount}`,
     );
   }
   return null;

@@ -60,6 +60,26 @@ forEachServer('ledger ops', (endpoint) => {
     });
   });
 
+  describe('daily notional reservations', () => {
+    it('reserves within the limit, once per key, and never passes the limit', async () => {
+      const { ledger } = await newTestLedger(endpoint());
+      const r = (key: string, cents: number, scope = 'account') =>
+        ledger.reserveNotional({ day: '2025-01-02', scope, key, cents, limitCents: 10_000 });
+      expect(await r('a', 6_000)).toEqual({ status: 'reserved', totalCents: 6_000 });
+      // The same execution again (a retry, a redrive): counted once.
+      expect(await r('a', 6_000)).toEqual({ status: 'already-reserved', totalCents: 6_000 });
+      // Another would pass the limit: nothing added.
+      expect(await r('b', 4_001)).toEqual({ status: 'over-limit', totalCents: 6_000 });
+      expect(await r('b', 4_000)).toEqual({ status: 'reserved', totalCents: 10_000 });
+      // Larger than the limit on its own, on a fresh scope.
+      expect(await r('c', 10_001, 'strategy#x')).toEqual({ status: 'over-limit', totalCents: 0 });
+      // Concurrent reservations: exactly as many as fit.
+      const many = await Promise.all(Array.from({ length: 8 }, (_, i) => r(`k${i}`, 3_000, 'strategy#y')));
+      expect(many.filter((m) => m.status === 'reserved')).toHaveLength(3);
+      expect((await r('k0', 3_000, 'strategy#y')).totalCents).toBe(9_000);
+    });
+  });
+
   describe('isolation', () => {
     it('keeps two ledgers on two tables apart', async () => {
       const one = await newTestLedger(endpoint());

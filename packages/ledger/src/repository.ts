@@ -48,7 +48,13 @@ import type {
 
 export type { ApplyTransferInput, TransferResult } from './repository/book-writes.ts';
 export type { RecordNavInput } from './repository/books.ts';
-export type { AcquireLeaseInput, ReleaseLeaseInput, SetKillSwitchInput } from './repository/ops.ts';
+export type {
+  AcquireLeaseInput,
+  ReleaseLeaseInput,
+  ReserveNotionalInput,
+  ReserveNotionalResult,
+  SetKillSwitchInput,
+} from './repository/ops.ts';
 export type { RecordFillInput, RecordOrderIntentInput, UpdateOrderStatusInput } from './repository/orders.ts';
 export type {
   ClaimFlowStateInput,
@@ -200,6 +206,8 @@ export interface LedgerRepository {
   acquireLease(input: ops.AcquireLeaseInput): Promise<LeaseResult>;
   /** Release a symbol's lease if the caller holds it. */
   releaseLease(input: ops.ReleaseLeaseInput): Promise<{ released: boolean }>;
+  /** Reserve part of a scope's daily notional for one execution, once, within the limit (one conditional update). */
+  reserveNotional(input: ops.ReserveNotionalInput): Promise<ops.ReserveNotionalResult>;
 }
 
 /** Options of {@link createLedger}. */
@@ -277,5 +285,6 @@ export const createLedger = (options: CreateLedgerOptions): LedgerRepository => 
     setKillSwitch: (i) => ops.setKillSwitch(ctx, i),
     acquireLease: (i) => ops.acquireLease(ctx, i),
     releaseLease: (i) => ops.releaseLease(ctx, i),
+    reserveNotional: (i) => ops.reserveNotional(ctx, i),
   };
 };

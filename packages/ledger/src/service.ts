@@ -11,6 +11,7 @@ import { createFlagEntity } from './entities/flag.ts';
 import { createFlowStateEntity } from './entities/flow-state.ts';
 import { createLeaseEntity } from './entities/lease.ts';
 import { createNavEntity } from './entities/nav.ts';
+import { createNotionalEntity } from './entities/notional.ts';
 import { createOrderEntity } from './entities/order.ts';
 import { createPlanEntity } from './entities/plan.ts';
 import { createPositionEntity } from './entities/position.ts';
@@ -39,6 +40,7 @@ export const createLedgerService = (table: string, client: DynamoDBClient) =>
       flowState: createFlowStateEntity(),
       flag: createFlagEntity(),
       lease: createLeaseEntity(),
+      notional: createNotionalEntity(),
     },
     { table, client },
   );

@@ -104,3 +104,57 @@ export const releaseLease = async (ctx: Ctx, input: ReleaseLeaseInput): Promise<
   );
   return { released };
 };
+
+/** Input of {@link reserveNotional}. */
+export interface ReserveNotionalInput {
+  day: string;
+  /** `account`, or a book id. */
+  scope: string;
+  /** The reserving execution (the same on every retry of it, another for another plan). */
+  key: string;
+  /** Whole cents to reserve (> 0). */
+  cents: number;
+  /** The scope's daily limit in whole cents: the total never passes it. */
+  limitCents: number;
+}
+
+/** What a reservation did, and the scope's total afterwards (cents, this reservation included if made). */
+export type ReserveNotionalResult =
+  | { status: 'reserved' | 'already-reserved'; totalCents: number }
+  | { status: 'over-limit'; totalCents: number };
+
+/**
+ * Reserve `cents` of a scope's daily notional for `key`, once: a single conditional update adds the amount
+ * and the key together, only if the key is not there yet and the total stays within the limit. A repeat by
+ * the same key is `already-reserved` (nothing added); a reservation that would pass the limit adds nothing.
+ */
+export const reserveNotional = async (
+  ctx: Ctx,
+  input: ReserveNotionalInput,
+): Promise<ReserveNotionalResult> => {
+  const read = () =>
+    guard('reserveNotional', async () => {
+      const { data } = await ctx.svc.entities.notional
+        .get({ day: input.day, scope: input.scope })
+        .go({ originalErr: true, consistent: true });
+      return data;
+    });
+  const room = input.limitCents - input.cents;
+  const ok =
+    room >= 0 &&
+    (await conditional('reserveNotional', () =>
+      ctx.svc.entities.notional
+        .update({ day: input.day, scope: input.scope })
+        .add({ totalCents: input.cents, keys: [input.key] })
+        .where(
+          ({ keys, totalCents }, { notContains, notExists, lte }) =>
+            `${notContains(keys, input.key)} AND (${notExists(totalCents)} OR ${lte(totalCents, room)})`,
+        )
+        .go({ originalErr: true }),
+    ));
+  const now = await read();
+  const totalCents = now?.totalCents ?? 0;
+  if (ok) return { status: 'reserved', totalCents };
+  if (now?.keys?.includes(input.key)) return { status: 'already-reserved', totalCents };
+  return { status: 'over-limit', totalCents };
+};

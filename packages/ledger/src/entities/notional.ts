@@ -1,0 +1,26 @@
+/**
+ * Notional: what one scope (`account`, or a book id) has reserved to trade on one day, in whole cents, with
+ * the keys of the executions that reserved it. One item per (day, scope), updated by a conditional `ADD` of
+ * the amount and the key together: the total can never pass the limit, and one execution counts once.
+ */
+import { Entity, type EntityItem } from 'electrodb';
+
+/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
+export const createNotionalEntity = () =>
+  new Entity({
+    model: { entity: 'notional', version: '1', service: 'ensemble' },
+    attributes: {
+      day: { type: 'string', required: true, readOnly: true },
+      scope: { type: 'string', required: true, readOnly: true },
+      totalCents: { type: 'number' },
+      keys: { type: 'set', items: 'string' },
+    },
+    indexes: {
+      byDayScope: {
+        pk: { field: 'pk', composite: ['day', 'scope'], casing: 'none' },
+        sk: { field: 'sk', composite: [], casing: 'none' },
+      },
+    },
+  });
+
+export type NotionalItem = EntityItem<ReturnType<typeof createNotionalEntity>>;
