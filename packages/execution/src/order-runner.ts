@@ -119,6 +119,28 @@ const followToEnd = async (ctx: RunnerContext, order: Order, first: BrokerOrder)
   return current;
 };
 
+/** Time between two tries at a busy symbol's lease. */
+const LEASE_POLL_MS = 250;
+
+/**
+ * The symbol's lease, waiting up to `leaseWaitMs` (by the clock, and at most that many polls) while another
+ * book holds it: books trading one symbol queue here rather than fail with `SymbolBusy` at once.
+ */
+const acquireWaiting = async (ctx: RunnerContext, symbol: string) => {
+  const deadline = ctx.clock().getTime() + ctx.settings.leaseWaitMs;
+  const maxPolls = Math.ceil(ctx.settings.leaseWaitMs / LEASE_POLL_MS);
+  for (let poll = 0; ; poll += 1) {
+    const lease = await ctx.ledger.acquireLease({
+      symbol,
+      holder: ctx.holder,
+      ttlSeconds: ctx.settings.leaseTtlSeconds,
+      now: ctx.clock(),
+    });
+    if (lease.acquired || poll >= maxPolls || ctx.clock().getTime() >= deadline) return lease;
+    await ctx.sleep(LEASE_POLL_MS);
+  }
+};
+
 /** Place (or adopt) and follow one order; see the module comment. */
 export const runOrder = async (ctx: RunnerContext, spec: OrderSpec): Promise<OrderRun> => {
   const id = spec.clientOrderId;
@@ -129,12 +151,7 @@ export const runOrder = async (ctx: RunnerContext, spec: OrderSpec): Promise<Ord
     return { kind: 'order', order: summarize(order) };
   }
 
-  const lease = await ctx.ledger.acquireLease({
-    symbol: spec.symbol,
-    holder: ctx.holder,
-    ttlSeconds: ctx.settings.leaseTtlSeconds,
-    now: ctx.clock(),
-  });
+  const lease = await acquireWaiting(ctx, spec.symbol);
   if (!lease.acquired) {
     const by = lease.current ? `${lease.current.holder} until ${lease.current.expiresAt}` : 'another worker';
     throw new SymbolBusyError(spec.symbol, `leased by ${by}`);

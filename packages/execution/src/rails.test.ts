@@ -111,6 +111,41 @@ describe('rails', () => {
     expect(w.brokerOrders().size).toBe(1);
   });
 
+  it('an order waits for a symbol another book holds, and is SymbolBusy only past leaseWaitMs', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    await w.ledger.acquireLease({
+      symbol: 'SPY',
+      holder: 'other/book',
+      ttlSeconds: 300,
+      now: w.time.clock(),
+    });
+    // The other book releases the symbol after three polls (750 ms of the fake clock).
+    let polls = 0;
+    const sleep = async (ms: number) => {
+      polls += 1;
+      if (polls === 3) await w.ledger.releaseLease({ symbol: 'SPY', holder: 'other/book' });
+      await w.time.sleep(ms);
+    };
+    const r = await w.run(BOOK_A, [line('buy', 'SPY', '1')], { deps: { sleep } });
+    expect(r.outcome).toBe('TRADED');
+    expect(polls).toBeGreaterThanOrEqual(3);
+    // Held for longer than the wait: SymbolBusy (retryable), nothing placed.
+    await w.ledger.acquireLease({
+      symbol: 'GLD',
+      holder: 'other/book',
+      ttlSeconds: 300,
+      now: w.time.clock(),
+    });
+    const started = w.time.clock().getTime();
+    const rails = { ...LOOSE_RAILS, leaseWaitMs: 2_000 };
+    await expect(
+      w.run(BOOK_A, [line('buy', 'GLD', '1')], { deps: { rails }, input: { runId: `${DAY}.b`, stage: 'b' } }),
+    ).rejects.toMatchObject({ name: 'SymbolBusy' });
+    expect(w.time.clock().getTime() - started).toBeGreaterThanOrEqual(2_000);
+    expect(w.brokerOrders().size).toBe(1);
+  });
+
   it.each([
     ['a weekend', '2025-06-07', '2025-06-07T15:00:00.000Z', /no trading session/],
     ['after the close', DAY, '2025-06-02T20:30:00.000Z', /market closed at/],

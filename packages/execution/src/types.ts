@@ -29,6 +29,12 @@ export const RailSettings = z
     buyCashBufferBps: z.number().int().min(0).max(5000).default(50),
     /** Lifetime of a symbol lease; renewed before each order. @default 300 */
     leaseTtlSeconds: z.number().int().min(5).max(3600).default(300),
+    /**
+     * How long an order waits for a symbol another book holds before `SymbolBusy` (retried by the state
+     * machine). Books trading the same symbol then queue inside Execute instead of spending retries.
+     * @default 15000
+     */
+    leaseWaitMs: z.number().int().min(0).max(120_000).default(15_000),
     /** How long to wait for the broker to confirm a cancel before giving up (retryably). @default 30000 */
     cancelGraceMs: z.number().int().min(0).default(30_000),
   })
