@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
@@ -14,6 +15,11 @@ import dynalite from 'dynalite';
 export interface EmbeddedDynamoOptions {
   /** Directory of the LevelDB store; created if missing. @default in memory */
   path?: string;
+  /**
+   * Run dynalite on a worker thread of this process, so its request handling uses another core than the
+   * caller's (a 1,000-strategy local day is mostly DynamoDB request handling). @default false
+   */
+  thread?: boolean;
 }
 
 /** A running embedded DynamoDB. */
@@ -27,9 +33,10 @@ export interface EmbeddedDynamo {
 /** Where local runs keep the ledger: `<home>/.ensemble/db`. */
 export const defaultEmbeddedDbPath = (homeDir: string): string => join(homeDir, '.ensemble', 'db');
 
-/** Start dynalite on 127.0.0.1 at a free port. */
+/** Start dynalite on 127.0.0.1 at a free port (on this thread, or on a worker thread with `thread`). */
 export const startEmbeddedDynamo = async (options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> => {
   if (options.path !== undefined) await mkdir(options.path, { recursive: true });
+  if (options.thread) return startOnWorker(options.path);
   const server = dynalite({
     ...(options.path === undefined ? {} : { path: options.path }),
     createTableMs: 0,
@@ -59,3 +66,29 @@ export const createLocalDynamoClient = (endpoint: string): DynamoDBClient =>
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
   });
+
+/** dynalite on a worker thread (`dynalite-worker.mjs`); `stop` closes the server, then ends the thread. */
+const startOnWorker = async (path: string | undefined): Promise<EmbeddedDynamo> => {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+    workerData: path === undefined ? {} : { path },
+  });
+  const next = () =>
+    new Promise<{ port?: number; error?: string; stopped?: boolean }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  const ready = await next();
+  if (ready.port === undefined) {
+    await worker.terminate();
+    throw new Error(`embedded DynamoDB did not start: ${ready.error ?? 'no port'}`);
+  }
+  return {
+    endpoint: `http://127.0.0.1:${ready.port}`,
+    stop: async () => {
+      const stopped = next();
+      worker.postMessage('stop');
+      await stopped;
+      await worker.terminate();
+    },
+  };
+};

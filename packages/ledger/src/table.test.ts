@@ -44,11 +44,14 @@ forEachServer('ensureTable', (endpoint, server) => {
 });
 
 describe('startEmbeddedDynamo', () => {
-  it('listens on loopback and keeps books on disk from one start to the next', async () => {
+  it.each([
+    ['on this thread', false],
+    ['on a worker thread', true],
+  ])('listens on loopback and keeps books on disk from one start to the next (%s)', async (_, thread) => {
     // Arrange
     const dir = await mkdtemp(join(tmpdir(), 'ledger-db-'));
     try {
-      const first = await startEmbeddedDynamo({ path: join(dir, 'db') });
+      const first = await startEmbeddedDynamo({ path: join(dir, 'db'), thread });
       expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const c1 = createLocalDynamoClient(first.endpoint);
       await ensureTable(c1, 'ledger');
@@ -64,7 +67,8 @@ describe('startEmbeddedDynamo', () => {
       c1.destroy();
       await first.stop();
       // Act
-      const second = await startEmbeddedDynamo({ path: join(dir, 'db') });
+      // The store is released on stop: a second start (either kind) opens the same LevelDB.
+      const second = await startEmbeddedDynamo({ path: join(dir, 'db'), thread: !thread });
       const c2 = createLocalDynamoClient(second.endpoint);
       await ensureTable(c2, 'ledger');
       const book = await createLedger({ table: 'ledger', client: c2 }).getBook('pool');

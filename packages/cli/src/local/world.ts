@@ -91,7 +91,7 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
         'use another --home (one home, one broker account)',
     );
   }
-  const db = await startEmbeddedDynamo({ path: home.db });
+  const db = await startEmbeddedDynamo({ path: home.db, thread: true });
   const client = createLocalDynamoClient(db.endpoint);
   await ensureTable(client, LOCAL_TABLE);
   // "Now" is real time shifted by `offset`: to the simulated day (sim), or to the broker's clock (alpaca).
