@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { addDays, type Broker, BrokerUnavailableError, newYorkDate, RateLimitedError } from '@ensemble/core';
-import { allPages, type LedgerRepository } from '@ensemble/ledger';
+import { allPages, type LedgerRepository, type RunEquity } from '@ensemble/ledger';
 import { D, str, sumOf } from './decimal.ts';
 import type { AsOfPrice, RailName, RailSettings } from './types.ts';
 
@@ -170,15 +170,12 @@ export const checkDailyNotional = async (
   return null;
 };
 
-/** The books' value now and at the last NAV, as the equity breaker compares them. */
-export interface EquityComparison {
-  /** Day of the last NAV records, or null when there is none in the lookback window (breaker not armed). */
-  baselineDay: string | null;
-  baseline: string | null;
-  current: string;
-  /** Percentage fall from baseline to current (negative = rise); null without a baseline. */
-  dropPct: string | null;
-}
+/**
+ * The books' value now and at the last NAV, as the equity breaker compares them: the ledger's `RunEquity`
+ * (PrepareRun records it on the Run). `baselineDay`/`baseline`/`dropPct` are null when there is no NAV in
+ * the lookback (breaker not armed); `dropPct` is the percentage fall (negative = rise).
+ */
+export type EquityComparison = RunEquity;
 
 /**
  * The books' value now versus at the last NAV. Baseline: the sum of every book's NAV on the latest day

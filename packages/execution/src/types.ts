@@ -4,7 +4,7 @@
  */
 import type { Broker } from '@ensemble/core';
 import { BookId, DecimalString, Flow, StrategyId } from '@ensemble/core';
-import type { LedgerRepository } from '@ensemble/ledger';
+import type { LedgerRepository, OrderStatus } from '@ensemble/ledger';
 import { z } from 'zod';
 import type { FaultInjector } from './faults.ts';
 import type { EquityComparison } from './rails.ts';
@@ -118,16 +118,8 @@ export interface ExecuteDeps {
   deadlineMs?: number;
 }
 
-/** Ledger order statuses. */
-export type LedgerOrderStatus =
-  | 'INTENT'
-  | 'SUBMITTED'
-  | 'ACCEPTED'
-  | 'PARTIALLY_FILLED'
-  | 'FILLED'
-  | 'CANCELED'
-  | 'REJECTED'
-  | 'EXPIRED';
+/** Ledger order statuses (the ledger's own type). */
+export type LedgerOrderStatus = OrderStatus;
 
 /** One order of an execution, as it ended. */
 export interface ExecutedOrder {

@@ -33,16 +33,19 @@ export interface EmbeddedDynamo {
 /** Where local runs keep the ledger: `<home>/.ensemble/db`. */
 export const defaultEmbeddedDbPath = (homeDir: string): string => join(homeDir, '.ensemble', 'db');
 
+/** dynalite's options: LevelDB at `path` (else in memory), table changes at once. */
+const dynaliteOptions = (path: string | undefined) => ({
+  ...(path === undefined ? {} : { path }),
+  createTableMs: 0,
+  deleteTableMs: 0,
+  updateTableMs: 0,
+});
+
 /** Start dynalite on 127.0.0.1 at a free port (on this thread, or on a worker thread with `thread`). */
 export const startEmbeddedDynamo = async (options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> => {
   if (options.path !== undefined) await mkdir(options.path, { recursive: true });
   if (options.thread) return startOnWorker(options.path);
-  const server = dynalite({
-    ...(options.path === undefined ? {} : { path: options.path }),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
+  const server = dynalite(dynaliteOptions(options.path));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -70,7 +73,7 @@ export const createLocalDynamoClient = (endpoint: string): DynamoDBClient =>
 /** dynalite on a worker thread (`dynalite-worker.mjs`); `stop` closes the server, then ends the thread. */
 const startOnWorker = async (path: string | undefined): Promise<EmbeddedDynamo> => {
   const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
-    workerData: path === undefined ? {} : { path },
+    workerData: dynaliteOptions(path),
   });
   const next = () =>
     new Promise<{ port?: number; error?: string; stopped?: boolean }>((resolve, reject) => {

@@ -125,6 +125,10 @@ export type BranchResult = z.infer<typeof BranchResult>;
 export const branchNeedsRetry = (b: { flow: string; outcome: string }): boolean =>
   b.flow === 'per-book' && b.outcome === 'FAILED';
 
+/** The Map items of the branches that get a second run (`branchNeedsRetry`): Finalize's `retryItems`. */
+export const retryItemsOf = (branches: readonly BranchResult[]): BranchItem[] =>
+  branches.filter(branchNeedsRetry).map((b) => ({ strategyId: b.strategyId, flow: b.flow }));
+
 /** The branch results of a run after a second run: each re-run branch's new result replaces its first one. */
 export const withRetried = (
   branches: readonly BranchResult[],

@@ -4,7 +4,7 @@
  */
 import {
   type BranchItem,
-  branchNeedsRetry,
+  retryItemsOf,
   type TaskName,
   TaskNames,
   TaskSchemas,
@@ -77,9 +77,7 @@ export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
     ExecutePool: async () => ({ outcome: 'TRADED', orders: 3, filled: 3 }),
     Finalize: async (input) => {
       const parsed = TaskSchemas.Finalize.input.parse(input);
-      const retryItems = withRetried(parsed.branches, parsed.retried)
-        .filter(branchNeedsRetry)
-        .map((b) => ({ strategyId: b.strategyId, flow: b.flow }));
+      const retryItems = retryItemsOf(withRetried(parsed.branches, parsed.retried));
       const retryPool = parsed.pool?.error !== undefined;
       return {
         runId: parsed.runId,

@@ -6,7 +6,7 @@
  * (its whole output). An iteration that failed without reaching its result state is counted, not guessed.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { StateNames } from '@ensemble/workflow';
+import { StateNames, taskOfStateName } from '@ensemble/workflow';
 
 /** One strategy's outcome in an execution. */
 export interface BranchOutcome {
@@ -72,8 +72,7 @@ export const summarizeHistory = (events: readonly HistoryEvent[]): ExecutionSumm
         });
       }
     } else if (
-      exited?.name === 'ExecutePool' ||
-      exited?.name === 'RetryExecutePool' ||
+      (exited?.name && taskOfStateName(exited.name) === 'ExecutePool') ||
       exited?.name === StateNames.PoolFailed
     ) {
       const p = parse(exited.output).pool as { outcome?: unknown } | undefined;

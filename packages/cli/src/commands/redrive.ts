@@ -6,14 +6,12 @@
 import { resolve } from 'node:path';
 import { redriveLocal } from '@ensemble/workflow';
 import type { CliIO } from '../io.ts';
-import { latestExecutionOfRun, saveExecution } from '../local/executions.ts';
+import { latestExecutionOfRun } from '../local/executions.ts';
 import { resolveHome } from '../local/home.ts';
 import { Progress } from '../local/progress.ts';
-import { reconcileLocal } from '../local/reconcile.ts';
-import { buildReport } from '../local/report.ts';
 import { openSession } from '../local/session.ts';
 import type { LocalBroker } from '../local/world.ts';
-import { exitCodeOf, printDay } from './trade.ts';
+import { exitCodeOf, printDay, settleExecution } from './trade.ts';
 
 export interface RedriveOptions {
   readonly runId: string;
@@ -49,16 +47,7 @@ export async function redriveCommand(o: RedriveOptions, io: CliIO): Promise<numb
       ...(io.signal ? { signal: io.signal } : {}),
       ...(o.json ? {} : { onEvent: progress.onEvent }),
     });
-    await saveExecution(home, execution);
-    const reconciliation = await reconcileLocal(
-      session.world.ledger,
-      session.world.broker,
-      session.config.account.startingCash,
-    );
-    const report = await buildReport(session.world.ledger, o.runId, reconciliation, {
-      executionName: execution.executionName,
-      elapsedMs: performance.now() - started,
-    });
+    const report = await settleExecution(session, home, execution, o.runId, started);
     printDay(io, execution, report, o.json);
     return exitCodeOf(execution, report);
   } finally {

@@ -89,19 +89,32 @@ export async function runDay(
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.json ? {} : { onEvent: progress.onEvent }),
   });
-  await saveExecution(home, execution);
   const runId = runIdOfExecution(execution);
-  if (runId === null) return { execution, report: null };
+  return { execution, report: await settleExecution(session, home, execution, runId, started) };
+}
+
+/**
+ * After an execution (a run or a redrive): save its log for redrive, reconcile the books with the broker and
+ * build the run's report (null when the execution never created a run).
+ */
+export async function settleExecution(
+  session: LocalSession,
+  home: ReturnType<typeof resolveHome>,
+  execution: LocalExecution,
+  runId: string | null,
+  startedMs: number,
+): Promise<RunReport | null> {
+  await saveExecution(home, execution);
+  if (runId === null) return null;
   const reconciliation = await reconcileLocal(
     session.world.ledger,
     session.world.broker,
     session.config.account.startingCash,
   );
-  const report = await buildReport(session.world.ledger, runId, reconciliation, {
-    executionName,
-    elapsedMs: performance.now() - started,
+  return buildReport(session.world.ledger, runId, reconciliation, {
+    executionName: execution.executionName,
+    elapsedMs: performance.now() - startedMs,
   });
-  return { execution, report };
 }
 
 /** The exit code of a finished day: 0 clean, 1 when anything needs the operator's attention. */

@@ -3,7 +3,7 @@
  * executing, done or failed, with elapsed time). On a terminal the block is redrawn in place; elsewhere
  * (pipes, CI, tests) each change of phase is printed once as its own line.
  */
-import { StateNames, type WorkflowEvent } from '@ensemble/workflow';
+import { StateNames, type TaskName, taskOfStateName, type WorkflowEvent } from '@ensemble/workflow';
 
 type Phase = 'waiting' | 'evaluating' | 'planning' | 'executing' | 'recording failure' | 'done' | 'failed';
 
@@ -16,16 +16,17 @@ interface Line {
   endedAt?: number;
 }
 
-const PHASE_OF_STATE: Record<string, Phase> = {
+/** The phase a strategy is in while a task runs for it (first run or second: the same task). */
+const PHASE_OF_TASK: Partial<Record<TaskName, Phase>> = {
   Evaluate: 'evaluating',
   PlanRebalance: 'planning',
   Execute: 'executing',
   RecordBranchFailure: 'recording failure',
-  RetryEvaluate: 'evaluating',
-  RetryPlanRebalance: 'planning',
-  RetryExecute: 'executing',
 };
-
+const phaseOf = (state: string): Phase | undefined => {
+  const task = taskOfStateName(state);
+  return task === undefined ? undefined : PHASE_OF_TASK[task];
+};
 /** The Map that gives FAILED branches their second run (its iterations are those branches alone). */
 const SECOND_RUN_MAP = StateNames.RetryFailedBranches;
 
@@ -83,7 +84,7 @@ export class Progress {
     if (e.type === 'StateEntered' && e.iteration !== undefined) {
       const id = this.slots.get(`${this.map}:${e.iteration}`);
       const line = id === undefined ? undefined : this.lines.get(id);
-      const phase = PHASE_OF_STATE[e.state];
+      const phase = phaseOf(e.state);
       if (id !== undefined && line && phase) {
         line.phase = phase;
         this.render(id);

@@ -9,11 +9,11 @@
  * A re-run recomputes the same and records nothing twice (the status move replays; a NAV recorded before a
  * FAILED branch's second run traded is restated, once, to the books as they now are).
  */
-import { type BookId, valueBook } from '@ensemble/core';
+import { addDays, type BookId, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import { allPages, type Transfer } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
-import { branchNeedsRetry, type FinalizeInput, type FinalizeOutput, withRetried } from '../contract.ts';
+import { type FinalizeInput, type FinalizeOutput, retryItemsOf, withRetried } from '../contract.ts';
 import { outcomeOfError, RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from './deps.ts';
@@ -59,9 +59,7 @@ export const finalize = async (deps: StepDeps, given: FinalizeInput): Promise<Fi
   } else if (run.status !== status) {
     logger.warn('run already finished with another status', { recorded: run.status, now: status });
   }
-  const retryItems = branches
-    .filter(branchNeedsRetry)
-    .map((b) => ({ strategyId: b.strategyId, flow: b.flow }));
+  const retryItems = retryItemsOf(branches);
   return {
     runId: input.runId,
     status,
@@ -126,7 +124,7 @@ const recordNavs = async (deps: StepDeps, day: string, snapshot: LoadedSnapshot)
     if (r.status !== 'conflict') continue;
     // The day's books changed after its NAV was recorded (a FAILED branch ran again and traded): restate
     // it, unless a later day is already recorded (a late redrive must not rewrite history with today's books).
-    const later = await ledger.listNav(bookId, { from: nextDay(day), limit: 1 });
+    const later = await ledger.listNav(bookId, { from: addDays(day, 1), limit: 1 });
     if (later.data.length > 0) {
       logger.warn('NAV of the day differs, but a later day is recorded: not restated', { bookId });
       continue;
@@ -153,11 +151,4 @@ const flowsOf = (
     if (t.from === bookId) out = out.plus(value);
   }
   return { in: into.toDecimalPlaces(2), out: out.toDecimalPlaces(2) };
-};
-
-/** The calendar day after `day` (YYYY-MM-DD): the lower bound of "a later day's NAV". */
-const nextDay = (day: string): string => {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
 };
