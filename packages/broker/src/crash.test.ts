@@ -49,7 +49,7 @@ const crashing = (inner: SimBrokerStore, random: () => number, p: number) => {
     clientIdOfArchived: (id) => inner.clientIdOfArchived(id),
     createAccount: write((s) => inner.createAccount(s)),
     replaceAccount: write((s, v) => inner.replaceAccount(s, v)),
-    archiveOrder: write((o) => inner.archiveOrder(o)),
+    archiveOrders: write((o) => inner.archiveOrders(o)),
   };
   return { store, counts };
 };

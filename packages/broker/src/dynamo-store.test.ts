@@ -8,6 +8,7 @@ import { createDynamoSimBrokerStore, ensureSimBrokerTable, SIM_BROKER_TABLE } fr
 import { staticPrices } from './prices.ts';
 import { createSimBroker } from './sim-broker.ts';
 import { order, settableClock } from './test-helpers.ts';
+import type { SimOrderRecord } from './types.ts';
 
 let db: EmbeddedDynamo;
 let client: DynamoDBClient;
@@ -88,6 +89,65 @@ describe('DynamoDB sim broker store', () => {
       { symbol: 'AAPL', qty: '4' },
       { symbol: 'SPY', qty: '6' },
     ]);
+  });
+
+  it('archives settled orders as it writes: the account stays small, every order stays findable', async () => {
+    // Arrange: three instances place 60 orders, ten at a time (writes race, and retry on the version).
+    await ensureSimBrokerTable(client, 'sim-archive');
+    const brokers = [brokerOn('sim-archive'), brokerOn('sim-archive'), brokerOn('sim-archive')];
+    const placed = [];
+    // Act
+    for (let round = 0; round < 6; round++) {
+      placed.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            brokers[i % 3]!.submitOrder(order(`r${round}-${i}`, 'SPY', 'buy', { qty: '1' })),
+          ),
+        )),
+      );
+    }
+    // Assert: the account keeps only what settled since its last write (each write archives the rest).
+    const store = createDynamoSimBrokerStore({ client, table: 'sim-archive' });
+    const account = await store.loadAccount();
+    expect(Object.keys(account?.state.orders ?? {}).length).toBeLessThanOrEqual(1);
+    for (const p of placed) {
+      expect(await brokers[0]!.getOrderByClientId(p.clientOrderId)).toEqual(p);
+      expect(await brokers[1]!.getOrder(p.id)).toEqual(p);
+    }
+    expect(await brokers[2]!.listPositions()).toMatchObject([{ symbol: 'SPY', qty: '60' }]);
+    await expect(brokers[2]!.submitOrder(order('r0-0', 'SPY', 'buy', { qty: '1' }))).rejects.toThrow(
+      expect.objectContaining({ name: 'DuplicateClientOrderId' }),
+    );
+  });
+
+  it('archives orders in batches of any size, idempotently', async () => {
+    await ensureSimBrokerTable(client, 'sim-batch');
+    const store = createDynamoSimBrokerStore({ client, table: 'sim-batch' });
+    const records: SimOrderRecord[] = Array.from({ length: 30 }, (_, i) => ({
+      id: `id-${i}`,
+      clientOrderId: `b-${i}`,
+      symbol: 'SPY',
+      side: 'buy',
+      qty: '1',
+      status: 'filled',
+      filledQty: '1',
+      filledAvgPrice: '500',
+      fees: '0',
+      submittedAt: '2025-06-02T19:45:00.000Z',
+      updatedAt: '2025-06-02T19:45:00.000Z',
+      session: '2025-06-02',
+      pollsBeforeFill: 0,
+      fillFraction: '1',
+      reservedCash: '0',
+      reservedQty: '0',
+    }));
+    // 60 items: three BatchWriteItem requests; the second call writes the same again.
+    await store.archiveOrders(records);
+    await store.archiveOrders(records);
+    for (const r of records) {
+      expect(await store.getArchivedOrder(r.clientOrderId)).toEqual(r);
+      expect(await store.clientIdOfArchived(r.id)).toBe(r.clientOrderId);
+    }
   });
 
   it('wraps storage failures as BrokerUnavailable (fail closed)', async () => {

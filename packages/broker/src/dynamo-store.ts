@@ -13,7 +13,13 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { SimAccountState, type SimBrokerStore, SimOrderRecord } from './types.ts';
 
 /** Default name of the simulated broker's table. */
@@ -27,6 +33,12 @@ export interface DynamoSimBrokerStoreOptions {
   /** Several simulated accounts can share a table. @default 'default' */
   readonly accountId?: string;
 }
+
+/** Items one BatchWriteItem takes at most. */
+const BATCH_WRITE_MAX = 25;
+/** Sends of one batch before its unprocessed items count as a failure. */
+const BATCH_ATTEMPTS = 6;
+type BatchRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
 
 const isConditionFailure = (e: unknown): boolean =>
   e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
@@ -48,6 +60,20 @@ export const createDynamoSimBrokerStore = (options: DynamoSimBrokerStoreOptions)
     } catch (e) {
       if (isConditionFailure(e)) return false;
       throw e;
+    }
+  };
+  /** One BatchWriteItem, re-sending what DynamoDB left unprocessed (with a short backoff) until none is. */
+  const batchPut = async (requests: BatchRequests): Promise<void> => {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= BATCH_ATTEMPTS) {
+        throw new Error(
+          `${pending.length} archive writes still unprocessed after ${BATCH_ATTEMPTS} attempts`,
+        );
+      }
+      if (attempt > 0) await sleep(20 * 2 ** attempt);
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
+      pending = (out.UnprocessedItems?.[TableName] ?? []) as BatchRequests;
     }
   };
   return {
@@ -80,16 +106,14 @@ export const createDynamoSimBrokerStore = (options: DynamoSimBrokerStoreOptions)
       const item = await get(idKey(orderId));
       return item ? (item.clientOrderId as string) : null;
     },
-    async archiveOrder(order) {
-      await doc.send(
-        new PutCommand({
-          TableName,
-          Item: { ...orderKey(order.clientOrderId), order: JSON.stringify(order) },
-        }),
-      );
-      await doc.send(
-        new PutCommand({ TableName, Item: { ...idKey(order.id), clientOrderId: order.clientOrderId } }),
-      );
+    async archiveOrders(orders) {
+      const items = orders.flatMap((order) => [
+        { ...orderKey(order.clientOrderId), order: JSON.stringify(order) },
+        { ...idKey(order.id), clientOrderId: order.clientOrderId },
+      ]);
+      for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
+        await batchPut(items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } })));
+      }
     },
   };
 };

@@ -29,9 +29,11 @@ export const createMemorySimBrokerStore = (): SimBrokerStore => {
     async clientIdOfArchived(orderId) {
       return ids.get(orderId) ?? null;
     },
-    async archiveOrder(order) {
-      archive.set(order.clientOrderId, copy(order));
-      ids.set(order.id, order.clientOrderId);
+    async archiveOrders(orders) {
+      for (const order of orders) {
+        archive.set(order.clientOrderId, copy(order));
+        ids.set(order.id, order.clientOrderId);
+      }
     },
   };
 };

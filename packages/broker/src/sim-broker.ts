@@ -2,8 +2,8 @@
  * `SimBroker`: the embedded default implementation of the core `Broker` port. It fills market day orders
  * at the close of the session they are submitted in (plus slippage, minus fees), under Alpaca's rules (see
  * `./orders.ts`), on an account kept in a {@link SimBrokerStore}. Every change is one write of the account
- * item conditioned on its version (see `./types.ts`); terminal orders are then archived. Time comes only
- * from the injected clock; the calendar is the core NYSE calendar.
+ * item conditioned on its version (see `./types.ts`); the next write archives the orders it left terminal.
+ * Time comes only from the injected clock; the calendar is the core NYSE calendar.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -135,40 +135,28 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     return created;
   };
 
-  /** Archives terminal orders, then drops them from the account. Best effort: retried by the next call. */
-  const archiveTerminal = async (state: SimAccountState, version: number): Promise<void> => {
-    const done = Object.values(state.orders).filter((o) => !isOpen(o));
-    if (done.length === 0) return;
-    try {
-      for (const order of done) await store.archiveOrder(order);
-      const next = structuredClone(state);
-      for (const order of done) delete next.orders[order.clientOrderId];
-      await store.replaceAccount(next, version);
-    } catch {
-      // The account is already correct; archival happens again on the next call.
-    }
-  };
-
   /**
-   * Loads the account, expires day orders past their close, lets `change` mutate the state and writes it
-   * back if anything changed, conditioned on the version read (retried from scratch on a conflict).
+   * Loads the account, expires day orders past their close, lets `change` mutate the state and, if anything
+   * changed, writes it back conditioned on the version read (retried from scratch on a conflict). The write
+   * also drops the orders an earlier write left terminal, archived just before it: their terminal state is
+   * already committed, so a crash or a lost race leaves them archived and still in the account (found by
+   * either lookup), never lost. A call that changes nothing writes nothing, and archives nothing.
    */
   const transact = async <T>(change: (state: SimAccountState, now: Date) => Promise<T> | T): Promise<T> => {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const snapshot = await load();
+      const settled = Object.values(snapshot.state.orders).filter((o) => !isOpen(o));
       const state = structuredClone(snapshot.state);
       const now = clock();
       const before = JSON.stringify(state);
       expireDayOrders(state, now);
       const result = await change(state, now);
-      if (JSON.stringify(state) === before) {
-        await archiveTerminal(state, snapshot.version);
-        return result;
+      if (JSON.stringify(state) === before) return result;
+      if (settled.length > 0) {
+        await store.archiveOrders(settled);
+        for (const order of settled) delete state.orders[order.clientOrderId];
       }
-      if (await store.replaceAccount(state, snapshot.version)) {
-        await archiveTerminal(state, snapshot.version + 1);
-        return result;
-      }
+      if (await store.replaceAccount(state, snapshot.version)) return result;
     }
     throw new BrokerUnavailableError('transact', `account contended: ${MAX_ATTEMPTS} conflicting writes`);
   };

@@ -1,8 +1,10 @@
 /**
  * State of a simulated account, as stored. All mutable state — cash, positions and every order not yet
  * archived — is ONE versioned item, changed only by a write conditioned on its version: a fill and its
- * order's new status change together or not at all, so a crash can never apply an order twice. Terminal
- * orders are then copied to their own immutable items (the archive) and dropped from the account.
+ * order's new status change together or not at all, so a crash can never apply an order twice. An order
+ * whose terminal state an earlier write committed is copied to its own immutable items (the archive) by the
+ * next write, which drops it from the account: so the account holds only open orders and those settled since
+ * the last write, however many orders a day places.
  */
 import { z } from 'zod';
 
@@ -71,6 +73,6 @@ export interface SimBrokerStore {
   getArchivedOrder(clientOrderId: string): Promise<SimOrderRecord | null>;
   /** The client order id of an archived order by broker order id, or null. */
   clientIdOfArchived(orderId: string): Promise<string | null>;
-  /** Archives a terminal order (idempotent: the same order may be archived twice). */
-  archiveOrder(order: SimOrderRecord): Promise<void>;
+  /** Archives terminal orders (idempotent: the same order may be archived twice). */
+  archiveOrders(orders: readonly SimOrderRecord[]): Promise<void>;
 }
