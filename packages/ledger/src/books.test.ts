@@ -126,6 +126,27 @@ forEachServer('ledger books', (endpoint) => {
         expect(await t2.scan(), `crash after ${crashAfter} writes`).toEqual(expected);
       }
     });
+
+    it('applies fills of one book at once exactly, and leaves no pending marker', async () => {
+      // Arrange: concurrent fills write the same position and cash items, so a prune at the version a
+      // call wrote often meets a newer version and must fall back to reading the item.
+      const ledger = await setup();
+      await fund(ledger, 'strategy#a');
+      const ids = ['c1', 'c2', 'c3', 'c4'];
+      for (const id of ids) await ledger.recordFill(fill(id, 'strategy#a', 'buy', '1', '100'));
+      // Act
+      const results = await Promise.all(ids.map((id) => ledger.applyFill(id)));
+      // Assert
+      expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+      expect(await ledger.getBook('strategy#a')).toEqual({
+        bookId: 'strategy#a',
+        cash: '9600',
+        positions: [{ symbol: 'SPY', qty: '4', costBasis: '400' }],
+      });
+      const items = (await t.scan()).filter((i) => Array.isArray(i.pending));
+      expect(items.length).toBe(2);
+      for (const item of items) expect(item.pending).toEqual([]);
+    });
   });
 
   describe('applyTransfer', () => {
@@ -172,9 +193,14 @@ forEachServer('ledger books', (endpoint) => {
         amount: '250.5',
         reason: 'capital move',
       };
-      await ledger.applyTransfer(move);
-      await ledger.applyTransfer(move);
+      const first = await ledger.applyTransfer(move);
+      const again = await ledger.applyTransfer(move);
       const other = await ledger.applyTransfer({ ...move, amount: '1' });
+      // Both return the transfer as stored (marked applied), as a read gives it.
+      const stored = await ledger.getTransfer('capital:a:b');
+      expect(stored?.appliedAt).toBeDefined();
+      expect(first).toEqual({ status: 'applied', transfer: stored });
+      expect(again).toEqual({ status: 'already-applied', transfer: stored });
       expect(other.status).toBe('conflict');
       expect((await ledger.getBook('strategy#a')).cash).toBe('749.5');
       expect((await ledger.getBook('strategy#b')).cash).toBe('250.5');

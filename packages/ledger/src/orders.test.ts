@@ -61,6 +61,8 @@ forEachServer('ledger orders', (endpoint) => {
         },
       });
       expect(replay.status).toBe('replayed');
+      // The item a transition returns is the stored order, exactly as a read gives it.
+      expect(filled.status === 'updated' && filled.item).toEqual(await ledger.getOrder(clientOrderId));
       expect(stale).toMatchObject({ status: 'conflict', current: { status: 'FILLED', version: 3 } });
       expect((await ledger.getOrder(clientOrderId))?.statusHistory.map((h) => h.status)).toEqual([
         'INTENT',

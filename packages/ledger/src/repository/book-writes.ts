@@ -95,7 +95,12 @@ const resolveCostBasis = async (ctx: Ctx, from: BookId, symbol: string, qty: Dec
 };
 
 const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<RecordResult<Transfer>> => {
-  const existing = await getTransfer(ctx, input.transferId);
+  // Read first only when the record decides the amount (a position's default cost basis: once the shares
+  // moved, the source no longer says it); otherwise the create-once write finds any earlier record itself.
+  const existing =
+    input.kind === 'position' && input.costBasis === undefined
+      ? await getTransfer(ctx, input.transferId)
+      : null;
   const { transferId, day, from, to, reason, runId, kind } = input;
   const base = { transferId, day, kind, from, to, reason, ...(runId === undefined ? {} : { runId }) };
   if (from === to) throw new LedgerInvariantError(`transfer ${transferId} moves from ${from} to itself`);
@@ -156,19 +161,25 @@ export const applyTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promis
   const recorded = await recordTransfer(ctx, input);
   if (recorded.status === 'conflict') return recorded;
   const t = recorded.item;
+  let marked: Transfer | undefined;
   const status = await applyEntry(
     ctx,
     `transfer:${t.transferId}`,
     transferEffects(t),
     t.appliedAt !== undefined,
-    () =>
-      ctx.svc.entities.transfer
+    async () => {
+      const { data } = await ctx.svc.entities.transfer
         .patch({ transferId: t.transferId })
         .set({ appliedAt: ctx.now() })
         .where(({ appliedAt }, { notExists }) => notExists(appliedAt))
-        .go({ originalErr: true }),
+        .go({ originalErr: true, response: 'all_new' });
+      marked = as<Transfer>(data);
+    },
   );
-  return { status, transfer: (await getTransfer(ctx, t.transferId)) ?? t };
+  // The transfer as stored: returned by the write that marked it, as read when it was already marked, or
+  // read again when a concurrent applier marked it first.
+  const transfer = marked ?? (t.appliedAt !== undefined ? t : await getTransfer(ctx, t.transferId));
+  return { status, transfer: transfer ?? t };
 };
 
 export const getTransfer = (ctx: Ctx, transferId: string): Promise<Transfer | null> =>

@@ -8,7 +8,9 @@
  *     Otherwise write the new state with version v+1 and `pending` + E's id, conditional on version = v
  *     (or on absence when Ti is new); on a failed condition re-read and retry, a bounded number of times.
  *  4. Mark E applied (`appliedAt`, conditional on it being unset).
- *  5. Remove E's id from each Ti's `pending` (conditional on version; bumps it).
+ *  5. Remove E's id from each Ti's `pending` (conditional on version; bumps it). The version this call wrote
+ *     in step 3 is tried first without reading Ti again; a failed condition (someone wrote Ti since) falls
+ *     back to read → conditional write.
  * A crash between any two writes leaves E either unapplied, partly applied with the marker on each item it
  * reached, or applied with leftover markers; re-running applyFill/applyTransfer finishes it and no item can
  * see E twice, because the marker and the effect are written by the same conditional put.
@@ -31,18 +33,24 @@ export type Effect =
 const keyOf = (e: Effect) =>
   e.kind === 'position' ? `position ${e.bookId}/${e.symbol}` : `cash ${e.bookId}`;
 
+/** An item as this call wrote it: its version and `pending` (so step 5 need not read it again). */
+interface Written {
+  version: number;
+  pending: string[];
+}
+
 const applyPosition = async (
   ctx: Ctx,
   entryId: string,
   e: Extract<Effect, { kind: 'position' }>,
-): Promise<boolean> => {
+): Promise<Written | null> => {
   const entity = ctx.svc.entities.position;
   const key = { bookId: e.bookId, symbol: e.symbol };
   for (let attempt = 1; attempt <= ctx.maxAttempts; attempt++) {
     const { data: cur } = await guard('readPosition', () =>
       entity.get(key).go({ originalErr: true, consistent: true }),
     );
-    if (cur?.pending.includes(entryId)) return false;
+    if (cur?.pending.includes(entryId)) return null;
     const next = e.apply({
       qty: new Decimal(cur?.qty ?? '0'),
       costBasis: new Decimal(cur?.costBasis ?? '0'),
@@ -55,18 +63,21 @@ const applyPosition = async (
       costBasis: next.qty.isZero() ? '0' : fmt(next.costBasis),
       updatedAt: ctx.now(),
     };
+    const after: Written = cur
+      ? { version: cur.version + 1, pending: [...cur.pending, entryId] }
+      : { version: 1, pending: [entryId] };
     const written = cur
       ? await conditional('writePosition', () =>
           entity
             .patch(key)
-            .set({ ...state, version: cur.version + 1, pending: [...cur.pending, entryId] })
+            .set({ ...state, ...after })
             .where(({ version }, { eq }) => eq(version, cur.version))
             .go({ originalErr: true }),
         )
       : await conditional('writePosition', () =>
-          entity.create({ ...key, ...state, version: 1, pending: [entryId] }).go({ originalErr: true }),
+          entity.create({ ...key, ...state, ...after }).go({ originalErr: true }),
         );
-    if (written) return true;
+    if (written) return after;
   }
   throw new LedgerContentionError(keyOf(e), ctx.maxAttempts);
 };
@@ -75,36 +86,59 @@ const applyCash = async (
   ctx: Ctx,
   entryId: string,
   e: Extract<Effect, { kind: 'cash' }>,
-): Promise<boolean> => {
+): Promise<Written | null> => {
   const entity = ctx.svc.entities.cash;
   const key = { bookId: e.bookId };
   for (let attempt = 1; attempt <= ctx.maxAttempts; attempt++) {
     const { data: cur } = await guard('readCash', () =>
       entity.get(key).go({ originalErr: true, consistent: true }),
     );
-    if (cur?.pending.includes(entryId)) return false;
+    if (cur?.pending.includes(entryId)) return null;
     const amount = fmt(e.apply(new Decimal(cur?.amount ?? '0')));
     const updatedAt = ctx.now();
+    const after: Written = cur
+      ? { version: cur.version + 1, pending: [...cur.pending, entryId] }
+      : { version: 1, pending: [entryId] };
     const written = cur
       ? await conditional('writeCash', () =>
           entity
             .patch(key)
-            .set({ amount, updatedAt, version: cur.version + 1, pending: [...cur.pending, entryId] })
+            .set({ amount, updatedAt, ...after })
             .where(({ version }, { eq }) => eq(version, cur.version))
             .go({ originalErr: true }),
         )
       : await conditional('writeCash', () =>
-          entity
-            .create({ ...key, amount, updatedAt, version: 1, pending: [entryId] })
-            .go({ originalErr: true }),
+          entity.create({ ...key, amount, updatedAt, ...after }).go({ originalErr: true }),
         );
-    if (written) return true;
+    if (written) return after;
   }
   throw new LedgerContentionError(keyOf(e), ctx.maxAttempts);
 };
 
-/** Remove `entryId` from an item's `pending` marker once the entry is marked applied. */
-const prune = async (ctx: Ctx, entryId: string, e: Effect): Promise<void> => {
+/** Conditionally on `cur.version`, drop `entryId` from `cur.pending` (bumping the version). */
+const writePruned = (ctx: Ctx, entryId: string, e: Effect, cur: Written): Promise<boolean> => {
+  const set = { version: cur.version + 1, pending: cur.pending.filter((id) => id !== entryId) };
+  return conditional('prunePending', () =>
+    e.kind === 'position'
+      ? ctx.svc.entities.position
+          .patch({ bookId: e.bookId, symbol: e.symbol })
+          .set(set)
+          .where(({ version }, { eq }) => eq(version, cur.version))
+          .go({ originalErr: true })
+      : ctx.svc.entities.cash
+          .patch({ bookId: e.bookId })
+          .set(set)
+          .where(({ version }, { eq }) => eq(version, cur.version))
+          .go({ originalErr: true }),
+  );
+};
+
+/**
+ * Remove `entryId` from an item's `pending` marker once the entry is marked applied: first as `written` (the
+ * item as this call left it, when it did), then by reading it.
+ */
+const prune = async (ctx: Ctx, entryId: string, e: Effect, written: Written | null): Promise<void> => {
+  if (written && (await writePruned(ctx, entryId, e, written))) return;
   for (let attempt = 1; attempt <= ctx.maxAttempts; attempt++) {
     const cur =
       e.kind === 'position'
@@ -121,21 +155,7 @@ const prune = async (ctx: Ctx, entryId: string, e: Effect): Promise<void> => {
             )
           ).data;
     if (!cur?.pending.includes(entryId)) return;
-    const set = { version: cur.version + 1, pending: cur.pending.filter((id) => id !== entryId) };
-    const written = await conditional('prunePending', () =>
-      e.kind === 'position'
-        ? ctx.svc.entities.position
-            .patch({ bookId: e.bookId, symbol: e.symbol })
-            .set(set)
-            .where(({ version }, { eq }) => eq(version, cur.version))
-            .go({ originalErr: true })
-        : ctx.svc.entities.cash
-            .patch({ bookId: e.bookId })
-            .set(set)
-            .where(({ version }, { eq }) => eq(version, cur.version))
-            .go({ originalErr: true }),
-    );
-    if (written) return;
+    if (await writePruned(ctx, entryId, e, cur)) return;
   }
   throw new LedgerContentionError(keyOf(e), ctx.maxAttempts);
 };
@@ -151,14 +171,15 @@ export const applyEntry = async (
   isApplied: boolean,
   markApplied: () => Promise<unknown>,
 ): Promise<'applied' | 'already-applied'> => {
+  const written: (Written | null)[] = effects.map(() => null);
   if (!isApplied) {
-    for (const e of effects) {
-      if (e.kind === 'position') await applyPosition(ctx, entryId, e);
-      else await applyCash(ctx, entryId, e);
+    for (const [i, e] of effects.entries()) {
+      written[i] =
+        e.kind === 'position' ? await applyPosition(ctx, entryId, e) : await applyCash(ctx, entryId, e);
     }
     // A concurrent applier may have marked it first; either way it is marked now.
     await conditional('markApplied', markApplied);
   }
-  for (const e of effects) await prune(ctx, entryId, e);
+  for (const [i, e] of effects.entries()) await prune(ctx, entryId, e, written[i] ?? null);
   return isApplied ? 'already-applied' : 'applied';
 };

@@ -140,21 +140,24 @@ export const reserveNotional = async (
       return data;
     });
   const room = input.limitCents - input.cents;
+  let reserved: number | undefined;
   const ok =
     room >= 0 &&
-    (await conditional('reserveNotional', () =>
-      ctx.svc.entities.notional
+    (await conditional('reserveNotional', async () => {
+      const { data } = await ctx.svc.entities.notional
         .update({ day: input.day, scope: input.scope })
         .add({ totalCents: input.cents, keys: [input.key] })
         .where(
           ({ keys, totalCents }, { notContains, notExists, lte }) =>
             `${notContains(keys, input.key)} AND (${notExists(totalCents)} OR ${lte(totalCents, room)})`,
         )
-        .go({ originalErr: true }),
-    ));
+        .go({ originalErr: true, response: 'all_new' });
+      reserved = data.totalCents;
+    }));
+  // The total comes back with the write; only a refused reservation needs a read (to say why).
+  if (ok) return { status: 'reserved', totalCents: reserved ?? 0 };
   const now = await read();
   const totalCents = now?.totalCents ?? 0;
-  if (ok) return { status: 'reserved', totalCents };
   if (now?.keys?.includes(input.key)) return { status: 'already-reserved', totalCents };
   return { status: 'over-limit', totalCents };
 };

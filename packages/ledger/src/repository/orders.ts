@@ -91,8 +91,9 @@ export const updateOrderStatus = async (
 ): Promise<TransitionResult<Order>> => {
   const at = ctx.now();
   const entry = { status: input.status, at, ...(input.reason === undefined ? {} : { reason: input.reason }) };
-  const ok = await conditional('updateOrderStatus', () =>
-    ctx.svc.entities.order
+  let updated: Order | undefined;
+  const ok = await conditional('updateOrderStatus', async () => {
+    const { data } = await ctx.svc.entities.order
       .patch({ clientOrderId: input.clientOrderId })
       .set({
         status: input.status,
@@ -106,10 +107,12 @@ export const updateOrderStatus = async (
       })
       .append({ statusHistory: [entry] })
       .where(({ version }, { eq }) => eq(version, input.expectedVersion))
-      .go({ originalErr: true }),
-  );
+      .go({ originalErr: true, response: 'all_new' });
+    updated = as<Order>(data);
+  });
+  // The written item comes back with the write; only a failed condition needs a read.
+  if (ok && updated) return { status: 'updated', item: updated };
   const current = await getOrder(ctx, input.clientOrderId);
-  if (ok && current) return { status: 'updated', item: current };
   // The entry written by the transition from version v sits at index v (index 0 is INTENT, version 1).
   const written = current?.statusHistory[input.expectedVersion];
   const replayed =
