@@ -1,6 +1,7 @@
 export * from './books/index.ts';
 export * from './broker/index.ts';
 export * from './calendar/index.ts';
+export { forEachLimit } from './concurrency.ts';
 export * from './dsl/analyze.ts';
 export type * from './dsl/ast.ts';
 export type { Form } from './dsl/forms.ts';

@@ -9,7 +9,7 @@
  * A re-run recomputes the same and records nothing twice (the status move replays; a NAV recorded before a
  * FAILED branch's second run traded is restated, once, to the books as they now are).
  */
-import { addDays, type BookId, valueBook } from '@ensemble/core';
+import { addDays, type BookId, forEachLimit, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import { allPages, type Transfer } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
@@ -93,6 +93,9 @@ const summary = (input: FinalizeInput, reconciliation: { ok: boolean; difference
   return parts.join(', ');
 };
 
+/** Books valued and recorded at once (each book's NAV is its own item). */
+const NAV_CONCURRENCY = 8;
+
 /** Records each book's NAV of the day once; a book that cannot be valued is logged and left out. */
 const recordNavs = async (deps: StepDeps, day: string, snapshot: LoadedSnapshot): Promise<void> => {
   const { ledger, logger } = deps.runtime;
@@ -102,13 +105,13 @@ const recordNavs = async (deps: StepDeps, day: string, snapshot: LoadedSnapshot)
     allPages((o) => ledger.listTransfers({ ...o, from: day, to: day })),
   ]);
   const bookIds = [...new Set([...cash.map((c) => c.bookId), ...positions.map((p) => p.bookId)])].sort();
-  for (const bookId of bookIds) {
+  await forEachLimit(bookIds, NAV_CONCURRENCY, async (bookId) => {
     let valued: ReturnType<typeof valueBook>;
     try {
       valued = valueBook(await ledger.getBook(bookId), snapshot.prices);
     } catch (e) {
       logger.error('book not valued: NAV not recorded', { bookId, error: (e as Error).message });
-      continue;
+      return;
     }
     const flows = flowsOf(bookId, transfers, snapshot);
     const nav = {
@@ -121,18 +124,18 @@ const recordNavs = async (deps: StepDeps, day: string, snapshot: LoadedSnapshot)
       flowsOut: flows.out.toFixed(),
     };
     const r = await ledger.recordNav(nav);
-    if (r.status !== 'conflict') continue;
+    if (r.status !== 'conflict') return;
     // The day's books changed after its NAV was recorded (a FAILED branch ran again and traded): restate
     // it, unless a later day is already recorded (a late redrive must not rewrite history with today's books).
     const later = await ledger.listNav(bookId, { from: addDays(day, 1), limit: 1 });
     if (later.data.length > 0) {
       logger.warn('NAV of the day differs, but a later day is recorded: not restated', { bookId });
-      continue;
+      return;
     }
     const restated = await ledger.restateNav(nav, r.current);
     if (restated.status === 'conflict') logger.warn('NAV of the day restated concurrently', { bookId });
     else logger.info('NAV of the day restated after a re-run', { bookId, was: r.current.nav, now: nav.nav });
-  }
+  });
 };
 
 /** Value moved into and out of a book by the day's transfers (shares at D's price). */

@@ -9,6 +9,7 @@
  * by the next operation) or a recorded plan (the next operation completes it from the record, never from
  * the half-moved books).
  */
+import { forEachLimit, UNALLOCATED } from '@ensemble/core';
 import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
 import type { LedgerRepository, RecordTransferPlanInput } from '../repository.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
@@ -42,10 +43,29 @@ const applyPlanned = async (ledger: LedgerRepository, plan: TransferPlan, t: Pla
   }
 };
 
+/** Transfers applied at once when no two of them touch one book (funding: one book each). */
+export const PLAN_TRANSFER_CONCURRENCY = 8;
+
+/** True when no book (other than `unallocated`, which has no items) is touched by two of `transfers`. */
+const touchDisjointBooks = (transfers: readonly PlannedTransfer[]): boolean => {
+  const seen = new Set<string>();
+  for (const t of transfers) {
+    for (const book of [t.from, t.to]) {
+      if (book === UNALLOCATED) continue;
+      if (seen.has(book)) return false;
+      seen.add(book);
+    }
+  }
+  return true;
+};
+
 /** Steps 3–5 for a recorded plan; returns the FlowState after it. */
 export const completePlan = async (ledger: LedgerRepository, plan: TransferPlan): Promise<FlowState> => {
   if (plan.status !== 'APPLIED') {
-    for (const t of plan.transfers) await applyPlanned(ledger, plan, t);
+    // Each transfer is applied once whatever the order; transfers sharing a book go one at a time (each
+    // would otherwise retry on the other's version of that book's items).
+    const limit = touchDisjointBooks(plan.transfers) ? PLAN_TRANSFER_CONCURRENCY : 1;
+    await forEachLimit(plan.transfers, limit, (t) => applyPlanned(ledger, plan, t));
     await ledger.markTransferPlanApplied(plan.planId);
   }
   const done = await ledger.finalizeFlowState({
