@@ -127,11 +127,16 @@ describe('executePlan', () => {
       type: 'market',
       timeInForce: 'day',
     });
-    let misses = 2; // the buy-phase check and the order's own lookup
+    // The buy-phase check misses; the order's own lookup is skipped (its intent is fresh).
+    let misses = 1;
+    let lookups = 0;
     let duplicates = 0;
     const broker = {
       ...w.broker,
-      getOrderByClientId: async (cid: string) => (misses-- > 0 ? null : w.broker.getOrderByClientId(cid)),
+      getOrderByClientId: async (cid: string) => {
+        lookups++;
+        return misses-- > 0 ? null : w.broker.getOrderByClientId(cid);
+      },
       submitOrder: async (req: Parameters<typeof w.broker.submitOrder>[0]) => {
         try {
           return await w.broker.submitOrder(req);
@@ -145,6 +150,7 @@ describe('executePlan', () => {
     const r = await w.run(BOOK_A, [line('buy', 'SPY', '10')], { deps: { broker } });
     // Assert
     expect(duplicates).toBe(1);
+    expect(lookups).toBe(2); // the buy-phase check, then the lookup after the duplicate
     expect(r.orders.map((o) => [o.status, o.filledQty])).toEqual([['FILLED', '10']]);
     onePerId(w);
     await reconciled(w, '90000');

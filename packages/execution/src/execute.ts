@@ -5,7 +5,7 @@
  * its symbol's lease (see order-runner.ts). Re-running with the same input after a crash anywhere — or after
  * a complete run — places nothing twice and returns the same orders.
  */
-import type { LedgerRepository } from '@ensemble/ledger';
+import type { LedgerRepository, Order } from '@ensemble/ledger';
 import type { z } from 'zod';
 import { clientOrderId } from './client-order-id.ts';
 import { D, str } from './decimal.ts';
@@ -198,6 +198,8 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
   // Buys: sized once against the book's cash after the sells, intents recorded before the first is placed.
   const buys = lines.filter((l) => l.side === 'buy');
   const dropped = new Map<string, string>();
+  /** Intents recorded by this call, of buys no earlier attempt placed (see OrderSpec.fresh). */
+  const fresh = new Map<string, Order>();
   let buyBlock: RailVerdict | null = null;
   if (buys.length > 0 && !(await buysStarted(ctx, buys))) {
     buyBlock =
@@ -215,7 +217,7 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
       for (const d of sized.dropped) dropped.set(d.line.clientOrderId, d.reason);
       for (const b of sized.buys) {
         ctx.fault.at('before-intent', { clientOrderId: b.clientOrderId });
-        await ctx.ledger.recordOrderIntent({
+        const r = await ctx.ledger.recordOrderIntent({
           clientOrderId: b.clientOrderId,
           runId: input.runId,
           tradingDay: input.tradingDay,
@@ -225,6 +227,8 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
           requestedQty: b.qty,
           reason: b.reason,
         });
+        const intent = r.status === 'conflict' ? r.current : r.item;
+        if (intent.status === 'INTENT') fresh.set(b.clientOrderId, intent);
         ctx.fault.at('after-intent', { clientOrderId: b.clientOrderId });
       }
       ctx.fault.at('after-sizing', {});
@@ -236,8 +240,10 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
       take(b, { kind: 'blocked', blocked: buyBlock });
       continue;
     }
+    const intent = fresh.get(b.clientOrderId);
     const run = await runOrder(ctx, {
       ...b,
+      ...(intent ? { fresh: intent } : {}),
       qty: async () => ({
         skip: dropped.get(b.clientOrderId) ?? 'not sized: not enough cash after the sells',
       }),

@@ -5,6 +5,8 @@
  *   adopt/sync → poll until terminal (deadline: cancel the remainder) → release the lease.
  *
  * Orders the broker already has are always followed to the end; only a NEW submission consults the rails.
+ * A buy whose intent the same execution just recorded, after seeing no buy of the plan at the broker, skips
+ * both lookups (`OrderSpec.fresh`): the broker's duplicate client order id still catches a concurrent copy.
  * A crash anywhere is completed by calling again with the same line: the ledger and the broker are both
  * looked up by the deterministic client order id before anything is placed.
  */
@@ -43,6 +45,12 @@ export interface OrderSpec {
    */
   qty: () => Promise<{ qty: string } | { skip: string }>;
   reason: string;
+  /**
+   * The intent this execution just recorded for an order it found at neither the ledger (beyond INTENT)
+   * nor the broker: both lookups are skipped. A concurrent duplicate that placed it meanwhile is still
+   * caught by the broker's duplicate client order id and adopted.
+   */
+  fresh?: Order;
 }
 
 /** Everything running one order needs. */
@@ -144,7 +152,7 @@ const acquireWaiting = async (ctx: RunnerContext, symbol: string) => {
 /** Place (or adopt) and follow one order; see the module comment. */
 export const runOrder = async (ctx: RunnerContext, spec: OrderSpec): Promise<OrderRun> => {
   const id = spec.clientOrderId;
-  let order = await ctx.ledger.getOrder(id);
+  let order = spec.fresh ?? (await ctx.ledger.getOrder(id));
   if (order && TERMINAL_LEDGER_STATUSES.has(order.status)) {
     // A crash between the terminal status and the release left the lease held: free it (a no-op otherwise).
     await release(ctx, spec.symbol);
@@ -158,7 +166,7 @@ export const runOrder = async (ctx: RunnerContext, spec: OrderSpec): Promise<Ord
   }
   ctx.fault.at('after-lease', { clientOrderId: id });
   try {
-    let bo = await ctx.broker.getOrderByClientId(id);
+    let bo = spec.fresh ? null : await ctx.broker.getOrderByClientId(id);
     let blocked: RailVerdict | undefined;
     if (!bo) {
       if (order && order.status !== 'INTENT') {
