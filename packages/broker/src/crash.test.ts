@@ -14,6 +14,7 @@ import { createDynamoSimBrokerStore, ensureSimBrokerTable } from './dynamo-store
 import { createMemorySimBrokerStore } from './memory-store.ts';
 import { staticPrices } from './prices.ts';
 import { createSimBroker } from './sim-broker.ts';
+import { soleWriterStore } from './sole-writer-store.ts';
 import { order, settableClock } from './test-helpers.ts';
 import type { SimBrokerStore } from './types.ts';
 
@@ -58,9 +59,10 @@ const PRICES = { SPY: '500', AAPL: '200', TLT: '87.35' };
 const SYMBOLS = Object.keys(PRICES);
 
 /** Runs one schedule; returns the crash counts and the number of orders the broker accepted. */
-const runSchedule = async (seed: number, inner: SimBrokerStore, orders: number) => {
+const runSchedule = async (seed: number, inner: SimBrokerStore, orders: number, soleWriter = false) => {
   const random = prng(seed);
-  const { store, counts } = crashing(inner, random, 0.3);
+  const { store: crashingStore, counts } = crashing(inner, random, 0.3);
+  const store = soleWriter ? soleWriterStore(crashingStore) : crashingStore;
   const clock = settableClock().clock;
   const broker = createSimBroker({ store, prices: staticPrices(PRICES), clock, startingCash: '10000' });
   const cids: string[] = [];
@@ -122,6 +124,21 @@ describe('SimBroker crash safety', () => {
       totals.accepted += r.accepted;
     }
     // The schedules really crashed on both sides of writes and really traded.
+    expect(totals.before).toBeGreaterThan(200);
+    expect(totals.after).toBeGreaterThan(200);
+    expect(totals.accepted).toBeGreaterThan(800);
+  });
+
+  it('never double-applies an order across 200 seeded crash schedules behind the sole-writer copy', async () => {
+    // A write that crashes after it was applied leaves the copy behind the store: the next write must
+    // notice (its condition fails), never apply an order twice, and the orders must all still be found.
+    const totals = { before: 0, after: 0, accepted: 0 };
+    for (let seed = 501; seed <= 700; seed++) {
+      const r = await runSchedule(seed, createMemorySimBrokerStore(), 8, true);
+      totals.before += r.before;
+      totals.after += r.after;
+      totals.accepted += r.accepted;
+    }
     expect(totals.before).toBeGreaterThan(200);
     expect(totals.after).toBeGreaterThan(200);
     expect(totals.accepted).toBeGreaterThan(800);

@@ -24,6 +24,7 @@ export {
   type SimBroker,
   type SimBrokerOptions,
 } from './sim-broker.ts';
+export { soleWriterStore } from './sole-writer-store.ts';
 export type {
   SimAccountSnapshot,
   SimAccountState,

@@ -70,6 +70,9 @@ export const DEFAULT_STARTING_CASH = '100000';
 
 const MAX_ATTEMPTS = 50;
 
+/** Settled orders a write lets accumulate in the account before it archives them (in one batch). */
+const ARCHIVE_BATCH = 8;
+
 const SubmitRequest = z
   .object({
     clientOrderId: z.string().min(1).max(128),
@@ -137,8 +140,9 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
 
   /**
    * Loads the account, expires day orders past their close, lets `change` mutate the state and, if anything
-   * changed, writes it back conditioned on the version read (retried from scratch on a conflict). The write
-   * also drops the orders an earlier write left terminal, archived just before it: their terminal state is
+   * changed, writes it back conditioned on the version read (retried from scratch on a conflict). Once
+   * {@link ARCHIVE_BATCH} orders have settled, the write also drops the orders earlier writes left terminal,
+   * archived (in one batch) just before it: their terminal state is
    * already committed, so a crash or a lost race leaves them archived and still in the account (found by
    * either lookup), never lost. A call that changes nothing writes nothing, and archives nothing.
    */
@@ -152,7 +156,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       expireDayOrders(state, now);
       const result = await change(state, now);
       if (JSON.stringify(state) === before) return result;
-      if (settled.length > 0) {
+      if (settled.length >= ARCHIVE_BATCH) {
         await store.archiveOrders(settled);
         for (const order of settled) delete state.orders[order.clientOrderId];
       }

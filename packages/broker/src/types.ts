@@ -1,10 +1,10 @@
 /**
  * State of a simulated account, as stored. All mutable state — cash, positions and every order not yet
  * archived — is ONE versioned item, changed only by a write conditioned on its version: a fill and its
- * order's new status change together or not at all, so a crash can never apply an order twice. An order
- * whose terminal state an earlier write committed is copied to its own immutable items (the archive) by the
- * next write, which drops it from the account: so the account holds only open orders and those settled since
- * the last write, however many orders a day places.
+ * order's new status change together or not at all, so a crash can never apply an order twice. Orders whose
+ * terminal state earlier writes committed are copied to their own immutable items (the archive), a batch at a
+ * time, by a later write, which drops them from the account: so the account holds open orders and at most a
+ * batch of settled ones, however many orders a day places.
  */
 import { z } from 'zod';
 

@@ -19,6 +19,7 @@ import {
   createDynamoSimBrokerStore,
   createSimBroker,
   ensureSimBrokerTable,
+  soleWriterStore,
 } from '@ensemble/broker';
 import type { LoadedConfig } from '@ensemble/config';
 import { type Broker, ConfigInvalidError, type MarketData, newYorkDate, runInstant } from '@ensemble/core';
@@ -103,7 +104,8 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
     await ensureSimBrokerTable(client);
     const marketData = createBundledMarketData();
     const broker = createSimBroker({
-      store: createDynamoSimBrokerStore({ client }),
+      // The home's database belongs to this process (LevelDB locks it), so this broker is its only writer.
+      store: soleWriterStore(createDynamoSimBrokerStore({ client })),
       prices: closePricesFrom(marketData),
       clock,
       startingCash: options.startingCash,
