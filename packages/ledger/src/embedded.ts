@@ -62,7 +62,11 @@ export const startEmbeddedDynamo = async (options: EmbeddedDynamoOptions = {}): 
 };
 
 /** `YYYYMMDDTHHMMSSZ`, the SigV4 date format. */
-const amzDate = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const amzDate = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /**
  * A signer for loopback servers. dynalite and DynamoDB Local check that a request carries a well-formed
