@@ -46,12 +46,17 @@ export async function lastBundledSession(): Promise<string> {
   return last;
 }
 
-/** The days to run: N sessions from `date` on; without `date`, the N sessions ending at the last bundled one. */
+/**
+ * The days to run: N sessions from `date` on; without `date`, the N sessions ending at the last bundled one.
+ * A `date` the market is closed on is still run first (the run says SKIPPED); with N > 1 it is not one of
+ * the N sessions (asked for one day, the user gets that day).
+ */
 export async function tradingDays(date: string | undefined, days: number): Promise<string[]> {
   if (date !== undefined) {
     const out = [date];
+    const sessions = isTradingDay(date) || days === 1 ? 1 : 0;
     let d = date;
-    while (out.length < days) {
+    for (let n = sessions; n < days; n++) {
       d = nextSession(d);
       out.push(d);
     }
