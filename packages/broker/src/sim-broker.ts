@@ -142,9 +142,9 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
    * Loads the account, expires day orders past their close, lets `change` mutate the state and, if anything
    * changed, writes it back conditioned on the version read (retried from scratch on a conflict). Once
    * {@link ARCHIVE_BATCH} orders have settled, the write also drops the orders earlier writes left terminal,
-   * archived (in one batch) just before it: their terminal state is
-   * already committed, so a crash or a lost race leaves them archived and still in the account (found by
-   * either lookup), never lost. A call that changes nothing writes nothing, and archives nothing.
+   * archived (in one batch) just before it: their terminal state is already committed, so a crash or a lost
+   * race leaves them archived and still in the account (found by either lookup), never lost. A call that
+   * changes nothing writes nothing, and archives nothing.
    */
   const transact = async <T>(change: (state: SimAccountState, now: Date) => Promise<T> | T): Promise<T> => {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
