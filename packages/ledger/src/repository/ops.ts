@@ -4,7 +4,7 @@
  * correctness never waits on DynamoDB's TTL sweep (which dynalite does not have).
  */
 import type { KillSwitch, Lease, LeaseResult } from '../types.ts';
-import { as, type Ctx, conditional, guard } from './shared.ts';
+import { as, type Ctx, conditional, conditionalItem, guard } from './shared.ts';
 
 const KILL_SWITCH = 'kill-switch';
 
@@ -119,9 +119,10 @@ export interface ReserveNotionalInput {
 }
 
 /** What a reservation did, and the scope's total afterwards (cents, this reservation included if made). */
-export type ReserveNotionalResult =
-  | { status: 'reserved' | 'already-reserved'; totalCents: number }
-  | { status: 'over-limit'; totalCents: number };
+export interface ReserveNotionalResult {
+  status: 'reserved' | 'already-reserved' | 'over-limit';
+  totalCents: number;
+}
 
 /**
  * Reserve `cents` of a scope's daily notional for `key`, once: a single conditional update adds the amount
@@ -140,22 +141,21 @@ export const reserveNotional = async (
       return data;
     });
   const room = input.limitCents - input.cents;
-  let reserved: number | undefined;
-  const ok =
-    room >= 0 &&
-    (await conditional('reserveNotional', async () => {
-      const { data } = await ctx.svc.entities.notional
-        .update({ day: input.day, scope: input.scope })
-        .add({ totalCents: input.cents, keys: [input.key] })
-        .where(
-          ({ keys, totalCents }, { notContains, notExists, lte }) =>
-            `${notContains(keys, input.key)} AND (${notExists(totalCents)} OR ${lte(totalCents, room)})`,
+  const reserved =
+    room >= 0
+      ? await conditionalItem('reserveNotional', () =>
+          ctx.svc.entities.notional
+            .update({ day: input.day, scope: input.scope })
+            .add({ totalCents: input.cents, keys: [input.key] })
+            .where(
+              ({ keys, totalCents }, { notContains, notExists, lte }) =>
+                `${notContains(keys, input.key)} AND (${notExists(totalCents)} OR ${lte(totalCents, room)})`,
+            )
+            .go({ originalErr: true, response: 'all_new' }),
         )
-        .go({ originalErr: true, response: 'all_new' });
-      reserved = data.totalCents;
-    }));
+      : null;
   // The total comes back with the write; only a refused reservation needs a read (to say why).
-  if (ok) return { status: 'reserved', totalCents: reserved ?? 0 };
+  if (reserved) return { status: 'reserved', totalCents: reserved.totalCents ?? 0 };
   const now = await read();
   const totalCents = now?.totalCents ?? 0;
   if (now?.keys?.includes(input.key)) return { status: 'already-reserved', totalCents };

@@ -19,7 +19,7 @@ import type {
 import {
   as,
   type Ctx,
-  conditional,
+  conditionalItem,
   createOnce,
   Decimal,
   dayBounds,
@@ -91,9 +91,8 @@ export const updateOrderStatus = async (
 ): Promise<TransitionResult<Order>> => {
   const at = ctx.now();
   const entry = { status: input.status, at, ...(input.reason === undefined ? {} : { reason: input.reason }) };
-  let updated: Order | undefined;
-  const ok = await conditional('updateOrderStatus', async () => {
-    const { data } = await ctx.svc.entities.order
+  const updated = await conditionalItem('updateOrderStatus', () =>
+    ctx.svc.entities.order
       .patch({ clientOrderId: input.clientOrderId })
       .set({
         status: input.status,
@@ -107,11 +106,10 @@ export const updateOrderStatus = async (
       })
       .append({ statusHistory: [entry] })
       .where(({ version }, { eq }) => eq(version, input.expectedVersion))
-      .go({ originalErr: true, response: 'all_new' });
-    updated = as<Order>(data);
-  });
+      .go({ originalErr: true, response: 'all_new' }),
+  );
   // The written item comes back with the write; only a failed condition needs a read.
-  if (ok && updated) return { status: 'updated', item: updated };
+  if (updated) return { status: 'updated', item: as<Order>(updated) };
   const current = await getOrder(ctx, input.clientOrderId);
   // The entry written by the transition from version v sits at index v (index 0 is INTENT, version 1).
   const written = current?.statusHistory[input.expectedVersion];

@@ -61,6 +61,21 @@ export const conditional = async (operation: string, write: () => Promise<unknow
 };
 
 /**
+ * A conditional write that returns what it stored (ElectroDB `response: 'all_new'`): the stored item, or
+ * null when the condition failed; anything else throws.
+ */
+export const conditionalItem = async <T>(
+  operation: string,
+  write: () => Promise<{ data: T }>,
+): Promise<T | null> => {
+  let stored: T | null = null;
+  const ok = await conditional(operation, async () => {
+    stored = (await write()).data;
+  });
+  return ok ? stored : null;
+};
+
+/**
  * Create a record once: `created` if this call wrote it, `exists` if an equal one was there (a replay),
  * `conflict` if a different one was there. `same` compares only caller-supplied fields.
  */
