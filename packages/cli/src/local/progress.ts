@@ -82,28 +82,25 @@ export class Progress {
       return;
     }
     if (e.type === 'StateEntered' && e.iteration !== undefined) {
-      const id = this.slots.get(`${this.map}:${e.iteration}`);
-      const line = id === undefined ? undefined : this.lines.get(id);
+      const line = this.lineOf(this.map, e.iteration);
       const phase = phaseOf(e.state);
-      if (id !== undefined && line && phase) {
+      if (line && phase) {
         line.phase = phase;
-        this.render(id);
+        this.render(line.strategyId);
       }
       return;
     }
     if (e.type === 'StateRetried' && e.iteration !== undefined) {
-      const id = this.slots.get(`${this.map}:${e.iteration}`);
-      const line = id === undefined ? undefined : this.lines.get(id);
-      if (id !== undefined && line) {
+      const line = this.lineOf(this.map, e.iteration);
+      if (line) {
         line.detail = `retry ${e.attempt} (${e.errorEquals.join(', ')})`;
-        this.render(id);
+        this.render(line.strategyId);
       }
       return;
     }
     if (e.type === 'MapIterationSucceeded' || e.type === 'MapIterationFailed') {
-      const id = this.slots.get(`${e.state}:${e.iteration}`);
-      const line = id === undefined ? undefined : this.lines.get(id);
-      if (id === undefined || !line) return;
+      const line = this.lineOf(e.state, e.iteration);
+      if (!line) return;
       const out = (e.type === 'MapIterationSucceeded' ? e.output : {}) as { outcome?: string };
       const outcome = e.type === 'MapIterationFailed' ? 'FAILED' : (out.outcome ?? 'done');
       line.phase = outcome === 'FAILED' || outcome === 'BLOCKED' ? 'failed' : 'done';
@@ -115,7 +112,7 @@ export class Progress {
             : outcome;
       if (line.phase === 'failed' && e.type === 'MapIterationSucceeded') line.detail = outcome;
       line.endedAt = e.at;
-      this.render(id);
+      this.render(line.strategyId);
       return;
     }
     if (e.type === 'StateEntered' && e.iteration === undefined) {
@@ -123,6 +120,12 @@ export class Progress {
       if (what) this.message(`  … ${what}`);
     }
   };
+
+  /** The line of the strategy that iteration `iteration` of Map `map` runs. */
+  private lineOf(map: string, iteration: number): Line | undefined {
+    const id = this.slots.get(`${map}:${iteration}`);
+    return id === undefined ? undefined : this.lines.get(id);
+  }
 
   private message(text: string): void {
     if (this.options.live) {
