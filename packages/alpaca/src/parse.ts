@@ -5,6 +5,7 @@
  * money and quantities must be finite decimals (strings on the wire; numbers tolerated) and become
  * normalized decimal strings.
  */
+
 import type {
   AssetFacts,
   BrokerAccount,
@@ -14,6 +15,7 @@ import type {
   CalendarDay,
   MarketClock,
 } from '@ensemble/core';
+import { TradingDay } from '@ensemble/core';
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 
@@ -141,7 +143,7 @@ export const toClock = (w: z.infer<typeof WireClock>): MarketClock => ({
 const HhMm = z.string().regex(/^\d{2}:\d{2}$/, 'expected HH:MM');
 
 export const WireCalendarDay = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
+  date: TradingDay,
   open: HhMm,
   close: HhMm,
 });

@@ -6,10 +6,9 @@
  * cash and positions must equal exactly one application of every order the broker has.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EnsembleError } from '@ensemble/core';
+import { cents, D, EnsembleError, str } from '@ensemble/core';
 import { createLocalDynamoClient, type EmbeddedDynamo, startEmbeddedDynamo } from '@ensemble/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cents, D, str } from './decimal.ts';
 import { createDynamoSimBrokerStore, ensureSimBrokerTable } from './dynamo-store.ts';
 import { createMemorySimBrokerStore } from './memory-store.ts';
 import { staticPrices } from './prices.ts';

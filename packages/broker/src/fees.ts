@@ -2,7 +2,7 @@
  * Fee models of the simulated broker. A fee model prices one fill; the broker charges the result on top of
  * a buy's cost and deducts it from a sell's proceeds, cumulatively per order.
  */
-import { ceilTo, D, MONEY_DP, str } from './decimal.ts';
+import { CASH_DP, ceilTo, D, str } from '@ensemble/core';
 
 /** One fill, as a fee model sees it (decimal strings). */
 export interface FeeInput {
@@ -44,10 +44,10 @@ export const regulatoryFees = (options: RegulatoryFeeOptions = {}): FeeModel => 
   const tafMax = new D(options.tafMax ?? '8.30');
   return (fill) => {
     const qty = new D(fill.qty);
-    let fee = ceilTo(perShare.times(qty), MONEY_DP);
+    let fee = ceilTo(perShare.times(qty), CASH_DP);
     if (fill.side === 'sell') {
-      fee = fee.plus(ceilTo(secRate.times(fill.amount), MONEY_DP));
-      fee = fee.plus(D.min(ceilTo(tafPerShare.times(qty), MONEY_DP), tafMax));
+      fee = fee.plus(ceilTo(secRate.times(fill.amount), CASH_DP));
+      fee = fee.plus(D.min(ceilTo(tafPerShare.times(qty), CASH_DP), tafMax));
     }
     return str(fee);
   };

@@ -8,12 +8,17 @@
 import {
   type BrokerOrder,
   type BrokerSide,
+  cents,
+  D,
+  floorTo,
   InsufficientBuyingPowerError,
   OrderRejectedError,
+  QTY_DP,
   SymbolBusyError,
   sessionClose,
+  str,
+  ZERO,
 } from '@ensemble/core';
-import { cents, D, floorTo, QTY_DP, str, ZERO } from './decimal.ts';
 import type { FeeModel } from './fees.ts';
 import type { SimAccountState, SimOrderRecord } from './types.ts';
 

@@ -2,8 +2,9 @@
  * Where the simulated broker gets its fill prices: the close of the as-of session. `closePricesFrom`
  * adapts the core `MarketData` port; `staticPrices` is a settable board for tests.
  */
+
 import type { MarketData } from '@ensemble/core';
-import { D, str } from './decimal.ts';
+import { D, str } from '@ensemble/core';
 
 /** A close: the session it belongs to and the price (decimal string, > 0). */
 export interface PricePoint {

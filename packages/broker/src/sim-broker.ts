@@ -14,6 +14,8 @@ import {
   type BrokerPosition,
   BrokerUnavailableError,
   type CalendarDay,
+  cents,
+  D,
   DuplicateClientOrderIdError,
   EnsembleError,
   type MarketClock,
@@ -21,13 +23,15 @@ import {
   marketClockAt,
   marketMomentAt,
   OrderRejectedError,
+  quotePrice,
   type SubmitOrderRequest,
   sessionOnOrBefore,
   sessionsBetween,
+  str,
   toNewYork,
+  ZERO,
 } from '@ensemble/core';
 import { z } from 'zod';
-import { cents, D, quotePrice, str, ZERO } from './decimal.ts';
 import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
 import { type FeeModel, zeroFees } from './fees.ts';
 import { acceptOrder, closeOrder, expireDayOrders, fillOrder, isOpen, toBrokerOrder } from './orders.ts';

@@ -3,7 +3,7 @@
  * Commands are imported on demand, so each one loads only what it uses.
  */
 import { parseArgs } from 'node:util';
-import { isEnsembleError } from '@ensemble/core';
+import { isEnsembleError, isIsoDate } from '@ensemble/core';
 import { type CliIO, processIO, UsageError } from './io.ts';
 
 export const USAGE = `Usage: ensemble <command> [options]
@@ -60,8 +60,6 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
 }
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-
 const DEFAULT_CONFIG = 'strategies/ensemble.config.yaml';
 const configPath = (values: Record<string, unknown>): string =>
   (values.config as string | undefined) ?? DEFAULT_CONFIG;
@@ -93,7 +91,7 @@ function broker(value: unknown): { broker?: 'sim' | 'alpaca' } {
 }
 
 function date(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || !DATE_RE.test(value)) throw new UsageError(`${flag} must be YYYY-MM-DD`);
+  if (typeof value !== 'string' || !isIsoDate(value)) throw new UsageError(`${flag} must be YYYY-MM-DD`);
   return value;
 }
 

@@ -7,10 +7,16 @@
  * exactly one broker order per client order id, every fill recorded once and applied once, each book's cash
  * and positions equal to its fills, and all books together equal to the broker's positions and cash.
  */
-import { type BookId, BrokerUnavailableError, RateLimitedError, SymbolBusyError } from '@ensemble/core';
+import {
+  type BookId,
+  BrokerUnavailableError,
+  D,
+  RateLimitedError,
+  SymbolBusyError,
+  strQty,
+} from '@ensemble/core';
 import { allPages } from '@ensemble/ledger';
 import { describe, expect, it } from 'vitest';
-import { D, str } from './decimal.ts';
 import { executePlan } from './execute.ts';
 import { type FaultPoint, isSimulatedCrash, randomFaults } from './faults.ts';
 import { createRandom, type Random } from './random.ts';
@@ -146,13 +152,13 @@ const checkInvariants = async (w: World, funded: Record<string, string>) => {
     const bo = await w.broker.getOrderByClientId(o.clientOrderId);
     const mine = fills.filter((f) => f.clientOrderId === o.clientOrderId);
     const total = mine.reduce((t, f) => t.plus(f.qty), new D(0));
-    expect([o.clientOrderId, o.status, str(total)]).toEqual([
+    expect([o.clientOrderId, o.status, strQty(total)]).toEqual([
       o.clientOrderId,
       bo ? o.status : 'REJECTED',
-      bo ? str(new D(bo.filledQty)) : '0',
+      bo ? strQty(new D(bo.filledQty)) : '0',
     ]);
     expect(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED']).toContain(o.status);
-    expect(o.filledQty).toBe(str(total));
+    expect(o.filledQty).toBe(strQty(total));
   }
   // Each book equals its funding and its fills (a fill applied twice, or not at all, shows here).
   for (const book of [BOOK_A, BOOK_B]) {
@@ -165,12 +171,12 @@ const checkInvariants = async (w: World, funded: Record<string, string>) => {
       qty.set(f.symbol, (qty.get(f.symbol) ?? new D(0)).plus(new D(f.qty).times(sign)));
     }
     const state = await w.ledger.getBook(book);
-    expect(state.cash).toBe(str(cash));
-    const expected = [...qty].filter(([, q]) => !q.isZero()).map(([s, q]) => [s, str(q)]);
+    expect(state.cash).toBe(strQty(cash));
+    const expected = [...qty].filter(([, q]) => !q.isZero()).map(([s, q]) => [s, strQty(q)]);
     expect(state.positions.map((p) => [p.symbol, p.qty]).sort()).toEqual(expected.sort());
   }
   // All books together equal the broker.
-  const unallocated = str(
+  const unallocated = strQty(
     new D(w.startingCash).minus(Object.values(funded).reduce((t, a) => t.plus(a), new D(0))),
   );
   const rec = await reconcile({

@@ -14,7 +14,7 @@
  * - Characters are `[A-Za-z0-9._-]` only (safe for Alpaca and for log lines); the longest possible id is
  *   122 characters (stage ≤ 20, strategy id ≤ 63, symbol ≤ 12, leg ≤ 99), under Alpaca's 128.
  */
-import { BookId, POOL_BOOK } from '@ensemble/core';
+import { BookId, POOL_BOOK, TradingDay } from '@ensemble/core';
 import { z } from 'zod';
 import { ExecutionInputInvalidError } from './errors.ts';
 
@@ -23,7 +23,7 @@ export const MAX_CLIENT_ORDER_ID_LENGTH = 128;
 
 /** The parts of a client order id. */
 export const ClientOrderIdParts = z.object({
-  tradingDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
+  tradingDay: TradingDay,
   /** The run's stage, a slug. */
   stage: z.string().regex(/^[a-z0-9][a-z0-9-]{0,19}$/, 'expected a lowercase slug of at most 20 characters'),
   /** `pool` or `strategy#<id>`. */

@@ -5,10 +5,10 @@
  * its symbol's lease (see order-runner.ts). Re-running with the same input after a crash anywhere — or after
  * a complete run — places nothing twice and returns the same orders.
  */
+import { D, strQty } from '@ensemble/core';
 import type { LedgerRepository, Order } from '@ensemble/ledger';
 import type { z } from 'zod';
 import { clientOrderId } from './client-order-id.ts';
-import { D, str } from './decimal.ts';
 import { ExecutionInputInvalidError } from './errors.ts';
 import { noFaults } from './faults.ts';
 import { type OrderRun, type RunnerContext, runOrder } from './order-runner.ts';
@@ -189,7 +189,7 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
       qty: async () => {
         const held = await heldQty(ctx.ledger, input.bookId, s.symbol);
         const qty = D.min(new D(s.qty), held);
-        return qty.gt(0) ? { qty: str(qty) } : { skip: `the book holds no ${s.symbol}` };
+        return qty.gt(0) ? { qty: strQty(qty) } : { skip: `the book holds no ${s.symbol}` };
       },
     });
     take(s, run);

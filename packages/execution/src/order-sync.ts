@@ -11,9 +11,10 @@
  * 3. Only then is the order's status (and cumulative fill) moved, so a terminal order in the ledger always
  *    has all its fills recorded and applied.
  */
+
 import type { BrokerOrder, BrokerOrderStatus } from '@ensemble/core';
+import { D, strQty, sum } from '@ensemble/core';
 import { allPages, type Fill, type LedgerRepository, type Order } from '@ensemble/ledger';
-import { D, str, sumOf } from './decimal.ts';
 import { ExecutionInvariantError } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import type { LedgerOrderStatus } from './types.ts';
@@ -41,7 +42,7 @@ export const TERMINAL_LEDGER_STATUSES: ReadonlySet<string> = new Set([
 
 /** The fill id of the fill that brings an order's cumulative filled qty to `cumulativeQty`. */
 export const fillIdOf = (clientOrderId: string, cumulativeQty: string): string =>
-  `${clientOrderId}:${str(new D(cumulativeQty))}`;
+  `${clientOrderId}:${strQty(new D(cumulativeQty))}`;
 
 /** What syncing needs. */
 export interface SyncContext {
@@ -140,9 +141,9 @@ export const adoptOrder = async (
 };
 
 const sumFills = (fills: readonly Fill[]) => ({
-  qty: sumOf(fills.map((f) => f.qty)),
-  notional: sumOf(fills.map((f) => f.notional)),
-  fee: sumOf(fills.map((f) => f.fee)),
+  qty: sum(fills.map((f) => f.qty)),
+  notional: sum(fills.map((f) => f.notional)),
+  fee: sum(fills.map((f) => f.fee)),
 });
 
 /**
@@ -158,7 +159,7 @@ export const syncOrder = async (ctx: SyncContext, order: Order, bo: BrokerOrder)
   const brokerQty = new D(bo.filledQty);
   if (brokerQty.lt(recorded.qty)) {
     throw new ExecutionInvariantError(
-      `the broker's filled qty ${bo.filledQty} is below the ${str(recorded.qty)} already recorded`,
+      `the broker's filled qty ${bo.filledQty} is below the ${strQty(recorded.qty)} already recorded`,
       id,
     );
   }
@@ -182,15 +183,15 @@ export const syncOrder = async (ctx: SyncContext, order: Order, bo: BrokerOrder)
       bookId: order.bookId,
       symbol: order.symbol,
       side: order.side,
-      qty: str(qty),
-      price: str(price),
-      notional: str(notional),
-      fee: str(fee),
+      qty: strQty(qty),
+      price: strQty(price),
+      notional: strQty(notional),
+      fee: strQty(fee),
       filledAt: bo.updatedAt,
     });
     if (r.status === 'conflict') {
       throw new ExecutionInvariantError(
-        `fill ${r.current.fillId} is recorded with other figures (${r.current.qty} @ ${r.current.price}) than now derived (${str(qty)} @ ${str(price)})`,
+        `fill ${r.current.fillId} is recorded with other figures (${r.current.qty} @ ${r.current.price}) than now derived (${strQty(qty)} @ ${strQty(price)})`,
         id,
       );
     }
@@ -207,8 +208,8 @@ export const syncOrder = async (ctx: SyncContext, order: Order, bo: BrokerOrder)
   return moveOrder(ctx, order, {
     status: ledgerStatusOf(bo.status),
     brokerOrderId: bo.id,
-    filledQty: str(total.qty),
-    filledNotional: str(total.notional),
+    filledQty: strQty(total.qty),
+    filledNotional: strQty(total.notional),
     ...(bo.reason === undefined ? {} : { reason: bo.reason }),
   });
 };

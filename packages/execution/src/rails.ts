@@ -5,9 +5,17 @@
  * order: orders already at the broker are always followed to the end, whatever the rails say now.
  */
 import { createHash } from 'node:crypto';
-import { addDays, type Broker, BrokerUnavailableError, newYorkDate, RateLimitedError } from '@ensemble/core';
+import {
+  addDays,
+  type Broker,
+  BrokerUnavailableError,
+  D,
+  newYorkDate,
+  RateLimitedError,
+  strQty,
+  sum,
+} from '@ensemble/core';
 import { allPages, type LedgerRepository, type RunEquity } from '@ensemble/ledger';
-import { D, str, sumOf } from './decimal.ts';
 import type { AsOfPrice, RailName, RailSettings } from './types.ts';
 
 /** A rail that stopped trading, and why. */
@@ -110,7 +118,7 @@ export const checkOrderNotional = (
 ): RailVerdict | null => {
   const over = lines.filter((l) => l.notional.gt(settings.maxOrderNotional));
   if (over.length === 0) return null;
-  const list = over.map((l) => `${l.side} ${l.qty} ${l.symbol} = ${str(l.notional)}`).join(', ');
+  const list = over.map((l) => `${l.side} ${l.qty} ${l.symbol} = ${strQty(l.notional)}`).join(', ');
   return block('max-order-notional', `over ${settings.maxOrderNotional} per order: ${list}`);
 };
 
@@ -118,7 +126,7 @@ export const checkOrderNotional = (
 const centsUp = (d: D): number => d.times(100).ceil().toNumber();
 /** A limit in whole cents, rounded down. */
 const centsDown = (limit: string): number => new D(limit).times(100).floor().toNumber();
-const dollars = (cents: number): string => str(new D(cents).div(100));
+const dollars = (cents: number): string => strQty(new D(cents).div(100));
 
 /** The key an execution reserves under: its run, its book and its plan's lines (a retry has the same key). */
 export const reservationKey = (runId: string, bookId: string, lines: readonly PricedLine[]): string => {
@@ -157,14 +165,14 @@ export const checkDailyNotional = async (
   if (book.status === 'over-limit') {
     return block(
       'max-daily-notional-book',
-      `${args.bookId} has ${dollars(book.totalCents)} reserved today; this plan adds ${str(planned)}, over ${perBook}`,
+      `${args.bookId} has ${dollars(book.totalCents)} reserved today; this plan adds ${strQty(planned)}, over ${perBook}`,
     );
   }
   const account = await reserve('account', perAccount);
   if (account.status === 'over-limit') {
     return block(
       'max-daily-notional-account',
-      `the account has ${dollars(account.totalCents)} reserved today; this plan adds ${str(planned)}, over ${perAccount}`,
+      `the account has ${dollars(account.totalCents)} reserved today; this plan adds ${strQty(planned)}, over ${perAccount}`,
     );
   }
   return null;
@@ -200,21 +208,21 @@ export const compareEquity = async (
     const navs = await allPages((o) => ledger.listNavOfDay(day, o));
     if (navs.length > 0) {
       baselineDay = day;
-      baseline = sumOf(navs.map((n) => n.nav));
+      baseline = sum(navs.map((n) => n.nav));
       break;
     }
   }
   const account = await broker.getAccount();
   const cash = await allPages((o) => ledger.listCashBalances(o));
-  const current = new D(account.equity).minus(account.cash).plus(sumOf(cash.map((c) => c.cash)));
+  const current = new D(account.equity).minus(account.cash).plus(sum(cash.map((c) => c.cash)));
   const dropPct = baseline?.gt(0)
     ? baseline.minus(current).div(baseline).times(100).toDecimalPlaces(4)
     : null;
   return {
     baselineDay,
-    baseline: baseline === null ? null : str(baseline),
-    current: str(current),
-    dropPct: dropPct === null ? null : str(dropPct),
+    baseline: baseline === null ? null : strQty(baseline),
+    current: strQty(current),
+    dropPct: dropPct === null ? null : strQty(dropPct),
   };
 };
 

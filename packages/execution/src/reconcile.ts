@@ -5,9 +5,10 @@
  * them and exits 1, Finalize stops the run on them. Run it when no execution is in flight: an order between
  * its fill at the broker and its record in the ledger shows as a difference until it is recorded.
  */
+
 import type { Broker } from '@ensemble/core';
+import { D, strQty, sum } from '@ensemble/core';
 import { allPages, type LedgerRepository } from '@ensemble/ledger';
-import { D, str, sumOf } from './decimal.ts';
 
 /** Options of {@link reconcile}. */
 export interface ReconcileOptions {
@@ -60,12 +61,12 @@ export const reconcile = async (options: ReconcileOptions): Promise<ReconcileRes
     const l = ledgerQty.get(symbol) ?? new D(0);
     const b = brokerQty.get(symbol) ?? new D(0);
     if (b.minus(l).abs().gt(tolerance)) {
-      differences.push({ symbol, ledger: str(l), broker: str(b), diff: str(b.minus(l)) });
+      differences.push({ symbol, ledger: strQty(l), broker: strQty(b), diff: strQty(b.minus(l)) });
     }
-    return { symbol, ledger: str(l), broker: str(b) };
+    return { symbol, ledger: strQty(l), broker: strQty(b) };
   });
 
-  const books = sumOf(cashBalances.map((c) => c.cash));
+  const books = sum(cashBalances.map((c) => c.cash));
   const brokerCash = new D(account.cash);
   const known = options.unallocatedCash !== undefined;
   const unallocated = known ? new D(options.unallocatedCash as string) : brokerCash.minus(books);
@@ -74,23 +75,28 @@ export const reconcile = async (options: ReconcileOptions): Promise<ReconcileRes
     if (brokerCash.minus(ledgerCash).abs().gt(tolerance)) {
       differences.push({
         symbol: 'cash',
-        ledger: str(ledgerCash),
-        broker: str(brokerCash),
-        diff: str(brokerCash.minus(ledgerCash)),
+        ledger: strQty(ledgerCash),
+        broker: strQty(brokerCash),
+        diff: strQty(brokerCash.minus(ledgerCash)),
       });
     }
   } else if (unallocated.lt(tolerance.neg())) {
-    differences.push({ symbol: 'cash', ledger: str(books), broker: str(brokerCash), diff: str(unallocated) });
+    differences.push({
+      symbol: 'cash',
+      ledger: strQty(books),
+      broker: strQty(brokerCash),
+      diff: strQty(unallocated),
+    });
   }
   return {
     ok: differences.length === 0,
     differences,
     positions,
     cash: {
-      books: str(books),
-      unallocated: str(unallocated),
+      books: strQty(books),
+      unallocated: strQty(unallocated),
       unallocatedKnown: known,
-      broker: str(brokerCash),
+      broker: strQty(brokerCash),
     },
   };
 };
@@ -111,5 +117,5 @@ export const unallocatedFromTransfers = async (
     if (t.from === 'unallocated') cash = cash.minus(t.amount);
     if (t.to === 'unallocated') cash = cash.plus(t.amount);
   }
-  return str(cash);
+  return strQty(cash);
 };

@@ -1,5 +1,5 @@
+import { D } from '@ensemble/core';
 import { describe, expect, it } from 'vitest';
-import { D } from './decimal.ts';
 import { type BuyLine, sizeBuys } from './sizing.ts';
 
 const buy = (symbol: string, qty: string, price: string): BuyLine => ({

@@ -4,8 +4,9 @@
  * When the planned buys cost more than the cash less a buffer, every buy is scaled by the same factor and
  * rounded down (whole shares unless the asset is fractionable); buys left under $1 are dropped.
  */
+
 import type { AssetFacts } from '@ensemble/core';
-import { D, str } from './decimal.ts';
+import { D, strQty } from '@ensemble/core';
 
 /** A buy line at its as-of price. */
 export interface BuyLine {
@@ -46,11 +47,11 @@ export const sizeBuys = (
     if (qty.lte(0) || qty.times(l.price).lt(MIN_ORDER_NOTIONAL)) {
       dropped.push({
         line: l,
-        reason: `not enough cash after the sells (${str(available)} for ${str(total)} planned)`,
+        reason: `not enough cash after the sells (${strQty(available)} for ${strQty(total)} planned)`,
       });
     } else {
-      buys.push({ ...l, qty: str(qty) });
+      buys.push({ ...l, qty: strQty(qty) });
     }
   }
-  return { buys, dropped, factor: str(factor) };
+  return { buys, dropped, factor: strQty(factor) };
 };

@@ -3,13 +3,12 @@
  * decimal strings at this boundary.
  */
 import type { Broker } from '@ensemble/core';
-import { BookId, DecimalString, Flow, StrategyId } from '@ensemble/core';
+import { BookId, DecimalString, Flow, type Outcome, Side, StrategyId, TradingDay } from '@ensemble/core';
 import type { LedgerRepository, OrderStatus } from '@ensemble/ledger';
 import { z } from 'zod';
 import type { FaultInjector } from './faults.ts';
 import type { EquityComparison } from './rails.ts';
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'expected > 0');
 
 /** The safety rails' settings. Every rail is on; limits are explicit numbers, never "unlimited". */
@@ -56,7 +55,7 @@ export const RailNames = [
 export type RailName = (typeof RailNames)[number];
 
 /** A price with the session it is the close (or last trade) of. */
-export const AsOfPrice = z.object({ price: z.string(), session: Day });
+export const AsOfPrice = z.object({ price: z.string(), session: TradingDay });
 export type AsOfPrice = z.infer<typeof AsOfPrice>;
 
 /**
@@ -65,7 +64,7 @@ export type AsOfPrice = z.infer<typeof AsOfPrice>;
  */
 export const ExecLine = z.object({
   symbol: z.string().min(1),
-  side: z.enum(['buy', 'sell']),
+  side: Side,
   qty: DecimalString.optional(),
   notional: DecimalString.optional(),
   reason: z.string().default(''),
@@ -75,7 +74,7 @@ export type ExecLine = z.input<typeof ExecLine>;
 /** What `executePlan` is asked to do: one book's lines in one run. */
 export const ExecuteInput = z.object({
   runId: z.string().min(1),
-  tradingDay: Day,
+  tradingDay: TradingDay,
   /** The run's stage (a slug; part of every client order id). */
   stage: z.string().min(1),
   bookId: BookId,
@@ -83,7 +82,7 @@ export const ExecuteInput = z.object({
   /** The strategy of a per-book execution; absent for the pool. */
   strategyId: StrategyId.optional(),
   /** The session the plan was made at (the as-of of the prices). Prices older than this block the book. */
-  asOf: Day,
+  asOf: TradingDay,
   lines: z.array(ExecLine),
   /** As-of prices of (at least) every symbol of `lines`. */
   prices: z.record(z.string(), AsOfPrice),
@@ -147,7 +146,7 @@ export interface SkippedOrder {
 
 /** What one execution of one book ended with. */
 export interface ExecuteResult {
-  outcome: 'TRADED' | 'ALL_HOLD' | 'BLOCKED' | 'SKIPPED' | 'FAILED';
+  outcome: Outcome;
   /** The rail that stopped (part of) the plan, when one did. */
   rail?: RailName;
   /** One sentence for the run report. */

@@ -4,10 +4,9 @@
  * would), leaves the book equal to core's fold over the de-duplicated sequence; one fill applied twice
  * has one effect. Run counts are kept modest: every run writes to a fresh table.
  */
-import { applyFills, type BookState, applyFill as coreApplyFill } from '@ensemble/core';
+import { applyFills, type BookState, applyFill as coreApplyFill, D } from '@ensemble/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal } from './repository/shared.ts';
 import type { RecordFillInput } from './repository.ts';
 import { forEachServer, newTestLedger } from './testing/index.ts';
 
@@ -29,13 +28,13 @@ type StepValue = typeof Step extends fc.Arbitrary<infer T> ? T : never;
 
 /** Turns steps into valid fills (sells never exceed the model's holding) with unique ids. */
 const toFills = (steps: StepValue[]): RecordFillInput[] => {
-  const held = new Map<string, Decimal>();
+  const held = new Map<string, D>();
   const fills: RecordFillInput[] = [];
   for (const [i, s] of steps.entries()) {
-    const h = held.get(s.symbol) ?? new Decimal(0);
+    const h = held.get(s.symbol) ?? new D(0);
     const qty = s.buy
-      ? new Decimal(s.units).div(1e9)
-      : h.times(s.permille).div(1000).toDecimalPlaces(9, Decimal.ROUND_DOWN);
+      ? new D(s.units).div(1e9)
+      : h.times(s.permille).div(1000).toDecimalPlaces(9, D.ROUND_DOWN);
     if (qty.lte(0)) continue;
     held.set(s.symbol, s.buy ? h.plus(qty) : h.minus(qty));
     fills.push({
@@ -47,8 +46,8 @@ const toFills = (steps: StepValue[]): RecordFillInput[] => {
       symbol: s.symbol,
       side: s.buy ? 'buy' : 'sell',
       qty: qty.toFixed(),
-      price: new Decimal(s.cents).div(100).toFixed(),
-      fee: new Decimal(s.feeCents).div(100).toFixed(),
+      price: new D(s.cents).div(100).toFixed(),
+      fee: new D(s.feeCents).div(100).toFixed(),
       filledAt: '2025-01-02T15:00:00.000Z',
     });
   }

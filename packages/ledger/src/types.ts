@@ -3,31 +3,36 @@
  * `StrategyId`, transfer endpoints) comes from core's book math and is re-exported here. Quantities and money
  * are decimal strings at this boundary; nothing here is an ElectroDB type.
  */
-import type { BookId, BookState, DecimalString, Endpoint, Flow, Holding, StrategyId } from '@ensemble/core';
+import type {
+  BookId,
+  BookState,
+  DecimalString,
+  Endpoint,
+  Flow,
+  Holding,
+  OrderStatus,
+  Outcome,
+  RunStatus,
+  Side,
+  StrategyId,
+  Timestamp,
+  TradingDay,
+} from '@ensemble/core';
 
-export type { BookId, BookState, DecimalString, Flow, Holding, StrategyId };
-
-/** A trading day, `YYYY-MM-DD`. */
-export type TradingDay = string;
-/** An ISO-8601 timestamp. */
-export type Timestamp = string;
-
-/** Lifecycle of a run. */
-export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'BLOCKED' | 'ABORTED';
-/** What one strategy did in one run. */
-export type StrategyOutcome = 'TRADED' | 'ALL_HOLD' | 'FAILED' | 'BLOCKED' | 'SKIPPED';
-/** Buy or sell. */
-export type OrderSide = 'buy' | 'sell';
-/** Lifecycle of an order, from the ledger's intent to the broker's final word. */
-export type OrderStatus =
-  | 'INTENT'
-  | 'SUBMITTED'
-  | 'ACCEPTED'
-  | 'PARTIALLY_FILLED'
-  | 'FILLED'
-  | 'CANCELED'
-  | 'REJECTED'
-  | 'EXPIRED';
+export type {
+  BookId,
+  BookState,
+  DecimalString,
+  Flow,
+  Holding,
+  OrderStatus,
+  Outcome,
+  RunStatus,
+  Side,
+  StrategyId,
+  Timestamp,
+  TradingDay,
+};
 
 /** An error as stored: its stable name and message. */
 export interface StoredError {
@@ -107,7 +112,7 @@ export interface StrategyRun {
   tradingDay: TradingDay;
   strategyId: StrategyId;
   flow: Flow;
-  outcome: StrategyOutcome;
+  outcome: Outcome;
   error?: StoredError;
   startedAt: Timestamp;
   finishedAt: Timestamp;
@@ -128,7 +133,7 @@ export interface Signal {
 /** One order of a plan. */
 export interface PlannedOrder {
   symbol: string;
-  side: OrderSide;
+  side: Side;
   qty?: DecimalString;
   notional?: DecimalString;
   reason: string;
@@ -157,7 +162,7 @@ export interface Order {
   tradingDay: TradingDay;
   bookId: BookId;
   symbol: string;
-  side: OrderSide;
+  side: Side;
   requestedQty?: DecimalString;
   requestedNotional?: DecimalString;
   filledQty: DecimalString;
@@ -179,7 +184,7 @@ export interface Fill {
   tradingDay: TradingDay;
   bookId: BookId;
   symbol: string;
-  side: OrderSide;
+  side: Side;
   qty: DecimalString;
   price: DecimalString;
   /** qty × price. */

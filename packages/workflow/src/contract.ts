@@ -4,6 +4,7 @@
  * `@ensemble/functions` parse their input and output with them. States pass ids and references only —
  * never bars, traces or plans — so every payload stays far below Step Functions' 256 KiB.
  */
+import { Flow, Outcome, TradingDay } from '@ensemble/core';
 import { z } from 'zod';
 
 /** Every Task state, in workflow order. Each is one Lambda function in AWS and one in-process handler locally. */
@@ -20,14 +21,10 @@ export const TaskNames = [
 ] as const;
 export type TaskName = (typeof TaskNames)[number];
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const Flow = z.enum(['per-book', 'aggregated']);
-const Outcome = z.enum(['TRADED', 'ALL_HOLD', 'FAILED', 'BLOCKED', 'SKIPPED']);
-
 /** What starts an execution (the schedule sends `{}`; the CLI may name the day). */
 export const ExecutionInput = z.object({
   /** The trading day to run; default: today in America/New_York by the broker's clock. */
-  tradingDay: Day.optional(),
+  tradingDay: TradingDay.optional(),
   /** Deployment stage (`dev`, `prod`, `local`); default from the environment. */
   stage: z.string().min(1).optional(),
 });
@@ -47,7 +44,7 @@ export type BranchItem = z.infer<typeof BranchItem>;
 /** PrepareRun's output. `action: SKIP` ends the run without trading (market closed, or the day already ran). */
 export const PrepareRunOutput = z.object({
   runId: z.string(),
-  tradingDay: Day,
+  tradingDay: TradingDay,
   stage: z.string(),
   action: z.enum(['TRADE', 'SKIP']),
   reason: z.string().optional(),
@@ -62,7 +59,7 @@ export type PrepareRunOutput = z.infer<typeof PrepareRunOutput>;
 /** What every run-level task receives. */
 export const RunRef = z.object({
   runId: z.string(),
-  tradingDay: Day,
+  tradingDay: TradingDay,
   stage: z.string(),
   snapshotRef: z.string(),
 });

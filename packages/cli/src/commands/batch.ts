@@ -10,6 +10,7 @@ import {
   createStrategyEvaluator,
   type Strategy,
   type StrategyEvaluator,
+  TradingDay,
 } from '@ensemble/core';
 import { z } from 'zod';
 import type { CliIO } from '../io.ts';
@@ -19,7 +20,7 @@ import { loadStrategyFile } from '../strategy-files.ts';
 
 const BatchLine = z.object({
   strategy: z.string().min(1),
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'asOf must be YYYY-MM-DD'),
+  asOf: TradingDay,
 });
 
 export async function batchCommand(

@@ -3,9 +3,11 @@
  * kill switch (see docs/deploy.md). Credentials and region come from the usual AWS environment (profile,
  * `AWS_REGION`).
  */
+
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { isIsoDate } from '@ensemble/core';
 import { CloudError } from '../cloud/errors.ts';
 import { type StageKillSwitch, stageKillSwitch } from '../cloud/kill-switch.ts';
 import { newYorkDay } from '../cloud/naming.ts';
@@ -30,8 +32,6 @@ export const CLOUD_USAGE = `Usage:
                                                        table ensemble-<stage>-ledger; on: nothing trades).
   --state-machine ARN overrides the stage's machine (ensemble-<stage>). Stage defaults to $ENSEMBLE_STAGE
   (except for start and for setting the kill switch, which need --stage).`;
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const options = {
   stage: { type: 'string' },
@@ -66,7 +66,7 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
       case 'start': {
         if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
         if (!values.stage) throw new UsageError(`cloud start needs --stage\n\n${CLOUD_USAGE}`);
-        if (values.date !== undefined && !DATE.test(values.date))
+        if (values.date !== undefined && !isIsoDate(values.date))
           throw new UsageError('--date must be YYYY-MM-DD');
         const day = values.date ?? newYorkDay(d.now());
         const out = await startDay(d.client, await machine(), day, values.stage);

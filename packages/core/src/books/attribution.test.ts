@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { dec } from '../decimal.ts';
 import { assertShares, attributeOrder, memberValues, normalizeShares } from './attribution.ts';
-import { dec } from './decimal.ts';
 import { BookInvariantError } from './errors.ts';
 
 describe('normalizeShares', () => {

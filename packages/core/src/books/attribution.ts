@@ -10,9 +10,20 @@
  *   records explain who caused which trade; they are not needed to recompute the slices.
  */
 import { z } from 'zod';
-import { byString, D, type D as Dec, dec, floorTo, ONE, SHARE_DP, str, sum } from './decimal.ts';
+import {
+  byString,
+  D,
+  type D as Dec,
+  DecimalString,
+  dec,
+  floorTo,
+  ONE,
+  SHARE_DP,
+  str,
+  sum,
+} from '../decimal.ts';
 import { BookInvariantError } from './errors.ts';
-import { DecimalString, StrategyId } from './types.ts';
+import { StrategyId } from './types.ts';
 
 /** Each pool member's fraction of the pool; values ≥ 0 summing to exactly 1 (or no members). */
 export const PoolShares = z.record(StrategyId, DecimalString);

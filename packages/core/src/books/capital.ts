@@ -5,12 +5,13 @@
  * but never over-commit the account (sum ≤ 1). Capital only ever moves as cash transfers, never trades.
  */
 import { z } from 'zod';
+import { byString, CASH_DP, DecimalString, dec, floorTo, ONE, SHARE_DP, str, sum, ZERO } from '../decimal.ts';
 import { ConfigInvalidError } from '../errors.ts';
+import type { Flow } from '../vocabulary.ts';
 import { normalizeShares, type PoolShares } from './attribution.ts';
-import { byString, CASH_DP, dec, floorTo, ONE, SHARE_DP, str, sum, ZERO } from './decimal.ts';
 import { AllocationInvalidError } from './errors.ts';
 import { type CashTransfer, UNALLOCATED } from './transfers.ts';
-import { type BookId, bookOf, DecimalString, type Flow, POOL_BOOK, StrategyId } from './types.ts';
+import { type BookId, bookOf, POOL_BOOK, StrategyId } from './types.ts';
 
 const Fraction = DecimalString.refine((s) => dec(s).gte(0) && dec(s).lte(1), 'expected a fraction in [0, 1]');
 

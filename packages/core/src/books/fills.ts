@@ -6,13 +6,21 @@
  * Not idempotent by itself: applying a fill twice applies it twice; de-duplication is the ledger's job.
  */
 import { z } from 'zod';
-import { byString, CASH_DP, D, type D as Dec, dec, floorTo, QTY_DP, str, ZERO } from './decimal.ts';
+import {
+  byString,
+  CASH_DP,
+  D,
+  type D as Dec,
+  DecimalString,
+  dec,
+  floorTo,
+  QTY_DP,
+  str,
+  ZERO,
+} from '../decimal.ts';
+import { Side } from '../vocabulary.ts';
 import { BookInvariantError } from './errors.ts';
-import { type BookState, DecimalString, type Holding } from './types.ts';
-
-/** Side of an order or fill. */
-export const Side = z.enum(['buy', 'sell']);
-export type Side = z.infer<typeof Side>;
+import type { BookState, Holding } from './types.ts';
 
 /** One execution reported by the broker, already attributed to a book. */
 export const Fill = z.object({

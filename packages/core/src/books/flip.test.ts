@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dec } from './decimal.ts';
+import { dec } from '../decimal.ts';
 import { BookInvariantError } from './errors.ts';
 import { carveFromPool, mergeIntoPool } from './flip.ts';
 import type { BookState } from './types.ts';

@@ -6,8 +6,9 @@
  * Rounding always favours the pool: carved quantities are rounded down to 9 decimals (whole shares for
  * non-fractionable assets), carved cash and cost basis down to cents; the residue stays in the pool.
  */
+
+import { byString, CASH_DP, type D as Dec, dec, floorTo, ONE, QTY_DP } from '../decimal.ts';
 import { assertShares, normalizeShares, type PoolShares } from './attribution.ts';
-import { byString, CASH_DP, type D as Dec, dec, floorTo, ONE, QTY_DP } from './decimal.ts';
 import { BookInvariantError } from './errors.ts';
 import type { Prices } from './prices.ts';
 import { applyTransfers, type Transfer } from './transfers.ts';

@@ -21,9 +21,8 @@ export {
   resolveAllocations,
   type StrategyFlow,
 } from './capital.ts';
-export { CASH_DP, D, QTY_DP, SHARE_DP } from './decimal.ts';
 export { AllocationInvalidError, BookInvariantError, PriceInvalidError } from './errors.ts';
-export { applyFill, applyFills, Fill, type FillResult, normalizePositions, Side } from './fills.ts';
+export { applyFill, applyFills, Fill, type FillResult, normalizePositions } from './fills.ts';
 export { type CarveInput, carveFromPool, type FlipResult, type MergeInput, mergeIntoPool } from './flip.ts';
 export { Prices, requirePrice } from './prices.ts';
 export {

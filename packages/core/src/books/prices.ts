@@ -3,7 +3,7 @@
  * or malformed price is a {@link PriceInvalidError}, never a silent zero.
  */
 import { z } from 'zod';
-import { D, type D as Dec } from './decimal.ts';
+import { D, type D as Dec } from '../decimal.ts';
 import { PriceInvalidError } from './errors.ts';
 
 /** Prices by symbol, as decimal strings (USD per share). */

@@ -3,10 +3,11 @@
  * order. Capital funding, capital drift rebalancing and the flag flip all produce transfers; the ledger
  * persists them and {@link applyTransfers} gives the books they lead to.
  */
-import { dec, str } from './decimal.ts';
+
+import { type DecimalString, dec, str } from '../decimal.ts';
 import { BookInvariantError } from './errors.ts';
 import { normalizePositions } from './fills.ts';
-import type { BookId, BookState, DecimalString } from './types.ts';
+import type { BookId, BookState } from './types.ts';
 
 /** The account's cash that no book owns (the source of initial funding). */
 export const UNALLOCATED = 'unallocated' as const;

@@ -4,10 +4,7 @@
  * every boundary (JSON, DynamoDB) and `Decimal` inside computations; never `number`.
  */
 import { z } from 'zod';
-
-/** A decimal number as a string, e.g. "12.5", "-0.000000001". */
-export const DecimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
-export type DecimalString = z.infer<typeof DecimalString>;
+import { DecimalString } from '../decimal.ts';
 
 /** Strategy id: a lowercase slug (`tqqq-ftlt`). */
 export const StrategyId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lowercase slug');
@@ -19,10 +16,6 @@ export type BookId = z.infer<typeof BookId>;
 
 export const POOL_BOOK: BookId = 'pool';
 export const bookOf = (strategyId: StrategyId): BookId => `strategy#${strategyId}`;
-
-/** How a strategy is traded: on its own book, or merged into the pool. */
-export const Flow = z.enum(['per-book', 'aggregated']);
-export type Flow = z.infer<typeof Flow>;
 
 /** One holding of a book. */
 export const Holding = z.object({

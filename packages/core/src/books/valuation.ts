@@ -2,10 +2,11 @@
  * NAV and P&L of a book at given prices. A held symbol without a valid price is an error (fail closed):
  * a NAV that silently values a position at zero would mis-size every trade after it.
  */
-import { dec, roundTo, str, sum, ZERO } from './decimal.ts';
+
+import { type DecimalString, dec, roundTo, str, sum, ZERO } from '../decimal.ts';
 import { BookInvariantError } from './errors.ts';
 import { type Prices, requirePrice } from './prices.ts';
-import type { BookId, BookState, DecimalString } from './types.ts';
+import type { BookId, BookState } from './types.ts';
 
 /** Weights in valuations are reported to this many decimals. */
 const WEIGHT_DP = 12;

@@ -3,7 +3,8 @@
  * (`@ensemble/broker`, the embedded default) and `AlpacaBroker` (`@ensemble/alpaca`). Money and quantities
  * are decimal strings at this boundary, never `number`. Failures are the typed errors of `./errors.ts`.
  */
-import type { DecimalString } from '../books/types.ts';
+
+import type { DecimalString } from '../decimal.ts';
 import type { AssetFacts } from '../planner/types.ts';
 
 /** Buy or sell. */

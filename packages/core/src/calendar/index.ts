@@ -8,7 +8,7 @@ export {
   sessionClose,
   sessionOpen,
 } from './clock.ts';
-export { addDays, weekday } from './dates.ts';
+export { addDays, isIsoDate, weekday } from './dates.ts';
 export {
   calendarDay,
   EARLY_CLOSE,

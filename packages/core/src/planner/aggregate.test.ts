@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dec } from '../books/decimal.ts';
+import { dec } from '../decimal.ts';
 import { mergeTargets, planPool } from './aggregate.ts';
 import { PlanInputInvalidError } from './errors.ts';
 import { parsePlannerSettings } from './settings.ts';

@@ -11,9 +11,9 @@ import {
   type OrderAttribution,
   type PoolShares,
 } from '../books/attribution.ts';
-import { byString, type D as Dec, dec, str, ZERO } from '../books/decimal.ts';
 import type { Prices } from '../books/prices.ts';
 import type { BookState, StrategyId } from '../books/types.ts';
+import { byString, type D as Dec, dec, str, ZERO } from '../decimal.ts';
 import { markBook, readTargets } from './corridor.ts';
 import { PlanInputInvalidError } from './errors.ts';
 import { planRebalance } from './plan.ts';

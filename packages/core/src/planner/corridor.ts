@@ -5,10 +5,10 @@
  * threshold book rebalances (all holdings) when any weight leaves target ± threshold, a frequency book
  * when its period is due.
  */
-import { byString, type D as Dec, dec, str, sum, ZERO } from '../books/decimal.ts';
 import { BookInvariantError } from '../books/errors.ts';
 import { type Prices, requirePrice } from '../books/prices.ts';
 import type { BookState } from '../books/types.ts';
+import { byString, type D as Dec, dec, str, sum, ZERO } from '../decimal.ts';
 import { PlanInputInvalidError } from './errors.ts';
 import { isRebalanceDue } from './schedule.ts';
 import type { PlannerSettings } from './settings.ts';

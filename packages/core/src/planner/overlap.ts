@@ -3,8 +3,8 @@
  * position per symbol, so the execution layer needs this to net or sequence orders and to attribute
  * fills and position reports back to books.
  */
-import { byString, dec } from '../books/decimal.ts';
 import type { BookId, BookState } from '../books/types.ts';
+import { byString, dec } from '../decimal.ts';
 import type { TargetWeights } from './types.ts';
 
 /** The symbols one book holds and targets. */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dec, sum } from '../books/decimal.ts';
 import { PriceInvalidError } from '../books/errors.ts';
 import { applyFills } from '../books/fills.ts';
 import type { BookState } from '../books/types.ts';
+import { dec, sum } from '../decimal.ts';
 import { planRebalance } from './plan.ts';
 import { parsePlannerSettings } from './settings.ts';
 import type { PlanInput } from './types.ts';

@@ -4,7 +4,8 @@
  * Fails closed: a missing or non-positive price for any held or targeted symbol is a PriceInvalidError
  * and there is no plan.
  */
-import { str } from '../books/decimal.ts';
+
+import { str } from '../decimal.ts';
 import { assess, markBook, readTargets } from './corridor.ts';
 import { sizeOrders } from './sizing.ts';
 import type { Plan, PlanInput } from './types.ts';

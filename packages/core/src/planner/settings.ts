@@ -5,7 +5,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { DecimalString } from '../books/types.ts';
+import { DecimalString } from '../decimal.ts';
 import type { StrategySettings } from '../dsl/ast.ts';
 import { ConfigInvalidError } from '../errors.ts';
 

@@ -20,7 +20,7 @@
  * - Non-tradable assets are never traded (reported in `skipped`).
  */
 import { Decimal } from 'decimal.js';
-import { byString, type D as Dec, dec, floorTo, QTY_DP, roundTo, str, sum, ZERO } from '../books/decimal.ts';
+import { byString, type D as Dec, dec, floorTo, QTY_DP, roundTo, str, sum, ZERO } from '../decimal.ts';
 import type { MarkedBook } from './corridor.ts';
 import { PlanInputInvalidError } from './errors.ts';
 import type { PlannerSettings } from './settings.ts';

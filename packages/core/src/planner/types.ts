@@ -3,9 +3,10 @@
  * quantity order) and records `skipped` and `drift` for the run report.
  */
 import { z } from 'zod';
-import type { Side } from '../books/fills.ts';
 import { Prices } from '../books/prices.ts';
-import { type BookId, BookState, DecimalString } from '../books/types.ts';
+import { type BookId, BookState } from '../books/types.ts';
+import { DecimalString } from '../decimal.ts';
+import type { Side } from '../vocabulary.ts';
 import { PlannerSettings } from './settings.ts';
 
 /** Target weights: symbol → weight (decimal string, > 0), summing to 1 (to 1e-9). */

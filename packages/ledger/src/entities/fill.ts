@@ -2,8 +2,9 @@
  * Fill: one execution, keyed by fill id and created once. `appliedAt` is set after the fill has been applied
  * to the book's position and cash (see repository/journal.ts for the exactly-once protocol).
  */
+
+import { Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
-import { SIDES } from './order.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createFillEntity = () =>
@@ -16,7 +17,7 @@ export const createFillEntity = () =>
       tradingDay: { type: 'string', required: true, readOnly: true },
       bookId: { type: 'string', required: true, readOnly: true },
       symbol: { type: 'string', required: true, readOnly: true },
-      side: { type: SIDES, required: true, readOnly: true },
+      side: { type: Side.options, required: true, readOnly: true },
       qty: { type: 'string', required: true, readOnly: true },
       price: { type: 'string', required: true, readOnly: true },
       notional: { type: 'string', required: true, readOnly: true },

@@ -2,19 +2,8 @@
  * Order: keyed by its deterministic client order id, created once as INTENT, then moved through broker
  * statuses by conditional updates on `version` (each appends one `statusHistory` entry).
  */
+import { OrderStatus, Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
-
-export const ORDER_STATUSES = [
-  'INTENT',
-  'SUBMITTED',
-  'ACCEPTED',
-  'PARTIALLY_FILLED',
-  'FILLED',
-  'CANCELED',
-  'REJECTED',
-  'EXPIRED',
-] as const;
-export const SIDES = ['buy', 'sell'] as const;
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createOrderEntity = () =>
@@ -26,13 +15,13 @@ export const createOrderEntity = () =>
       tradingDay: { type: 'string', required: true, readOnly: true },
       bookId: { type: 'string', required: true, readOnly: true },
       symbol: { type: 'string', required: true, readOnly: true },
-      side: { type: SIDES, required: true, readOnly: true },
+      side: { type: Side.options, required: true, readOnly: true },
       requestedQty: { type: 'string' },
       requestedNotional: { type: 'string' },
       filledQty: { type: 'string', required: true },
       filledNotional: { type: 'string', required: true },
       brokerOrderId: { type: 'string' },
-      status: { type: ORDER_STATUSES, required: true },
+      status: { type: OrderStatus.options, required: true },
       version: { type: 'number', required: true },
       statusHistory: {
         type: 'list',

@@ -2,9 +2,8 @@
  * Run: one per trading day and stage (`runId` = `<day>.<stage>`). Holds status, as-of date, the data snapshot
  * reference, the flag values in force and timings. Heads the `runTimeline` collection on gsi1.
  */
+import { RunStatus } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
-
-export const RUN_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED'] as const;
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createRunEntity = () =>
@@ -14,7 +13,7 @@ export const createRunEntity = () =>
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },
       stage: { type: 'string', required: true, readOnly: true },
-      status: { type: RUN_STATUSES, required: true },
+      status: { type: RunStatus.options, required: true },
       asOf: { type: 'string', required: true },
       dataSnapshot: { type: 'string', required: true },
       flags: { type: 'any', required: true },

@@ -2,10 +2,8 @@
  * StrategyRun: one per strategy per run, written once with its outcome (TRADED, ALL_HOLD, FAILED, BLOCKED,
  * SKIPPED), flow, error and timings. Listed by run (primary, gsi1 timeline) and by strategy and day (gsi2).
  */
+import { Flow, Outcome } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
-
-export const STRATEGY_OUTCOMES = ['TRADED', 'ALL_HOLD', 'FAILED', 'BLOCKED', 'SKIPPED'] as const;
-export const FLOWS = ['per-book', 'aggregated'] as const;
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createStrategyRunEntity = () =>
@@ -15,8 +13,8 @@ export const createStrategyRunEntity = () =>
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },
       strategyId: { type: 'string', required: true, readOnly: true },
-      flow: { type: FLOWS, required: true },
-      outcome: { type: STRATEGY_OUTCOMES, required: true },
+      flow: { type: Flow.options, required: true },
+      outcome: { type: Outcome.options, required: true },
       error: { type: 'any' },
       startedAt: { type: 'string', required: true },
       finishedAt: { type: 'string', required: true },

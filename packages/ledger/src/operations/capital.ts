@@ -11,6 +11,7 @@ import {
   type CapitalDrift,
   CapitalPolicy,
   type CashTransfer,
+  D,
   DecimalString,
   Flow,
   fundBooks as fundingTransfers,
@@ -20,17 +21,16 @@ import {
   planCapitalRebalance,
   resolveAllocations,
   StrategyId,
+  TradingDay,
   valueBook,
 } from '@ensemble/core';
 import { z } from 'zod';
 import { allPages } from '../pages.ts';
-import { Decimal } from '../repository/shared.ts';
 import type { LedgerRepository } from '../repository.ts';
 import type { BookId, FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 import { parseInput } from './flip.ts';
 import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const Strategies = z.array(z.object({ id: StrategyId, flow: Flow })).min(1);
 
 const cashPlanned = (id: string, t: CashTransfer): PlannedTransfer => ({
@@ -48,7 +48,7 @@ export const FundBooksInput = z.object({
   strategies: Strategies,
   /** Account equity the allocations are fractions of. */
   accountEquity: DecimalString,
-  day: Day,
+  day: TradingDay,
   /** The account's cash now: when given, new funding must fit in the cash no book owns. */
   accountCash: DecimalString.optional(),
   /** Prices of the pool's holdings: needed only when a new aggregated strategy joins a pool with members. */
@@ -91,18 +91,16 @@ export const fundBooks = async (ledger: LedgerRepository, raw: FundBooksInput): 
   const joining = fresh.filter((s) => s.flow === 'aggregated');
   for (const s of fresh) if (s.flow === 'per-book') byBook[bookOf(s.id)] = allocations.byStrategy[s.id]!;
   if (joining.length > 0) {
-    byBook[POOL_BOOK] = joining
-      .reduce((a, s) => a.plus(allocations.byStrategy[s.id]!), new Decimal(0))
-      .toFixed();
+    byBook[POOL_BOOK] = joining.reduce((a, s) => a.plus(allocations.byStrategy[s.id]!), new D(0)).toFixed();
   }
   const transfers = fundingTransfers(byBook, input.accountEquity);
-  const funding = transfers.reduce((a, t) => a.plus(t.amount), new Decimal(0));
+  const funding = transfers.reduce((a, t) => a.plus(t.amount), new D(0));
   if (input.accountCash !== undefined) {
     const owned = (await allPages((o) => ledger.listCashBalances(o))).reduce(
       (a, c) => a.plus(c.cash),
-      new Decimal(0),
+      new D(0),
     );
-    const free = new Decimal(input.accountCash).minus(owned);
+    const free = new D(input.accountCash).minus(owned);
     if (funding.gt(free)) {
       throw new AllocationInvalidError(
         `funding ${funding.toFixed()} exceeds the unallocated cash ${free.toFixed()} (account cash ${input.accountCash}, books own ${owned.toFixed()})`,
@@ -114,17 +112,17 @@ export const fundBooks = async (ledger: LedgerRepository, raw: FundBooksInput): 
   let after: Record<string, string> = { ...before };
   if (joining.length > 0) {
     const members = Object.keys(before);
-    const weights: Record<string, Decimal> = {};
-    for (const s of joining) weights[s.id] = new Decimal(allocations.byStrategy[s.id]!);
+    const weights: Record<string, D> = {};
+    for (const s of joining) weights[s.id] = new D(allocations.byStrategy[s.id]!);
     if (members.length > 0) {
       // New capital enters at NAV: each newcomer's weight is its funding, each member's its slice of NAV.
       const pool = await ledger.getBook(POOL_BOOK);
-      const nav = new Decimal(valueBook(pool, input.prices ?? {}).nav);
+      const nav = new D(valueBook(pool, input.prices ?? {}).nav);
       for (const s of joining) weights[s.id] = weights[s.id]!.times(input.accountEquity);
-      for (const id of members) weights[id] = new Decimal(before[id]!).times(nav);
+      for (const id of members) weights[id] = new D(before[id]!).times(nav);
     }
-    const total = Object.values(weights).reduce((a, b) => a.plus(b), new Decimal(0));
-    if (total.isZero()) for (const id of Object.keys(weights)) weights[id] = new Decimal(1);
+    const total = Object.values(weights).reduce((a, b) => a.plus(b), new D(0));
+    if (total.isZero()) for (const id of Object.keys(weights)) weights[id] = new D(1);
     after = { ...normalizeShares(weights) };
   }
 
@@ -146,7 +144,7 @@ export const fundBooks = async (ledger: LedgerRepository, raw: FundBooksInput): 
 export const RebalanceCapitalInput = z.object({
   policy: CapitalPolicy,
   strategies: Strategies,
-  day: Day,
+  day: TradingDay,
   /** Prices of every symbol any allocated book holds (to value the books). */
   prices: Prices,
   runId: z.string().min(1).optional(),

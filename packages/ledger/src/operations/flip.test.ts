@@ -1,6 +1,5 @@
-import { applyTransfers, carveFromPool, mergeIntoPool } from '@ensemble/core';
+import { applyTransfers, carveFromPool, D, mergeIntoPool } from '@ensemble/core';
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../repository/shared.ts';
 import type { LedgerRepository } from '../repository.ts';
 import { forEachServer, newTestLedger } from '../testing/index.ts';
 import type { BookState } from '../types.ts';
@@ -49,12 +48,12 @@ const prepare = async (ledger: LedgerRepository, symbols = ['SPY', 'TLT', 'BRK']
 
 /** Σ over books of each symbol's qty and cost basis, and of cash. */
 const totals = (...books: BookState[]) => {
-  const out: Record<string, Decimal> = { cash: new Decimal(0) };
+  const out: Record<string, D> = { cash: new D(0) };
   for (const b of books) {
     out.cash = out.cash!.plus(b.cash);
     for (const p of b.positions) {
-      out[`${p.symbol}.qty`] = (out[`${p.symbol}.qty`] ?? new Decimal(0)).plus(p.qty);
-      out[`${p.symbol}.cost`] = (out[`${p.symbol}.cost`] ?? new Decimal(0)).plus(p.costBasis);
+      out[`${p.symbol}.qty`] = (out[`${p.symbol}.qty`] ?? new D(0)).plus(p.qty);
+      out[`${p.symbol}.cost`] = (out[`${p.symbol}.cost`] ?? new D(0)).plus(p.costBasis);
     }
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.toFixed()]));
@@ -166,7 +165,7 @@ forEachServer('ledger flag flip', (endpoint) => {
       expect(books1[1]).toEqual({ bookId: 'strategy#delta', cash: '0', positions: [] });
       expect(totals(...books1)).toEqual(total0);
       expect(Object.keys(into.state.poolShares).sort()).toEqual(['alpha', 'beta', 'delta', 'gamma']);
-      const sum = Object.values(into.state.poolShares).reduce((a, s) => a.plus(s), new Decimal(0));
+      const sum = Object.values(into.state.poolShares).reduce((a, s) => a.plus(s), new D(0));
       expect(sum.toFixed()).toBe('1');
 
       const outAgain = await flipFlow(ledger, { ...carve, strategyId: 'delta', day: '2025-01-09' });
@@ -175,7 +174,7 @@ forEachServer('ledger flag flip', (endpoint) => {
       expect(totals(...books2)).toEqual(total0);
       // The carve takes delta's share of each position, rounded down: never more than it brought.
       const spy = books2[1].positions.find((p) => p.symbol === 'SPY');
-      expect(new Decimal(spy?.qty ?? '0').lte('12.345678901')).toBe(true);
+      expect(new D(spy?.qty ?? '0').lte('12.345678901')).toBe(true);
     });
 
     it('a repeated flip reports already-flipped and writes nothing', async () => {

@@ -15,6 +15,7 @@ import {
   bookOf,
   type Transfer as CoreTransfer,
   carveFromPool,
+  D,
   type DecimalString,
   type FlipResult,
   Flow,
@@ -23,16 +24,14 @@ import {
   POOL_BOOK,
   Prices,
   StrategyId,
+  TradingDay,
 } from '@ensemble/core';
 import { z } from 'zod';
 import { LedgerInputInvalidError } from '../errors.ts';
 import { allPages } from '../pages.ts';
-import { Decimal } from '../repository/shared.ts';
 import type { LedgerRepository } from '../repository.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
-
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 /** Input of {@link flipFlow}. */
 export const FlipFlowInput = z
@@ -41,7 +40,7 @@ export const FlipFlowInput = z
     /** The flow the strategy is traded with now (used only if the ledger has never recorded its flow). */
     from: Flow,
     to: Flow,
-    day: Day,
+    day: TradingDay,
     /** Prices of every symbol the pool or the book holds; needed to merge into the pool (at NAV). */
     prices: Prices.optional(),
     /** Symbols traded in whole shares only: their carved quantity is rounded down to an integer. */
@@ -94,8 +93,8 @@ export const sharesFromAttributions = async (
   );
   if (!last) return {};
   const ofRun = await allPages((o) => ledger.listPoolAttributionsOfRun(last.runId, o));
-  const weights = Object.fromEntries(ofRun.map((a) => [a.strategyId, new Decimal(a.fraction)]));
-  const total = Object.values(weights).reduce((a, b) => a.plus(b), new Decimal(0));
+  const weights = Object.fromEntries(ofRun.map((a) => [a.strategyId, new D(a.fraction)]));
+  const total = Object.values(weights).reduce((a, b) => a.plus(b), new D(0));
   return total.gt(0) ? { ...normalizeShares(weights) } : {};
 };
 

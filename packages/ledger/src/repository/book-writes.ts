@@ -2,7 +2,7 @@
  * Writes that change books: applying a fill to its book's position and cash, and transfers of shares (with
  * cost basis) or cash between books. Both go through the journal, so each is applied exactly once.
  */
-import { applyFill as applyFillToBook, CASH_DP, UNALLOCATED } from '@ensemble/core';
+import { applyFill as applyFillToBook, CASH_DP, D, str, UNALLOCATED } from '@ensemble/core';
 import { LedgerInvariantError, LedgerNotFoundError } from '../errors.ts';
 import type {
   ApplyResult,
@@ -16,13 +16,13 @@ import type {
 } from '../types.ts';
 import { applyEntry, type Effect } from './journal.ts';
 import { getFill } from './orders.ts';
-import { as, type Ctx, createOnce, Decimal, dayBounds, fmt, guard, pageOf, sameOn } from './shared.ts';
+import { as, type Ctx, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
 
 export const applyFill = async (ctx: Ctx, fillId: string): Promise<ApplyResult> => {
   const fill = await getFill(ctx, fillId);
   if (!fill) throw new LedgerNotFoundError('fill', fillId);
-  const notional = new Decimal(fill.notional);
-  const fee = new Decimal(fill.fee);
+  const notional = new D(fill.notional);
+  const fee = new D(fill.fee);
   const buy = fill.side === 'buy';
   const effects: Effect[] = [
     {
@@ -32,10 +32,10 @@ export const applyFill = async (ctx: Ctx, fillId: string): Promise<ApplyResult> 
       // Core's book math decides the position (average cost; a sell removes its share of the cost basis,
       // rounded down to cents) and throws BookInvariantError on a sell larger than the position.
       apply: (s) => {
-        const held = { symbol: fill.symbol, qty: fmt(s.qty), costBasis: fmt(s.costBasis) };
+        const held = { symbol: fill.symbol, qty: str(s.qty), costBasis: str(s.costBasis) };
         const book = { bookId: fill.bookId, cash: '0', positions: s.qty.isZero() ? [] : [held] };
         const after = applyFillToBook(book, fill).book.positions.find((h) => h.symbol === fill.symbol);
-        return { qty: new Decimal(after?.qty ?? '0'), costBasis: new Decimal(after?.costBasis ?? '0') };
+        return { qty: new D(after?.qty ?? '0'), costBasis: new D(after?.costBasis ?? '0') };
       },
     },
     {
@@ -80,18 +80,16 @@ export type TransferResult =
   | { status: 'applied' | 'already-applied'; transfer: Transfer }
   | { status: 'conflict'; current: Transfer };
 
-const resolveCostBasis = async (ctx: Ctx, from: BookId, symbol: string, qty: Decimal): Promise<string> => {
+const resolveCostBasis = async (ctx: Ctx, from: BookId, symbol: string, qty: D): Promise<string> => {
   const { data } = await guard('readPosition', () =>
     ctx.svc.entities.position.get({ bookId: from, symbol }).go({ originalErr: true, consistent: true }),
   );
-  const held = new Decimal(data?.qty ?? '0');
+  const held = new D(data?.qty ?? '0');
   if (held.lessThan(qty)) {
-    throw new LedgerInvariantError(`cannot move ${fmt(qty)} ${symbol} from ${from}: it holds ${fmt(held)}`);
+    throw new LedgerInvariantError(`cannot move ${str(qty)} ${symbol} from ${from}: it holds ${str(held)}`);
   }
-  const cost = new Decimal(data?.costBasis ?? '0');
-  return fmt(
-    held.equals(qty) ? cost : cost.times(qty).div(held).toDecimalPlaces(CASH_DP, Decimal.ROUND_DOWN),
-  );
+  const cost = new D(data?.costBasis ?? '0');
+  return str(held.equals(qty) ? cost : cost.times(qty).div(held).toDecimalPlaces(CASH_DP, D.ROUND_DOWN));
 };
 
 const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<RecordResult<Transfer>> => {
@@ -109,14 +107,14 @@ const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<Reco
     if (from === UNALLOCATED || to === UNALLOCATED) {
       throw new LedgerInvariantError(`transfer ${transferId}: shares move only between books`);
     }
-    const qty = new Decimal(input.qty);
+    const qty = new D(input.qty);
     const amount =
       input.costBasis !== undefined
-        ? fmt(new Decimal(input.costBasis))
+        ? str(new D(input.costBasis))
         : (existing?.amount ?? (await resolveCostBasis(ctx, from, input.symbol, qty)));
-    transfer = { ...base, symbol: input.symbol, qty: fmt(qty), amount, recordedAt: ctx.now() };
+    transfer = { ...base, symbol: input.symbol, qty: str(qty), amount, recordedAt: ctx.now() };
   } else {
-    transfer = { ...base, amount: fmt(new Decimal(input.amount)), recordedAt: ctx.now() };
+    transfer = { ...base, amount: str(new D(input.amount)), recordedAt: ctx.now() };
   }
   const same = (e: Transfer) => sameOn(transfer, e, ['kind', 'from', 'to', 'symbol', 'qty', 'amount']);
   if (existing)
@@ -131,10 +129,10 @@ const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<Reco
 };
 
 const transferEffects = (t: Transfer): Effect[] => {
-  const amount = new Decimal(t.amount);
+  const amount = new D(t.amount);
   const effects: Effect[] = [];
   if (t.kind === 'position') {
-    const qty = new Decimal(t.qty ?? '0');
+    const qty = new D(t.qty ?? '0');
     const symbol = t.symbol ?? '';
     effects.push(
       {

@@ -4,6 +4,7 @@
  * changed after it was written (a branch re-run). Zero positions are kept as items
  * (they carry the journal's version) but never listed.
  */
+import { D, str } from '@ensemble/core';
 import type {
   BookId,
   BookState,
@@ -16,7 +17,7 @@ import type {
   RecordResult,
   TransitionResult,
 } from '../types.ts';
-import { as, type Ctx, conditional, createOnce, Decimal, fmt, guard, pageOf, sameOn } from './shared.ts';
+import { as, type Ctx, conditional, createOnce, guard, pageOf, sameOn } from './shared.ts';
 
 const toPosition = (i: {
   bookId: string;
@@ -43,7 +44,7 @@ export const getBook = (ctx: Ctx, bookId: BookId): Promise<BookState> =>
       bookId,
       cash: data.cash[0]?.amount ?? '0',
       positions: data.position
-        .filter((p) => !new Decimal(p.qty).isZero())
+        .filter((p) => !new D(p.qty).isZero())
         .map((p) => ({ symbol: p.symbol, qty: p.qty, costBasis: p.costBasis })),
     };
   });
@@ -102,7 +103,7 @@ export interface RecordNavInput {
 }
 
 export const recordNav = (ctx: Ctx, input: RecordNavInput): Promise<RecordResult<Nav>> => {
-  const n = (s: string | undefined) => fmt(new Decimal(s ?? '0'));
+  const n = (s: string | undefined) => str(new D(s ?? '0'));
   const item: Nav = {
     bookId: input.bookId,
     day: input.day,
@@ -138,7 +139,7 @@ export const restateNav = async (
   input: RecordNavInput,
   previous: Nav,
 ): Promise<TransitionResult<Nav>> => {
-  const n = (s: string | undefined) => fmt(new Decimal(s ?? '0'));
+  const n = (s: string | undefined) => str(new D(s ?? '0'));
   const values = {
     cash: n(input.cash),
     positionsValue: n(input.positionsValue),

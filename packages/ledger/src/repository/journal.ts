@@ -15,20 +15,21 @@
  * reached, or applied with leftover markers; re-running applyFill/applyTransfer finishes it and no item can
  * see E twice, because the marker and the effect are written by the same conditional put.
  */
+import { D, str } from '@ensemble/core';
 import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
 import type { BookId } from '../types.ts';
-import { type Ctx, conditional, Decimal, fmt, guard } from './shared.ts';
+import { type Ctx, conditional, guard } from './shared.ts';
 
 /** The state of a position as the journal computes on it. */
 export interface PositionState {
-  qty: Decimal;
-  costBasis: Decimal;
+  qty: D;
+  costBasis: D;
 }
 
 /** A change to one item, given its current state. */
 export type Effect =
   | { kind: 'position'; bookId: BookId; symbol: string; apply: (s: PositionState) => PositionState }
-  | { kind: 'cash'; bookId: BookId; apply: (cash: Decimal) => Decimal };
+  | { kind: 'cash'; bookId: BookId; apply: (cash: D) => D };
 
 const keyOf = (e: Effect) =>
   e.kind === 'position' ? `position ${e.bookId}/${e.symbol}` : `cash ${e.bookId}`;
@@ -52,15 +53,15 @@ const applyPosition = async (
     );
     if (cur?.pending.includes(entryId)) return null;
     const next = e.apply({
-      qty: new Decimal(cur?.qty ?? '0'),
-      costBasis: new Decimal(cur?.costBasis ?? '0'),
+      qty: new D(cur?.qty ?? '0'),
+      costBasis: new D(cur?.costBasis ?? '0'),
     });
     if (next.qty.isNegative()) {
-      throw new LedgerInvariantError(`${entryId} would make ${keyOf(e)} negative (${fmt(next.qty)})`);
+      throw new LedgerInvariantError(`${entryId} would make ${keyOf(e)} negative (${str(next.qty)})`);
     }
     const state = {
-      qty: fmt(next.qty),
-      costBasis: next.qty.isZero() ? '0' : fmt(next.costBasis),
+      qty: str(next.qty),
+      costBasis: next.qty.isZero() ? '0' : str(next.costBasis),
       updatedAt: ctx.now(),
     };
     const after: Written = cur
@@ -94,7 +95,7 @@ const applyCash = async (
       entity.get(key).go({ originalErr: true, consistent: true }),
     );
     if (cur?.pending.includes(entryId)) return null;
-    const amount = fmt(e.apply(new Decimal(cur?.amount ?? '0')));
+    const amount = str(e.apply(new D(cur?.amount ?? '0')));
     const updatedAt = ctx.now();
     const after: Written = cur
       ? { version: cur.version + 1, pending: [...cur.pending, entryId] }

@@ -3,31 +3,21 @@
  * `updateOrderStatus` conditional on the expected version; a replayed transition is recognised from the
  * history entry it wrote. A fill is created once under its fill id (applying it is journal.ts's job).
  */
+import { D, str } from '@ensemble/core';
 import type {
   BookId,
   DayRangeOptions,
   Fill,
   Order,
-  OrderSide,
   OrderStatus,
   Page,
   PageOptions,
   RecordResult,
+  Side,
   TradingDay,
   TransitionResult,
 } from '../types.ts';
-import {
-  as,
-  type Ctx,
-  conditionalItem,
-  createOnce,
-  Decimal,
-  dayBounds,
-  fmt,
-  guard,
-  pageOf,
-  sameOn,
-} from './shared.ts';
+import { as, type Ctx, conditionalItem, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
 
 /** Input of {@link recordOrderIntent}. */
 export interface RecordOrderIntentInput {
@@ -37,7 +27,7 @@ export interface RecordOrderIntentInput {
   tradingDay: TradingDay;
   bookId: BookId;
   symbol: string;
-  side: OrderSide;
+  side: Side;
   requestedQty?: string;
   requestedNotional?: string;
   reason?: string;
@@ -99,10 +89,8 @@ export const updateOrderStatus = async (
         version: input.expectedVersion + 1,
         updatedAt: at,
         ...(input.brokerOrderId === undefined ? {} : { brokerOrderId: input.brokerOrderId }),
-        ...(input.filledQty === undefined ? {} : { filledQty: fmt(new Decimal(input.filledQty)) }),
-        ...(input.filledNotional === undefined
-          ? {}
-          : { filledNotional: fmt(new Decimal(input.filledNotional)) }),
+        ...(input.filledQty === undefined ? {} : { filledQty: str(new D(input.filledQty)) }),
+        ...(input.filledNotional === undefined ? {} : { filledNotional: str(new D(input.filledNotional)) }),
       })
       .append({ statusHistory: [entry] })
       .where(({ version }, { eq }) => eq(version, input.expectedVersion))
@@ -149,7 +137,7 @@ export interface RecordFillInput {
   tradingDay: TradingDay;
   bookId: BookId;
   symbol: string;
-  side: OrderSide;
+  side: Side;
   qty: string;
   price: string;
   /**
@@ -163,14 +151,14 @@ export interface RecordFillInput {
 }
 
 export const recordFill = (ctx: Ctx, input: RecordFillInput): Promise<RecordResult<Fill>> => {
-  const qty = new Decimal(input.qty);
-  const price = new Decimal(input.price);
+  const qty = new D(input.qty);
+  const price = new D(input.price);
   const fill: Fill = {
     ...input,
-    qty: fmt(qty),
-    price: fmt(price),
-    notional: fmt(input.notional === undefined ? qty.times(price) : new Decimal(input.notional)),
-    fee: fmt(new Decimal(input.fee ?? '0')),
+    qty: str(qty),
+    price: str(price),
+    notional: str(input.notional === undefined ? qty.times(price) : new D(input.notional)),
+    fee: str(new D(input.fee ?? '0')),
   };
   return createOnce(
     'recordFill',

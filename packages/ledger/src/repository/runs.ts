@@ -7,6 +7,7 @@ import type {
   Fill,
   Flow,
   Order,
+  Outcome,
   Page,
   PageOptions,
   Plan,
@@ -17,7 +18,6 @@ import type {
   RunStatus,
   Signal,
   StoredError,
-  StrategyOutcome,
   StrategyRun,
   TradingDay,
   TransitionResult,
@@ -137,7 +137,7 @@ export interface RecordStrategyRunInput {
   tradingDay: TradingDay;
   strategyId: string;
   flow: Flow;
-  outcome: StrategyOutcome;
+  outcome: Outcome;
   error?: StoredError;
   startedAt: string;
   finishedAt: string;

@@ -1,30 +1,10 @@
 /**
  * What every repository module shares: the context (service, clock, retry budget), error wrapping that fails
- * closed, create-once writes, paging and day arithmetic, and the Decimal flavour used for money.
+ * closed, create-once writes, paging and day arithmetic,.
  */
-import { Decimal as BaseDecimal } from 'decimal.js';
 import { isConditionalCheckFailed, isLedgerError, LedgerPersistenceError } from '../errors.ts';
 import type { LedgerService } from '../service.ts';
 import type { DayRangeOptions, PageOptions, RecordResult } from '../types.ts';
-
-/**
- * Decimal with enough precision for share quantities × prices (40 significant digits; a 9-decimal quantity
- * times a 4-decimal price of a billion-dollar book needs about 23). The ledger only adds, subtracts and
- * multiplies, so results are exact; the one division (a moved cost basis) is rounded down to cents.
- */
-export const Decimal = BaseDecimal.clone({
-  precision: 40,
-  rounding: BaseDecimal.ROUND_HALF_EVEN,
-  toExpNeg: -60,
-  toExpPos: 60,
-});
-export type Decimal = InstanceType<typeof Decimal>;
-
-/**
- * A canonical decimal string (no exponent, no trailing zeros, "0" for zero), exact: stored amounts are what
- * core's book math computes (cash moves by the exact notional), never rounded by the ledger.
- */
-export const fmt = (d: Decimal): string => (d.isZero() ? '0' : d.toFixed());
 
 /** Dependencies of every repository function. */
 export interface Ctx {
