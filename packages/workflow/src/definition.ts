@@ -17,17 +17,16 @@
  * two more transitions than without this (the `AnythingToRetry` Choice and `Done`).
  */
 import { z } from 'zod';
-import type { AslDefinition, AslState, PayloadTemplate, TaskState } from './asl.ts';
+import type { AslDefinition, AslState, PayloadTemplate } from './asl.ts';
 import { type TaskName, TaskNames } from './contract.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
 import {
-  BranchCatchErrors,
   DEFAULT_EXECUTION_TIMEOUT_SECONDS,
   DEFAULT_MAX_CONCURRENCY,
   DefaultTimeouts,
   MAX_CONCURRENCY_LIMIT,
-  retryPolicy,
 } from './policy.ts';
+import { catchAll, type TaskStep, taskChain, taskFactory } from './task-chain.ts';
 
 /** Names of the states that are not tasks (every task state is named after its task). */
 export const StateNames = {
@@ -113,6 +112,20 @@ const BRANCH_REF: PayloadTemplate = {
   'flow.$': '$.flow',
 };
 
+/** A per-book branch's tasks, in order; the first run routes aggregated strategies out after Evaluate. */
+const BranchSteps = [
+  { task: 'Evaluate', resultPath: '$.evaluate' },
+  { task: 'PlanRebalance', resultPath: '$.plan' },
+  { task: 'Execute', resultPath: '$.execute' },
+] as const satisfies readonly TaskStep[];
+
+/** The pool's tasks, in order; each overwrites `$.pool`, so Finalize sees ExecutePool's result. */
+const PoolSteps = [
+  { task: 'AggregatePool', resultPath: '$.pool' },
+  { task: 'PlanPool', resultPath: '$.pool' },
+  { task: 'ExecutePool', resultPath: '$.pool' },
+] as const satisfies readonly TaskStep[];
+
 /** Builds the state machine definition (a fresh object each call). Throws WorkflowConfigInvalidError on bad options. */
 export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
   const parsed = DefinitionOptions.safeParse(options);
@@ -120,54 +133,34 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
     throw new WorkflowConfigInvalidError(`invalid definition options: ${z.prettifyError(parsed.error)}`);
   }
   const { functionArns, maxConcurrency, timeouts, executionTimeoutSeconds } = parsed.data;
-  const task = (
-    name: TaskName,
-    fields: Omit<TaskState, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Retry'>,
-  ) => {
-    const resource = functionArns[name];
-    if (resource === undefined) throw new WorkflowConfigInvalidError(`no function ARN for task ${name}`);
-    return {
-      Type: 'Task',
-      Resource: resource,
-      ...fields,
-      TimeoutSeconds: timeouts?.[name] ?? DefaultTimeouts[name],
-      Retry: retryPolicy(name),
-    } satisfies TaskState;
-  };
+  const task = taskFactory(functionArns, timeouts);
   const concurrency = maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
-  const branchCatch = [
-    { ErrorEquals: [...BranchCatchErrors], ResultPath: '$.error', Next: 'RecordBranchFailure' },
-  ];
-  const poolCatch = [
-    { ErrorEquals: [...BranchCatchErrors], ResultPath: '$.pool', Next: StateNames.PoolFailed },
-  ];
 
+  const [evaluate, planRebalance, execute] = BranchSteps;
+  const branch = taskChain(task, {
+    prefix: '',
+    links: [
+      evaluate,
+      {
+        name: StateNames.RouteByFlow,
+        state: (next) => ({
+          Type: 'Choice',
+          Comment:
+            'Per-book strategies trade their own book; aggregated ones stop here and trade in the pool.',
+          Choices: [{ Variable: '$.flow', StringEquals: 'aggregated', Next: StateNames.PoolMemberResult }],
+          Default: next,
+        }),
+      },
+      planRebalance,
+      execute,
+    ],
+    parameters: BRANCH_REF,
+    catch: catchAll('$.error', 'RecordBranchFailure'),
+    comments: { Evaluate: 'Evaluate the strategy on the snapshot and record its target weights.' },
+    next: StateNames.BranchResult,
+  });
   const iteration: Record<string, AslState> = {
-    Evaluate: task('Evaluate', {
-      Comment: 'Evaluate the strategy on the snapshot and record its target weights.',
-      Parameters: BRANCH_REF,
-      ResultPath: '$.evaluate',
-      Catch: branchCatch,
-      Next: StateNames.RouteByFlow,
-    }),
-    [StateNames.RouteByFlow]: {
-      Type: 'Choice',
-      Comment: 'Per-book strategies trade their own book; aggregated ones stop here and trade in the pool.',
-      Choices: [{ Variable: '$.flow', StringEquals: 'aggregated', Next: StateNames.PoolMemberResult }],
-      Default: 'PlanRebalance',
-    },
-    PlanRebalance: task('PlanRebalance', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.plan',
-      Catch: branchCatch,
-      Next: 'Execute',
-    }),
-    Execute: task('Execute', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.execute',
-      Catch: branchCatch,
-      Next: StateNames.BranchResult,
-    }),
+    ...branch.States,
     [StateNames.BranchResult]: {
       Type: 'Pass',
       Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', 'outcome.$': '$.execute.outcome' },
@@ -198,22 +191,14 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
 
   // The second run of a failed per-book branch (Finalize lists them: `retryItems`): the same steps, no Catch
   // (a failure fails the execution, which makes it redrivable), and an outcome still FAILED fails it too.
+  const retryBranch = taskChain(task, {
+    prefix: 'Retry',
+    links: BranchSteps,
+    parameters: BRANCH_REF,
+    next: StateNames.RetriedOutcome,
+  });
   const retryIteration: Record<string, AslState> = {
-    RetryEvaluate: task('Evaluate', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.evaluate',
-      Next: 'RetryPlanRebalance',
-    }),
-    RetryPlanRebalance: task('PlanRebalance', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.plan',
-      Next: 'RetryExecute',
-    }),
-    RetryExecute: task('Execute', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.execute',
-      Next: StateNames.RetriedOutcome,
-    }),
+    ...retryBranch.States,
     [StateNames.RetriedOutcome]: {
       Type: 'Choice',
       Choices: [
@@ -233,6 +218,21 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
       Cause: 'the branch ended FAILED on its second run; fix the cause, then redrive the execution',
     },
   };
+
+  const pool = taskChain(task, {
+    prefix: '',
+    links: PoolSteps,
+    parameters: RUN_REF,
+    catch: catchAll('$.pool', StateNames.PoolFailed),
+    comments: { AggregatePool: 'Merge the aggregated strategies’ targets into the pool’s.' },
+    next: 'Finalize',
+  });
+  const retryPool = taskChain(task, {
+    prefix: 'Retry',
+    links: PoolSteps,
+    parameters: RUN_REF,
+    next: StateNames.RetriedPoolOutcome,
+  });
 
   return {
     Comment: 'Ensemble trading day: prepare, one Map iteration per strategy, the pool, finalize.',
@@ -273,35 +273,17 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
           'flow.$': '$$.Map.Item.Value.flow',
         },
         MaxConcurrency: concurrency,
-        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Evaluate', States: iteration },
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: branch.StartAt, States: iteration },
         ResultPath: '$.prepare.items',
         Next: StateNames.HasPool,
       },
       [StateNames.HasPool]: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.prepare.hasPool', BooleanEquals: true, Next: 'AggregatePool' }],
+        Choices: [{ Variable: '$.prepare.hasPool', BooleanEquals: true, Next: pool.StartAt }],
         Default: StateNames.NoPool,
       },
       [StateNames.NoPool]: { Type: 'Pass', Result: {}, ResultPath: '$.pool', Next: 'Finalize' },
-      AggregatePool: task('AggregatePool', {
-        Comment: 'Merge the aggregated strategies’ targets into the pool’s.',
-        Parameters: RUN_REF,
-        ResultPath: '$.pool',
-        Catch: poolCatch,
-        Next: 'PlanPool',
-      }),
-      PlanPool: task('PlanPool', {
-        Parameters: RUN_REF,
-        ResultPath: '$.pool',
-        Catch: poolCatch,
-        Next: 'ExecutePool',
-      }),
-      ExecutePool: task('ExecutePool', {
-        Parameters: RUN_REF,
-        ResultPath: '$.pool',
-        Catch: poolCatch,
-        Next: 'Finalize',
-      }),
+      ...pool.States,
       [StateNames.PoolFailed]: {
         Type: 'Pass',
         Comment: 'A pool step failed: record its error and carry on to Finalize.',
@@ -345,7 +327,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         MaxConcurrency: concurrency,
         ItemProcessor: {
           ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: 'RetryEvaluate',
+          StartAt: retryBranch.StartAt,
           States: retryIteration,
         },
         ResultPath: '$.retried',
@@ -362,23 +344,9 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
           'Second run of a FAILED pool, without a Catch. A one-branch Parallel, so that a redrive re-runs the branch (a redrive re-enters a failed state: a run-level Fail state would only fail again).',
         Branches: [
           {
-            StartAt: 'RetryAggregatePool',
+            StartAt: retryPool.StartAt,
             States: {
-              RetryAggregatePool: task('AggregatePool', {
-                Parameters: RUN_REF,
-                ResultPath: '$.pool',
-                Next: 'RetryPlanPool',
-              }),
-              RetryPlanPool: task('PlanPool', {
-                Parameters: RUN_REF,
-                ResultPath: '$.pool',
-                Next: 'RetryExecutePool',
-              }),
-              RetryExecutePool: task('ExecutePool', {
-                Parameters: RUN_REF,
-                ResultPath: '$.pool',
-                Next: StateNames.RetriedPoolOutcome,
-              }),
+              ...retryPool.States,
               [StateNames.RetriedPoolOutcome]: {
                 Type: 'Choice',
                 Choices: [
