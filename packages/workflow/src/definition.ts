@@ -17,9 +17,10 @@
  * two more transitions than without this (the `AnythingToRetry` Choice and `Done`).
  */
 import { z } from 'zod';
-import type { AslDefinition, AslState, PayloadTemplate } from './asl.ts';
+import type { AslDefinition, AslState } from './asl.ts';
 import { type TaskName, TaskNames } from './contract.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
+import { BRANCH_REF, branchId, ITERATION_REF, RUN_REF } from './payload-refs.ts';
 import {
   DEFAULT_EXECUTION_TIMEOUT_SECONDS,
   DEFAULT_MAX_CONCURRENCY,
@@ -96,22 +97,6 @@ export const DefinitionOptions = z.object({
 });
 export type DefinitionOptions = z.input<typeof DefinitionOptions>;
 
-const RUN_REF: PayloadTemplate = {
-  'runId.$': '$.prepare.runId',
-  'tradingDay.$': '$.prepare.tradingDay',
-  'stage.$': '$.prepare.stage',
-  'snapshotRef.$': '$.prepare.snapshotRef',
-};
-
-const BRANCH_REF: PayloadTemplate = {
-  'runId.$': '$.runId',
-  'tradingDay.$': '$.tradingDay',
-  'stage.$': '$.stage',
-  'snapshotRef.$': '$.snapshotRef',
-  'strategyId.$': '$.strategyId',
-  'flow.$': '$.flow',
-};
-
 /** A per-book branch's tasks, in order; the first run routes aggregated strategies out after Evaluate. */
 const BranchSteps = [
   { task: 'Evaluate', resultPath: '$.evaluate' },
@@ -163,12 +148,12 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
     ...branch.States,
     [StateNames.BranchResult]: {
       Type: 'Pass',
-      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', 'outcome.$': '$.execute.outcome' },
+      Parameters: { ...branchId('$'), 'outcome.$': '$.execute.outcome' },
       End: true,
     },
     [StateNames.PoolMemberResult]: {
       Type: 'Pass',
-      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', outcome: 'SKIPPED' },
+      Parameters: { ...branchId('$'), outcome: 'SKIPPED' },
       End: true,
     },
     RecordBranchFailure: task('RecordBranchFailure', {
@@ -179,12 +164,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
     }),
     [StateNames.BranchFailed]: {
       Type: 'Pass',
-      Parameters: {
-        'strategyId.$': '$.strategyId',
-        'flow.$': '$.flow',
-        'outcome.$': '$.failure.outcome',
-        'error.$': '$.failure.error',
-      },
+      Parameters: { ...branchId('$'), 'outcome.$': '$.failure.outcome', 'error.$': '$.failure.error' },
       End: true,
     },
   };
@@ -208,7 +188,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
     },
     [StateNames.RetriedResult]: {
       Type: 'Pass',
-      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', 'outcome.$': '$.execute.outcome' },
+      Parameters: { ...branchId('$'), 'outcome.$': '$.execute.outcome' },
       End: true,
     },
     [StateNames.BranchFailedAgain]: {
@@ -267,11 +247,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Comment:
           'One iteration per strategy; a Catch inside each iteration keeps one failure from the others.',
         ItemsPath: '$.prepare.items',
-        ItemSelector: {
-          ...RUN_REF,
-          'strategyId.$': '$$.Map.Item.Value.strategyId',
-          'flow.$': '$$.Map.Item.Value.flow',
-        },
+        ItemSelector: ITERATION_REF,
         MaxConcurrency: concurrency,
         ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: branch.StartAt, States: iteration },
         ResultPath: '$.prepare.items',
@@ -319,11 +295,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Comment:
           'Second run of the branches Finalize listed (per-book, FAILED), without a Catch: a failure here fails the execution, and a redrive re-runs just that iteration. Empty when only the pool failed.',
         ItemsPath: '$.finalize.retryItems',
-        ItemSelector: {
-          ...RUN_REF,
-          'strategyId.$': '$$.Map.Item.Value.strategyId',
-          'flow.$': '$$.Map.Item.Value.flow',
-        },
+        ItemSelector: ITERATION_REF,
         MaxConcurrency: concurrency,
         ItemProcessor: {
           ProcessorConfig: { Mode: 'INLINE' },
