@@ -17,42 +17,22 @@
  * two more transitions than without this (the `AnythingToRetry` Choice and `Done`).
  */
 import { z } from 'zod';
-import type { AslDefinition, AslState } from './asl.ts';
+import type { AslDefinition } from './asl.ts';
+import { branchMap, firstRunIteration, secondRunIteration } from './branch-states.ts';
 import { type TaskName, TaskNames } from './contract.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
-import { BRANCH_REF, branchId, ITERATION_REF, RUN_REF } from './payload-refs.ts';
+import { RUN_REF } from './payload-refs.ts';
 import {
   DEFAULT_EXECUTION_TIMEOUT_SECONDS,
   DEFAULT_MAX_CONCURRENCY,
   DefaultTimeouts,
   MAX_CONCURRENCY_LIMIT,
 } from './policy.ts';
-import { catchAll, type TaskStep, taskChain, taskFactory } from './task-chain.ts';
+import { firstRunPool, retryPoolState } from './pool-states.ts';
+import { StateNames } from './state-names.ts';
+import { taskFactory } from './task-chain.ts';
 
-/** Names of the states that are not tasks (every task state is named after its task). */
-export const StateNames = {
-  RunAction: 'RunAction',
-  Skipped: 'Skipped',
-  Strategies: 'Strategies',
-  RouteByFlow: 'RouteByFlow',
-  BranchResult: 'BranchResult',
-  PoolMemberResult: 'PoolMemberResult',
-  BranchFailed: 'BranchFailed',
-  HasPool: 'HasPool',
-  NoPool: 'NoPool',
-  PoolFailed: 'PoolFailed',
-  AnythingToRetry: 'AnythingToRetry',
-  Done: 'Done',
-  RetryFailedBranches: 'RetryFailedBranches',
-  RetriedOutcome: 'RetriedOutcome',
-  RetriedResult: 'RetriedResult',
-  BranchFailedAgain: 'BranchFailedAgain',
-  PoolToRetry: 'PoolToRetry',
-  RetryPool: 'RetryPool',
-  PoolRetried: 'PoolRetried',
-  RetriedPoolOutcome: 'RetriedPoolOutcome',
-  PoolFailedAgain: 'PoolFailedAgain',
-} as const;
+export { StateNames } from './state-names.ts';
 
 /**
  * The task of every Task state not named after its task: the second run of a failed branch or pool, and
@@ -97,20 +77,6 @@ export const DefinitionOptions = z.object({
 });
 export type DefinitionOptions = z.input<typeof DefinitionOptions>;
 
-/** A per-book branch's tasks, in order; the first run routes aggregated strategies out after Evaluate. */
-const BranchSteps = [
-  { task: 'Evaluate', resultPath: '$.evaluate' },
-  { task: 'PlanRebalance', resultPath: '$.plan' },
-  { task: 'Execute', resultPath: '$.execute' },
-] as const satisfies readonly TaskStep[];
-
-/** The pool's tasks, in order; each overwrites `$.pool`, so Finalize sees ExecutePool's result. */
-const PoolSteps = [
-  { task: 'AggregatePool', resultPath: '$.pool' },
-  { task: 'PlanPool', resultPath: '$.pool' },
-  { task: 'ExecutePool', resultPath: '$.pool' },
-] as const satisfies readonly TaskStep[];
-
 /** Builds the state machine definition (a fresh object each call). Throws WorkflowConfigInvalidError on bad options. */
 export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
   const parsed = DefinitionOptions.safeParse(options);
@@ -121,98 +87,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
   const task = taskFactory(functionArns, timeouts);
   const concurrency = maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
 
-  const [evaluate, planRebalance, execute] = BranchSteps;
-  const branch = taskChain(task, {
-    prefix: '',
-    links: [
-      evaluate,
-      {
-        name: StateNames.RouteByFlow,
-        state: (next) => ({
-          Type: 'Choice',
-          Comment:
-            'Per-book strategies trade their own book; aggregated ones stop here and trade in the pool.',
-          Choices: [{ Variable: '$.flow', StringEquals: 'aggregated', Next: StateNames.PoolMemberResult }],
-          Default: next,
-        }),
-      },
-      planRebalance,
-      execute,
-    ],
-    parameters: BRANCH_REF,
-    catch: catchAll('$.error', 'RecordBranchFailure'),
-    comments: { Evaluate: 'Evaluate the strategy on the snapshot and record its target weights.' },
-    next: StateNames.BranchResult,
-  });
-  const iteration: Record<string, AslState> = {
-    ...branch.States,
-    [StateNames.BranchResult]: {
-      Type: 'Pass',
-      Parameters: { ...branchId('$'), 'outcome.$': '$.execute.outcome' },
-      End: true,
-    },
-    [StateNames.PoolMemberResult]: {
-      Type: 'Pass',
-      Parameters: { ...branchId('$'), outcome: 'SKIPPED' },
-      End: true,
-    },
-    RecordBranchFailure: task('RecordBranchFailure', {
-      Comment: 'Record the branch as FAILED (or BLOCKED) with the caught error; the other branches go on.',
-      Parameters: { ...BRANCH_REF, 'error.$': '$.error' },
-      ResultPath: '$.failure',
-      Next: StateNames.BranchFailed,
-    }),
-    [StateNames.BranchFailed]: {
-      Type: 'Pass',
-      Parameters: { ...branchId('$'), 'outcome.$': '$.failure.outcome', 'error.$': '$.failure.error' },
-      End: true,
-    },
-  };
-
-  // The second run of a failed per-book branch (Finalize lists them: `retryItems`): the same steps, no Catch
-  // (a failure fails the execution, which makes it redrivable), and an outcome still FAILED fails it too.
-  const retryBranch = taskChain(task, {
-    prefix: 'Retry',
-    links: BranchSteps,
-    parameters: BRANCH_REF,
-    next: StateNames.RetriedOutcome,
-  });
-  const retryIteration: Record<string, AslState> = {
-    ...retryBranch.States,
-    [StateNames.RetriedOutcome]: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.execute.outcome', StringEquals: 'FAILED', Next: StateNames.BranchFailedAgain },
-      ],
-      Default: StateNames.RetriedResult,
-    },
-    [StateNames.RetriedResult]: {
-      Type: 'Pass',
-      Parameters: { ...branchId('$'), 'outcome.$': '$.execute.outcome' },
-      End: true,
-    },
-    [StateNames.BranchFailedAgain]: {
-      Type: 'Fail',
-      Comment: 'Execute recorded the branch FAILED again: fail, so the execution can be redriven.',
-      Error: 'BranchFailed',
-      Cause: 'the branch ended FAILED on its second run; fix the cause, then redrive the execution',
-    },
-  };
-
-  const pool = taskChain(task, {
-    prefix: '',
-    links: PoolSteps,
-    parameters: RUN_REF,
-    catch: catchAll('$.pool', StateNames.PoolFailed),
-    comments: { AggregatePool: 'Merge the aggregated strategies’ targets into the pool’s.' },
-    next: 'Finalize',
-  });
-  const retryPool = taskChain(task, {
-    prefix: 'Retry',
-    links: PoolSteps,
-    parameters: RUN_REF,
-    next: StateNames.RetriedPoolOutcome,
-  });
+  const pool = firstRunPool(task, 'Finalize');
 
   return {
     Comment: 'Ensemble trading day: prepare, one Map iteration per strategy, the pool, finalize.',
@@ -242,17 +117,13 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Comment: 'Market closed, or the day already ran: the output is PrepareRun’s (action SKIP, reason).',
         OutputPath: '$.prepare',
       },
-      [StateNames.Strategies]: {
-        Type: 'Map',
+      [StateNames.Strategies]: branchMap(firstRunIteration(task), concurrency, {
         Comment:
           'One iteration per strategy; a Catch inside each iteration keeps one failure from the others.',
         ItemsPath: '$.prepare.items',
-        ItemSelector: ITERATION_REF,
-        MaxConcurrency: concurrency,
-        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: branch.StartAt, States: iteration },
         ResultPath: '$.prepare.items',
         Next: StateNames.HasPool,
-      },
+      }),
       [StateNames.HasPool]: {
         Type: 'Choice',
         Choices: [{ Variable: '$.prepare.hasPool', BooleanEquals: true, Next: pool.StartAt }],
@@ -260,13 +131,6 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
       },
       [StateNames.NoPool]: { Type: 'Pass', Result: {}, ResultPath: '$.pool', Next: 'Finalize' },
       ...pool.States,
-      [StateNames.PoolFailed]: {
-        Type: 'Pass',
-        Comment: 'A pool step failed: record its error and carry on to Finalize.',
-        Parameters: { outcome: 'FAILED', 'error.$': '$.pool' },
-        ResultPath: '$.pool',
-        Next: 'Finalize',
-      },
       Finalize: task('Finalize', {
         Comment: 'Run summary, reconciliation, report; counts what gets a second run.',
         Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
@@ -290,54 +154,19 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Comment: 'Nothing failed that a second run could mend: the output is Finalize’s.',
         OutputPath: '$.finalize',
       },
-      [StateNames.RetryFailedBranches]: {
-        Type: 'Map',
+      [StateNames.RetryFailedBranches]: branchMap(secondRunIteration(task), concurrency, {
         Comment:
           'Second run of the branches Finalize listed (per-book, FAILED), without a Catch: a failure here fails the execution, and a redrive re-runs just that iteration. Empty when only the pool failed.',
         ItemsPath: '$.finalize.retryItems',
-        ItemSelector: ITERATION_REF,
-        MaxConcurrency: concurrency,
-        ItemProcessor: {
-          ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: retryBranch.StartAt,
-          States: retryIteration,
-        },
         ResultPath: '$.retried',
         Next: StateNames.PoolToRetry,
-      },
+      }),
       [StateNames.PoolToRetry]: {
         Type: 'Choice',
         Choices: [{ Variable: '$.finalize.retryPool', BooleanEquals: true, Next: StateNames.RetryPool }],
         Default: 'FinalizeRetried',
       },
-      [StateNames.RetryPool]: {
-        Type: 'Parallel',
-        Comment:
-          'Second run of a FAILED pool, without a Catch. A one-branch Parallel, so that a redrive re-runs the branch (a redrive re-enters a failed state: a run-level Fail state would only fail again).',
-        Branches: [
-          {
-            StartAt: retryPool.StartAt,
-            States: {
-              ...retryPool.States,
-              [StateNames.RetriedPoolOutcome]: {
-                Type: 'Choice',
-                Choices: [
-                  { Variable: '$.pool.outcome', StringEquals: 'FAILED', Next: StateNames.PoolFailedAgain },
-                ],
-                Default: StateNames.PoolRetried,
-              },
-              [StateNames.PoolFailedAgain]: {
-                Type: 'Fail',
-                Error: 'PoolFailed',
-                Cause: 'the pool ended FAILED on its second run; fix the cause, then redrive the execution',
-              },
-              [StateNames.PoolRetried]: { Type: 'Succeed' },
-            },
-          },
-        ],
-        OutputPath: '$[0]',
-        Next: 'FinalizeRetried',
-      },
+      [StateNames.RetryPool]: retryPoolState(task, 'FinalizeRetried'),
       FinalizeRetried: task('Finalize', {
         Comment: 'Finalize again, with the second run’s outcomes: the execution’s output.',
         Parameters: {
