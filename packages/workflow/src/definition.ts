@@ -15,10 +15,13 @@
  * fails again, the execution fails, and a redrive from the console re-runs exactly the iterations that
  * failed, then the second Finalize. Client order ids make every re-run safe. A day with no failure takes
  * two more transitions than without this (the `AnythingToRetry` Choice and `Done`).
+ *
+ * This module holds the run-level states; a branch's states (both runs) are in `branch-states.ts`, the
+ * pool's in `pool-states.ts`, and every Task state is written by `task-chain.ts`.
  */
 import { z } from 'zod';
 import type { AslDefinition } from './asl.ts';
-import { branchMap, firstRunIteration, secondRunIteration } from './branch-states.ts';
+import { BranchSteps, branchMap, firstRunIteration, secondRunIteration } from './branch-states.ts';
 import { type TaskName, TaskNames } from './contract.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
 import { RUN_REF } from './payload-refs.ts';
@@ -28,29 +31,28 @@ import {
   DefaultTimeouts,
   MAX_CONCURRENCY_LIMIT,
 } from './policy.ts';
-import { firstRunPool, retryPoolState } from './pool-states.ts';
+import { firstRunPool, PoolSteps, retryPoolState } from './pool-states.ts';
+import { RETRY_PREFIX } from './second-run.ts';
 import { StateNames } from './state-names.ts';
 import { taskFactory } from './task-chain.ts';
 
 export { StateNames } from './state-names.ts';
 
 /**
- * The task of every Task state not named after its task: the second run of a failed branch or pool, and
- * the second Finalize (same functions, other state names: ASL names are unique across the machine).
+ * The task of every Task state not named after its task: the second run of a failed branch or pool
+ * (`Retry` + task), and the second Finalize (same functions, other state names: ASL names are unique across
+ * the machine).
  */
-export const RetryTaskStates = {
-  RetryEvaluate: 'Evaluate',
-  RetryPlanRebalance: 'PlanRebalance',
-  RetryExecute: 'Execute',
-  RetryAggregatePool: 'AggregatePool',
-  RetryPlanPool: 'PlanPool',
-  RetryExecutePool: 'ExecutePool',
+export const RetryTaskStates: Readonly<Record<string, TaskName>> = {
+  ...Object.fromEntries(
+    [...BranchSteps, ...PoolSteps].map(({ task }): [string, TaskName] => [`${RETRY_PREFIX}${task}`, task]),
+  ),
   FinalizeRetried: 'Finalize',
-} as const satisfies Record<string, TaskName>;
+};
 
 /** The task a Task state runs: its own name, or the entry of {@link RetryTaskStates}. */
 export const taskOfStateName = (state: string): TaskName | undefined =>
-  (RetryTaskStates as Record<string, TaskName>)[state] ?? TaskNames.find((t) => t === state);
+  RetryTaskStates[state] ?? TaskNames.find((t) => t === state);
 
 const LAMBDA_ARN =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;

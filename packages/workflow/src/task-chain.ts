@@ -54,7 +54,7 @@ export interface TaskChain {
   /** Put before each task's name to name its state: `''` on the first run, `'Retry'` on the second. */
   prefix: string;
   /** The states in order; each one's `Next` is the one after it, the last one's is {@link TaskChain.next}. */
-  links: readonly (TaskStep | LinkState)[];
+  links: readonly [TaskStep | LinkState, ...(TaskStep | LinkState)[]];
   /** The `Parameters` of every task. */
   parameters: PayloadTemplate;
   /** The `Catch` of every task; without it, a failure fails the enclosing iteration, branch or execution. */
@@ -88,9 +88,7 @@ export const taskChain = (task: TaskFactory, chain: TaskChain): StateGraph => {
     });
     return [nameOf(chain.prefix, link), state];
   });
-  const [first] = names;
-  if (first === undefined) throw new WorkflowConfigInvalidError('a task chain needs at least one state');
-  return { StartAt: first, States: Object.fromEntries(states) };
+  return { StartAt: nameOf(chain.prefix, chain.links[0]), States: Object.fromEntries(states) };
 };
 
 /** A Catch of every error (`States.ALL`), writing it to `resultPath` and going on to `next`. */
