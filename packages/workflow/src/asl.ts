@@ -74,12 +74,18 @@ export interface SucceedState {
   OutputPath?: string;
 }
 
+/** States and the one to start at: a Map's item processor, a Parallel's branch, or a chain of states. */
+export interface StateGraph {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
 export interface MapState extends Flow {
   Type: 'Map';
   ItemsPath: string;
   ItemSelector: PayloadTemplate;
   MaxConcurrency: number;
-  ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }; StartAt: string; States: Record<string, AslState> };
+  ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } } & StateGraph;
   ResultPath: string;
 }
 
@@ -94,7 +100,7 @@ export interface FailState {
 /** Runs its branches on the same input; the output is the array of their outputs. */
 export interface ParallelState extends Flow {
   Type: 'Parallel';
-  Branches: { StartAt: string; States: Record<string, AslState> }[];
+  Branches: StateGraph[];
   OutputPath?: string;
 }
 

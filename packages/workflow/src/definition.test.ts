@@ -6,6 +6,7 @@ import {
   definitionJson,
   localArns,
   placeholderArns,
+  RetryTaskStates,
   StateNames,
   taskOfStateName,
 } from './definition.ts';
@@ -151,6 +152,26 @@ describe('buildDefinition', () => {
       Comment: expect.any(String),
       OutputPath: '$.finalize',
     });
+  });
+
+  it('writes each second-run task state as its first-run one, renamed, without Catch or Comment', () => {
+    // Arrange
+    const byName = new Map(tasks().map(([name, state]) => [name, state]));
+    const copies = Object.entries(RetryTaskStates).filter(([name]) => name.startsWith('Retry'));
+    // Act
+    const differences = copies.map(([name, task]) => {
+      const { Catch: _catch, Comment: _comment, Next: _next, ...first } = byName.get(task)!;
+      const { Next: _retryNext, ...second } = byName.get(name)!;
+      return [name, second, first];
+    });
+    // Assert
+    expect(copies.map(([name]) => name).sort()).toEqual(
+      tasks()
+        .map(([name]) => name)
+        .filter((name) => name.startsWith('Retry'))
+        .sort(),
+    );
+    for (const [name, second, first] of differences) expect(second, String(name)).toEqual(first);
   });
 
   it('re-runs exactly the branches Finalize lists, and gives FinalizeRetried their new results', () => {

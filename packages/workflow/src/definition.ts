@@ -15,62 +15,44 @@
  * fails again, the execution fails, and a redrive from the console re-runs exactly the iterations that
  * failed, then the second Finalize. Client order ids make every re-run safe. A day with no failure takes
  * two more transitions than without this (the `AnythingToRetry` Choice and `Done`).
+ *
+ * This module holds the run-level states; a branch's states (both runs) are in `branch-states.ts`, the
+ * pool's in `pool-states.ts`, and every Task state is written by `task-chain.ts`.
  */
 import { z } from 'zod';
-import type { AslDefinition, AslState, PayloadTemplate, TaskState } from './asl.ts';
+import type { AslDefinition } from './asl.ts';
+import { BranchSteps, branchMap, firstRunIteration, secondRunIteration } from './branch-states.ts';
 import { type TaskName, TaskNames } from './contract.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
+import { RUN_REF } from './payload-refs.ts';
 import {
-  BranchCatchErrors,
   DEFAULT_EXECUTION_TIMEOUT_SECONDS,
   DEFAULT_MAX_CONCURRENCY,
   DefaultTimeouts,
   MAX_CONCURRENCY_LIMIT,
-  retryPolicy,
 } from './policy.ts';
+import { firstRunPool, PoolSteps, retryPoolState } from './pool-states.ts';
+import { RETRY_PREFIX } from './second-run.ts';
+import { StateNames } from './state-names.ts';
+import { taskFactory } from './task-chain.ts';
 
-/** Names of the states that are not tasks (every task state is named after its task). */
-export const StateNames = {
-  RunAction: 'RunAction',
-  Skipped: 'Skipped',
-  Strategies: 'Strategies',
-  RouteByFlow: 'RouteByFlow',
-  BranchResult: 'BranchResult',
-  PoolMemberResult: 'PoolMemberResult',
-  BranchFailed: 'BranchFailed',
-  HasPool: 'HasPool',
-  NoPool: 'NoPool',
-  PoolFailed: 'PoolFailed',
-  AnythingToRetry: 'AnythingToRetry',
-  Done: 'Done',
-  RetryFailedBranches: 'RetryFailedBranches',
-  RetriedOutcome: 'RetriedOutcome',
-  RetriedResult: 'RetriedResult',
-  BranchFailedAgain: 'BranchFailedAgain',
-  PoolToRetry: 'PoolToRetry',
-  RetryPool: 'RetryPool',
-  PoolRetried: 'PoolRetried',
-  RetriedPoolOutcome: 'RetriedPoolOutcome',
-  PoolFailedAgain: 'PoolFailedAgain',
-} as const;
+export { StateNames } from './state-names.ts';
 
 /**
- * The task of every Task state not named after its task: the second run of a failed branch or pool, and
- * the second Finalize (same functions, other state names: ASL names are unique across the machine).
+ * The task of every Task state not named after its task: the second run of a failed branch or pool
+ * (`Retry` + task), and the second Finalize (same functions, other state names: ASL names are unique across
+ * the machine).
  */
-export const RetryTaskStates = {
-  RetryEvaluate: 'Evaluate',
-  RetryPlanRebalance: 'PlanRebalance',
-  RetryExecute: 'Execute',
-  RetryAggregatePool: 'AggregatePool',
-  RetryPlanPool: 'PlanPool',
-  RetryExecutePool: 'ExecutePool',
+export const RetryTaskStates: Readonly<Record<string, TaskName>> = {
+  ...Object.fromEntries(
+    [...BranchSteps, ...PoolSteps].map(({ task }): [string, TaskName] => [`${RETRY_PREFIX}${task}`, task]),
+  ),
   FinalizeRetried: 'Finalize',
-} as const satisfies Record<string, TaskName>;
+};
 
 /** The task a Task state runs: its own name, or the entry of {@link RetryTaskStates}. */
 export const taskOfStateName = (state: string): TaskName | undefined =>
-  (RetryTaskStates as Record<string, TaskName>)[state] ?? TaskNames.find((t) => t === state);
+  RetryTaskStates[state] ?? TaskNames.find((t) => t === state);
 
 const LAMBDA_ARN =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
@@ -97,22 +79,6 @@ export const DefinitionOptions = z.object({
 });
 export type DefinitionOptions = z.input<typeof DefinitionOptions>;
 
-const RUN_REF: PayloadTemplate = {
-  'runId.$': '$.prepare.runId',
-  'tradingDay.$': '$.prepare.tradingDay',
-  'stage.$': '$.prepare.stage',
-  'snapshotRef.$': '$.prepare.snapshotRef',
-};
-
-const BRANCH_REF: PayloadTemplate = {
-  'runId.$': '$.runId',
-  'tradingDay.$': '$.tradingDay',
-  'stage.$': '$.stage',
-  'snapshotRef.$': '$.snapshotRef',
-  'strategyId.$': '$.strategyId',
-  'flow.$': '$.flow',
-};
-
 /** Builds the state machine definition (a fresh object each call). Throws WorkflowConfigInvalidError on bad options. */
 export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
   const parsed = DefinitionOptions.safeParse(options);
@@ -120,119 +86,10 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
     throw new WorkflowConfigInvalidError(`invalid definition options: ${z.prettifyError(parsed.error)}`);
   }
   const { functionArns, maxConcurrency, timeouts, executionTimeoutSeconds } = parsed.data;
-  const task = (
-    name: TaskName,
-    fields: Omit<TaskState, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Retry'>,
-  ) => {
-    const resource = functionArns[name];
-    if (resource === undefined) throw new WorkflowConfigInvalidError(`no function ARN for task ${name}`);
-    return {
-      Type: 'Task',
-      Resource: resource,
-      ...fields,
-      TimeoutSeconds: timeouts?.[name] ?? DefaultTimeouts[name],
-      Retry: retryPolicy(name),
-    } satisfies TaskState;
-  };
+  const task = taskFactory(functionArns, timeouts);
   const concurrency = maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
-  const branchCatch = [
-    { ErrorEquals: [...BranchCatchErrors], ResultPath: '$.error', Next: 'RecordBranchFailure' },
-  ];
-  const poolCatch = [
-    { ErrorEquals: [...BranchCatchErrors], ResultPath: '$.pool', Next: StateNames.PoolFailed },
-  ];
 
-  const iteration: Record<string, AslState> = {
-    Evaluate: task('Evaluate', {
-      Comment: 'Evaluate the strategy on the snapshot and record its target weights.',
-      Parameters: BRANCH_REF,
-      ResultPath: '$.evaluate',
-      Catch: branchCatch,
-      Next: StateNames.RouteByFlow,
-    }),
-    [StateNames.RouteByFlow]: {
-      Type: 'Choice',
-      Comment: 'Per-book strategies trade their own book; aggregated ones stop here and trade in the pool.',
-      Choices: [{ Variable: '$.flow', StringEquals: 'aggregated', Next: StateNames.PoolMemberResult }],
-      Default: 'PlanRebalance',
-    },
-    PlanRebalance: task('PlanRebalance', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.plan',
-      Catch: branchCatch,
-      Next: 'Execute',
-    }),
-    Execute: task('Execute', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.execute',
-      Catch: branchCatch,
-      Next: StateNames.BranchResult,
-    }),
-    [StateNames.BranchResult]: {
-      Type: 'Pass',
-      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', 'outcome.$': '$.execute.outcome' },
-      End: true,
-    },
-    [StateNames.PoolMemberResult]: {
-      Type: 'Pass',
-      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', outcome: 'SKIPPED' },
-      End: true,
-    },
-    RecordBranchFailure: task('RecordBranchFailure', {
-      Comment: 'Record the branch as FAILED (or BLOCKED) with the caught error; the other branches go on.',
-      Parameters: { ...BRANCH_REF, 'error.$': '$.error' },
-      ResultPath: '$.failure',
-      Next: StateNames.BranchFailed,
-    }),
-    [StateNames.BranchFailed]: {
-      Type: 'Pass',
-      Parameters: {
-        'strategyId.$': '$.strategyId',
-        'flow.$': '$.flow',
-        'outcome.$': '$.failure.outcome',
-        'error.$': '$.failure.error',
-      },
-      End: true,
-    },
-  };
-
-  // The second run of a failed per-book branch (Finalize lists them: `retryItems`): the same steps, no Catch
-  // (a failure fails the execution, which makes it redrivable), and an outcome still FAILED fails it too.
-  const retryIteration: Record<string, AslState> = {
-    RetryEvaluate: task('Evaluate', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.evaluate',
-      Next: 'RetryPlanRebalance',
-    }),
-    RetryPlanRebalance: task('PlanRebalance', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.plan',
-      Next: 'RetryExecute',
-    }),
-    RetryExecute: task('Execute', {
-      Parameters: BRANCH_REF,
-      ResultPath: '$.execute',
-      Next: StateNames.RetriedOutcome,
-    }),
-    [StateNames.RetriedOutcome]: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.execute.outcome', StringEquals: 'FAILED', Next: StateNames.BranchFailedAgain },
-      ],
-      Default: StateNames.RetriedResult,
-    },
-    [StateNames.RetriedResult]: {
-      Type: 'Pass',
-      Parameters: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', 'outcome.$': '$.execute.outcome' },
-      End: true,
-    },
-    [StateNames.BranchFailedAgain]: {
-      Type: 'Fail',
-      Comment: 'Execute recorded the branch FAILED again: fail, so the execution can be redriven.',
-      Error: 'BranchFailed',
-      Cause: 'the branch ended FAILED on its second run; fix the cause, then redrive the execution',
-    },
-  };
+  const pool = firstRunPool(task, 'Finalize');
 
   return {
     Comment: 'Ensemble trading day: prepare, one Map iteration per strategy, the pool, finalize.',
@@ -262,53 +119,20 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Comment: 'Market closed, or the day already ran: the output is PrepareRun’s (action SKIP, reason).',
         OutputPath: '$.prepare',
       },
-      [StateNames.Strategies]: {
-        Type: 'Map',
+      [StateNames.Strategies]: branchMap(firstRunIteration(task), concurrency, {
         Comment:
           'One iteration per strategy; a Catch inside each iteration keeps one failure from the others.',
         ItemsPath: '$.prepare.items',
-        ItemSelector: {
-          ...RUN_REF,
-          'strategyId.$': '$$.Map.Item.Value.strategyId',
-          'flow.$': '$$.Map.Item.Value.flow',
-        },
-        MaxConcurrency: concurrency,
-        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Evaluate', States: iteration },
         ResultPath: '$.prepare.items',
         Next: StateNames.HasPool,
-      },
+      }),
       [StateNames.HasPool]: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.prepare.hasPool', BooleanEquals: true, Next: 'AggregatePool' }],
+        Choices: [{ Variable: '$.prepare.hasPool', BooleanEquals: true, Next: pool.StartAt }],
         Default: StateNames.NoPool,
       },
       [StateNames.NoPool]: { Type: 'Pass', Result: {}, ResultPath: '$.pool', Next: 'Finalize' },
-      AggregatePool: task('AggregatePool', {
-        Comment: 'Merge the aggregated strategies’ targets into the pool’s.',
-        Parameters: RUN_REF,
-        ResultPath: '$.pool',
-        Catch: poolCatch,
-        Next: 'PlanPool',
-      }),
-      PlanPool: task('PlanPool', {
-        Parameters: RUN_REF,
-        ResultPath: '$.pool',
-        Catch: poolCatch,
-        Next: 'ExecutePool',
-      }),
-      ExecutePool: task('ExecutePool', {
-        Parameters: RUN_REF,
-        ResultPath: '$.pool',
-        Catch: poolCatch,
-        Next: 'Finalize',
-      }),
-      [StateNames.PoolFailed]: {
-        Type: 'Pass',
-        Comment: 'A pool step failed: record its error and carry on to Finalize.',
-        Parameters: { outcome: 'FAILED', 'error.$': '$.pool' },
-        ResultPath: '$.pool',
-        Next: 'Finalize',
-      },
+      ...pool.States,
       Finalize: task('Finalize', {
         Comment: 'Run summary, reconciliation, report; counts what gets a second run.',
         Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
@@ -332,72 +156,19 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Comment: 'Nothing failed that a second run could mend: the output is Finalize’s.',
         OutputPath: '$.finalize',
       },
-      [StateNames.RetryFailedBranches]: {
-        Type: 'Map',
+      [StateNames.RetryFailedBranches]: branchMap(secondRunIteration(task), concurrency, {
         Comment:
           'Second run of the branches Finalize listed (per-book, FAILED), without a Catch: a failure here fails the execution, and a redrive re-runs just that iteration. Empty when only the pool failed.',
         ItemsPath: '$.finalize.retryItems',
-        ItemSelector: {
-          ...RUN_REF,
-          'strategyId.$': '$$.Map.Item.Value.strategyId',
-          'flow.$': '$$.Map.Item.Value.flow',
-        },
-        MaxConcurrency: concurrency,
-        ItemProcessor: {
-          ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: 'RetryEvaluate',
-          States: retryIteration,
-        },
         ResultPath: '$.retried',
         Next: StateNames.PoolToRetry,
-      },
+      }),
       [StateNames.PoolToRetry]: {
         Type: 'Choice',
         Choices: [{ Variable: '$.finalize.retryPool', BooleanEquals: true, Next: StateNames.RetryPool }],
         Default: 'FinalizeRetried',
       },
-      [StateNames.RetryPool]: {
-        Type: 'Parallel',
-        Comment:
-          'Second run of a FAILED pool, without a Catch. A one-branch Parallel, so that a redrive re-runs the branch (a redrive re-enters a failed state: a run-level Fail state would only fail again).',
-        Branches: [
-          {
-            StartAt: 'RetryAggregatePool',
-            States: {
-              RetryAggregatePool: task('AggregatePool', {
-                Parameters: RUN_REF,
-                ResultPath: '$.pool',
-                Next: 'RetryPlanPool',
-              }),
-              RetryPlanPool: task('PlanPool', {
-                Parameters: RUN_REF,
-                ResultPath: '$.pool',
-                Next: 'RetryExecutePool',
-              }),
-              RetryExecutePool: task('ExecutePool', {
-                Parameters: RUN_REF,
-                ResultPath: '$.pool',
-                Next: StateNames.RetriedPoolOutcome,
-              }),
-              [StateNames.RetriedPoolOutcome]: {
-                Type: 'Choice',
-                Choices: [
-                  { Variable: '$.pool.outcome', StringEquals: 'FAILED', Next: StateNames.PoolFailedAgain },
-                ],
-                Default: StateNames.PoolRetried,
-              },
-              [StateNames.PoolFailedAgain]: {
-                Type: 'Fail',
-                Error: 'PoolFailed',
-                Cause: 'the pool ended FAILED on its second run; fix the cause, then redrive the execution',
-              },
-              [StateNames.PoolRetried]: { Type: 'Succeed' },
-            },
-          },
-        ],
-        OutputPath: '$[0]',
-        Next: 'FinalizeRetried',
-      },
+      [StateNames.RetryPool]: retryPoolState(task, 'FinalizeRetried'),
       FinalizeRetried: task('Finalize', {
         Comment: 'Finalize again, with the second run’s outcomes: the execution’s output.',
         Parameters: {
