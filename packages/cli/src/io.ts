@@ -1,3 +1,5 @@
+import { EnsembleError, ErrorNames } from '@ensemble/core';
+
 /** The CLI's outside world, injected so commands can be tested in-process. */
 export interface CliIO {
   readonly out: (line: string) => void;
@@ -31,6 +33,6 @@ function interruptSignal(): AbortSignal {
 }
 
 /** A usage mistake on the command line: printed with the usage text, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+export class UsageError extends EnsembleError {
+  override readonly name = ErrorNames.Usage;
 }

@@ -1,53 +1,125 @@
 /**
- * Typed errors with stable names. The `name` of an error is part of the contract: Step Functions
- * `Retry`/`Catch` match on it, the CLI prints it, the ledger stores it. Every name lives in
- * {@link ErrorNames}; every error is either retryable or terminal.
+ * The one error model. Every error Ensemble raises on purpose extends {@link EnsembleError}; its `name` is
+ * a stable string from the one {@link ErrorCatalog}, which also says, per name, whether a retry may cure it
+ * (`retryable`: the ASL `Retry` lists exactly these names) and whether it means "the inputs are not fit to
+ * trade on" rather than "something broke" (`blocking`: a branch ending with it is BLOCKED, else FAILED).
+ * Classes live beside the code that throws them (ledger, execution, steps...), names and traits live here,
+ * so the state machine, the steps and the CLI classify an error the same way, by its name, across realms
+ * and across the Lambda boundary (where only `name` survives).
  */
 
-/** Every error name Ensemble throws, as one catalog. */
-export const ErrorNames = {
-  StrategySyntax: 'StrategySyntaxError',
-  StrategySemantic: 'StrategySemanticError',
-  InsufficientData: 'InsufficientDataError',
-  MissingData: 'MissingDataError',
-  EvaluationFailed: 'EvaluationError',
-  ConfigInvalid: 'ConfigInvalidError',
-  MarketDataInvalid: 'MarketDataInvalidError',
-  PriceInvalid: 'PriceInvalidError',
-  BookInvariant: 'BookInvariantError',
-  AllocationInvalid: 'AllocationInvalidError',
-  PlanInputInvalid: 'PlanInputInvalidError',
-  // Broker (packages/core/src/broker/errors.ts). The first three are retried by the workflow.
-  BrokerUnavailable: 'BrokerUnavailable',
-  RateLimited: 'RateLimited',
-  SymbolBusy: 'SymbolBusy',
-  DuplicateClientOrderId: 'DuplicateClientOrderId',
-  InsufficientBuyingPower: 'InsufficientBuyingPower',
-  MarketClosed: 'MarketClosed',
-  OrderRejected: 'OrderRejected',
-  // Ledger (packages/ledger/src/errors.ts). Persistence and contention are retryable.
-  LedgerPersistence: 'LedgerPersistenceError',
-  LedgerContention: 'LedgerContentionError',
-  LedgerInvariant: 'LedgerInvariantError',
-  LedgerNotFound: 'LedgerNotFoundError',
-  LedgerInputInvalid: 'LedgerInputInvalidError',
-} as const;
+/** What the catalog says of one error name. */
+export interface ErrorTraits {
+  /** The stable name (`Error.name`, Step Functions' `ErrorEquals`, the ledger's stored error name). */
+  readonly name: string;
+  /** A retry may cure it: the workflow retries it (with backoff), nothing else is retried. */
+  readonly retryable: boolean;
+  /** The inputs are unfit to trade on (data, price, market, a rail): the branch is BLOCKED, not FAILED. */
+  readonly blocking: boolean;
+}
 
-export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
+const terminal = <N extends string>(name: N) => ({ name, retryable: false, blocking: false }) as const;
+const retryable = <N extends string>(name: N) => ({ name, retryable: true, blocking: false }) as const;
+const blocking = <N extends string>(name: N) => ({ name, retryable: false, blocking: true }) as const;
 
-/** Names of errors a retry may cure. Everything else is terminal. */
-export const RetryableErrorNames: readonly ErrorName[] = [
-  ErrorNames.BrokerUnavailable,
-  ErrorNames.RateLimited,
-  ErrorNames.SymbolBusy,
-  ErrorNames.LedgerPersistence,
-  ErrorNames.LedgerContention,
-];
+/** Every error Ensemble raises, by key: its name and traits. The one catalog. */
+export const ErrorCatalog = {
+  // Strategy language and evaluation (core).
+  StrategySyntax: terminal('StrategySyntaxError'),
+  StrategySemantic: terminal('StrategySemanticError'),
+  EvaluationFailed: terminal('EvaluationError'),
+  InsufficientData: blocking('InsufficientDataError'),
+  MissingData: blocking('MissingDataError'),
+  MarketDataInvalid: blocking('MarketDataInvalidError'),
+  // Configuration and input (core, config, execution, steps).
+  ConfigInvalid: terminal('ConfigInvalidError'),
+  PlanInputInvalid: terminal('PlanInputInvalidError'),
+  ExecutionInputInvalid: terminal('ExecutionInputInvalidError'),
+  TaskInputInvalid: terminal('TaskInputInvalidError'),
+  TaskOutputInvalid: terminal('TaskOutputInvalidError'),
+  EnvInvalid: terminal('EnvInvalidError'),
+  // Book math (core).
+  PriceInvalid: blocking('PriceInvalidError'),
+  BookInvariant: terminal('BookInvariantError'),
+  AllocationInvalid: terminal('AllocationInvalidError'),
+  // Broker (core's port; the SimBroker and Alpaca adapters raise these).
+  BrokerUnavailable: retryable('BrokerUnavailable'),
+  RateLimited: retryable('RateLimited'),
+  SymbolBusy: retryable('SymbolBusy'),
+  DuplicateClientOrderId: terminal('DuplicateClientOrderId'),
+  InsufficientBuyingPower: terminal('InsufficientBuyingPower'),
+  MarketClosed: blocking('MarketClosed'),
+  OrderRejected: terminal('OrderRejected'),
+  // Ledger.
+  LedgerPersistence: retryable('LedgerPersistenceError'),
+  LedgerContention: retryable('LedgerContentionError'),
+  LedgerInvariant: terminal('LedgerInvariantError'),
+  LedgerNotFound: terminal('LedgerNotFoundError'),
+  LedgerInputInvalid: terminal('LedgerInputInvalidError'),
+  // Execution. The last two are not thrown: they name how a book's execution ended when it did not trade
+  // as planned (a rail stopped it; no order filled), in the strategy-run record.
+  ExecutionInvariant: terminal('ExecutionInvariantError'),
+  RailTripped: blocking('RailTripped'),
+  NoFill: terminal('NoFillError'),
+  // Workflow steps.
+  SnapshotNotFound: blocking('SnapshotNotFoundError'),
+  UnknownStrategy: terminal('UnknownStrategyError'),
+  StepOrder: terminal('StepOrderError'),
+  RunNotActive: terminal('RunNotActiveError'),
+  RecordConflict: terminal('RecordConflictError'),
+  // Workflow package (runner options, redrive).
+  WorkflowConfigInvalid: terminal('WorkflowConfigInvalidError'),
+  ExecutionNotRedrivable: terminal('ExecutionNotRedrivableError'),
+  // Command line.
+  Usage: terminal('UsageError'),
+  Cloud: terminal('CloudError'),
+  // A crash injected on purpose (`--fault`, crash-schedule tests): stands for the process dying there.
+  SimulatedCrash: terminal('SimulatedCrash'),
+} as const satisfies Record<string, ErrorTraits>;
 
-/** Base class: every error Ensemble raises on purpose extends it. */
+type Catalog = typeof ErrorCatalog;
+/** A key of the catalog (`MissingData`). */
+export type ErrorKey = keyof Catalog;
+/** A stable error name (`MissingDataError`). */
+export type ErrorName = Catalog[ErrorKey]['name'];
+
+const KEYS = Object.keys(ErrorCatalog) as ErrorKey[];
+
+/** Every error name, by key (`ErrorNames.MissingData === 'MissingDataError'`). */
+export const ErrorNames: { readonly [K in ErrorKey]: Catalog[K]['name'] } = Object.fromEntries(
+  KEYS.map((k) => [k, ErrorCatalog[k].name]),
+) as { readonly [K in ErrorKey]: Catalog[K]['name'] };
+
+const BY_NAME: ReadonlyMap<string, ErrorTraits> = new Map(
+  KEYS.map((k) => [ErrorCatalog[k].name, ErrorCatalog[k]]),
+);
+
+/** The catalog's traits of `name`, or undefined for a name that is not Ensemble's (`TypeError`, `States.Timeout`). */
+export const errorTraits = (name: string): ErrorTraits | undefined => BY_NAME.get(name);
+
+/** Every name the catalog marks retryable: what the workflow's domain `Retry` lists. */
+export const RetryableErrorNames: readonly ErrorName[] = KEYS.filter((k) => ErrorCatalog[k].retryable).map(
+  (k) => ErrorCatalog[k].name,
+);
+
+/**
+ * The outcome of a branch that ended with the error named `name`: BLOCKED when the catalog marks it
+ * blocking, FAILED otherwise (including any name the catalog does not know).
+ */
+export const outcomeOfError = (name: string): 'FAILED' | 'BLOCKED' =>
+  errorTraits(name)?.blocking === true ? 'BLOCKED' : 'FAILED';
+
+/** Base class: every error Ensemble raises on purpose extends it. Traits come from the catalog, by name. */
 export abstract class EnsembleError extends Error {
   abstract override readonly name: ErrorName;
-  abstract readonly retryable: boolean;
+  /** A retry may cure it (the workflow retries it). */
+  get retryable(): boolean {
+    return errorTraits(this.name)?.retryable === true;
+  }
+  /** The inputs are unfit to trade on: a branch ending with it is BLOCKED, not FAILED. */
+  get blocking(): boolean {
+    return errorTraits(this.name)?.blocking === true;
+  }
 }
 
 /** A position in a source file (1-based line and column). */
@@ -62,7 +134,6 @@ export const formatPos = (pos: SourcePos): string => `${pos.file}:${pos.line}:${
 /** The text of a strategy file cannot be read as forms (brackets, strings, numbers...). */
 export class StrategySyntaxError extends EnsembleError {
   override readonly name = ErrorNames.StrategySyntax;
-  readonly retryable = false;
   constructor(
     readonly pos: SourcePos,
     readonly detail: string,
@@ -74,7 +145,6 @@ export class StrategySyntaxError extends EnsembleError {
 /** The forms are well formed but do not make a valid strategy (unknown operator, arity, window...). */
 export class StrategySemanticError extends EnsembleError {
   override readonly name = ErrorNames.StrategySemantic;
-  readonly retryable = false;
   constructor(
     readonly pos: SourcePos,
     readonly detail: string,
@@ -86,7 +156,6 @@ export class StrategySemanticError extends EnsembleError {
 /** An indicator needs more bars than the data holds up to the as-of date. */
 export class InsufficientDataError extends EnsembleError {
   override readonly name = ErrorNames.InsufficientData;
-  readonly retryable = false;
   constructor(
     readonly symbol: string,
     readonly indicator: string,
@@ -101,7 +170,6 @@ export class InsufficientDataError extends EnsembleError {
 /** A symbol has no bar at all on (or before) the as-of date, or no data at all. */
 export class MissingDataError extends EnsembleError {
   override readonly name = ErrorNames.MissingData;
-  readonly retryable = false;
   constructor(
     readonly symbol: string,
     readonly asOf: string,
@@ -114,7 +182,6 @@ export class MissingDataError extends EnsembleError {
 /** Evaluation could not produce weights for a reason other than data (e.g. an empty allocation). */
 export class EvaluationError extends EnsembleError {
   override readonly name = ErrorNames.EvaluationFailed;
-  readonly retryable = false;
   constructor(
     message: string,
     readonly pos?: SourcePos,
@@ -126,7 +193,6 @@ export class EvaluationError extends EnsembleError {
 /** A configuration file or value is invalid. Raised before anything runs. */
 export class ConfigInvalidError extends EnsembleError {
   override readonly name = ErrorNames.ConfigInvalid;
-  readonly retryable = false;
   constructor(
     message: string,
     readonly issues: readonly string[] = [],
@@ -138,7 +204,6 @@ export class ConfigInvalidError extends EnsembleError {
 /** Market data is malformed (bad CSV row, unsorted dates, non-positive price...). */
 export class MarketDataInvalidError extends EnsembleError {
   override readonly name = ErrorNames.MarketDataInvalid;
-  readonly retryable = false;
   constructor(
     message: string,
     readonly symbol?: string,
@@ -149,5 +214,26 @@ export class MarketDataInvalidError extends EnsembleError {
 
 /** True if `e` is an Ensemble error (checked by name as well as by class, across realms). */
 export const isEnsembleError = (e: unknown): e is EnsembleError =>
-  e instanceof EnsembleError ||
-  (e instanceof Error && (Object.values(ErrorNames) as string[]).includes(e.name));
+  e instanceof EnsembleError || (e instanceof Error && BY_NAME.has(e.name));
+
+/** `{ name, message }` of anything thrown, for the ledger, logs and step outputs. */
+export const describeError = (e: unknown): { name: string; message: string } => {
+  if (e instanceof Error) return { name: e.name || 'Error', message: e.message };
+  return { name: 'Error', message: String(e) };
+};
+
+/** A crash injected on purpose at a named point: stands for the process dying there (never retried). */
+export class SimulatedCrash extends EnsembleError {
+  override readonly name = ErrorNames.SimulatedCrash;
+  constructor(
+    readonly point: string,
+    readonly context: { readonly clientOrderId?: string } = {},
+  ) {
+    const id = context.clientOrderId;
+    super(`simulated crash at ${point}${id === undefined ? '' : ` (${id})`}`);
+  }
+}
+
+/** True if `e` is a {@link SimulatedCrash} (by name as well, across realms). */
+export const isSimulatedCrash = (e: unknown): e is SimulatedCrash =>
+  e instanceof SimulatedCrash || (e instanceof Error && e.name === ErrorNames.SimulatedCrash);

@@ -11,6 +11,7 @@ import {
   type BookId,
   BrokerUnavailableError,
   D,
+  isSimulatedCrash,
   RateLimitedError,
   SymbolBusyError,
   strQty,
@@ -18,7 +19,7 @@ import {
 import { allPages } from '@ensemble/ledger';
 import { describe, expect, it } from 'vitest';
 import { executePlan } from './execute.ts';
-import { type FaultPoint, isSimulatedCrash, randomFaults } from './faults.ts';
+import { type FaultPoint, randomFaults } from './faults.ts';
 import { createRandom, type Random } from './random.ts';
 import { reconcile } from './reconcile.ts';
 import { BOOK_A, BOOK_B, DAY, line, makeWorld, useDynamo, type World } from './test-harness.ts';

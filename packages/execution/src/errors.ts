@@ -1,27 +1,12 @@
 /**
- * Errors of the execution layer, with stable names. Core's `EnsembleError` types `name` as core's own
- * catalog, so (like the ledger) execution keeps the same shape — stable `name`, `retryable`, `cause` — in its
- * own catalog. Broker errors (`SymbolBusy`, `BrokerUnavailable`...) are core's and pass through unchanged.
+ * Errors of the execution layer. Names and traits are in core's {@link ErrorCatalog}; broker errors
+ * (`SymbolBusy`, `BrokerUnavailable`...) are core's and pass through unchanged.
  */
-
-/** Every error name the execution layer throws. */
-export const ExecutionErrorNames = {
-  InputInvalid: 'ExecutionInputInvalidError',
-  Invariant: 'ExecutionInvariantError',
-} as const;
-
-export type ExecutionErrorName = (typeof ExecutionErrorNames)[keyof typeof ExecutionErrorNames];
-
-/** Base of every execution error. */
-export abstract class ExecutionError extends Error {
-  abstract override readonly name: ExecutionErrorName;
-  abstract readonly retryable: boolean;
-}
+import { EnsembleError, ErrorNames } from '@ensemble/core';
 
 /** The input of a step is invalid (bad id component, notional-only plan line, bad rail settings...). */
-export class ExecutionInputInvalidError extends ExecutionError {
-  override readonly name = ExecutionErrorNames.InputInvalid;
-  readonly retryable = false;
+export class ExecutionInputInvalidError extends EnsembleError {
+  override readonly name = ErrorNames.ExecutionInputInvalid;
   constructor(
     message: string,
     readonly issues: readonly string[] = [],
@@ -35,9 +20,8 @@ export class ExecutionInputInvalidError extends ExecutionError {
  * says was submitted is unknown to the broker, the broker's cumulative fill went backwards, a recorded
  * intent differs from the plan). Terminal: an operator must look.
  */
-export class ExecutionInvariantError extends ExecutionError {
-  override readonly name = ExecutionErrorNames.Invariant;
-  readonly retryable = false;
+export class ExecutionInvariantError extends EnsembleError {
+  override readonly name = ErrorNames.ExecutionInvariant;
   constructor(
     message: string,
     readonly clientOrderId?: string,
@@ -45,8 +29,3 @@ export class ExecutionInvariantError extends ExecutionError {
     super(clientOrderId === undefined ? message : `${clientOrderId}: ${message}`);
   }
 }
-
-/** True if `e` is an execution error (by class or by name, across realms). */
-export const isExecutionError = (e: unknown): e is ExecutionError =>
-  e instanceof ExecutionError ||
-  (e instanceof Error && (Object.values(ExecutionErrorNames) as string[]).includes(e.name));

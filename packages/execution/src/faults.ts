@@ -3,6 +3,7 @@
  * at each point and may throw {@link SimulatedCrash} to stand for the process dying there; re-running the
  * step with the same input must then complete the work exactly once. Production passes no injector.
  */
+import { SimulatedCrash } from '@ensemble/core';
 import { createRandom, type Random } from './random.ts';
 
 /** Every point where `executePlan` calls the injector, in the order an order passes them. */
@@ -55,21 +56,6 @@ export interface FaultContext {
 export interface FaultInjector {
   at(point: FaultPoint, context: FaultContext): void;
 }
-
-/** Thrown by an injector in place of a process crash. Never caught by `executePlan`. */
-export class SimulatedCrash extends Error {
-  override readonly name = 'SimulatedCrash';
-  constructor(
-    readonly point: FaultPoint,
-    readonly context: FaultContext = {},
-  ) {
-    super(`simulated crash at ${point}${context.clientOrderId ? ` (${context.clientOrderId})` : ''}`);
-  }
-}
-
-/** True if `e` is a {@link SimulatedCrash} (by name as well, across realms). */
-export const isSimulatedCrash = (e: unknown): e is SimulatedCrash =>
-  e instanceof SimulatedCrash || (e instanceof Error && e.name === 'SimulatedCrash');
 
 /** An injector that never crashes. */
 export const noFaults: FaultInjector = { at: () => {} };

@@ -6,11 +6,8 @@ export {
   parseClientOrderId,
 } from './client-order-id.ts';
 export {
-  ExecutionError,
-  ExecutionErrorNames,
   ExecutionInputInvalidError,
   ExecutionInvariantError,
-  isExecutionError,
 } from './errors.ts';
 export { executePlan, type IdentifiedLine, identifyLines } from './execute.ts';
 export {
@@ -19,11 +16,9 @@ export {
   type FaultInjector,
   type FaultPoint,
   FaultPoints,
-  isSimulatedCrash,
   noFaults,
   type RandomFaultsOptions,
   randomFaults,
-  SimulatedCrash,
 } from './faults.ts';
 export { fillIdOf } from './order-sync.ts';
 export { compareEquity, type EquityComparison, type RailVerdict } from './rails.ts';

@@ -16,6 +16,7 @@ import {
   BrokerUnavailableError,
   DuplicateClientOrderIdError,
   InsufficientBuyingPowerError,
+  isSimulatedCrash,
   MarketClosedError,
   OrderRejectedError,
   SymbolBusyError,
@@ -23,7 +24,6 @@ import {
 } from '@ensemble/core';
 import type { Order } from '@ensemble/ledger';
 import { ExecutionInvariantError } from './errors.ts';
-import { isSimulatedCrash } from './faults.ts';
 import {
   adoptOrder,
   moveOrder,

@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readEnv, requireAlpacaKeys } from './env.ts';
-import { outcomeOfError } from './errors.ts';
 import { createRedactor, REDACTED } from './powertools.ts';
 import { causeMessage } from './steps/record-branch-failure.ts';
-
-describe('outcomeOfError', () => {
-  it.each([
-    ['MissingDataError', 'BLOCKED'],
-    ['InsufficientDataError', 'BLOCKED'],
-    ['PriceInvalidError', 'BLOCKED'],
-    ['MarketClosed', 'BLOCKED'],
-    ['SnapshotNotFoundError', 'BLOCKED'],
-    ['RailTripped', 'BLOCKED'],
-    ['EvaluationError', 'FAILED'],
-    ['StrategySemanticError', 'FAILED'],
-    ['States.Timeout', 'FAILED'],
-    ['SimulatedCrash', 'FAILED'],
-    ['TypeError', 'FAILED'],
-  ])('%s → %s', (name, outcome) => expect(outcomeOfError(name)).toBe(outcome));
-});
 
 describe('causeMessage', () => {
   it('reads Lambda JSON causes and plain ones', () => {

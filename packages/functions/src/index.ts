@@ -7,12 +7,7 @@
 export { FunctionEnv, readEnv } from './env.ts';
 export { runtimeFromEnv } from './env-runtime.ts';
 export {
-  describeError,
   EnvInvalidError,
-  FunctionError,
-  type FunctionErrorName,
-  FunctionErrorNames,
-  outcomeOfError,
   RecordConflictError,
   RunNotActiveError,
   SnapshotNotFoundError,

@@ -1,30 +1,13 @@
 /**
- * Errors of the ledger, with stable names listed in core's `ErrorNames` catalog; every one extends core's
- * `EnsembleError` (stable `name`, `retryable`, `cause`). Conditional-check failures are not errors here:
- * they come back as domain results (`conflict`, `exists`).
+ * Errors of the ledger; names and traits (persistence and contention are retryable) are in core's
+ * {@link ErrorCatalog}. Conditional-check failures are not errors here: they come back as domain results
+ * (`conflict`, `exists`).
  */
 import { EnsembleError, ErrorNames } from '@ensemble/core';
 
-/** Every error name the ledger throws (a slice of core's catalog). */
-export const LedgerErrorNames = {
-  Persistence: ErrorNames.LedgerPersistence,
-  Contention: ErrorNames.LedgerContention,
-  Invariant: ErrorNames.LedgerInvariant,
-  NotFound: ErrorNames.LedgerNotFound,
-  InputInvalid: ErrorNames.LedgerInputInvalid,
-} as const;
-
-export type LedgerErrorName = (typeof LedgerErrorNames)[keyof typeof LedgerErrorNames];
-
-/** Base of every ledger error. */
-export abstract class LedgerError extends EnsembleError {
-  abstract override readonly name: LedgerErrorName;
-}
-
 /** DynamoDB failed (network, throttling, validation): wrapped with its cause and rethrown, never swallowed. */
-export class LedgerPersistenceError extends LedgerError {
-  override readonly name = LedgerErrorNames.Persistence;
-  readonly retryable = true;
+export class LedgerPersistenceError extends EnsembleError {
+  override readonly name = ErrorNames.LedgerPersistence;
   constructor(
     readonly operation: string,
     options: { cause: unknown },
@@ -37,9 +20,8 @@ export class LedgerPersistenceError extends LedgerError {
 }
 
 /** An optimistic update kept losing to concurrent writers; retrying the step later is safe. */
-export class LedgerContentionError extends LedgerError {
-  override readonly name = LedgerErrorNames.Contention;
-  readonly retryable = true;
+export class LedgerContentionError extends EnsembleError {
+  override readonly name = ErrorNames.LedgerContention;
   constructor(
     readonly key: string,
     readonly attempts: number,
@@ -49,15 +31,13 @@ export class LedgerContentionError extends LedgerError {
 }
 
 /** A write would break a ledger invariant (negative position, unknown fill, mismatched transfer). */
-export class LedgerInvariantError extends LedgerError {
-  override readonly name = LedgerErrorNames.Invariant;
-  readonly retryable = false;
+export class LedgerInvariantError extends EnsembleError {
+  override readonly name = ErrorNames.LedgerInvariant;
 }
 
 /** A record a write depends on does not exist. */
-export class LedgerNotFoundError extends LedgerError {
-  override readonly name = LedgerErrorNames.NotFound;
-  readonly retryable = false;
+export class LedgerNotFoundError extends EnsembleError {
+  override readonly name = ErrorNames.LedgerNotFound;
   constructor(
     readonly kind: string,
     readonly id: string,
@@ -67,9 +47,8 @@ export class LedgerNotFoundError extends LedgerError {
 }
 
 /** The input of a ledger operation (flip, funding, capital rebalance) is invalid; nothing was written. */
-export class LedgerInputInvalidError extends LedgerError {
-  override readonly name = LedgerErrorNames.InputInvalid;
-  readonly retryable = false;
+export class LedgerInputInvalidError extends EnsembleError {
+  override readonly name = ErrorNames.LedgerInputInvalid;
   constructor(
     message: string,
     readonly issues: readonly string[] = [],
@@ -77,11 +56,6 @@ export class LedgerInputInvalidError extends LedgerError {
     super(issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message);
   }
 }
-
-/** True if `e` is a ledger error (by class or by name, across realms). */
-export const isLedgerError = (e: unknown): e is LedgerError =>
-  e instanceof LedgerError ||
-  (e instanceof Error && (Object.values(LedgerErrorNames) as string[]).includes(e.name));
 
 /** True if `e` is DynamoDB's answer to a failed condition expression. */
 export const isConditionalCheckFailed = (e: unknown): boolean =>

@@ -7,7 +7,6 @@ import { EnsembleError, ErrorNames } from '../errors.ts';
 /** A price needed for sizing or valuation is missing, zero, negative or not a decimal. */
 export class PriceInvalidError extends EnsembleError {
   override readonly name = ErrorNames.PriceInvalid;
-  readonly retryable = false;
   constructor(
     readonly symbol: string,
     readonly detail: string,
@@ -20,7 +19,6 @@ export class PriceInvalidError extends EnsembleError {
 /** An operation would break a book invariant (sell more than held, unknown pool member, bad shares...). */
 export class BookInvariantError extends EnsembleError {
   override readonly name = ErrorNames.BookInvariant;
-  readonly retryable = false;
   constructor(
     message: string,
     readonly bookId?: string,
@@ -33,7 +31,6 @@ export class BookInvariantError extends EnsembleError {
 /** Capital allocations are invalid: they over-commit the account, or name unknown books. */
 export class AllocationInvalidError extends EnsembleError {
   override readonly name = ErrorNames.AllocationInvalid;
-  readonly retryable = false;
   constructor(
     message: string,
     readonly issues: readonly string[] = [],

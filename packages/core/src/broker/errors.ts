@@ -8,7 +8,6 @@ import { EnsembleError, ErrorNames } from '../errors.ts';
 /** Network failure, timeout or 5xx: nothing is known to have happened; retry (ids make it safe). */
 export class BrokerUnavailableError extends EnsembleError {
   override readonly name = ErrorNames.BrokerUnavailable;
-  readonly retryable = true;
   /** HTTP status, when there was a response. */
   readonly status: number | undefined;
   constructor(
@@ -24,7 +23,6 @@ export class BrokerUnavailableError extends EnsembleError {
 /** 429: the broker asks us to slow down; `retryAfterMs` says for how long when it says. */
 export class RateLimitedError extends EnsembleError {
   override readonly name = ErrorNames.RateLimited;
-  readonly retryable = true;
   constructor(
     readonly operation: string,
     readonly retryAfterMs: number | null,
@@ -38,7 +36,6 @@ export class RateLimitedError extends EnsembleError {
 /** Another order on the same symbol is open (Alpaca's wash-trade rule, or our symbol lease): retry later. */
 export class SymbolBusyError extends EnsembleError {
   override readonly name = ErrorNames.SymbolBusy;
-  readonly retryable = true;
   constructor(
     readonly symbol: string,
     detail: string,
@@ -50,7 +47,6 @@ export class SymbolBusyError extends EnsembleError {
 /** The client order id was used before; the caller adopts the existing order instead of placing another. */
 export class DuplicateClientOrderIdError extends EnsembleError {
   override readonly name = ErrorNames.DuplicateClientOrderId;
-  readonly retryable = false;
   constructor(readonly clientOrderId: string) {
     super(`client order id ${clientOrderId} already exists at the broker`);
   }
@@ -59,7 +55,6 @@ export class DuplicateClientOrderIdError extends EnsembleError {
 /** Not enough buying power for the order: terminal for this order; the outcome says so. */
 export class InsufficientBuyingPowerError extends EnsembleError {
   override readonly name = ErrorNames.InsufficientBuyingPower;
-  readonly retryable = false;
   constructor(
     readonly clientOrderId: string,
     detail: string,
@@ -71,7 +66,6 @@ export class InsufficientBuyingPowerError extends EnsembleError {
 /** The market is closed (weekend, holiday, after the close) or the calendar is unknown: never assume open. */
 export class MarketClosedError extends EnsembleError {
   override readonly name = ErrorNames.MarketClosed;
-  readonly retryable = false;
   constructor(detail: string) {
     super(`market closed: ${detail}`);
   }
@@ -80,7 +74,6 @@ export class MarketClosedError extends EnsembleError {
 /** The broker refused the order for another stated reason (not tradable, below minimum, bad qty...). */
 export class OrderRejectedError extends EnsembleError {
   override readonly name = ErrorNames.OrderRejected;
-  readonly retryable = false;
   constructor(
     readonly clientOrderId: string,
     readonly reason: string,

@@ -4,7 +4,6 @@ import { EnsembleError, ErrorNames } from '../errors.ts';
 /** The planner's input is inconsistent (weights not summing to 1, unknown asset, missing pool member...). */
 export class PlanInputInvalidError extends EnsembleError {
   override readonly name = ErrorNames.PlanInputInvalid;
-  readonly retryable = false;
   constructor(
     message: string,
     readonly bookId?: string,

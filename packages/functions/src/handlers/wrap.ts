@@ -5,12 +5,14 @@
  * where they apply). Errors are rethrown as they are, so Lambda reports `errorType` = the error's stable
  * `name` and the state machine's Retry/Catch match it. The runtime is built once per container, lazily.
  */
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parse } from '@aws-lambda-powertools/parser';
+import { describeError } from '@ensemble/core';
 import type { Context } from 'aws-lambda';
 import type { TaskName } from '../contract.ts';
 import { runtimeFromEnv } from '../env-runtime.ts';
-import { describeError, issueLines, TaskInputInvalidError } from '../errors.ts';
+import { issueLines, TaskInputInvalidError } from '../errors.ts';
 import { logger, metrics } from '../powertools.ts';
 import type { Runtime } from '../runtime.ts';
 import { type StepDeps, stepDeps } from '../steps/deps.ts';

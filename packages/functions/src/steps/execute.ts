@@ -4,7 +4,7 @@
  * once per strategy. ExecutePool records the pool's outcome for every pool member. A retry or redrive runs
  * executePlan again with the same recorded plan: it adopts the orders it placed before.
  */
-import { bookOf, POOL_BOOK } from '@ensemble/core';
+import { bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
 import { type ExecuteResult, type FaultInjector as ExecutionFaults, executePlan } from '@ensemble/execution';
 import type { BookId, Flow } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
@@ -104,7 +104,7 @@ const recordOutcome = async (
   const finishedAt = runtime.clock().toISOString();
   const error =
     result.outcome === 'BLOCKED' || result.outcome === 'FAILED'
-      ? { name: result.rail ? 'RailTripped' : `Execution${result.outcome}`, message: result.reason }
+      ? { name: result.rail ? ErrorNames.RailTripped : ErrorNames.NoFill, message: result.reason }
       : undefined;
   for (const strategyId of strategyIds) {
     const record = {

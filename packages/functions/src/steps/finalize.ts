@@ -9,12 +9,12 @@
  * A re-run recomputes the same and records nothing twice (the status move replays; a NAV recorded before a
  * FAILED branch's second run traded is restated, once, to the books as they now are).
  */
-import { addDays, type BookId, forEachLimit, valueBook } from '@ensemble/core';
+import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import { allPages, type Transfer } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
 import { type FinalizeInput, type FinalizeOutput, retryItemsOf, withRetried } from '../contract.ts';
-import { outcomeOfError, RunNotActiveError } from '../errors.ts';
+import { RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from './deps.ts';
 

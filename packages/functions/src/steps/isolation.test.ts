@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '@ensemble/config';
 import type { MarketData } from '@ensemble/core';
-import { SimulatedCrash } from '@ensemble/execution';
+import { SimulatedCrash } from '@ensemble/core';
 import { allPages } from '@ensemble/ledger';
 import { createBundledMarketData } from '@ensemble/market-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

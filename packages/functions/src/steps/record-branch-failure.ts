@@ -3,8 +3,8 @@
  * (`Error` = the error's name, `Cause` = its message, or Lambda's JSON with `errorMessage`). The error name
  * decides FAILED or BLOCKED; the strategy's outcome is recorded once (a repeat is a no-op).
  */
+import { outcomeOfError } from '@ensemble/core';
 import type { RecordBranchFailureInput, RecordBranchFailureOutput } from '../contract.ts';
-import { outcomeOfError } from '../errors.ts';
 import type { StepDeps } from './deps.ts';
 
 export const recordBranchFailure = async (

@@ -2,7 +2,8 @@
  * What every repository module shares: the context (service, clock, retry budget), error wrapping that fails
  * closed, create-once writes, paging and day arithmetic,.
  */
-import { isConditionalCheckFailed, isLedgerError, LedgerPersistenceError } from '../errors.ts';
+import { isEnsembleError } from '@ensemble/core';
+import { isConditionalCheckFailed, LedgerPersistenceError } from '../errors.ts';
 import type { LedgerService } from '../service.ts';
 import type { DayRangeOptions, PageOptions, RecordResult } from '../types.ts';
 
@@ -23,7 +24,7 @@ export const guard = async <T>(operation: string, fn: () => Promise<T>): Promise
   try {
     return await fn();
   } catch (e) {
-    if (isLedgerError(e)) throw e;
+    if (isEnsembleError(e)) throw e;
     throw new LedgerPersistenceError(operation, { cause: e });
   }
 };
@@ -35,7 +36,7 @@ export const conditional = async (operation: string, write: () => Promise<unknow
     return true;
   } catch (e) {
     if (isConditionalCheckFailed(e)) return false;
-    if (isLedgerError(e)) throw e;
+    if (isEnsembleError(e)) throw e;
     throw new LedgerPersistenceError(operation, { cause: e });
   }
 };

@@ -3,14 +3,10 @@
  * given number of writes through, to simulate a process dying between any two ledger writes.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SimulatedCrash } from '@ensemble/core';
 import { createLocalDynamoClient } from '../embedded.ts';
 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
-
-/** Thrown by a crashing client instead of sending a write. */
-export class SimulatedCrash extends Error {
-  override readonly name = 'SimulatedCrash';
-}
 
 /** A client and its count of writes sent. */
 export interface CountingClient {
@@ -25,7 +21,7 @@ export const countingClient = (endpoint: string, crashAfter = Number.POSITIVE_IN
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (WRITES.has(context.commandName ?? '')) {
-        if (writes >= crashAfter) throw new SimulatedCrash(`crash before write #${writes + 1}`);
+        if (writes >= crashAfter) throw new SimulatedCrash(`before write #${writes + 1}`);
         writes++;
       }
       return next(args);
