@@ -4,9 +4,10 @@
  * IAM documents and `functions.ts` into `sst.aws.Function`s; test/infra asserts both. Free of SST globals so
  * the root `tsc` and vitest can import it.
  *
- * This list is the contract with `packages/functions`: a handler that starts using another ledger call,
- * prefix or port must be declared here, or AWS refuses it (AccessDenied; a port without its keys fails
- * with EnvInvalidError on first use) — the failure is loud, never a silent widening.
+ * This list is the contract with the steps of `packages/app` (run by the handlers of `packages/functions`):
+ * a step that starts using another ledger call, prefix or port must be declared here, or AWS refuses it
+ * (AccessDenied; a port without its keys or adapter fails with EnvInvalidError on first use) — the failure
+ * is loud, never a silent widening.
  */
 // Relative import, not `@ensemble/workflow`: SST bundles the config and stacks, and this file only needs names.
 import { type TaskName, TaskNames } from '../packages/workflow/src/contract.ts';
@@ -35,8 +36,8 @@ export type SecretName = keyof typeof Secrets;
 const ALPACA: readonly SecretName[] = ['AlpacaKeyId', 'AlpacaSecretKey'];
 
 /**
- * The runtime ports built from credentials. A Lambda builds both lazily (packages/functions
- * `env-runtime.ts`): only a function whose step uses one needs the credentials of its adapter.
+ * The ports built from credentials. Only the handlers whose step uses one bring their adapters
+ * (packages/functions `trading-ports.ts`), built lazily: only those functions need the credentials.
  */
 export const RuntimePorts = ['broker', 'marketData'] as const;
 export type RuntimePort = (typeof RuntimePorts)[number];

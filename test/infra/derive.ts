@@ -155,12 +155,12 @@ export interface DerivedUses {
   readonly files: Set<string>;
 }
 
-/** Derive the uses of the step behind `packages/functions/src/steps/<kebab>.ts`. */
+/** Derive the uses of the step behind `packages/app/src/steps/<kebab>.ts`. */
 export const derivedUsesOf = (
   kebabName: string,
   methodActions = ledgerMethodActions(),
 ): DerivedUses | null => {
-  const entry = join(ROOT, 'packages/functions/src/steps', `${kebabName}.ts`);
+  const entry = join(ROOT, 'packages/app/src/steps', `${kebabName}.ts`);
   if (!existsSync(entry)) return null;
   const files = closureOf(entry);
   const ledgerMethods = ledgerCallsIn(files);
@@ -173,7 +173,7 @@ export const derivedUsesOf = (
   return { ledgerMethods, tableActions, brokerCalls: brokerCallsIn(files), files };
 };
 
-const STEPS = join(ROOT, 'packages/functions/src/steps');
+const STEPS = join(ROOT, 'packages/app/src/steps');
 
 /** Source text without comments (a `//` after `:` or a quote, as in URLs, is kept). */
 const withoutComments = (text: string): string =>
@@ -227,19 +227,19 @@ export const portsIn = (text: string): Set<RuntimePort> => {
     const destructured = new RegExp(`\\{[^{}]*\\b${port}\\b[^{}]*\\}\\s*[=:]`);
     if (access.test(text) || destructured.test(text)) out.add(port);
   }
-  // The whole runtime spread into, or indexed: every port may be reached.
-  if (/\.\.\.\s*(?:[\w.]+\.)?runtime\b|\bruntime\s*\[/.test(text)) for (const p of RuntimePorts) out.add(p);
+  // The whole set of ports spread into, or indexed: every port may be reached.
+  if (/\.\.\.\s*(?:[\w.]+\.)?ports\b|\bports\s*\[/.test(text)) for (const p of RuntimePorts) out.add(p);
   return out;
 };
 
-/** The step function of a task and the file that defines it (from the task table in steps/index.ts). */
+/** The step function of a task and the file that defines it (`export const xTask = task('X', step)`). */
 export const stepEntryOf = (task: string): { file: string; name: string } => {
-  const index = join(STEPS, 'index.ts');
-  const fn = new RegExp(`\\b${task}:\\s*task\\(\\s*'${task}'\\s*,\\s*(\\w+)\\s*\\)`).exec(read(index))?.[1];
-  if (!fn) throw new Error(`task ${task} not found in steps/index.ts`);
-  const imported = relativeImports(index).get(fn);
-  if (!imported) throw new Error(`step ${fn} of ${task} is not imported by steps/index.ts`);
-  return imported;
+  const re = new RegExp(`=\\s*task\\(\\s*'${task}'\\s*,\\s*(\\w+)\\s*\\)`);
+  for (const file of sourcesOf(STEPS)) {
+    const fn = re.exec(read(file))?.[1];
+    if (fn) return { file, name: fn };
+  }
+  throw new Error(`task ${task} not found in ${STEPS}`);
 };
 
 /**

@@ -87,15 +87,18 @@ describe('function policies', () => {
       expect(spec.uses.secrets).toEqual(secretsForPorts([...ports]));
       const env = Object.keys(secretEnvironment(spec.uses, { AlpacaKeyId: 'k', AlpacaSecretKey: 's' }));
       expect(env.sort()).toEqual(ports.size > 0 ? ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY'] : []);
+      // The handler brings the broker and market-data adapters exactly when its step uses a port.
+      const handler = readFileSync(join(ROOT, spec.handler.replace(/\.handler$/, '.ts')), 'utf8');
+      expect(/from '\.\.\/trading-ports\.ts'/.test(handler), spec.handler).toBe(ports.size > 0);
     },
   );
 
   it.each(taskFunctions().map((f) => [f.name]))(
-    '%s: every broker / market-data call outside the functions package is covered by a derived port',
+    '%s: every broker / market-data call outside the application package is covered by a derived port',
     (name) => {
       // Other packages get the ports as arguments from the step, so their calls imply the step's port use.
       const derived = derivedUsesOf(stepOf(name), methodActions);
-      const foreign = [...(derived?.files ?? [])].filter((f) => !f.includes('/packages/functions/'));
+      const foreign = [...(derived?.files ?? [])].filter((f) => !f.includes('/packages/app/'));
       const ports = runtimePortsOf(name);
       if (brokerCallsIn(foreign).size > 0) expect(ports).toContain('broker');
       if (marketDataCallsIn(foreign).size > 0) expect(ports).toContain('marketData');
@@ -103,9 +106,9 @@ describe('function policies', () => {
   );
 
   it('the ports derivation sees the ways a step reaches a port, and only those', () => {
-    // The step functions it starts from are the ones the task table runs.
+    // The step functions it starts from are the ones each step module's task runs.
     expect(stepEntryOf('ExecutePool')).toEqual({
-      file: join(ROOT, 'packages/functions/src/steps/execute.ts'),
+      file: join(ROOT, 'packages/app/src/steps/execute.ts'),
       name: 'executePool',
     });
     // Declaration by declaration: AggregatePool imports a pure helper from plan-rebalance.ts, whose step
@@ -114,18 +117,18 @@ describe('function policies', () => {
     expect(runtimePortsOf('AggregatePool').size).toBe(0);
     // The patterns that reach a port, and text that does not.
     const seen = (code: string) => [...portsIn(code)].sort();
-    expect(seen('const { ledger, broker } = deps.runtime;')).toEqual(['broker']);
-    expect(seen('await runtime.marketData.loadBars(q)')).toEqual(['marketData']);
-    expect(seen('const f = ({ marketData }: Runtime) => marketData;')).toEqual(['marketData']);
+    expect(seen('const { ledger, broker } = deps.ports;')).toEqual(['broker']);
+    expect(seen('await deps.ports.marketData.loadBars(q)')).toEqual(['marketData']);
+    expect(seen('const f = ({ marketData }: Ports) => marketData;')).toEqual(['marketData']);
     expect(seen('executePlan({ broker: rt.broker })')).toEqual(['broker']);
-    expect(seen('run({ ...deps.runtime, clock })')).toEqual([...RuntimePorts].sort());
+    expect(seen('run({ ...deps.ports, clock })')).toEqual([...RuntimePorts].sort());
     expect(
-      seen("const { ledger } = deps.runtime; logger.info('the broker said no', { marketDataRef });"),
+      seen("const { ledger } = deps.ports; logger.info('the broker said no', { marketDataRef });"),
     ).toEqual([]);
   });
 
-  it('every S3 key prefix the functions package writes is a declared bucket prefix', () => {
-    const src = join(ROOT, 'packages/functions/src');
+  it('every S3 key prefix the application steps write is a declared bucket prefix', () => {
+    const src = join(ROOT, 'packages/app/src');
     const texts = ['market-snapshot.ts', 'steps/evaluate.ts'].map((f) => readFileSync(join(src, f), 'utf8'));
     const prefixes = new Set(texts.flatMap((t) => [...t.matchAll(/`([a-z]+\/)\$\{/g)].map((m) => m[1]!)));
     expect([...prefixes].sort()).toEqual([BucketPrefixes.snapshots, BucketPrefixes.traces].sort());

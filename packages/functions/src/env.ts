@@ -5,8 +5,10 @@
  * or loads bars receive them (stacks/manifest.ts), so they are checked when the broker is first used
  * ({@link requireAlpacaKeys}, called by the lazy ports of env-runtime.ts), not at cold start.
  */
+
+import { issueLines } from '@ensemble/app';
 import { z } from 'zod';
-import { EnvInvalidError, issueLines } from './errors.ts';
+import { EnvInvalidError } from './errors.ts';
 
 /** The variables a Lambda of the workflow reads. */
 export const FunctionEnv = z.object({

@@ -1,7 +1,7 @@
+import { causeMessage } from '@ensemble/app';
 import { describe, expect, it } from 'vitest';
 import { readEnv, requireAlpacaKeys } from './env.ts';
 import { createRedactor, REDACTED } from './powertools.ts';
-import { causeMessage } from './steps/record-branch-failure.ts';
 
 describe('causeMessage', () => {
   it('reads Lambda JSON causes and plain ones', () => {

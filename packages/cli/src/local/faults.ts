@@ -4,8 +4,9 @@
  * second (`RetryFailedBranches`), and the execution fails as it would in AWS; `ensemble redrive` then runs
  * without it, as a redrive after the cause is fixed.
  */
+
+import type { FaultInjector } from '@ensemble/app';
 import { SimulatedCrash } from '@ensemble/core';
-import type { FaultInjector } from '@ensemble/functions';
 
 /** A parsed fault spec (step lower-case; strategy `*` for any; `run` for run-level steps). */
 export interface FaultSpec {

@@ -2,9 +2,9 @@
  * One local session of the CLI: the config, the world, the definition and the handlers, opened once and
  * shared by the days of `ensemble run --days N` and by `ensemble redrive`.
  */
+
+import { type AppContext, createSteps, type FaultInjector } from '@ensemble/app';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
-import type { FaultInjector } from '@ensemble/functions';
-import { createSteps, type Runtime } from '@ensemble/functions';
 import {
   type AslDefinition,
   buildDefinition,
@@ -20,7 +20,7 @@ export interface LocalSession {
   readonly world: LocalWorld;
   readonly definition: AslDefinition;
   handlers(fault?: FaultInjector): TaskHandlers;
-  runtime(fault?: FaultInjector): Runtime;
+  app(fault?: FaultInjector): AppContext;
   close(): Promise<void>;
 }
 
@@ -46,14 +46,14 @@ export async function openSession(
     ...(options.env ? { env: options.env } : {}),
   });
   const definition = buildDefinition({ functionArns: localArns() });
-  const runtime = (fault?: FaultInjector) => world.runtime({ config, ...(fault ? { fault } : {}) });
+  const app = (fault?: FaultInjector) => world.app({ config, ...(fault ? { fault } : {}) });
   return {
     config,
     world,
     definition,
-    runtime,
+    app,
     handlers(fault) {
-      const steps = createSteps(runtime(fault));
+      const steps = createSteps(app(fault));
       return Object.fromEntries(
         TaskNames.map((t) => [
           t,

@@ -15,6 +15,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Alpaca, alpacaFromEnv, redact } from '@ensemble/alpaca';
 import {
+  type AppContext,
+  createLocalSnapshotStore,
+  type FaultInjector,
+  noMetrics,
+  type StepLogger,
+} from '@ensemble/app';
+import {
   closePricesFrom,
   createDynamoSimBrokerStore,
   createSimBroker,
@@ -23,13 +30,6 @@ import {
 } from '@ensemble/broker';
 import type { LoadedConfig } from '@ensemble/config';
 import { type Broker, ConfigInvalidError, type MarketData, newYorkDate, runInstant } from '@ensemble/core';
-import {
-  createLocalSnapshotStore,
-  type FaultInjector,
-  noMetrics,
-  type Runtime,
-  type StepLogger,
-} from '@ensemble/functions';
 import {
   createLedger,
   createLocalDynamoClient,
@@ -75,7 +75,7 @@ export interface LocalWorld {
   setDay(day: string): Promise<void>;
   /** Today in New York by the broker's clock (`alpaca`) or by "now" (`sim`). */
   today(): Promise<string>;
-  runtime(options: { config: LoadedConfig; fault?: FaultInjector; logger?: StepLogger }): Runtime;
+  app(options: { config: LoadedConfig; fault?: FaultInjector; logger?: StepLogger }): AppContext;
   close(): Promise<void>;
 }
 
@@ -154,18 +154,16 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
       if (brokerChoice === 'alpaca') await syncToBroker();
       return newYorkDate(clock());
     },
-    runtime: ({ config, fault, logger }) => ({
-      ledger,
-      ...ports(),
-      snapshots,
+    app: ({ config, fault, logger }) => ({
+      ports: {
+        ledger,
+        ...ports(),
+        snapshots,
+        clock: { now: clock, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))) },
+      },
       config,
-      clock,
-      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
-      logger: logger ?? quiet,
-      metrics: noMetrics,
       stage: LOCAL_STAGE,
-      rails: config.rails,
-      ...(fault ? { fault } : {}),
+      observe: { logger: logger ?? quiet, metrics: noMetrics, ...(fault ? { fault } : {}) },
     }),
     async close() {
       client.destroy();

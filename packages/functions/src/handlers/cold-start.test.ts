@@ -1,12 +1,11 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_CONFIG } from '@ensemble/app/testing';
 import { ensureSimBrokerTable } from '@ensemble/broker';
 import { createLedger, createLocalDynamoClient, ensureTable, startEmbeddedDynamo } from '@ensemble/ledger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runtimeFromEnv } from '../env-runtime.ts';
-import { DEFAULT_CONFIG } from '../test-support.ts';
 import { handler } from './prepare-run.ts';
-import { setRuntimeFactory } from './wrap.ts';
+import { setContextFactory } from './wrap.ts';
 
 describe('a cold start from the Lambda environment (ENSEMBLE_BROKER=sim)', () => {
   const objects = new Map<string, string>();
@@ -46,7 +45,7 @@ describe('a cold start from the Lambda environment (ENSEMBLE_BROKER=sim)', () =>
       ENSEMBLE_SIM_BROKER_TABLE: 'ensemble-sim-test',
       ENSEMBLE_CONFIG: DEFAULT_CONFIG,
     });
-    setRuntimeFactory(() => runtimeFromEnv());
+    setContextFactory(undefined);
   });
   afterAll(async () => {
     process.env = saved;
@@ -54,7 +53,7 @@ describe('a cold start from the Lambda environment (ENSEMBLE_BROKER=sim)', () =>
     await stop?.();
   });
 
-  it('builds the runtime once from the environment and prepares a run through the handler', async () => {
+  it('builds the context once from the environment and prepares a run through the handler', async () => {
     // Act
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     let output: unknown;

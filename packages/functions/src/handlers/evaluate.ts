@@ -1,4 +1,5 @@
-/** Lambda handler of the `Evaluate` task (see handlers/wrap.ts and steps/). */
+/** Lambda handler of the `Evaluate` task: its step only, with no broker or market data (see handlers/wrap.ts). */
+import { evaluateTask } from '@ensemble/app';
 import { taskHandler } from './wrap.ts';
 
-export const handler = taskHandler('Evaluate');
+export const handler = taskHandler(evaluateTask);

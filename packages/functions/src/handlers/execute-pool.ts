@@ -1,4 +1,6 @@
-/** Lambda handler of the `ExecutePool` task (see handlers/wrap.ts and steps/). */
+/** Lambda handler of the `ExecutePool` task: its step, with the broker and market-data adapters (see handlers/wrap.ts). */
+import { executePoolTask } from '@ensemble/app';
+import { tradingPorts } from '../trading-ports.ts';
 import { taskHandler } from './wrap.ts';
 
-export const handler = taskHandler('ExecutePool');
+export const handler = taskHandler(executePoolTask, tradingPorts);

@@ -1,4 +1,6 @@
-/** Lambda handler of the `Finalize` task (see handlers/wrap.ts and steps/). */
+/** Lambda handler of the `Finalize` task: its step, with the broker and market-data adapters (see handlers/wrap.ts). */
+import { finalizeTask } from '@ensemble/app';
+import { tradingPorts } from '../trading-ports.ts';
 import { taskHandler } from './wrap.ts';
 
-export const handler = taskHandler('Finalize');
+export const handler = taskHandler(finalizeTask, tradingPorts);

@@ -1,10 +1,10 @@
+import { startWorld, stepsOf, type World } from '@ensemble/app/testing';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger, metrics } from '../powertools.ts';
-import { startWorld, stepsOf, type World } from '../test-support.ts';
 import { handler as evaluateHandler } from './evaluate.ts';
 import { handler as recordBranchFailureHandler } from './record-branch-failure.ts';
-import { setRuntimeFactory } from './wrap.ts';
+import { setContextFactory } from './wrap.ts';
 
 const D = '2025-12-01';
 
@@ -60,7 +60,7 @@ describe('Lambda handlers (Powertools offline, fake Lambda context)', () => {
       execution: { id: 'exec', name: 'exec' },
     })) as typeof ref;
     ref = { runId: prepared.runId, tradingDay: D, stage: 'local', snapshotRef: prepared.snapshotRef };
-    setRuntimeFactory(async () => world.runtime({ logger, metrics }));
+    setContextFactory(async () => world.app({ logger, metrics }));
   });
   afterAll(async () => world?.close());
 

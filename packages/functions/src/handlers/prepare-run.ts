@@ -1,4 +1,6 @@
-/** Lambda handler of the `PrepareRun` task (see handlers/wrap.ts and steps/). */
+/** Lambda handler of the `PrepareRun` task: its step, with the broker and market-data adapters (see handlers/wrap.ts). */
+import { prepareRunTask } from '@ensemble/app';
+import { tradingPorts } from '../trading-ports.ts';
 import { taskHandler } from './wrap.ts';
 
-export const handler = taskHandler('PrepareRun');
+export const handler = taskHandler(prepareRunTask, tradingPorts);

@@ -3,35 +3,42 @@
  * tradingDay on every line of the invocation), Powertools Parser with the task's contract schema, the step,
  * output validated, Powertools Metrics (EMF: Duration per task; BranchOutcome, Orders, Fills, RailTripped
  * where they apply). Errors are rethrown as they are, so Lambda reports `errorType` = the error's stable
- * `name` and the state machine's Retry/Catch match it. The runtime is built once per container, lazily.
+ * `name` and the state machine's Retry/Catch match it. The application context is built once per
+ * container, lazily; a handler passes the trading ports (`trading-ports.ts`) only when its step uses them.
  */
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parse } from '@aws-lambda-powertools/parser';
+import {
+  type AppContext,
+  issueLines,
+  runTask,
+  type StepDeps,
+  stepDeps,
+  type TaskDefinition,
+  TaskInputInvalidError,
+} from '@ensemble/app';
 import { describeError } from '@ensemble/core';
+import type { TaskName } from '@ensemble/workflow/contract';
 import type { Context } from 'aws-lambda';
-import type { TaskName } from '../contract.ts';
-import { runtimeFromEnv } from '../env-runtime.ts';
-import { issueLines, TaskInputInvalidError } from '../errors.ts';
+import type { z } from 'zod';
+import { contextFromEnv, type TradingPorts } from '../context-from-env.ts';
 import { logger, metrics } from '../powertools.ts';
-import type { Runtime } from '../runtime.ts';
-import { type StepDeps, stepDeps } from '../steps/deps.ts';
-import { runTask, tasks } from '../steps/index.ts';
 
-let buildRuntime: () => Promise<Runtime> = () => runtimeFromEnv();
+let buildContext: ((trading: TradingPorts | undefined) => Promise<AppContext>) | undefined;
 let deps: Promise<StepDeps> | undefined;
 
 /**
- * Replaces how the container builds its runtime (tests, or a composition other than the environment's).
- * The next invocation builds it anew.
+ * Replaces how the container builds its application context (tests, or a composition other than the
+ * environment's); `undefined` restores the environment's. The next invocation builds it anew.
  */
-export const setRuntimeFactory = (factory: () => Promise<Runtime>): void => {
-  buildRuntime = factory;
+export const setContextFactory = (factory: (() => Promise<AppContext>) | undefined): void => {
+  buildContext = factory;
   deps = undefined;
 };
 
-const depsOnce = (): Promise<StepDeps> => {
-  deps ??= buildRuntime().then(stepDeps);
+const depsOnce = (trading: TradingPorts | undefined): Promise<StepDeps> => {
+  deps ??= (buildContext ?? ((t) => contextFromEnv(t)))(trading).then(stepDeps);
   // A failed cold start is not cached: the next invocation tries again.
   deps.catch(() => {
     deps = undefined;
@@ -42,22 +49,27 @@ const depsOnce = (): Promise<StepDeps> => {
 /** A Lambda handler. */
 export type TaskHandler = (event: unknown, context: Context) => Promise<unknown>;
 
-/** The Lambda handler of task `name`. */
+/** The Lambda handler of `task`; `trading` when its step uses the broker or market data. */
 export const taskHandler =
-  (name: TaskName): TaskHandler =>
+  <I extends z.ZodType, O extends z.ZodType>(
+    task: TaskDefinition<I, O>,
+    trading?: TradingPorts,
+  ): TaskHandler =>
   async (event, context) => {
+    const { name } = task;
     const started = performance.now();
     logger.resetKeys();
     logger.addContext(context);
     logger.appendKeys({ task: name });
     try {
-      const parsed = parse(event, undefined, tasks[name].input, true);
+      const parsed = parse(event, undefined, task.input, true);
       if (!parsed.success) {
         throw new TaskInputInvalidError(name, issueLines(zodIssues(parsed.error)));
       }
       logger.appendKeys(keysOf(parsed.data));
       logger.info('task started');
-      const output = await runTask(name, await depsOnce(), parsed.data as never);
+      // Powertools infers the schema's output in Standard Schema terms; for a zod schema it is z.output<I>.
+      const output = await runTask(task, await depsOnce(trading), parsed.data as z.output<I>);
       logger.appendKeys(keysOf(output));
       countOutput(name, output);
       logger.info('task done', { output });

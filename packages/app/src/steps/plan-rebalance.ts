@@ -3,17 +3,25 @@
  * broker's asset facts → core's planRebalance → the plan recorded once for (run, book). A recorded plan is
  * the truth: a retry or redrive returns it instead of planning again against a book that may have traded.
  */
-import { type AssetFacts, bookOf, type Plan, planRebalance, type Schedule } from '@ensemble/core';
+import {
+  type AssetFacts,
+  type Broker,
+  bookOf,
+  type Plan,
+  planRebalance,
+  type Schedule,
+} from '@ensemble/core';
 import { allPages, type LedgerRepository } from '@ensemble/ledger';
-import type { BranchInput, PlanOutput } from '../contract.ts';
+import type { BranchInput, PlanOutput } from '@ensemble/workflow/contract';
 import { RecordConflictError, StepOrderError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
-import type { Runtime } from '../runtime.ts';
+import type { StepDeps } from '../step-deps.ts';
 import { bookSettings, strategyOf } from '../strategies.ts';
-import type { StepDeps } from './deps.ts';
+import { task } from '../task.ts';
 
 export const planRebalanceStep = async (deps: StepDeps, input: BranchInput): Promise<PlanOutput> => {
-  const { ledger, config } = deps.runtime;
+  const { ledger } = deps.ports;
+  const { config } = deps;
   const bookId = bookOf(input.strategyId);
   const recorded = await ledger.getPlan(input.runId, bookId);
   if (recorded) return planOutput(recorded.orders.length);
@@ -30,7 +38,7 @@ export const planRebalanceStep = async (deps: StepDeps, input: BranchInput): Pro
     book,
     targets: signal.weights,
     prices: pricesFor(snapshot, symbols),
-    assets: await assetFacts(deps.runtime, symbols),
+    assets: await assetFacts(deps.ports.broker, symbols),
     settings,
     schedule: await scheduleOf(ledger, bookId, input.tradingDay, settings.rebalance),
   });
@@ -56,12 +64,12 @@ export const pricesFor = (snapshot: LoadedSnapshot, symbols: Iterable<string>): 
 
 /** The broker's facts of `symbols` (unknown symbols are absent: the planner fails closed on them). */
 export const assetFacts = async (
-  runtime: Runtime,
+  broker: Broker,
   symbols: Iterable<string>,
 ): Promise<Record<string, AssetFacts>> => {
   const wanted = [...new Set(symbols)].sort();
   if (wanted.length === 0) return {};
-  return Object.fromEntries(await runtime.broker.getAssets(wanted));
+  return Object.fromEntries(await broker.getAssets(wanted));
 };
 
 /** The schedule for frequency policies that need it: the last day the book had a plan with orders. */
@@ -102,3 +110,6 @@ export const recordPlan = async (
   });
   if (r.status === 'conflict') throw new RecordConflictError('plan', `${run.runId}/${plan.bookId}`);
 };
+
+/** The `PlanRebalance` task. */
+export const planRebalanceTask = task('PlanRebalance', planRebalanceStep);

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { type BarSeries, type MarketData, MissingDataError, PriceHistory } from '@ensemble/core';
 import { z } from 'zod';
 import { SnapshotNotFoundError } from './errors.ts';
-import type { SnapshotStore } from './snapshots.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
 
 /** The stored snapshot (JSON). */
 export const MarketSnapshot = z.object({

@@ -7,15 +7,17 @@
 
 import { mergeTargets, POOL_BOOK, valueBook } from '@ensemble/core';
 import { allPages } from '@ensemble/ledger';
+import type { AggregatePoolOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
-import type { AggregatePoolOutput, RunRef } from '../contract.ts';
 import { RecordConflictError } from '../errors.ts';
-import type { StepDeps } from './deps.ts';
+import type { StepDeps } from '../step-deps.ts';
+import { task } from '../task.ts';
 import { pricesFor } from './plan-rebalance.ts';
 import { poolMembers } from './pool.ts';
 
 export const aggregatePool = async (deps: StepDeps, input: RunRef): Promise<AggregatePoolOutput> => {
-  const { ledger, logger } = deps.runtime;
+  const { ledger } = deps.ports;
+  const { logger } = deps.observe;
   const members = await poolMembers(ledger, input.runId);
   const ids = Object.keys(members.shares).sort();
   if (ids.length === 0) return { members: 0, targets: 0 };
@@ -59,3 +61,6 @@ export const aggregatePool = async (deps: StepDeps, input: RunRef): Promise<Aggr
   }
   return { members: ids.length, targets: Object.keys(mergeTargets(members.shares, members.targets)).length };
 };
+
+/** The `AggregatePool` task. */
+export const aggregatePoolTask = task('AggregatePool', aggregatePool);

@@ -4,15 +4,17 @@
  * returned as is; a pool with a member lacking a signal records an explicit hold (see pool.ts).
  */
 import { POOL_BOOK, planPool } from '@ensemble/core';
-import type { PlanOutput, RunRef } from '../contract.ts';
+import type { PlanOutput, RunRef } from '@ensemble/workflow/contract';
 import { RecordConflictError } from '../errors.ts';
+import type { StepDeps } from '../step-deps.ts';
 import { poolSettings } from '../strategies.ts';
-import type { StepDeps } from './deps.ts';
+import { task } from '../task.ts';
 import { assetFacts, planOutput, pricesFor, recordPlan, scheduleOf } from './plan-rebalance.ts';
 import { poolMembers } from './pool.ts';
 
 export const planPoolStep = async (deps: StepDeps, input: RunRef): Promise<PlanOutput> => {
-  const { ledger, config } = deps.runtime;
+  const { ledger } = deps.ports;
+  const { config } = deps;
   const recorded = await ledger.getPlan(input.runId, POOL_BOOK);
   if (recorded) return planOutput(recorded.orders.length);
 
@@ -39,7 +41,7 @@ export const planPoolStep = async (deps: StepDeps, input: RunRef): Promise<PlanO
     shares: members.shares,
     targets: members.targets,
     prices: pricesFor(snapshot, symbols),
-    assets: await assetFacts(deps.runtime, symbols),
+    assets: await assetFacts(deps.ports.broker, symbols),
     settings,
     schedule: await scheduleOf(ledger, POOL_BOOK, input.tradingDay, settings.rebalance),
   });
@@ -50,3 +52,6 @@ export const planPoolStep = async (deps: StepDeps, input: RunRef): Promise<PlanO
   await recordPlan(ledger, input, { ...plan, lines });
   return planOutput(plan.lines.length);
 };
+
+/** The `PlanPool` task. */
+export const planPoolTask = task('PlanPool', planPoolStep);

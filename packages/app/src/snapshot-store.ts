@@ -2,12 +2,12 @@
  * SnapshotStore: where PrepareRun puts the run's market data once and the branches read it by reference.
  * Keys are content-addressed (see market-snapshot.ts), so an object never changes once written: a retried
  * put writes the same bytes, and a reader may cache by key. Two implementations: a local directory (the
- * CLI, tests) and an S3 bucket (Lambda). Failures other than "no such key" are thrown, never read as empty.
+ * CLI), memory (the backtest, tests), and an S3 bucket (Lambda, in `@ensemble/functions`). Failures other
+ * than "no such key" are thrown, never read as empty.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /** The port: JSON values by key. */
 export interface SnapshotStore {
@@ -20,7 +20,7 @@ export interface SnapshotStore {
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,511}$/;
 
 /** Throws unless `key` is a plain relative key (letters, digits, `._-/`, no `..`). */
-const checkKey = (key: string): string => {
+export const checkKey = (key: string): string => {
   if (!KEY.test(key) || key.split('/').some((part) => part === '' || part === '.' || part === '..')) {
     throw new TypeError(`invalid snapshot key ${JSON.stringify(key)}`);
   }
@@ -56,40 +56,19 @@ export const createLocalSnapshotStore = (dir: string): SnapshotStore => {
   };
 };
 
-/** Options of {@link createS3SnapshotStore}. */
-export interface S3SnapshotStoreOptions {
-  readonly client: S3Client;
-  readonly bucket: string;
-  /** Prefix of every key. @default '' */
-  readonly prefix?: string;
-}
-
-/** A {@link SnapshotStore} over an S3 bucket (JSON objects). */
-export const createS3SnapshotStore = (options: S3SnapshotStoreOptions): SnapshotStore => {
-  const { client, bucket } = options;
-  const prefix = (options.prefix ?? '').replace(/\/+$/, '');
-  const keyOf = (key: string): string => (prefix === '' ? checkKey(key) : `${prefix}/${checkKey(key)}`);
+/**
+ * A {@link SnapshotStore} in memory. Values are stored as JSON text, so a reader gets a fresh copy, as it
+ * would from a file or S3 (nobody can change a stored snapshot through a reference).
+ */
+export const createMemorySnapshotStore = (): SnapshotStore => {
+  const values = new Map<string, string>();
   return {
     async put(key, value) {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: keyOf(key),
-          Body: JSON.stringify(value),
-          ContentType: 'application/json',
-        }),
-      );
+      values.set(checkKey(key), JSON.stringify(value));
     },
     async get(key) {
-      try {
-        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keyOf(key) }));
-        const text = await out.Body?.transformToString('utf8');
-        if (text === undefined) throw new Error(`s3://${bucket}/${keyOf(key)} has no body`);
-        return JSON.parse(text) as unknown;
-      } catch (e) {
-        if (e instanceof NoSuchKey || (e as { name?: string }).name === 'NoSuchKey') return null;
-        throw e;
-      }
+      const text = values.get(checkKey(key));
+      return text === undefined ? null : (JSON.parse(text) as unknown);
     },
   };
 };

@@ -1,18 +1,27 @@
 /**
- * The Lambda runtime builds its broker and market data on first use: a function without the Alpaca keys
+ * The Lambda context builds its broker and market data on first use: a function without the Alpaca keys
  * (every function whose step never calls them, see stacks/manifest.ts) starts fine and fails with the typed
  * error only when it first uses one; the live-trading guard still runs before any request.
  */
 
 import { createFakeAlpacaServer, type FakeAlpacaServer } from '@ensemble/alpaca/fake';
+import type { Ports } from '@ensemble/app';
+import { DEFAULT_CONFIG } from '@ensemble/app/testing';
 import { closePricesFrom, createMemorySimBrokerStore, createSimBroker } from '@ensemble/broker';
 import { createBundledMarketData } from '@ensemble/market-data';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { contextFromEnv } from './context-from-env.ts';
 import { readEnv } from './env.ts';
-import { runtimeFromEnv } from './env-runtime.ts';
 import { lazyBroker, lazyMarketData, memoize } from './lazy-ports.ts';
-import type { Runtime } from './runtime.ts';
-import { DEFAULT_CONFIG } from './test-support.ts';
+import { tradingPorts } from './trading-ports.ts';
+
+/** The ports of a trading function's context, built from `env`. */
+const portsFromEnv = async (
+  env: Record<string, string | undefined>,
+): Promise<Ports & { stage: string; strategies: number }> => {
+  const app = await contextFromEnv(tradingPorts, env);
+  return { ...app.ports, stage: app.stage, strategies: app.config.strategies.length };
+};
 
 const BASE = {
   AWS_REGION: 'us-east-1',
@@ -43,7 +52,7 @@ const rejection = async (promise: Promise<unknown>): Promise<Error> => {
   throw new Error('expected a rejection');
 };
 
-// runtimeFromEnv logs "runtime ready" through Powertools (stdout): keep the test output clean.
+// contextFromEnv logs "context ready" through Powertools (stdout): keep the test output clean.
 beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
@@ -51,13 +60,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('runtimeFromEnv with ENSEMBLE_BROKER=alpaca and no Alpaca keys', () => {
-  it('builds the runtime, and the broker fails with EnvInvalidError only when first used', async () => {
+describe('contextFromEnv with ENSEMBLE_BROKER=alpaca and no Alpaca keys', () => {
+  it('builds the context, and the broker fails with EnvInvalidError only when first used', async () => {
     // Act
-    const runtime = await runtimeFromEnv(BASE);
+    const runtime = await portsFromEnv(BASE);
     // Assert: everything a non-trading step needs is there; the broker's kind is known without keys
     expect(runtime.stage).toBe('dev');
-    expect(runtime.config.strategies.length).toBeGreaterThan(0);
+    expect(runtime.strategies).toBeGreaterThan(0);
     expect(runtime.broker.kind).toBe('alpaca-paper');
     const error = await rejection(runtime.broker.getClock());
     expect(error.name).toBe('EnvInvalidError');
@@ -67,20 +76,20 @@ describe('runtimeFromEnv with ENSEMBLE_BROKER=alpaca and no Alpaca keys', () => 
   });
 
   it('fails the same way on the first bar load', async () => {
-    const runtime = await runtimeFromEnv(BASE);
+    const runtime = await portsFromEnv(BASE);
     const error = await rejection(runtime.marketData.loadBars({ symbols: ['SPY'], to: '2025-11-26' }));
     expect(error.name).toBe('EnvInvalidError');
   });
 
   it('never echoes a secret when only one of the pair is set', async () => {
-    const runtime = await runtimeFromEnv({ ...BASE, APCA_API_SECRET_KEY: SECRET });
+    const runtime = await portsFromEnv({ ...BASE, APCA_API_SECRET_KEY: SECRET });
     const error = await rejection(runtime.broker.getAccount());
     expect(error.name).toBe('EnvInvalidError');
     expect(error.message).not.toContain(SECRET);
   });
 });
 
-describe('runtimeFromEnv with the Alpaca keys, against the fake Alpaca server on loopback', () => {
+describe('contextFromEnv with the Alpaca keys, against the fake Alpaca server on loopback', () => {
   let fake: FakeAlpacaServer;
   let env: Record<string, string>;
 
@@ -114,7 +123,7 @@ describe('runtimeFromEnv with the Alpaca keys, against the fake Alpaca server on
   it('sends nothing at build; the first call builds the adapter and reaches Alpaca', async () => {
     // Act
     const before = fake.requests.length;
-    const runtime: Runtime = await runtimeFromEnv(env);
+    const runtime = await portsFromEnv(env);
     const built = fake.requests.length;
     const clock = await runtime.broker.getClock();
     const bars = await runtime.marketData.loadBars({ symbols: ['SPY'], to: '2025-11-26' });
@@ -128,7 +137,7 @@ describe('runtimeFromEnv with the Alpaca keys, against the fake Alpaca server on
 
   it('live mode: the live-trading guard refuses the first order with ConfigInvalidError before any request', async () => {
     // Arrange: live mode with a paper key, pointed at a host that is not Alpaca's live one
-    const runtime = await runtimeFromEnv({ ...env, ENSEMBLE_TRADING_MODE: 'live' });
+    const runtime = await portsFromEnv({ ...env, ENSEMBLE_TRADING_MODE: 'live' });
     const before = fake.requests.length;
     // Act
     const error = await rejection(runtime.broker.submitOrder(ORDER));
@@ -140,12 +149,26 @@ describe('runtimeFromEnv with the Alpaca keys, against the fake Alpaca server on
   });
 });
 
-describe('runtimeFromEnv with ENSEMBLE_BROKER=sim', () => {
+describe('contextFromEnv with ENSEMBLE_BROKER=sim', () => {
   it('needs no Alpaca keys and names its broker sim', async () => {
-    const runtime = await runtimeFromEnv({ ...BASE, ENSEMBLE_BROKER: 'sim' });
+    const runtime = await portsFromEnv({ ...BASE, ENSEMBLE_BROKER: 'sim' });
     expect(runtime.broker.kind).toBe('sim');
     const bars = await runtime.marketData.loadBars({ symbols: ['SPY'], to: '2025-11-26' });
     expect(bars.get('SPY')?.dates.at(-1)).toBe('2025-11-26');
+  });
+});
+
+describe('contextFromEnv without trading ports (Evaluate, RecordBranchFailure, AggregatePool)', () => {
+  it('has a broker and market data that fail closed on every call, naming the wiring', async () => {
+    // Act
+    const app = await contextFromEnv(undefined, { ...BASE, ENSEMBLE_BROKER: 'sim' });
+    // Assert
+    const error = await rejection(app.ports.broker.getClock());
+    expect(error.name).toBe('EnvInvalidError');
+    expect(error.message).toMatch(/this function has no broker/);
+    expect((await rejection(app.ports.broker.submitOrder(ORDER))).name).toBe('EnvInvalidError');
+    const bars = await rejection(app.ports.marketData.loadBars({ symbols: ['SPY'], to: '2025-11-26' }));
+    expect(bars.message).toMatch(/this function has no market data/);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Test support (not exported): a local runtime on real components — dynalite, the SimBroker, the bundled
+ * Test support (the `./testing` subpath): an application context on real components — dynalite, the SimBroker, the bundled
  * market data, the default config — and a driver that calls the steps in workflow order, catching branch
  * errors the way the state machine's Catch does.
  */
@@ -23,13 +23,30 @@ import {
 } from '@ensemble/ledger';
 import { createBundledMarketData } from '@ensemble/market-data';
 import type { TaskHandlers } from '@ensemble/workflow';
-import type { BranchResult, FinalizeOutput, PrepareRunOutput, TaskName } from './contract.ts';
-import { noMetrics, type Runtime, type StepLogger } from './runtime.ts';
-import { createLocalSnapshotStore } from './snapshots.ts';
-import { createSteps, type Step } from './steps/index.ts';
+import type { BranchResult, FinalizeOutput, PrepareRunOutput, TaskName } from '@ensemble/workflow/contract';
+import {
+  type AppContext,
+  type FaultInjector,
+  noMetrics,
+  type Ports,
+  type StepLogger,
+  type StepMetrics,
+} from '../ports.ts';
+import { createLocalSnapshotStore } from '../snapshot-store.ts';
+import { createSteps, type Step } from '../tasks.ts';
 
 /** The default configuration shipped with the repository. */
-export const DEFAULT_CONFIG = new URL('../../../strategies/ensemble.config.yaml', import.meta.url).pathname;
+export const DEFAULT_CONFIG = new URL('../../../../strategies/ensemble.config.yaml', import.meta.url)
+  .pathname;
+
+/** What a test may change of a world's application context. */
+export interface AppOverrides {
+  readonly config?: LoadedConfig;
+  readonly ports?: Partial<Ports>;
+  readonly logger?: StepLogger;
+  readonly metrics?: StepMetrics;
+  readonly fault?: FaultInjector;
+}
 
 /** A local world: one database, one simulated account, one snapshot directory. */
 export interface World {
@@ -38,7 +55,7 @@ export interface World {
   readonly config: LoadedConfig;
   /** Moves "now" (broker, ledger, steps) to 15 minutes before `day`'s close (15:45, or 12:45 on an early close). */
   setDay(day: string): void;
-  runtime(overrides?: Partial<Runtime>): Runtime;
+  app(overrides?: AppOverrides): AppContext;
   readonly logs: { level: string; message: string; extra: Record<string, unknown>[] }[];
   close(): Promise<void>;
 }
@@ -93,19 +110,22 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
     setDay(day) {
       now = runInstant(day);
     },
-    runtime: (overrides = {}) => ({
-      ledger,
-      broker,
-      marketData: options.marketData ?? bundled,
-      snapshots: createLocalSnapshotStore(dir),
-      config,
-      clock,
-      sleep: async () => {},
-      logger,
-      metrics: noMetrics,
+    app: (overrides = {}) => ({
+      ports: {
+        ledger,
+        broker,
+        marketData: options.marketData ?? bundled,
+        snapshots: createLocalSnapshotStore(dir),
+        clock: { now: clock, sleep: async () => {} },
+        ...overrides.ports,
+      },
+      config: overrides.config ?? config,
       stage: 'local',
-      rails: config.rails,
-      ...overrides,
+      observe: {
+        logger: overrides.logger ?? logger,
+        metrics: overrides.metrics ?? noMetrics,
+        ...(overrides.fault ? { fault: overrides.fault } : {}),
+      },
     }),
     async close() {
       client.destroy();
@@ -193,8 +213,6 @@ export const driveDay = async (steps: Record<TaskName, Step>, day: string): Prom
   return { prepare, branches, ...(pool ? { pool } : {}), finalize, calls };
 };
 
-/** Steps over a world's runtime (typed as the local interpreter's handlers too, which they must be). */
-export const stepsOf = (
-  world: World,
-  overrides: Partial<Runtime> = {},
-): TaskHandlers & Record<TaskName, Step> => createSteps(world.runtime(overrides));
+/** Steps over a world's context (typed as the local interpreter's handlers too, which they must be). */
+export const stepsOf = (world: World, overrides: AppOverrides = {}): TaskHandlers & Record<TaskName, Step> =>
+  createSteps(world.app(overrides));

@@ -7,33 +7,34 @@
 import { bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
 import { type ExecuteResult, type FaultInjector as ExecutionFaults, executePlan } from '@ensemble/execution';
 import type { BookId, Flow } from '@ensemble/ledger';
+import type { BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
-import type { BranchInput, ExecuteOutput, RunRef } from '../contract.ts';
 import { RunNotActiveError, StepOrderError } from '../errors.ts';
-import type { Runtime } from '../runtime.ts';
-import type { StepDeps } from './deps.ts';
+import type { FaultInjector } from '../ports.ts';
+import type { StepDeps } from '../step-deps.ts';
+import { task } from '../task.ts';
 import { poolMembers } from './pool.ts';
 
 export const execute = async (deps: StepDeps, input: BranchInput): Promise<ExecuteOutput> => {
-  const started = deps.runtime.clock().toISOString();
+  const started = deps.ports.clock.now().toISOString();
   const result = await executeBook(deps, input, bookOf(input.strategyId), input.flow, {
     step: 'execute',
     scope: input.strategyId,
   });
-  await recordOutcome(deps.runtime, input, [input.strategyId], input.flow, result, started);
+  await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
   return output(result);
 };
 
 export const executePool = async (deps: StepDeps, input: RunRef): Promise<ExecuteOutput> => {
-  const started = deps.runtime.clock().toISOString();
-  const members = await poolMembers(deps.runtime.ledger, input.runId);
+  const started = deps.ports.clock.now().toISOString();
+  const members = await poolMembers(deps.ports.ledger, input.runId);
   const result = await executeBook(deps, input, POOL_BOOK, 'aggregated', {
     step: 'execute-pool',
     scope: 'pool',
   });
   // Members without a signal already have their FAILED/BLOCKED outcome (RecordBranchFailure).
   const ids = Object.keys(members.targets).sort();
-  await recordOutcome(deps.runtime, input, ids, 'aggregated', result, started);
+  await recordOutcome(deps, input, ids, 'aggregated', result, started);
   return output(result);
 };
 
@@ -44,12 +45,12 @@ const executeBook = async (
   flow: Flow,
   fault: { step: string; scope: string },
 ): Promise<ExecuteResult> => {
-  const { runtime } = deps;
-  const runRecord = await runtime.ledger.getRun(run.runId);
+  const { ledger, broker, clock } = deps.ports;
+  const runRecord = await ledger.getRun(run.runId);
   // RUNNING, or FAILED and being redriven (a new execution of a finished day never gets here: PrepareRun skips).
   if (runRecord?.status !== 'RUNNING' && runRecord?.status !== 'FAILED')
     throw new RunNotActiveError(run.runId, runRecord?.status ?? null);
-  const plan = await runtime.ledger.getPlan(run.runId, bookId);
+  const plan = await ledger.getPlan(run.runId, bookId);
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
   const prices = Object.fromEntries(
@@ -60,14 +61,14 @@ const executeBook = async (
   );
   return executePlan(
     {
-      ledger: runtime.ledger,
-      broker: runtime.broker,
-      clock: runtime.clock,
-      sleep: runtime.sleep,
-      rails: runtime.rails,
+      ledger,
+      broker,
+      clock: () => clock.now(),
+      sleep: (ms) => clock.sleep(ms),
+      rails: deps.config.rails,
       leaseHolder: `${run.runId}/${bookId}`,
       ...(runRecord.equity ? { equityAtRunStart: runRecord.equity } : {}),
-      ...(runtime.fault ? { fault: faultsOf(runtime, fault.step, fault.scope) } : {}),
+      ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, fault.step, fault.scope) } : {}),
     },
     {
       runId: run.runId,
@@ -83,25 +84,23 @@ const executeBook = async (
   );
 };
 
-/** Adapts the runtime's fault hook to execution's points (`after-fill` also fires at `after-fill-record`). */
-const faultsOf = (runtime: Runtime, step: string, strategyId: string): ExecutionFaults => ({
+/** Adapts the step's fault hook to execution's points (`after-fill` also fires at `after-fill-record`). */
+const faultsOf = (fault: FaultInjector, step: string, strategyId: string): ExecutionFaults => ({
   at(point) {
-    const fault = runtime.fault;
-    if (!fault) return;
     fault({ step, strategyId, point });
     if (point === 'after-fill-record') fault({ step, strategyId, point: 'after-fill' });
   },
 });
 
 const recordOutcome = async (
-  runtime: Runtime,
+  deps: StepDeps,
   run: RunRef,
   strategyIds: readonly string[],
   flow: Flow,
   result: ExecuteResult,
   startedAt: string,
 ): Promise<void> => {
-  const finishedAt = runtime.clock().toISOString();
+  const finishedAt = deps.ports.clock.now().toISOString();
   const error =
     result.outcome === 'BLOCKED' || result.outcome === 'FAILED'
       ? { name: result.rail ? ErrorNames.RailTripped : ErrorNames.NoFill, message: result.reason }
@@ -117,12 +116,12 @@ const recordOutcome = async (
       startedAt,
       finishedAt,
     };
-    const r = await runtime.ledger.recordStrategyRun(record);
+    const r = await deps.ports.ledger.recordStrategyRun(record);
     if (r.status === 'conflict' && r.current.outcome === 'FAILED' && result.outcome !== 'FAILED') {
       // A redrive completed a branch an earlier attempt recorded as FAILED.
-      await runtime.ledger.supersedeFailedStrategyRun(record);
+      await deps.ports.ledger.supersedeFailedStrategyRun(record);
     } else if (r.status === 'conflict') {
-      runtime.logger.warn('strategy outcome already recorded', {
+      deps.observe.logger.warn('strategy outcome already recorded', {
         strategyId,
         recorded: r.current.outcome,
         now: result.outcome,
@@ -137,3 +136,9 @@ const output = (result: ExecuteResult): ExecuteOutput => ({
   filled: result.orders.filter((o) => new Decimal(o.filledQty).gt(0)).length,
   ...(result.rail ? { rail: result.rail } : {}),
 });
+
+/** The `Execute` task. */
+export const executeTask = task('Execute', execute);
+
+/** The `ExecutePool` task. */
+export const executePoolTask = task('ExecutePool', executePool);

@@ -4,17 +4,19 @@
  * decides FAILED or BLOCKED; the strategy's outcome is recorded once (a repeat is a no-op).
  */
 import { outcomeOfError } from '@ensemble/core';
-import type { RecordBranchFailureInput, RecordBranchFailureOutput } from '../contract.ts';
-import type { StepDeps } from './deps.ts';
+import type { RecordBranchFailureInput, RecordBranchFailureOutput } from '@ensemble/workflow/contract';
+import type { StepDeps } from '../step-deps.ts';
+import { task } from '../task.ts';
 
 export const recordBranchFailure = async (
   deps: StepDeps,
   input: RecordBranchFailureInput,
 ): Promise<RecordBranchFailureOutput> => {
-  const { ledger, clock, logger } = deps.runtime;
+  const { ledger, clock } = deps.ports;
+  const { logger } = deps.observe;
   const error = { name: input.error.Error, message: causeMessage(input.error.Cause) };
   const outcome = outcomeOfError(error.name);
-  const at = clock().toISOString();
+  const at = clock.now().toISOString();
   const r = await ledger.recordStrategyRun({
     runId: input.runId,
     tradingDay: input.tradingDay,
@@ -45,3 +47,6 @@ export const causeMessage = (cause: string | undefined): string => {
   }
   return cause;
 };
+
+/** The `RecordBranchFailure` task. */
+export const recordBranchFailureTask = task('RecordBranchFailure', recordBranchFailure);

@@ -5,22 +5,23 @@
  * Idempotent: a recorded signal is returned as is, so a retry or redrive never evaluates twice.
  */
 import { createStrategyEvaluator, MissingDataError } from '@ensemble/core';
+import type { BranchInput, EvaluateOutput } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
-import type { BranchInput, EvaluateOutput } from '../contract.ts';
 import { RecordConflictError } from '../errors.ts';
 import { assertSymbolsFit } from '../market-snapshot.ts';
+import type { StepDeps } from '../step-deps.ts';
 import { strategyOf } from '../strategies.ts';
-import type { StepDeps } from './deps.ts';
+import { task } from '../task.ts';
 
 /** Key of a strategy's evaluation trace in the snapshot store. */
 export const traceKey = (runId: string, strategyId: string): string => `traces/${runId}/${strategyId}.json`;
 
 export const evaluate = async (deps: StepDeps, input: BranchInput): Promise<EvaluateOutput> => {
-  const { ledger, snapshots } = deps.runtime;
+  const { ledger, snapshots } = deps.ports;
   const recorded = await ledger.getSignal(input.runId, input.strategyId);
   if (recorded) return { targets: countTargets(recorded.weights) };
 
-  const strategy = strategyOf(deps.runtime.config, input.strategyId);
+  const strategy = strategyOf(deps.config, input.strategyId);
   const snapshot = await deps.readSnapshot(input.snapshotRef);
   assertSymbolsFit(snapshot, strategy.requirements.symbols);
   const result = createStrategyEvaluator(strategy.strategy, snapshot.history).evaluate(input.tradingDay, {
@@ -45,3 +46,6 @@ export const evaluate = async (deps: StepDeps, input: BranchInput): Promise<Eval
 /** Number of symbols with a positive weight. */
 export const countTargets = (weights: Readonly<Record<string, string>>): number =>
   Object.values(weights).filter((w) => new Decimal(w).gt(0)).length;
+
+/** The `Evaluate` task. */
+export const evaluateTask = task('Evaluate', evaluate);

@@ -1,7 +1,7 @@
 import { bookOf, POOL_BOOK } from '@ensemble/core';
 import { allPages, type LedgerRepository } from '@ensemble/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DayResult, driveDay, startWorld, stepsOf, type World } from '../test-support.ts';
+import { type DayResult, driveDay, startWorld, stepsOf, type World } from '../testing/world.ts';
 
 /** Everything a day wrote, counted (and the broker's view), to compare before and after re-runs. */
 const stateOf = async (world: World, runId: string, day: string) => {

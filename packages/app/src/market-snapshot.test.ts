@@ -10,7 +10,7 @@ import {
   snapshotKey,
   storeMarketSnapshot,
 } from './market-snapshot.ts';
-import { createLocalSnapshotStore, type SnapshotStore } from './snapshots.ts';
+import { createLocalSnapshotStore, type SnapshotStore } from './snapshot-store.ts';
 
 const series = (symbol: string, rows: [string, number][]): BarSeries => ({
   symbol,

@@ -12,11 +12,17 @@
 import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import { allPages, type Transfer } from '@ensemble/ledger';
+import {
+  type FinalizeInput,
+  type FinalizeOutput,
+  retryItemsOf,
+  withRetried,
+} from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
-import { type FinalizeInput, type FinalizeOutput, retryItemsOf, withRetried } from '../contract.ts';
 import { RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
-import type { StepDeps } from './deps.ts';
+import type { StepDeps } from '../step-deps.ts';
+import { task } from '../task.ts';
 
 type RunStatus = FinalizeOutput['status'];
 
@@ -24,7 +30,8 @@ export const finalize = async (deps: StepDeps, given: FinalizeInput): Promise<Fi
   // FinalizeRetried: the second run's results replace the first ones of the branches that ran again.
   const branches = withRetried(given.branches, given.retried);
   const input = { ...given, branches };
-  const { ledger, broker, logger } = deps.runtime;
+  const { ledger, broker } = deps.ports;
+  const { logger } = deps.observe;
   const run = await ledger.getRun(input.runId);
   if (!run) throw new RunNotActiveError(input.runId, null);
   const snapshot = await deps.readSnapshot(input.snapshotRef);
@@ -33,7 +40,7 @@ export const finalize = async (deps: StepDeps, given: FinalizeInput): Promise<Fi
   // The simulated account's deposits are known (its starting cash); a real account's are not.
   const unallocatedCash =
     broker.kind === 'sim'
-      ? await unallocatedFromTransfers(ledger, deps.runtime.config.account.startingCash)
+      ? await unallocatedFromTransfers(ledger, deps.config.account.startingCash)
       : undefined;
   const report = await reconcile({
     ledger,
@@ -98,7 +105,8 @@ const NAV_CONCURRENCY = 8;
 
 /** Records each book's NAV of the day once; a book that cannot be valued is logged and left out. */
 const recordNavs = async (deps: StepDeps, day: string, snapshot: LoadedSnapshot): Promise<void> => {
-  const { ledger, logger } = deps.runtime;
+  const { ledger } = deps.ports;
+  const { logger } = deps.observe;
   const [cash, positions, transfers] = await Promise.all([
     allPages((o) => ledger.listCashBalances(o)),
     allPages((o) => ledger.listAllPositions(o)),
@@ -155,3 +163,6 @@ const flowsOf = (
   }
   return { in: into.toDecimalPlaces(2), out: out.toDecimalPlaces(2) };
 };
+
+/** The `Finalize` task. */
+export const finalizeTask = task('Finalize', finalize);

@@ -14,7 +14,7 @@ import {
   startWorld,
   stepsOf,
   type World,
-} from '../test-support.ts';
+} from '../testing/world.ts';
 
 const D = '2025-12-01';
 

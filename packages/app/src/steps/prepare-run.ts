@@ -21,17 +21,19 @@ import {
   type Run,
   runIdOf,
 } from '@ensemble/ledger';
-import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '../contract.ts';
+import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '@ensemble/workflow/contract';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
+import type { StepDeps } from '../step-deps.ts';
 import { capitalPolicyOf, enabledStrategies } from '../strategies.ts';
-import type { StepDeps } from './deps.ts';
+import { task } from '../task.ts';
 
 /** The flag under which a Run records a strategy's flow (the ledger's `flowFlags` naming). */
 const flowFlag = (strategyId: string): string => `flow:${strategyId}`;
 
 export const prepareRun = async (deps: StepDeps, input: PrepareRunInput): Promise<PrepareRunOutput> => {
-  const { broker, ledger, logger } = deps.runtime;
-  const stage = input.input.stage ?? deps.runtime.stage;
+  const { broker, ledger } = deps.ports;
+  const { logger } = deps.observe;
+  const stage = input.input.stage ?? deps.stage;
   const tradingDay = input.input.tradingDay ?? newYorkDate(new Date((await broker.getClock()).timestamp));
   const runId = runIdOf(tradingDay, stage);
   const skip = (reason: string): PrepareRunOutput => {
@@ -50,7 +52,9 @@ export const prepareRun = async (deps: StepDeps, input: PrepareRunInput): Promis
 
 /** Steps 4 of the module comment; returns the Run (created now, or by a concurrent start). */
 const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage: string): Promise<Run> => {
-  const { broker, ledger, marketData, config, snapshots, logger } = deps.runtime;
+  const { broker, ledger, marketData, snapshots } = deps.ports;
+  const { config } = deps;
+  const { logger } = deps.observe;
   const strategies = enabledStrategies(config);
   const held = await allHeldSymbols(deps);
   const snapshot = await buildMarketSnapshot(
@@ -95,7 +99,7 @@ const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage
   state = funded.state;
 
   // The equity breaker's comparison, made once for the run (each Execute reads it from the Run record).
-  const lookback = RailSettings.parse(deps.runtime.rails).equityLookbackDays;
+  const lookback = RailSettings.parse(deps.config.rails).equityLookbackDays;
   const equity = await compareEquity(ledger, broker, tradingDay, lookback);
   const created = await ledger.createRun({
     tradingDay,
@@ -110,7 +114,7 @@ const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage
 };
 
 const itemsOf = (deps: StepDeps, run: Run): { items: BranchItem[]; hasPool: boolean } => {
-  const items = enabledStrategies(deps.runtime.config).map((s): BranchItem => {
+  const items = enabledStrategies(deps.config).map((s): BranchItem => {
     const flag = run.flags[flowFlag(s.id)];
     return { strategyId: s.id, flow: flag === 'aggregated' || flag === 'per-book' ? flag : s.flow };
   });
@@ -119,6 +123,9 @@ const itemsOf = (deps: StepDeps, run: Run): { items: BranchItem[]; hasPool: bool
 
 /** Every symbol any book holds (so the snapshot prices them: planning and NAV fail closed without). */
 const allHeldSymbols = async (deps: StepDeps): Promise<string[]> => {
-  const positions = await allPages((o) => deps.runtime.ledger.listAllPositions(o));
+  const positions = await allPages((o) => deps.ports.ledger.listAllPositions(o));
   return [...new Set(positions.map((p) => p.symbol))].sort();
 };
+
+/** The `PrepareRun` task. */
+export const prepareRunTask = task('PrepareRun', prepareRun);

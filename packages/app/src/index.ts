@@ -1,0 +1,47 @@
+/**
+ * `@ensemble/app`: the application layer. The workflow's steps (prepare run, evaluate, plan, execute, the
+ * pool's aggregate/plan/execute, finalize) over ports only — the ledger, the broker, market data, a clock and
+ * a snapshot store — with the task table that runs them against the workflow contract's schemas. Lambda
+ * handlers (`@ensemble/functions`), the local runner (`@ensemble/cli`) and the backtest all run these steps.
+ */
+export * from './errors.ts';
+export {
+  assertSymbolsFit,
+  buildMarketSnapshot,
+  createSnapshotReader,
+  type LoadedSnapshot,
+  MarketSnapshot,
+  type SnapshotReader,
+  snapshotKey,
+  storeMarketSnapshot,
+} from './market-snapshot.ts';
+export {
+  type AppContext,
+  type Clock,
+  type FaultInjector,
+  noMetrics,
+  type Observability,
+  type Ports,
+  type StepLogger,
+  type StepMetrics,
+  type StepMetricUnit,
+  silentLogger,
+  systemClock,
+} from './ports.ts';
+export {
+  checkKey,
+  createLocalSnapshotStore,
+  createMemorySnapshotStore,
+  type SnapshotStore,
+} from './snapshot-store.ts';
+export { type StepDeps, stepDeps } from './step-deps.ts';
+export { aggregatePoolTask } from './steps/aggregate-pool.ts';
+export { evaluateTask, traceKey } from './steps/evaluate.ts';
+export { executePoolTask, executeTask } from './steps/execute.ts';
+export { finalizeTask } from './steps/finalize.ts';
+export { planPoolTask } from './steps/plan-pool.ts';
+export { planRebalanceTask } from './steps/plan-rebalance.ts';
+export { prepareRunTask } from './steps/prepare-run.ts';
+export { causeMessage, recordBranchFailureTask } from './steps/record-branch-failure.ts';
+export { kebab, runTask, type TaskDefinition, type TaskOf, task } from './task.ts';
+export { createSteps, type Step, type StepContext, tasks } from './tasks.ts';

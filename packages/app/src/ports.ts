@@ -1,0 +1,80 @@
+/**
+ * What the application steps reach, and nothing more: four ports (the ledger, the broker, market data, the
+ * clock) and a store for the run's snapshots, the run's settings (the loaded config and the stage), and what
+ * the steps report through (logs, metrics, and fault points for demonstrations and tests). Lambda builds an
+ * {@link AppContext} from its environment (`@ensemble/functions`); the CLI composes one for local runs
+ * (embedded database, SimBroker or Alpaca, bundled data); the backtest composes one over in-memory adapters.
+ * Steps never read the environment or build clients themselves.
+ */
+import type { LoadedConfig } from '@ensemble/config';
+import type { Broker, MarketData } from '@ensemble/core';
+import type { LedgerRepository } from '@ensemble/ledger';
+import type { SnapshotStore } from './snapshot-store.ts';
+
+/** Time: "now", and waiting (a fake in tests and backtests, so polling deadlines pass at once). */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The ports of the steps. */
+export interface Ports {
+  readonly ledger: LedgerRepository;
+  readonly broker: Broker;
+  readonly marketData: MarketData;
+  /** Market-data snapshots and evaluation traces, by key. */
+  readonly snapshots: SnapshotStore;
+  readonly clock: Clock;
+}
+
+/** What steps log through (Powertools' Logger satisfies it). */
+export interface StepLogger {
+  debug(message: string, ...extra: Record<string, unknown>[]): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** Units the steps' metrics use (a subset of CloudWatch's). */
+export type StepMetricUnit = 'Count' | 'Milliseconds';
+
+/** What steps count through (Powertools' Metrics satisfies it). */
+export interface StepMetrics {
+  addMetric(name: string, unit: StepMetricUnit, value: number): void;
+}
+
+/**
+ * Where a step may be crashed on purpose (`ensemble run --fault <step>:<strategy>:<point>`), for
+ * demonstrations and tests. Called at named points; throwing there simulates a crash at that point.
+ */
+export type FaultInjector = (at: { step: string; strategyId: string; point: string }) => void;
+
+/** What the steps report through. */
+export interface Observability {
+  readonly logger: StepLogger;
+  readonly metrics: StepMetrics;
+  /** @default no faults */
+  readonly fault?: FaultInjector;
+}
+
+/** Everything a step is given: its ports, the run's settings, and what it reports through. */
+export interface AppContext {
+  readonly ports: Ports;
+  /** The loaded, validated `ensemble.config.yaml` (strategies, account, rails). */
+  readonly config: LoadedConfig;
+  /** Deployment stage (`local`, `dev`, `prod`): part of run ids and client order ids. */
+  readonly stage: string;
+  readonly observe: Observability;
+}
+
+/** A logger that drops everything. */
+export const silentLogger: StepLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Metrics that drop everything. */
+export const noMetrics: StepMetrics = { addMetric() {} };
+
+/** The real clock: `new Date()` and `setTimeout`. */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

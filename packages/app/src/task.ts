@@ -1,0 +1,58 @@
+/**
+ * A task: the workflow contract's zod schemas of one task (their one source, `@ensemble/workflow/contract`)
+ * and the step that does it; and how a task is run: input already parsed, output validated before it
+ * leaves, fault points at its start and end. Each step module exports its task (`evaluateTask`...), so a
+ * Lambda handler imports exactly its own step; `tasks.ts` gathers them all for the local runner.
+ */
+import { type TaskName, TaskSchemas } from '@ensemble/workflow/contract';
+import type { z } from 'zod';
+import { issueLines, TaskOutputInvalidError } from './errors.ts';
+import type { StepDeps } from './step-deps.ts';
+
+type Schemas = typeof TaskSchemas;
+
+/** One task: its name, schemas and step. */
+export interface TaskDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly name: TaskName;
+  readonly input: I;
+  readonly output: O;
+  readonly run: (deps: StepDeps, input: z.output<I>) => Promise<z.input<O>>;
+}
+
+/** The definition of task `N`, typed with its contract schemas. */
+export type TaskOf<N extends TaskName> = TaskDefinition<Schemas[N]['input'], Schemas[N]['output']>;
+
+/** A task's step, with the task's schemas from the workflow contract. */
+export const task = <N extends TaskName>(name: N, run: TaskOf<N>['run']): TaskOf<N> => ({
+  name,
+  ...TaskSchemas[name],
+  run,
+});
+
+/** `PlanRebalance` → `plan-rebalance`: how steps are named in fault specs and handler file names. */
+export const kebab = (name: TaskName): string => name.replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase();
+
+const faultScope = (input: unknown): string =>
+  typeof input === 'object' && input !== null && 'strategyId' in input
+    ? String((input as { strategyId: unknown }).strategyId)
+    : 'run';
+
+/**
+ * Runs one task on already-parsed input and validates its output. The context's fault hook is called at
+ * `start` and `end` of every task (`--fault <kebab-task>:<strategy, or run>:start`); `execute` and
+ * `execute-pool` also pass on every point of `@ensemble/execution` (`before-submit`, `after-submit`,
+ * `after-fill-record`, also reported as `after-fill`, …).
+ */
+export const runTask = async <I extends z.ZodType, O extends z.ZodType>(
+  def: TaskDefinition<I, O>,
+  deps: StepDeps,
+  input: z.output<I>,
+): Promise<z.output<O>> => {
+  const scope = faultScope(input);
+  const step = kebab(def.name);
+  deps.observe.fault?.({ step, strategyId: scope, point: 'start' });
+  const result = def.output.safeParse(await def.run(deps, input));
+  if (!result.success) throw new TaskOutputInvalidError(def.name, issueLines(result.error.issues));
+  deps.observe.fault?.({ step, strategyId: scope, point: 'end' });
+  return result.data;
+};
