@@ -4,7 +4,7 @@
  * from the stage alone.
  */
 // Relative import: the names `ensemble cloud` uses too, from a file without imports.
-import { ledgerTableNameOf } from '../packages/cli/src/cloud/resource-names.ts';
+import { ledgerTableNameOf } from './resource-names.ts';
 import { settings } from './settings.ts';
 import { dynamoArgsOf, indexNamesOf } from './table-args.ts';
 

@@ -4,11 +4,12 @@
  * Standard type (exactly-once task starts, redrive), CloudWatch logging, X-Ray tracing, and a role that may
  * invoke only its task functions.
  */
-import { stateMachineNameOf } from '../packages/cli/src/cloud/resource-names.ts';
+
 import { TaskNames } from '../packages/workflow/src/contract.ts';
 import { deployedDefinition } from './definition.ts';
 import { taskFunctionsByName } from './functions.ts';
 import { assumeRolePolicy, stateMachinePolicy } from './policies.ts';
+import { stateMachineNameOf } from './resource-names.ts';
 import { settings } from './settings.ts';
 
 const identity = aws.getCallerIdentityOutput({});

@@ -7,10 +7,12 @@ import * as starter from '../../packages/functions/src/handlers/start-execution.
 import { ROOT } from './derive.ts';
 
 describe('shared names', () => {
-  it('the stacks name the state machine and the ledger table with the CLI’s own functions', () => {
+  it('the stacks own the names of the state machine and the ledger table, and the CLI uses them', () => {
     const config = readFileSync(join(ROOT, 'sst.config.ts'), 'utf8');
     const stack = (f: string) => readFileSync(join(ROOT, 'stacks', f), 'utf8');
-    const NAMES = /import \{[^}]*\} from '\.\.\/packages\/cli\/src\/cloud\/resource-names\.ts';/;
+    const NAMES = /import \{[^}]*\} from '\.\/resource-names\.ts';/;
+    const naming = readFileSync(join(ROOT, 'packages/cli/src/cloud/naming.ts'), 'utf8');
+    expect(naming).toMatch(/from '@ensemble\/stacks\/resource-names';/);
     expect(config).toMatch(new RegExp(`name: '${cli.APP_NAME}',`));
     expect(stack('workflow.ts')).toMatch(NAMES);
     expect(stack('workflow.ts')).toMatch(/\n {4}name: stateMachineNameOf\(\$app\.stage\),/);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoSimBrokerStore, ensureSimBrokerTable, SIM_BROKER_TABLE } from './dynamo-store.ts';
 import { staticPrices } from './prices.ts';
 import { createSimBroker } from './sim-broker.ts';
-import { order, settableClock } from './test-helpers.ts';
+import { order, settableClock } from './testing/index.ts';
 import type { SimOrderRecord } from './types.ts';
 
 let db: EmbeddedDynamo;

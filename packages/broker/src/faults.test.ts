@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeBroker, order } from './test-helpers.ts';
+import { makeBroker, order } from './testing/index.ts';
 
 describe('SimBroker fault injection', () => {
   it('fails the next N calls of an operation with a retryable BrokerUnavailable, then recovers', async () => {

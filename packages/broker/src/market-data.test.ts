@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemorySimBrokerStore } from './memory-store.ts';
 import { closePricesFrom } from './prices.ts';
 import { createSimBroker } from './sim-broker.ts';
-import { order } from './test-helpers.ts';
+import { order } from './testing/index.ts';
 
 describe('NYSE calendar vs the bundled bars', () => {
   it('has a session on every SPY bar date and a SPY bar on every session', async () => {

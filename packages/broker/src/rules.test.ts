@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regulatoryFees } from './fees.ts';
 import type { FillPriceSource } from './prices.ts';
-import { makeBroker, order } from './test-helpers.ts';
+import { makeBroker, order } from './testing/index.ts';
 
 const named = (name: string) => expect.objectContaining({ name });
 

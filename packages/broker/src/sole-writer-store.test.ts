@@ -3,7 +3,7 @@ import { createMemorySimBrokerStore } from './memory-store.ts';
 import { staticPrices } from './prices.ts';
 import { createSimBroker } from './sim-broker.ts';
 import { soleWriterStore } from './sole-writer-store.ts';
-import { order, settableClock } from './test-helpers.ts';
+import { order, settableClock } from './testing/index.ts';
 import type { SimBrokerStore } from './types.ts';
 
 /** Counts the calls reaching `inner`. */

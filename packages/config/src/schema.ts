@@ -4,8 +4,7 @@
  * Cross-entry rules (unique ids, allocations summing to at most 1, files that parse) live in `load.ts`.
  */
 
-import { DecimalString, Flow, StrategyId } from '@ensemble/core';
-import { RailSettings } from '@ensemble/execution';
+import { DecimalString, Flow, RailSettings, StrategyId } from '@ensemble/core';
 import { z } from 'zod';
 
 /** How the account's capital is divided between the enabled strategies. */

@@ -1,7 +1,6 @@
 /** What loading a configuration produces, and how loading reaches the file system. */
 
-import type { Strategy, StrategyRequirements } from '@ensemble/core';
-import type { RailSettingsInput } from '@ensemble/execution';
+import type { RailSettingsInput, Strategy, StrategyRequirements } from '@ensemble/core';
 import type { AccountConfig, StrategyConfig } from './schema.ts';
 
 /** One strategy entry of the config, with its file parsed and analysed. */

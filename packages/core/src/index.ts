@@ -17,4 +17,5 @@ export { toWeightStrings } from './eval/weights.ts';
 export * from './indicators/index.ts';
 export * from './market.ts';
 export * from './planner/index.ts';
+export * from './rails.ts';
 export * from './vocabulary.ts';

@@ -22,7 +22,7 @@ import { executePlan } from './execute.ts';
 import { type FaultPoint, randomFaults } from './faults.ts';
 import { createRandom, type Random } from './random.ts';
 import { reconcile } from './reconcile.ts';
-import { BOOK_A, BOOK_B, DAY, line, makeWorld, useDynamo, type World } from './test-harness.ts';
+import { BOOK_A, BOOK_B, DAY, line, makeWorld, useDynamo, type World } from './testing/index.ts';
 import type { ExecuteInput } from './types.ts';
 
 const endpoint = useDynamo();

@@ -2,7 +2,7 @@ import { BrokerUnavailableError, DuplicateClientOrderIdError, SymbolBusyError } 
 import { describe, expect, it } from 'vitest';
 import { crashAt } from './faults.ts';
 import { reconcile } from './reconcile.ts';
-import { BOOK_A, BOOK_B, LOOSE_RAILS, line, makeWorld, useDynamo, type World } from './test-harness.ts';
+import { BOOK_A, BOOK_B, LOOSE_RAILS, line, makeWorld, useDynamo, type World } from './testing/index.ts';
 
 const endpoint = useDynamo();
 

@@ -5,7 +5,7 @@
  * its symbol's lease (see order-runner.ts). Re-running with the same input after a crash anywhere — or after
  * a complete run — places nothing twice and returns the same orders.
  */
-import { D, strQty } from '@ensemble/core';
+import { D, RailSettings, strQty } from '@ensemble/core';
 import type { LedgerRepository, Order } from '@ensemble/ledger';
 import type { z } from 'zod';
 import { clientOrderId } from './client-order-id.ts';
@@ -31,7 +31,6 @@ import {
   ExecuteInput as ExecuteInputSchema,
   type ExecuteResult,
   type ParsedExecuteInput,
-  RailSettings,
   type SkippedOrder,
 } from './types.ts';
 

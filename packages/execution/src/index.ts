@@ -37,9 +37,5 @@ export {
   type ExecutedOrder,
   ExecuteInput,
   type ExecuteResult,
-  type RailName,
-  RailNames,
-  RailSettings,
-  type RailSettingsInput,
   type SkippedOrder,
 } from './types.ts';

@@ -19,6 +19,7 @@ import {
   isSimulatedCrash,
   MarketClosedError,
   OrderRejectedError,
+  type RailSettings,
   SymbolBusyError,
   TERMINAL_ORDER_STATUSES,
 } from '@ensemble/core';
@@ -32,7 +33,7 @@ import {
   TERMINAL_LEDGER_STATUSES,
 } from './order-sync.ts';
 import type { RailVerdict } from './rails.ts';
-import type { ExecutedOrder, RailSettings } from './types.ts';
+import type { ExecutedOrder } from './types.ts';
 
 /** A line ready to run: its id, and how to size it if the ledger has no intent yet. */
 export interface OrderSpec {

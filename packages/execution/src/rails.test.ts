@@ -1,6 +1,6 @@
 import { BrokerUnavailableError } from '@ensemble/core';
 import { describe, expect, it } from 'vitest';
-import { BOOK_A, BOOK_B, DAY, LOOSE_RAILS, line, makeWorld, useDynamo, type World } from './test-harness.ts';
+import { BOOK_A, BOOK_B, DAY, LOOSE_RAILS, line, makeWorld, useDynamo, type World } from './testing/index.ts';
 
 const endpoint = useDynamo();
 

@@ -11,12 +11,14 @@ import {
   BrokerUnavailableError,
   D,
   newYorkDate,
+  type RailName,
+  type RailSettings,
   RateLimitedError,
   strQty,
   sum,
 } from '@ensemble/core';
 import { allPages, type LedgerRepository, type RunEquity } from '@ensemble/ledger';
-import type { AsOfPrice, RailName, RailSettings } from './types.ts';
+import type { AsOfPrice } from './types.ts';
 
 /** A rail that stopped trading, and why. */
 export interface RailVerdict {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile, unallocatedFromTransfers } from './reconcile.ts';
-import { BOOK_A, BOOK_B, DAY, line, makeWorld, useDynamo } from './test-harness.ts';
+import { BOOK_A, BOOK_B, DAY, line, makeWorld, useDynamo } from './testing/index.ts';
 
 const endpoint = useDynamo();
 

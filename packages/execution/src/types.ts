@@ -2,57 +2,11 @@
  * Inputs, settings and results of execution, as zod schemas with inferred types. Money and quantities are
  * decimal strings at this boundary.
  */
-import type { Broker } from '@ensemble/core';
+import type { Broker, RailName, RailSettingsInput } from '@ensemble/core';
 import { BookId, DecimalString, Flow, type Outcome, Side, StrategyId, TradingDay } from '@ensemble/core';
-import type { LedgerRepository, OrderStatus } from '@ensemble/ledger';
+import type { LedgerRepository, OrderStatus, RunEquity } from '@ensemble/ledger';
 import { z } from 'zod';
 import type { FaultInjector } from './faults.ts';
-import type { EquityComparison } from './rails.ts';
-
-const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'expected > 0');
-
-/** The safety rails' settings. Every rail is on; limits are explicit numbers, never "unlimited". */
-export const RailSettings = z
-  .object({
-    /** Largest notional (qty × as-of price, USD) of one order. @default "25000" */
-    maxOrderNotional: PositiveDecimal.default('25000'),
-    /** Largest notional a book may trade in one trading day, over all its orders. @default "100000" */
-    maxDailyNotionalPerBook: PositiveDecimal.default('100000'),
-    /** Largest notional the whole account may trade in one trading day. @default "250000" */
-    maxDailyNotionalPerAccount: PositiveDecimal.default('250000'),
-    /** Halt buys when the books' value fell more than this percentage since the last NAV. @default "15" */
-    maxEquityDropPct: PositiveDecimal.default('15'),
-    /** How far back (calendar days) the equity breaker looks for the last NAV. @default 14 */
-    equityLookbackDays: z.number().int().min(1).max(366).default(14),
-    /** Buys are sized against the book's cash less this margin (basis points) for slippage and fees. @default 50 */
-    buyCashBufferBps: z.number().int().min(0).max(5000).default(50),
-    /** Lifetime of a symbol lease; renewed before each order. @default 300 */
-    leaseTtlSeconds: z.number().int().min(5).max(3600).default(300),
-    /**
-     * How long an order waits for a symbol another book holds before `SymbolBusy` (retried by the state
-     * machine). Books trading the same symbol then queue inside Execute instead of spending retries.
-     * @default 15000
-     */
-    leaseWaitMs: z.number().int().min(0).max(120_000).default(15_000),
-    /** How long to wait for the broker to confirm a cancel before giving up (retryably). @default 30000 */
-    cancelGraceMs: z.number().int().min(0).default(30_000),
-  })
-  .strict();
-export type RailSettings = z.infer<typeof RailSettings>;
-export type RailSettingsInput = z.input<typeof RailSettings>;
-
-/** Names of the rails, as they appear in outcomes. */
-export const RailNames = [
-  'kill-switch',
-  'market-closed',
-  'calendar-unknown',
-  'price-invalid',
-  'max-order-notional',
-  'max-daily-notional-book',
-  'max-daily-notional-account',
-  'equity-drop',
-] as const;
-export type RailName = (typeof RailNames)[number];
 
 /** A price with the session it is the close (or last trade) of. */
 export const AsOfPrice = z.object({ price: z.string(), session: TradingDay });
@@ -110,7 +64,7 @@ export interface ExecuteDeps {
    * The run's equity comparison, made once at its start (the equity breaker reads it instead of every book's
    * cash on every call). @default computed on each call
    */
-  equityAtRunStart?: EquityComparison;
+  equityAtRunStart?: RunEquity;
   /** Time between two polls of an open order. @default 1000 */
   pollIntervalMs?: number;
   /** How long one order may stay open before its remainder is canceled. @default 60000 */

@@ -5,7 +5,7 @@ import { WorkflowConfigInvalidError } from './errors.ts';
 import type { WorkflowEvent } from './events.ts';
 import { type BranchInput, FinalizeInput, LocalExecution, PrepareRunOutput, withRetried } from './index.ts';
 import { runLocal } from './local-runner.ts';
-import { fakeHandlers, syntheticStrategies } from './testing.ts';
+import { fakeHandlers, syntheticStrategies } from './testing/index.ts';
 
 const definition = buildDefinition({ functionArns: localArns(), maxConcurrency: 4 });
 const mixed = [

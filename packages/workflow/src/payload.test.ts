@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDefinition, localArns } from './definition.ts';
 import { runLocal } from './local-runner.ts';
-import { fakeHandlers, syntheticStrategies } from './testing.ts';
+import { fakeHandlers, syntheticStrategies } from './testing/index.ts';
 import { jsonBytes, largestPayload, PAYLOAD_LIMIT_BYTES } from './transitions.ts';
 
 const definition = buildDefinition({ functionArns: localArns(), maxConcurrency: 40 });

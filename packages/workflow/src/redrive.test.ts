@@ -5,7 +5,7 @@ import { ExecutionNotRedrivableError } from './errors.ts';
 import { LocalExecution, type WorkflowEvent } from './events.ts';
 import { runLocal } from './local-runner.ts';
 import { redriveLocal } from './redrive.ts';
-import { type FakeHandlerOptions, fakeHandlers, syntheticStrategies } from './testing.ts';
+import { type FakeHandlerOptions, fakeHandlers, syntheticStrategies } from './testing/index.ts';
 
 const definition = buildDefinition({ functionArns: localArns(), maxConcurrency: 40 });
 const strategies = syntheticStrategies(5, 4); // s0003 aggregated

@@ -10,8 +10,8 @@
  *  5. Small Map items: one `{strategyId, flow}` per enabled strategy.
  * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
  */
-import { newYorkDate } from '@ensemble/core';
-import { compareEquity, RailSettings } from '@ensemble/execution';
+import { newYorkDate, RailSettings } from '@ensemble/core';
+import { compareEquity } from '@ensemble/execution';
 import {
   allPages,
   type FlowState,

@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLedger, type KillSwitch, type SetKillSwitchInput } from '@ensemble/ledger';
 import { CloudError } from './errors.ts';
-import { ledgerTableNameOf } from './resource-names.ts';
+import { ledgerTableNameOf } from './naming.ts';
 
 /** The kill switch of one stage, and where it was read. */
 export interface StageKillSwitch extends KillSwitch {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from '../testing/indicators.ts';
 import { stdevPrice, stdevReturn, windowStdev } from './dispersion.ts';
-import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from './test-helpers.ts';
 
 describe('windowStdev', () => {
   it('divides by count − ddof', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from '../testing/indicators.ts';
 import { maxDrawdown } from './drawdown.ts';
-import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from './test-helpers.ts';
 
 describe('maxDrawdown', () => {
   it('is the largest fall from a running peak inside the window, in percent (hand-computed)', () => {

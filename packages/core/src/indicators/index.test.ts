@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectSeriesIdentical, randomWalk } from '../testing/indicators.ts';
 import { stdevPrice, stdevReturn } from './dispersion.ts';
 import { maxDrawdown } from './drawdown.ts';
 import {
@@ -12,7 +13,6 @@ import {
 import { currentPrice, exponentialMovingAveragePrice, movingAveragePrice } from './moving.ts';
 import { cumulativeReturn, movingAverageReturn } from './returns.ts';
 import { rsi } from './rsi.ts';
-import { expectSeriesIdentical, randomWalk } from './test-helpers.ts';
 
 // Prices with plateaus (small integers repeat often) and arbitrary doubles; NaN gaps in between.
 const price = fc.oneof(fc.integer({ min: 1, max: 4 }), fc.double({ min: 0.5, max: 1000, noNaN: true }));

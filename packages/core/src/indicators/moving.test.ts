@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectSeriesIdentical, firstDefined, nans, series } from '../testing/indicators.ts';
 import { currentPrice, exponentialMovingAveragePrice, movingAveragePrice } from './moving.ts';
-import { expectSeriesIdentical, firstDefined, nans, series } from './test-helpers.ts';
 
 describe('currentPrice', () => {
   it('returns each close, NaN where there is none', () => {

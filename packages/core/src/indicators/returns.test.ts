@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from '../testing/indicators.ts';
 import { cumulativeReturn, dailyReturns, movingAverageReturn } from './returns.ts';
-import { expectSeriesClose, expectSeriesIdentical, firstDefined, series } from './test-helpers.ts';
 
 describe('dailyReturns', () => {
   it('is (c[t]/c[t−1] − 1) × 100, NaN on the first day of each run', () => {

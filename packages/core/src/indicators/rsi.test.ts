@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectSeriesIdentical, firstDefined, series } from '../testing/indicators.ts';
 import { rsi, rsiFromAverages } from './rsi.ts';
-import { expectSeriesIdentical, firstDefined, series } from './test-helpers.ts';
 
 describe('rsiFromAverages', () => {
   it('maps the smoothed gain and loss to 0..100', () => {

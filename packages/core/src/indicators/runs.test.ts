@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectSeriesIdentical, series } from '../testing/indicators.ts';
 import { forEachRun, nanArray } from './runs.ts';
-import { expectSeriesIdentical, series } from './test-helpers.ts';
 
 const runsOf = (xs: Float64Array): [number, number][] => {
   const runs: [number, number][] = [];

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectSeriesIdentical, randomWalk } from '../testing/indicators.ts';
 import { computeIndicator, INDICATOR_NAMES } from './index.ts';
 import { IndicatorSeries } from './series.ts';
-import { expectSeriesIdentical, randomWalk } from './test-helpers.ts';
 
 /** A random walk with NaN gaps (several runs, one of them shorter than most windows) and flat stretches. */
 function gappy(seed: number): Float64Array {

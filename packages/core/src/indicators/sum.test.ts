@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { randomWalk, series } from '../testing/indicators.ts';
 import { allEqual, pairwiseSum, pairwiseSumSquaredDeviations } from './sum.ts';
-import { randomWalk, series } from './test-helpers.ts';
 
 describe('pairwiseSum', () => {
   it('adds fewer than 8 values in order', () => {

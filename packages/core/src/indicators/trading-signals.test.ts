@@ -15,8 +15,8 @@ import {
   SMA,
 } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
+import { expectSeriesClose, randomWalk } from '../testing/indicators.ts';
 import { computeIndicator } from './index.ts';
-import { expectSeriesClose, randomWalk } from './test-helpers.ts';
 
 const prices = randomWalk(20240601, 1000);
 

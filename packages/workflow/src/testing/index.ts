@@ -9,8 +9,8 @@ import {
   TaskNames,
   TaskSchemas,
   withRetried,
-} from './contract.ts';
-import type { TaskContext, TaskHandler, TaskHandlers } from './interpreter.ts';
+} from '../contract.ts';
+import type { TaskContext, TaskHandler, TaskHandlers } from '../interpreter.ts';
 
 /** One recorded handler call. */
 export interface FakeCall {

@@ -1,6 +1,7 @@
 /**
- * The physical names of a stage's resources, the one source the stacks (`stacks/table.ts`,
- * `stacks/workflow.ts`) and `ensemble cloud` share. No imports: SST bundles this file with the stacks.
+ * The physical names of a stage's resources, owned by the stacks (`table.ts`, `workflow.ts`) and shared
+ * with the operator's `ensemble cloud` (the `@ensemble/stacks/resource-names` export). No imports: SST
+ * bundles this file with the stacks.
  */
 
 /** The SST app name (`name` in sst.config.ts; test/infra checks they agree). */

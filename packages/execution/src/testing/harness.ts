@@ -12,13 +12,13 @@ import {
   type StaticPrices,
   staticPrices,
 } from '@ensemble/broker';
-import { type BookId, bookOf, UNALLOCATED } from '@ensemble/core';
+import { type BookId, bookOf, type RailSettingsInput, UNALLOCATED } from '@ensemble/core';
 import { type EmbeddedDynamo, type LedgerRepository, startEmbeddedDynamo } from '@ensemble/ledger';
 import { newTestLedger } from '@ensemble/ledger/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { executePlan } from './execute.ts';
-import type { FaultInjector } from './faults.ts';
-import type { ExecuteDeps, ExecuteInput, ExecuteResult, RailSettingsInput } from './types.ts';
+import { executePlan } from '../execute.ts';
+import type { FaultInjector } from '../faults.ts';
+import type { ExecuteDeps, ExecuteInput, ExecuteResult } from '../types.ts';
 
 /** Monday 2025-06-02, 15:45 New York: the market is open. */
 export const DAY = '2025-06-02';

@@ -1,8 +1,8 @@
 /** Shared arrangements of the simulated broker's tests (not exported by the package). */
 import type { SubmitOrderRequest } from '@ensemble/core';
-import { createMemorySimBrokerStore } from './memory-store.ts';
-import { staticPrices } from './prices.ts';
-import { createSimBroker, type SimBrokerOptions } from './sim-broker.ts';
+import { createMemorySimBrokerStore } from '../memory-store.ts';
+import { staticPrices } from '../prices.ts';
+import { createSimBroker, type SimBrokerOptions } from '../sim-broker.ts';
 
 /** Monday 2025-06-02 15:45 New York (EDT). */
 export const MONDAY_1545 = '2025-06-02T19:45:00.000Z';

@@ -1,0 +1,52 @@
+/**
+ * The safety rails' settings, and the rails' names. A zod schema in core so the configuration
+ * (`@ensemble/config`) validates the `rails` block with the same definition execution enforces, without
+ * depending on execution.
+ */
+import { z } from 'zod';
+import { DecimalString } from './decimal.ts';
+
+const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'expected > 0');
+
+/** The safety rails' settings. Every rail is on; limits are explicit numbers, never "unlimited". */
+export const RailSettings = z
+  .object({
+    /** Largest notional (qty × as-of price, USD) of one order. @default "25000" */
+    maxOrderNotional: PositiveDecimal.default('25000'),
+    /** Largest notional a book may trade in one trading day, over all its orders. @default "100000" */
+    maxDailyNotionalPerBook: PositiveDecimal.default('100000'),
+    /** Largest notional the whole account may trade in one trading day. @default "250000" */
+    maxDailyNotionalPerAccount: PositiveDecimal.default('250000'),
+    /** Halt buys when the books' value fell more than this percentage since the last NAV. @default "15" */
+    maxEquityDropPct: PositiveDecimal.default('15'),
+    /** How far back (calendar days) the equity breaker looks for the last NAV. @default 14 */
+    equityLookbackDays: z.number().int().min(1).max(366).default(14),
+    /** Buys are sized against the book's cash less this margin (basis points) for slippage and fees. @default 50 */
+    buyCashBufferBps: z.number().int().min(0).max(5000).default(50),
+    /** Lifetime of a symbol lease; renewed before each order. @default 300 */
+    leaseTtlSeconds: z.number().int().min(5).max(3600).default(300),
+    /**
+     * How long an order waits for a symbol another book holds before `SymbolBusy` (retried by the state
+     * machine). Books trading the same symbol then queue inside Execute instead of spending retries.
+     * @default 15000
+     */
+    leaseWaitMs: z.number().int().min(0).max(120_000).default(15_000),
+    /** How long to wait for the broker to confirm a cancel before giving up (retryably). @default 30000 */
+    cancelGraceMs: z.number().int().min(0).default(30_000),
+  })
+  .strict();
+export type RailSettings = z.infer<typeof RailSettings>;
+export type RailSettingsInput = z.input<typeof RailSettings>;
+
+/** Names of the rails, as they appear in outcomes. */
+export const RailNames = [
+  'kill-switch',
+  'market-closed',
+  'calendar-unknown',
+  'price-invalid',
+  'max-order-notional',
+  'max-daily-notional-book',
+  'max-daily-notional-account',
+  'equity-drop',
+] as const;
+export type RailName = (typeof RailNames)[number];
