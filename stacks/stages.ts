@@ -3,7 +3,7 @@
  * going live is a reviewed code change, never an environment variable left set in a shell. The alarm e-mail
  * comes from `ENSEMBLE_ALARM_EMAIL` at deploy time, or from the table below.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What differs between stages. */
 export interface StageSettings {

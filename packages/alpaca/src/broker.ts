@@ -13,7 +13,7 @@ import type {
   SubmitOrderRequest,
 } from '@ensemble/core';
 import { OrderRejectedError } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CallContext, toBrokerError } from './errors.ts';
 import {
   fromAlpacaSymbol,

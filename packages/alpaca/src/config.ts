@@ -5,7 +5,7 @@
  * the live host and live keys (`AK…`) in turn, so a mix-up fails before any request.
  */
 import { ConfigInvalidError } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlpacaBroker, type AlpacaMode } from './broker.ts';
 import { type AlpacaFeed, AlpacaMarketData } from './market-data.ts';
 import { redact } from './redact.ts';

@@ -17,7 +17,7 @@ import type {
 } from '@ensemble/core';
 import { TradingDay } from '@ensemble/core';
 import { Decimal } from 'decimal.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A decimal amount: a string (Alpaca's form) or a number, finite, normalized (`"100.50"` → `"100.5"`). */
 const Money = z.union([z.string(), z.number()]).transform((v, ctx) => {

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type BarSeries, type MarketData, MissingDataError, PriceHistory } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SnapshotNotFoundError } from './errors.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 

@@ -5,7 +5,7 @@
  * Lambda handler imports exactly its own step; `tasks.ts` gathers them all for the local runner.
  */
 import { type TaskName, TaskSchemas } from '@ensemble/workflow/contract';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { issueLines, TaskOutputInvalidError } from './errors.ts';
 import type { StepDeps } from './step-deps.ts';
 

@@ -4,7 +4,7 @@
  * output validated with it before it leaves.
  */
 import type { TaskName } from '@ensemble/workflow/contract';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { issueLines, TaskInputInvalidError } from './errors.ts';
 import type { AppContext } from './ports.ts';
 import { type StepDeps, stepDeps } from './step-deps.ts';

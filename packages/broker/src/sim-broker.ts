@@ -31,7 +31,7 @@ import {
   toNewYork,
   ZERO,
 } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
 import { type FeeModel, zeroFees } from './fees.ts';
 import { acceptOrder, closeOrder, expireDayOrders, fillOrder, isOpen, toBrokerOrder } from './orders.ts';

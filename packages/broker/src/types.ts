@@ -6,7 +6,7 @@
  * time, by a later write, which drops them from the account: so the account holds open orders and at most a
  * batch of settled ones, however many orders a day places.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Dec = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
 

@@ -2,7 +2,7 @@
  * Wording of configuration problems. Every problem about a strategy entry names it the same way,
  * `strategies[2] (id "gold")`, so the operator can find it whichever check complained.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** How problems name entry `index`: `strategies[2] (id "gold")`, or `strategies[2]` without a usable id. */
 export const entryLabel = (index: number, id?: unknown): string =>

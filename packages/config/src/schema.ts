@@ -5,7 +5,7 @@
  */
 
 import { DecimalString, Flow, RailSettings, StrategyId } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How the account's capital is divided between the enabled strategies. */
 export const CapitalPolicy = z.enum(['fixed', 'equal']);

@@ -5,7 +5,7 @@
  * configuration is never touched. Money is never a `number`.
  */
 import { Decimal } from 'decimal.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A decimal number as a string, e.g. "12.5", "-0.000000001". */
 export const DecimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');

@@ -3,7 +3,7 @@
  * (`@ensemble/config`) validates the `rails` block with the same definition execution enforces, without
  * depending on execution.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecimalString } from './decimal.ts';
 
 const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'expected > 0');

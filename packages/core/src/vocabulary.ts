@@ -4,7 +4,7 @@
  * `OrderStatus`), a trading day and a timestamp. Each is a zod schema with its inferred type, so a boundary
  * parses with the same definition the code types with.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIsoDate } from './calendar/dates.ts';
 
 /** How a strategy is traded: on its own book, or merged into the pool. */

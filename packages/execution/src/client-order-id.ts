@@ -15,7 +15,7 @@
  *   122 characters (stage ≤ 20, strategy id ≤ 63, symbol ≤ 12, leg ≤ 99), under Alpaca's 128.
  */
 import { BookId, POOL_BOOK, TradingDay } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExecutionInputInvalidError } from './errors.ts';
 
 /** Alpaca's limit on `client_order_id`. */

@@ -7,7 +7,7 @@
  */
 import { D, RailSettings, strQty } from '@ensemble/core';
 import type { LedgerRepository, Order } from '@ensemble/ledger';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { clientOrderId } from './client-order-id.ts';
 import { ExecutionInputInvalidError } from './errors.ts';
 import { noFaults } from './faults.ts';

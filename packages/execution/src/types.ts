@@ -5,7 +5,7 @@
 import type { Broker, RailName, RailSettingsInput } from '@ensemble/core';
 import { BookId, DecimalString, Flow, type Outcome, Side, StrategyId, TradingDay } from '@ensemble/core';
 import type { LedgerRepository, OrderStatus, RunEquity } from '@ensemble/ledger';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FaultInjector } from './faults.ts';
 
 /** A price with the session it is the close (or last trade) of. */

@@ -7,7 +7,7 @@
  */
 
 import { issueLines } from '@ensemble/app';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvInvalidError } from './errors.ts';
 
 /** The variables a Lambda of the workflow reads. */

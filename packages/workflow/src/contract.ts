@@ -5,7 +5,7 @@
  * never bars, traces or plans — so every payload stays far below Step Functions' 256 KiB.
  */
 import { Flow, Outcome, TradingDay } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every Task state, in workflow order. Each is one Lambda function in AWS and one in-process handler locally. */
 export const TaskNames = [

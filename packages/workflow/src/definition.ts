@@ -19,7 +19,7 @@
  * This module holds the run-level states; a branch's states (both runs) are in `branch-states.ts`, the
  * pool's in `pool-states.ts`, and every Task state is written by `task-chain.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AslDefinition } from './asl.ts';
 import { BranchSteps, branchMap, firstRunIteration, secondRunIteration } from './branch-states.ts';
 import { type TaskName, TaskNames } from './contract.ts';

@@ -3,7 +3,7 @@
  * exited, tasks succeeded or failed, retries, catches, Map iterations with their inputs and outputs). Plain
  * JSON with a zod schema, so a caller can persist it and a later redrive can read it back, fail-closed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskNames } from './contract.ts';
 
 /** Any JSON value (state payloads). */

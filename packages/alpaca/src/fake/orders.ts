@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Broker, ErrorNames, isEnsembleError } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fromAlpacaSymbol } from '../parse.ts';
 import { type AlpacaErrorBody, ErrorCodes, orderJson } from './wire.ts';
 

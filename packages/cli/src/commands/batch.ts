@@ -12,7 +12,7 @@ import {
   type StrategyEvaluator,
   TradingDay,
 } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CliIO } from '../io.ts';
 import { UsageError } from '../io.ts';
 import { loadHistory, marketDataFor } from '../market.ts';

@@ -9,7 +9,7 @@
  *   contribution to the net trade (a member wanting to sell while the pool buys has a negative share). The
  *   records explain who caused which trade; they are not needed to recompute the slices.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   byString,
   D,

@@ -4,7 +4,7 @@
  * allocations of all aggregated strategies add up to the pool's. Allocations may leave cash unallocated
  * but never over-commit the account (sum ≤ 1). Capital only ever moves as cash transfers, never trades.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { byString, CASH_DP, DecimalString, dec, floorTo, ONE, SHARE_DP, str, sum, ZERO } from '../decimal.ts';
 import { ConfigInvalidError } from '../errors.ts';
 import type { Flow } from '../vocabulary.ts';

@@ -5,7 +5,7 @@
  * Cash moves by the exact notional (no rounding: the ledger reconciles against the broker's cash).
  * Not idempotent by itself: applying a fill twice applies it twice; de-duplication is the ledger's job.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   byString,
   CASH_DP,

@@ -2,7 +2,7 @@
  * Prices at the boundary: symbol → decimal string. Reading a price fails closed: a missing, zero, negative
  * or malformed price is a {@link PriceInvalidError}, never a silent zero.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { D, type D as Dec } from '../decimal.ts';
 import { PriceInvalidError } from './errors.ts';
 

@@ -3,7 +3,7 @@
  * a book; all `aggregated` strategies share the pool book. Quantities and money are decimal strings at
  * every boundary (JSON, DynamoDB) and `Decimal` inside computations; never `number`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecimalString } from '../decimal.ts';
 
 /** Strategy id: a lowercase slug (`tqqq-ftlt`). */

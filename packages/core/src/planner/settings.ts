@@ -4,7 +4,7 @@
  * policy, a change in the selected assets always rebalances.
  */
 import { Decimal } from 'decimal.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecimalString } from '../decimal.ts';
 import type { StrategySettings } from '../dsl/ast.ts';
 import { ConfigInvalidError } from '../errors.ts';

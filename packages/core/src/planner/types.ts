@@ -2,7 +2,7 @@
  * Planner input and output. A plan is data: the execution layer submits `lines` as they are (each a
  * quantity order) and records `skipped` and `drift` for the run report.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Prices } from '../books/prices.ts';
 import { type BookId, BookState } from '../books/types.ts';
 import { DecimalString } from '../decimal.ts';

@@ -7,7 +7,7 @@
  */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { newYorkDate as newYorkDay } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the schedule sends: the scheduled instant (`<aws.scheduler.scheduled-time>`). */
 export const StarterEvent = z.object({ scheduledTime: z.iso.datetime({ offset: true }) });

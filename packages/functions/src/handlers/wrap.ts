@@ -21,7 +21,7 @@ import {
 import { describeError } from '@ensemble/core';
 import type { TaskName } from '@ensemble/workflow/contract';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { contextFromEnv, type TradingPorts } from '../context-from-env.ts';
 import { logger, metrics } from '../powertools.ts';
 

@@ -24,7 +24,7 @@ import {
   TradingDay,
   valueBook,
 } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { allPages } from '../pages.ts';
 import type { LedgerRepository } from '../repository.ts';
 import type { BookId, FlowState, PlannedTransfer, TransferPlan } from '../types.ts';

@@ -26,7 +26,7 @@ import {
   StrategyId,
   TradingDay,
 } from '@ensemble/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LedgerInputInvalidError } from '../errors.ts';
 import { allPages } from '../pages.ts';
 import type { LedgerRepository } from '../repository.ts';
