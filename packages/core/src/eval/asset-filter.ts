@@ -19,6 +19,7 @@ interface AssetPlan {
   readonly series: readonly (IndicatorSeries | undefined)[];
 }
 
+/** Selects the kept candidates of the asset-mode filters of one evaluator. */
 export class AssetFilter {
   /** By canonical node id. */
   private readonly plans: (AssetPlan | undefined)[] = [];

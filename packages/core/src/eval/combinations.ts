@@ -5,6 +5,7 @@
  */
 import type { AllocTable } from './allocation.ts';
 
+/** The last combination of every combining node of one evaluator. */
 export class LastCombinations {
   /** Input codes of a node's last combination, by canonical node id. */
   readonly inputs: (readonly number[] | undefined)[] = [];

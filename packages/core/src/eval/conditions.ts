@@ -22,6 +22,7 @@ interface ResolvedCondition {
   readonly rightValue: number;
 }
 
+/** Evaluates the `if` nodes of one evaluator; asks the tree walk for the taken branch's result. */
 export class Conditions {
   /** By canonical node id (same id ⇒ same operands). */
   private readonly resolved: (ResolvedCondition | undefined)[] = [];

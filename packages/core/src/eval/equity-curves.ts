@@ -24,6 +24,7 @@ export interface CurveMetric {
   upTo: number;
 }
 
+/** The equity curves and curve metrics of one evaluator, by canonical candidate node. */
 export class EquityCurves {
   /** By canonical node id. */
   private readonly curves = new Map<number, Curve>();

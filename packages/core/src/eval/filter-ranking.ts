@@ -45,6 +45,7 @@ interface FilterPlan {
   readonly metrics: (CurveMetric | undefined)[];
 }
 
+/** Scores and ranks the filters of one evaluator; selects the kept candidates of portfolio-mode filters. */
 export class FilterRanker {
   /** By canonical node id. */
   private readonly plans: (FilterPlan | undefined)[] = [];

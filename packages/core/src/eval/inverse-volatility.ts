@@ -14,6 +14,7 @@ export interface ChildVolatility {
   readonly vol: number;
 }
 
+/** Evaluates the inverse-volatility nodes of one evaluator; asks the tree walk for the children's results. */
 export class InverseVolatility {
   /** Per window, then allocation id: each symbol's stdev-return series. */
   private readonly volSeries = new Map<number, (readonly (IndicatorSeries | undefined)[] | undefined)[]>();
