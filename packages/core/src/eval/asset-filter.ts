@@ -3,26 +3,16 @@
  * its symbol's indicator series, keep the first N in ranking order, combine them. Builds no ranking
  * objects; the ranking of filter-ranking.ts gives the same order with details, for traces.
  */
-import type { FilterNode, StrategyNode } from '../dsl/ast.ts';
-import type { IndicatorSeries } from '../indicators/series.ts';
+import type { FilterNode } from '../dsl/ast.ts';
 import { AllocTable } from './allocation.ts';
 import type { LastCombinations } from './combinations.ts';
+import type { FilterPlans } from './filter-plans.ts';
 import type { PriceHistory } from './price-history.ts';
 import { better, sameScore } from './ranking-order.ts';
 import { isStale, type NodeCodes, type ResultCodes } from './result-codes.ts';
 
-/** An asset filter's candidates, resolved once per canonical node. */
-interface AssetPlan {
-  /** Each candidate's ticker. */
-  readonly symbols: readonly string[];
-  /** Each candidate's metric series (undefined: unknown symbol). */
-  readonly series: readonly (IndicatorSeries | undefined)[];
-}
-
 /** Selects the kept candidates of the asset-mode filters of one evaluator. */
 export class AssetFilter {
-  /** By canonical node id. */
-  private readonly plans: (AssetPlan | undefined)[] = [];
   /*
    * Working arrays of filters that keep several candidates (written by index, never shrunk, so they are
    * allocated once; asset candidates evaluate no filter, so nothing re-enters).
@@ -32,6 +22,7 @@ export class AssetFilter {
 
   constructor(
     private readonly history: PriceHistory,
+    private readonly plans: FilterPlans,
     private readonly codes: ResultCodes,
     private readonly combinations: LastCombinations,
     private readonly nodes: NodeCodes,
@@ -39,7 +30,8 @@ export class AssetFilter {
 
   /** The filter's result code on session t. */
   select(node: FilterNode, t: number): number {
-    const { symbols, series } = this.plan(node);
+    // in asset mode every candidate is its own sole asset
+    const { soles: symbols, soleSeries: series } = this.plans.of(node);
     const candidates = node.candidates;
     const top = node.select.direction === 'top';
     if (node.select.count === 1) {
@@ -114,21 +106,4 @@ export class AssetFilter {
     if (same) return this.combinations.results[node.id]!;
     return this.combinations.combine(node.id, kept!, null);
   }
-
-  /** The filter's candidates, resolved on first use. */
-  private plan(node: FilterNode): AssetPlan {
-    let plan = this.plans[node.id];
-    if (plan === undefined) {
-      const { indicator, window } = node.metric;
-      const symbols = node.candidates.map(assetSymbol);
-      plan = { symbols, series: symbols.map((y) => this.history.series(y, indicator, window)) };
-      this.plans[node.id] = plan;
-    }
-    return plan;
-  }
-}
-
-function assetSymbol(c: StrategyNode): string {
-  if (c.kind !== 'asset') throw new Error(`internal: a ${c.kind} node among an asset filter's candidates`);
-  return c.symbol;
 }

@@ -6,14 +6,13 @@
  */
 import type { FilterNode, StrategyNode } from '../dsl/ast.ts';
 import { barsNeeded } from '../indicators/index.ts';
-import type { IndicatorSeries } from '../indicators/series.ts';
 import { type DayResult, type Fail, isEmpty } from './allocation.ts';
 import type { LastCombinations } from './combinations.ts';
-import type { CurveMetric, EquityCurves } from './equity-curves.ts';
+import type { EquityCurves } from './equity-curves.ts';
+import type { FilterPlan, FilterPlans } from './filter-plans.ts';
 import type { PriceHistory } from './price-history.ts';
 import { type Scored, sortScored } from './ranking-order.ts';
 import { isStale, type NodeCodes, type ResultCodes } from './result-codes.ts';
-import { soleAsset } from './sole-asset.ts';
 
 /** One candidate of a filter on one session: its score, or why it was left out. */
 export interface RankedCandidate {
@@ -35,23 +34,11 @@ export interface FilterRanking {
   readonly kept: readonly RankedCandidate[];
 }
 
-/** Per-candidate lookups of a filter node, resolved once. */
-interface FilterPlan {
-  /** The one symbol a candidate always holds, if any (its curve is that asset's price). */
-  readonly soles: readonly (string | undefined)[];
-  /** The metric series of each candidate's sole symbol (undefined: none, or unknown symbol). */
-  readonly soleSeries: readonly (IndicatorSeries | undefined)[];
-  /** Each other candidate's metric on its equity curve, once looked up. */
-  readonly metrics: (CurveMetric | undefined)[];
-}
-
 /** Scores and ranks the filters of one evaluator; selects the kept candidates of portfolio-mode filters. */
 export class FilterRanker {
-  /** By canonical node id. */
-  private readonly plans: (FilterPlan | undefined)[] = [];
-
   constructor(
     private readonly history: PriceHistory,
+    private readonly plans: FilterPlans,
     private readonly codes: ResultCodes,
     private readonly combinations: LastCombinations,
     private readonly curves: EquityCurves,
@@ -98,7 +85,7 @@ export class FilterRanker {
     scored: Scored[],
     excluded: RankedCandidate[] | undefined,
   ): number {
-    const plan = this.plan(node);
+    const plan = this.plans.of(node);
     const negate = node.mode === 'portfolio' && node.metric.indicator === 'max-drawdown';
     for (let index = 0; index < node.candidates.length; index++) {
       const cand = node.candidates[index]!;
@@ -156,24 +143,6 @@ export class FilterRanker {
       plan.metrics[index] = metric;
     }
     return this.curves.metricAt(metric, t);
-  }
-
-  /** The filter's per-candidate lookups, resolved on first use. */
-  private plan(node: FilterNode): FilterPlan {
-    let plan = this.plans[node.id];
-    if (plan === undefined) {
-      const { indicator, window } = node.metric;
-      const soles = node.candidates.map((c) => soleAsset(c));
-      plan = {
-        soles,
-        soleSeries: soles.map((y) =>
-          y === undefined ? undefined : this.history.series(y, indicator, window),
-        ),
-        metrics: [],
-      };
-      this.plans[node.id] = plan;
-    }
-    return plan;
   }
 }
 

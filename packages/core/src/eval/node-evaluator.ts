@@ -20,6 +20,7 @@ import { AssetFilter } from './asset-filter.ts';
 import { LastCombinations } from './combinations.ts';
 import { Conditions } from './conditions.ts';
 import { EquityCurves } from './equity-curves.ts';
+import { FilterPlans } from './filter-plans.ts';
 import { FilterRanker, type FilterRanking } from './filter-ranking.ts';
 import { type ChildVolatility, InverseVolatility } from './inverse-volatility.ts';
 import type { PriceHistory } from './price-history.ts';
@@ -52,8 +53,9 @@ export class NodeEvaluator implements NodeCodes {
     this.conditions = new Conditions(history, codes, this);
     this.inverseVol = new InverseVolatility(history, codes, this);
     this.curves = new EquityCurves(history, codes, this);
-    this.assetFilter = new AssetFilter(history, codes, this.combinations, this);
-    this.ranking = new FilterRanker(history, codes, this.combinations, this.curves, this);
+    const plans = new FilterPlans(history);
+    this.assetFilter = new AssetFilter(history, plans, codes, this.combinations, this);
+    this.ranking = new FilterRanker(history, plans, codes, this.combinations, this.curves, this);
   }
 
   /** Declare the last session any caller will ask about, so equity curves are built once up to it. */

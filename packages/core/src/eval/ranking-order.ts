@@ -38,11 +38,11 @@ export function sortScored(top: boolean, scored: Scored[]): void {
 
 /**
  * Whether asset candidate a (score sa) ranks before b (score sb): better score, else ticker, else
- * position. `symbols` are the candidates' tickers by position.
+ * position. `symbols` are the candidates' tickers by position (all defined).
  */
 export function better(
   top: boolean,
-  symbols: readonly string[],
+  symbols: readonly (string | undefined)[],
   a: number,
   b: number,
   sa: number,
