@@ -2,7 +2,7 @@
 import type { Strategy } from '../dsl/ast.ts';
 import { type EnsembleError, EvaluationError, MissingDataError } from '../errors.ts';
 import { type Alloc, failToError, isEmpty, isFail } from './allocation.ts';
-import { NodeEvaluator } from './evaluator.ts';
+import { NodeEvaluator } from './node-evaluator.ts';
 import type { PriceHistory } from './price-history.ts';
 import { type TraceNode, traceAt } from './trace.ts';
 import { toWeightStrings } from './weights.ts';

@@ -5,7 +5,7 @@
  */
 import type { StrategyNode, ValueExpr } from '../dsl/ast.ts';
 import { isFail } from './allocation.ts';
-import type { NodeEvaluator } from './evaluator.ts';
+import type { NodeEvaluator } from './node-evaluator.ts';
 
 export type TraceNode =
   | { readonly asset: string }

@@ -15,7 +15,7 @@ import { parseStrategy } from '../dsl/parse.ts';
 import { EvaluationError, MissingDataError } from '../errors.ts';
 import { computeIndicator } from '../indicators/index.ts';
 import { createStrategyEvaluator, type EvaluationResult } from './evaluate.ts';
-import { NodeEvaluator } from './evaluator.ts';
+import { NodeEvaluator } from './node-evaluator.ts';
 import { PriceHistory } from './price-history.ts';
 import type { TraceNode } from './trace.ts';
 
