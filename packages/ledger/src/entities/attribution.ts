@@ -3,6 +3,7 @@
  * (fraction of NAV, capital, merged weights, attributed holdings). Written once per (run, strategy).
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { byRun, byStrategyDay, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createPoolAttributionEntity = () =>
@@ -19,21 +20,9 @@ export const createPoolAttributionEntity = () =>
       recordedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byStrategyDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['strategyId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
-      },
+      byId: primary(['runId'], ['strategyId']),
+      byRun: byRun(['strategyId']),
+      byStrategyDay: byStrategyDay(),
     },
   });
 

@@ -5,6 +5,7 @@
  * applied (conditional on the claim), so two plans never interleave and a crashed plan is resumed, not redone.
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { primary } from './indexes.ts';
 
 /** The item's fixed name (there is one FlowState per table). */
 export const FLOW_STATE_NAME = 'flows';
@@ -25,10 +26,7 @@ export const createFlowStateEntity = () =>
       updatedAt: { type: 'string', required: true },
     },
     indexes: {
-      byName: {
-        pk: { field: 'pk', composite: ['name'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
+      byName: primary(['name'], []),
     },
   });
 

@@ -4,6 +4,7 @@
  */
 import { OrderStatus, Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { byBookDay, byRun, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createOrderEntity = () =>
@@ -39,21 +40,9 @@ export const createOrderEntity = () =>
       updatedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['clientOrderId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['clientOrderId'], casing: 'none' },
-      },
-      byBookDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['bookId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'clientOrderId'], casing: 'none' },
-      },
+      byId: primary(['clientOrderId'], []),
+      byRun: byRun(['clientOrderId']),
+      byBookDay: byBookDay('clientOrderId'),
     },
   });
 

@@ -2,6 +2,7 @@
  * Plan: the orders planned for one book in one run, each with its reason. Written once per (run, book).
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { byBookDay, byRun, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createPlanEntity = () =>
@@ -15,21 +16,9 @@ export const createPlanEntity = () =>
       recordedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['bookId'], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['bookId'], casing: 'none' },
-      },
-      byBookDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['bookId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
-      },
+      byId: primary(['runId'], ['bookId']),
+      byRun: byRun(['bookId']),
+      byBookDay: byBookDay('runId'),
     },
   });
 

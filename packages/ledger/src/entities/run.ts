@@ -4,6 +4,7 @@
  */
 import { RunStatus } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { allOnGsi2, byRun, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createRunEntity = () =>
@@ -32,21 +33,9 @@ export const createRunEntity = () =>
       finishedAt: { type: 'string' },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: [], casing: 'none' },
-      },
-      byDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'stage'], casing: 'none' },
-      },
+      byId: primary(['runId'], []),
+      byRun: byRun([]),
+      byDay: allOnGsi2(['tradingDay', 'stage']),
     },
   });
 

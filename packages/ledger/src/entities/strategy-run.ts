@@ -4,6 +4,7 @@
  */
 import { Flow, Outcome } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { byRun, byStrategyDay, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createStrategyRunEntity = () =>
@@ -20,21 +21,9 @@ export const createStrategyRunEntity = () =>
       finishedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byStrategyDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['strategyId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
-      },
+      byId: primary(['runId'], ['strategyId']),
+      byRun: byRun(['strategyId']),
+      byStrategyDay: byStrategyDay(),
     },
   });
 

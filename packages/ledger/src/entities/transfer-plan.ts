@@ -5,6 +5,7 @@
  * half-moved books. `status` goes PENDING → APPLIED once every transfer is applied.
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { allOnGsi2, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createTransferPlanEntity = () =>
@@ -30,15 +31,8 @@ export const createTransferPlanEntity = () =>
       appliedAt: { type: 'string' },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['planId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['day', 'planId'], casing: 'none' },
-      },
+      byId: primary(['planId'], []),
+      byDay: allOnGsi2(['day', 'planId']),
     },
   });
 

@@ -3,6 +3,7 @@
  * transfer id and created once with its amounts resolved; `appliedAt` marks it applied to both books.
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { allOnGsi2, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createTransferEntity = () =>
@@ -23,15 +24,8 @@ export const createTransferEntity = () =>
       appliedAt: { type: 'string' },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['transferId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['day', 'transferId'], casing: 'none' },
-      },
+      byId: primary(['transferId'], []),
+      byDay: allOnGsi2(['day', 'transferId']),
     },
   });
 
