@@ -21,9 +21,11 @@ export const createFillEntity = () =>
       side: { type: Side.options, required: true, readOnly: true },
       qty: { type: 'string', required: true, readOnly: true },
       price: { type: 'string', required: true, readOnly: true },
+      /** qty × price, or the broker's booked notional. */
       notional: { type: 'string', required: true, readOnly: true },
       fee: { type: 'string', required: true, readOnly: true },
       filledAt: { type: 'string', required: true, readOnly: true },
+      /** Set once the fill has been applied to the book's position and cash. */
       appliedAt: { type: 'string' },
     },
     indexes: {

@@ -23,6 +23,7 @@ export const createOrderEntity = () =>
       filledNotional: { type: 'string', required: true },
       brokerOrderId: { type: 'string' },
       status: { type: OrderStatus.options, required: true },
+      /** Starts at 1 (INTENT); every transition adds one. `statusHistory[v - 1]` is the entry of version v. */
       version: { type: 'number', required: true },
       statusHistory: {
         type: 'list',
@@ -30,7 +31,7 @@ export const createOrderEntity = () =>
         items: {
           type: 'map',
           properties: {
-            status: { type: 'string', required: true },
+            status: { type: OrderStatus.options, required: true },
             at: { type: 'string', required: true },
             reason: { type: 'string' },
           },

@@ -1,6 +1,7 @@
 /**
  * Plan: the orders planned for one book in one run, each with its reason. Written once per (run, book).
  */
+import { Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { byBookDay, byRun, primary } from './indexes.ts';
 
@@ -12,7 +13,21 @@ export const createPlanEntity = () =>
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },
       bookId: { type: 'string', required: true, readOnly: true },
-      orders: { type: 'any', required: true },
+      /** The orders, in execution order (sells first). */
+      orders: {
+        type: 'list',
+        required: true,
+        items: {
+          type: 'map',
+          properties: {
+            symbol: { type: 'string', required: true },
+            side: { type: Side.options, required: true },
+            qty: { type: 'string' },
+            notional: { type: 'string' },
+            reason: { type: 'string', required: true },
+          },
+        },
+      },
       recordedAt: { type: 'string', required: true },
     },
     indexes: {

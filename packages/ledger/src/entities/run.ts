@@ -3,8 +3,13 @@
  * reference, the flag values in force and timings. Heads the `runTimeline` collection on gsi1.
  */
 import { RunStatus } from '@ensemble/core';
-import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { type CreateEntityItem, CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import { z } from 'zod';
+import { jsonRunEquity, storedError } from './attributes.ts';
 import { allOnGsi2, byRun, primary } from './indexes.ts';
+
+/** Flag values in force for a run. */
+const Flags = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createRunEntity = () =>
@@ -15,19 +20,30 @@ export const createRunEntity = () =>
       tradingDay: { type: 'string', required: true, readOnly: true },
       stage: { type: 'string', required: true, readOnly: true },
       status: { type: RunStatus.options, required: true },
+      /** The as-of date the strategies were evaluated at. */
       asOf: { type: 'string', required: true },
+      /** Reference to the market-data snapshot used (e.g. a content hash or an object key). */
       dataSnapshot: { type: 'string', required: true },
-      flags: { type: 'any', required: true },
+      /** Flag values in force for this run. */
+      flags: {
+        type: CustomAttributeType<z.infer<typeof Flags>>('any'),
+        get: (v: unknown) => Flags.parse(v),
+        required: true,
+      },
       statusHistory: {
         type: 'list',
         required: true,
         items: {
           type: 'map',
-          properties: { status: { type: 'string', required: true }, at: { type: 'string', required: true } },
+          properties: {
+            status: { type: RunStatus.options, required: true },
+            at: { type: 'string', required: true },
+          },
         },
       },
-      error: { type: 'any' },
-      equity: { type: 'any' },
+      error: storedError,
+      /** The books' value at the run's start against the last NAV, as the equity breaker reads it. */
+      equity: jsonRunEquity,
       startedAt: { type: 'string', required: true },
       updatedAt: { type: 'string', required: true },
       finishedAt: { type: 'string' },

@@ -3,6 +3,7 @@
  * Written once per (run, strategy).
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { jsonWeights } from './attributes.ts';
 import { byRun, byStrategyDay, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
@@ -13,7 +14,9 @@ export const createSignalEntity = () =>
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },
       strategyId: { type: 'string', required: true, readOnly: true },
-      weights: { type: 'any', required: true },
+      /** symbol → weight (decimal strings summing to 1 or 0). */
+      weights: { ...jsonWeights, required: true },
+      /** Reference to the evaluation trace (object key, file path). */
       traceRef: { type: 'string', required: true },
       recordedAt: { type: 'string', required: true },
     },

@@ -4,6 +4,7 @@
  */
 import { Flow, Outcome } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { storedError } from './attributes.ts';
 import { byRun, byStrategyDay, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
@@ -16,7 +17,7 @@ export const createStrategyRunEntity = () =>
       strategyId: { type: 'string', required: true, readOnly: true },
       flow: { type: Flow.options, required: true },
       outcome: { type: Outcome.options, required: true },
-      error: { type: 'any' },
+      error: storedError,
       startedAt: { type: 'string', required: true },
       finishedAt: { type: 'string', required: true },
     },

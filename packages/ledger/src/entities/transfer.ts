@@ -13,10 +13,12 @@ export const createTransferEntity = () =>
       transferId: { type: 'string', required: true, readOnly: true },
       day: { type: 'string', required: true, readOnly: true },
       kind: { type: ['position', 'cash'] as const, required: true, readOnly: true },
+      /** A book, or `unallocated` (account cash no book owns; cash only). */
       from: { type: 'string', required: true, readOnly: true },
       to: { type: 'string', required: true, readOnly: true },
       symbol: { type: 'string', readOnly: true },
       qty: { type: 'string', readOnly: true },
+      /** For `position`: cost basis moved with the shares; for `cash`: the amount. */
       amount: { type: 'string', required: true, readOnly: true },
       reason: { type: 'string', required: true, readOnly: true },
       runId: { type: 'string', readOnly: true },

@@ -16,7 +16,7 @@ import type {
 } from '../types.ts';
 import { applyEntry, type Effect } from './journal.ts';
 import { getFill } from './orders.ts';
-import { as, type Ctx, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
+import { type Ctx, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
 
 export const applyFill = async (ctx: Ctx, fillId: string): Promise<ApplyResult> => {
   const fill = await getFill(ctx, fillId);
@@ -137,13 +137,13 @@ const transferEffects = (t: Transfer): Effect[] => {
     effects.push(
       {
         kind: 'position',
-        bookId: t.from as BookId,
+        bookId: t.from,
         symbol,
         apply: (s) => ({ qty: s.qty.minus(qty), costBasis: s.costBasis.minus(amount) }),
       },
       {
         kind: 'position',
-        bookId: t.to as BookId,
+        bookId: t.to,
         symbol,
         apply: (s) => ({ qty: s.qty.plus(qty), costBasis: s.costBasis.plus(amount) }),
       },
@@ -171,7 +171,7 @@ export const applyTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promis
         .set({ appliedAt: ctx.now() })
         .where(({ appliedAt }, { notExists }) => notExists(appliedAt))
         .go({ originalErr: true, response: 'all_new' });
-      marked = as<Transfer>(data);
+      marked = data;
     },
   );
   // The transfer as stored: returned by the write that marked it, as read when it was already marked, or
@@ -185,7 +185,7 @@ export const getTransfer = (ctx: Ctx, transferId: string): Promise<Transfer | nu
     const { data } = await ctx.svc.entities.transfer
       .get({ transferId })
       .go({ originalErr: true, consistent: true });
-    return data ? as<Transfer>(data) : null;
+    return data ? data : null;
   });
 
 export const listTransfers = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Transfer>> =>
@@ -195,5 +195,5 @@ export const listTransfers = (ctx: Ctx, options: DayRangeOptions = {}): Promise<
       .byDay({})
       .between({ day: from }, { day: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Transfer>), cursor };
+    return { data, cursor };
   });

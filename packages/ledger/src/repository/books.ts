@@ -17,22 +17,16 @@ import type {
   RecordResult,
   TransitionResult,
 } from '../types.ts';
-import { as, type Ctx, conditional, createOnce, guard, pageOf, sameOn } from './shared.ts';
+import { type Ctx, conditional, createOnce, guard, pageOf, sameOn } from './shared.ts';
 
-const toPosition = (i: {
-  bookId: string;
-  symbol: string;
-  qty: string;
-  costBasis: string;
-  updatedAt: string;
-}) =>
-  as<Position>({
-    bookId: i.bookId,
-    symbol: i.symbol,
-    qty: i.qty,
-    costBasis: i.costBasis,
-    updatedAt: i.updatedAt,
-  });
+/** A position item without the journal's bookkeeping (`version`, `pending`). */
+const toPosition = ({ bookId, symbol, qty, costBasis, updatedAt }: Position): Position => ({
+  bookId,
+  symbol,
+  qty,
+  costBasis,
+  updatedAt,
+});
 
 export const getBook = (ctx: Ctx, bookId: BookId): Promise<BookState> =>
   guard('getBook', async () => {
@@ -84,7 +78,7 @@ export const listCashBalances = (ctx: Ctx, options: PageOptions = {}): Promise<P
   guard('listCashBalances', async () => {
     const { data, cursor } = await ctx.svc.entities.cash.query.all({}).go(pageOf(options));
     return {
-      data: data.map((c) => as<CashBalance>({ bookId: c.bookId, cash: c.amount, updatedAt: c.updatedAt })),
+      data: data.map((c): CashBalance => ({ bookId: c.bookId, cash: c.amount, updatedAt: c.updatedAt })),
       cursor,
     };
   });
@@ -122,7 +116,7 @@ export const recordNav = (ctx: Ctx, input: RecordNavInput): Promise<RecordResult
       const { data } = await ctx.svc.entities.nav
         .get({ bookId: input.bookId, day: input.day })
         .go({ originalErr: true, consistent: true });
-      return data ? as<Nav>(data) : null;
+      return data ? data : null;
     },
     (e) => sameOn(item, e, ['cash', 'positionsValue', 'nav', 'flowsIn', 'flowsOut']),
   );
@@ -151,7 +145,7 @@ export const restateNav = async (
     const { data } = await ctx.svc.entities.nav
       .get({ bookId: input.bookId, day: input.day })
       .go({ originalErr: true, consistent: true });
-    return data ? as<Nav>(data) : null;
+    return data ? data : null;
   };
   if (sameOn({ ...previous, ...values }, previous, ['cash', 'positionsValue', 'nav', 'flowsIn', 'flowsOut']))
     return { status: 'replayed', item: previous };
@@ -176,11 +170,11 @@ export const listNav = (ctx: Ctx, bookId: BookId, options: DayRangeOptions = {})
       .byBookDay({ bookId })
       .between({ day: options.from ?? '0000-01-01' }, { day: options.to ?? '9999-12-31' })
       .go(pageOf(options));
-    return { data: data.map(as<Nav>), cursor };
+    return { data, cursor };
   });
 
 export const listNavOfDay = (ctx: Ctx, day: string, options: PageOptions = {}): Promise<Page<Nav>> =>
   guard('listNavOfDay', async () => {
     const { data, cursor } = await ctx.svc.entities.nav.query.byDay({ day }).go(pageOf(options));
-    return { data: data.map(as<Nav>), cursor };
+    return { data, cursor };
   });

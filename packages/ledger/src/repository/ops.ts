@@ -4,7 +4,7 @@
  * correctness never waits on DynamoDB's TTL sweep (which dynalite does not have).
  */
 import type { KillSwitch, Lease, LeaseResult } from '../types.ts';
-import { as, type Ctx, conditional, conditionalItem, guard } from './shared.ts';
+import { type Ctx, conditional, conditionalItem, guard } from './shared.ts';
 
 const KILL_SWITCH = 'kill-switch';
 
@@ -42,7 +42,7 @@ export const setKillSwitch = (ctx: Ctx, input: SetKillSwitchInput): Promise<Kill
     };
   });
 
-const toLease = (i: { symbol: string; holder: string; acquiredAt: string; expiresAt: string }): Lease => ({
+const toLease = (i: Lease): Lease => ({
   symbol: i.symbol,
   holder: i.holder,
   acquiredAt: i.acquiredAt,
@@ -85,7 +85,7 @@ export const acquireLease = async (ctx: Ctx, input: AcquireLeaseInput): Promise<
       )
       .go({ originalErr: true }),
   );
-  if (ok) return { acquired: true, lease: as<Lease>(toLease(item)) };
+  if (ok) return { acquired: true, lease: toLease(item) };
   return { acquired: false, current: await readLease(ctx, input.symbol) };
 };
 

@@ -17,7 +17,7 @@ import type {
   TradingDay,
   TransitionResult,
 } from '../types.ts';
-import { as, type Ctx, conditionalItem, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
+import { type Ctx, conditionalItem, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
 
 /** Input of {@link recordOrderIntent}. */
 export interface RecordOrderIntentInput {
@@ -60,7 +60,7 @@ export const getOrder = (ctx: Ctx, clientOrderId: string): Promise<Order | null>
     const { data } = await ctx.svc.entities.order
       .get({ clientOrderId })
       .go({ originalErr: true, consistent: true });
-    return data ? as<Order>(data) : null;
+    return data ? data : null;
   });
 
 /** Input of {@link updateOrderStatus}. */
@@ -97,7 +97,7 @@ export const updateOrderStatus = async (
       .go({ originalErr: true, response: 'all_new' }),
   );
   // The written item comes back with the write; only a failed condition needs a read.
-  if (updated) return { status: 'updated', item: as<Order>(updated) };
+  if (updated) return { status: 'updated', item: updated };
   const current = await getOrder(ctx, input.clientOrderId);
   // The entry written by the transition from version v sits at index v (index 0 is INTENT, version 1).
   const written = current?.statusHistory[input.expectedVersion];
@@ -111,7 +111,7 @@ export const updateOrderStatus = async (
 export const listOrdersOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Order>> =>
   guard('listOrdersOfRun', async () => {
     const { data, cursor } = await ctx.svc.entities.order.query.byRun({ runId }).go(pageOf(options));
-    return { data: data.map(as<Order>), cursor };
+    return { data, cursor };
   });
 
 export const listOrdersOfBook = (
@@ -125,7 +125,7 @@ export const listOrdersOfBook = (
       .byBookDay({ bookId })
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Order>), cursor };
+    return { data, cursor };
   });
 
 /** Input of {@link recordFill}. */
@@ -172,13 +172,13 @@ export const recordFill = (ctx: Ctx, input: RecordFillInput): Promise<RecordResu
 export const getFill = (ctx: Ctx, fillId: string): Promise<Fill | null> =>
   guard('getFill', async () => {
     const { data } = await ctx.svc.entities.fill.get({ fillId }).go({ originalErr: true, consistent: true });
-    return data ? as<Fill>(data) : null;
+    return data ? data : null;
   });
 
 export const listFillsOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Fill>> =>
   guard('listFillsOfRun', async () => {
     const { data, cursor } = await ctx.svc.entities.fill.query.byRun({ runId }).go(pageOf(options));
-    return { data: data.map(as<Fill>), cursor };
+    return { data, cursor };
   });
 
 export const listFillsOfOrder = (
@@ -192,7 +192,7 @@ export const listFillsOfOrder = (
       // begins_with on a partial sort key also matches ids that extend this one: keep exact matches only.
       .where(({ clientOrderId }, { eq }) => eq(clientOrderId, order.clientOrderId))
       .go(pageOf(options));
-    return { data: data.map(as<Fill>), cursor };
+    return { data, cursor };
   });
 
 export const listFillsOfBook = (
@@ -206,5 +206,5 @@ export const listFillsOfBook = (
       .byBookDay({ bookId })
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Fill>), cursor };
+    return { data, cursor };
   });

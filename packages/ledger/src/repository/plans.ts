@@ -18,7 +18,7 @@ import type {
   TransferPlanKind,
   TransitionResult,
 } from '../types.ts';
-import { as, type Ctx, conditional, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
+import { type Ctx, conditional, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
 
 const KEY = { name: FLOW_STATE_NAME };
 
@@ -27,7 +27,7 @@ const readState = (ctx: Ctx): Promise<FlowState | null> =>
     const { data } = await ctx.svc.entities.flowState.get(KEY).go({ originalErr: true, consistent: true });
     if (!data) return null;
     const { name: _name, ...state } = data;
-    return as<FlowState>(state);
+    return state;
   });
 
 const EMPTY: FlowState = { flows: {}, poolShares: {}, version: 0, updatedAt: null };
@@ -160,7 +160,7 @@ export const getTransferPlan = (ctx: Ctx, planId: string): Promise<TransferPlan 
     const { data } = await ctx.svc.entities.transferPlan
       .get({ planId })
       .go({ originalErr: true, consistent: true });
-    return data ? as<TransferPlan>(data) : null;
+    return data ? data : null;
   });
 
 export const recordTransferPlan = (
@@ -202,5 +202,5 @@ export const listTransferPlans = (ctx: Ctx, options: DayRangeOptions = {}): Prom
       .byDay({})
       .between({ day: from }, { day: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<TransferPlan>), cursor };
+    return { data, cursor };
   });

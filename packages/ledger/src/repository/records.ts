@@ -15,7 +15,7 @@ import type {
   StrategyRun,
   TradingDay,
 } from '../types.ts';
-import { as, type Ctx, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
+import { type Ctx, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
 
 /** Input of {@link recordSignal}. */
 export interface RecordSignalInput {
@@ -42,13 +42,13 @@ export const getSignal = (ctx: Ctx, runId: string, strategyId: string): Promise<
     const { data } = await ctx.svc.entities.signal
       .get({ runId, strategyId })
       .go({ originalErr: true, consistent: true });
-    return data ? as<Signal>(data) : null;
+    return data ? data : null;
   });
 
 export const listSignalsOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Signal>> =>
   guard('listSignalsOfRun', async () => {
     const { data, cursor } = await ctx.svc.entities.signal.query.byId({ runId }).go(pageOf(options));
-    return { data: data.map(as<Signal>), cursor };
+    return { data, cursor };
   });
 
 export const listSignalsOfStrategy = (
@@ -62,7 +62,7 @@ export const listSignalsOfStrategy = (
       .byStrategyDay({ strategyId })
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Signal>), cursor };
+    return { data, cursor };
   });
 
 export const listStrategyRunsOfStrategy = (
@@ -76,7 +76,7 @@ export const listStrategyRunsOfStrategy = (
       .byStrategyDay({ strategyId })
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<StrategyRun>), cursor };
+    return { data, cursor };
   });
 
 /** Input of {@link recordPlan}. */
@@ -103,13 +103,13 @@ export const getPlan = (ctx: Ctx, runId: string, bookId: BookId): Promise<Plan |
     const { data } = await ctx.svc.entities.plan
       .get({ runId, bookId })
       .go({ originalErr: true, consistent: true });
-    return data ? as<Plan>(data) : null;
+    return data ? data : null;
   });
 
 export const listPlansOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Plan>> =>
   guard('listPlansOfRun', async () => {
     const { data, cursor } = await ctx.svc.entities.plan.query.byId({ runId }).go(pageOf(options));
-    return { data: data.map(as<Plan>), cursor };
+    return { data, cursor };
   });
 
 export const listPlansOfBook = (
@@ -123,7 +123,7 @@ export const listPlansOfBook = (
       .byBookDay({ bookId })
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Plan>), cursor };
+    return { data, cursor };
   });
 
 /** Input of {@link recordPoolAttribution}. */
@@ -150,7 +150,7 @@ export const recordPoolAttribution = (
       const { data } = await ctx.svc.entities.poolAttribution
         .get({ runId: input.runId, strategyId: input.strategyId })
         .go({ originalErr: true, consistent: true });
-      return data ? as<PoolAttribution>(data) : null;
+      return data ? data : null;
     },
     (e) => sameOn(item, e, ['fraction', 'capital', 'weights', 'holdings']),
   );
@@ -163,7 +163,7 @@ export const listPoolAttributionsOfRun = (
 ): Promise<Page<PoolAttribution>> =>
   guard('listPoolAttributionsOfRun', async () => {
     const { data, cursor } = await ctx.svc.entities.poolAttribution.query.byId({ runId }).go(pageOf(options));
-    return { data: data.map(as<PoolAttribution>), cursor };
+    return { data, cursor };
   });
 
 export const listPoolAttributionsOfStrategy = (
@@ -177,5 +177,5 @@ export const listPoolAttributionsOfStrategy = (
       .byStrategyDay({ strategyId })
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<PoolAttribution>), cursor };
+    return { data, cursor };
   });

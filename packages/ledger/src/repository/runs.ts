@@ -5,9 +5,7 @@
 import type {
   DayRangeOptions,
   Fill,
-  Flow,
   Order,
-  Outcome,
   Page,
   PageOptions,
   Plan,
@@ -23,7 +21,6 @@ import type {
   TransitionResult,
 } from '../types.ts';
 import {
-  as,
   type Ctx,
   conditional,
   createOnce,
@@ -78,7 +75,7 @@ export const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<Record
 export const getRun = (ctx: Ctx, runId: string): Promise<Run | null> =>
   guard('getRun', async () => {
     const { data } = await ctx.svc.entities.run.get({ runId }).go({ originalErr: true, consistent: true });
-    return data ? as<Run>(data) : null;
+    return data ? data : null;
   });
 
 /** Input of {@link updateRunStatus}. */
@@ -128,20 +125,11 @@ export const listRuns = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<
       .byDay({})
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Run>), cursor };
+    return { data, cursor };
   });
 
 /** Input of {@link recordStrategyRun}. */
-export interface RecordStrategyRunInput {
-  runId: string;
-  tradingDay: TradingDay;
-  strategyId: string;
-  flow: Flow;
-  outcome: Outcome;
-  error?: StoredError;
-  startedAt: string;
-  finishedAt: string;
-}
+export type RecordStrategyRunInput = StrategyRun;
 
 export const recordStrategyRun = (
   ctx: Ctx,
@@ -149,15 +137,15 @@ export const recordStrategyRun = (
 ): Promise<RecordResult<StrategyRun>> =>
   createOnce(
     'recordStrategyRun',
-    as<StrategyRun>(input),
+    input,
     () => ctx.svc.entities.strategyRun.create(input).go({ originalErr: true }),
     async () => {
       const { data } = await ctx.svc.entities.strategyRun
         .get({ runId: input.runId, strategyId: input.strategyId })
         .go({ originalErr: true, consistent: true });
-      return data ? as<StrategyRun>(data) : null;
+      return data ? data : null;
     },
-    (e) => sameOn(as<StrategyRun>(input), e, ['flow', 'outcome', 'error']),
+    (e) => sameOn(input, e, ['flow', 'outcome', 'error']),
   );
 
 /**
@@ -180,9 +168,9 @@ export const supersedeFailedStrategyRun = async (
       .get({ runId: input.runId, strategyId: input.strategyId })
       .go({ originalErr: true, consistent: true }),
   );
-  const current = data ? as<StrategyRun>(data) : null;
+  const current = data ? data : null;
   if (ok && current) return { status: 'updated', item: current };
-  if (current && sameOn(as<StrategyRun>(input), current, ['flow', 'outcome', 'error']))
+  if (current && sameOn(input, current, ['flow', 'outcome', 'error']))
     return { status: 'replayed', item: current };
   return { status: 'conflict', current };
 };
@@ -194,7 +182,7 @@ export const listStrategyRunsOfRun = (
 ): Promise<Page<StrategyRun>> =>
   guard('listStrategyRunsOfRun', async () => {
     const { data, cursor } = await ctx.svc.entities.strategyRun.query.byId({ runId }).go(pageOf(options));
-    return { data: data.map(as<StrategyRun>), cursor };
+    return { data, cursor };
   });
 
 /** One page of a run's timeline: its records grouped by kind (each kind in key order; sort by time to read). */
@@ -219,13 +207,13 @@ export const getRunTimeline = (
       .go({ cursor: options.cursor ?? null, limit: options.limit ?? DEFAULT_LIMIT, originalErr: true });
     return {
       data: {
-        runs: data.run.map(as<Run>),
-        strategyRuns: data.strategyRun.map(as<StrategyRun>),
-        signals: data.signal.map(as<Signal>),
-        plans: data.plan.map(as<Plan>),
-        poolAttributions: data.poolAttribution.map(as<PoolAttribution>),
-        orders: data.order.map(as<Order>),
-        fills: data.fill.map(as<Fill>),
+        runs: data.run,
+        strategyRuns: data.strategyRun,
+        signals: data.signal,
+        plans: data.plan,
+        poolAttributions: data.poolAttribution,
+        orders: data.order,
+        fills: data.fill,
       },
       cursor,
     };

@@ -74,15 +74,18 @@ export const createOnce = async <T>(
   return same(existing) ? { status: 'exists', item: existing } : { status: 'conflict', current: existing };
 };
 
-/** Deep equality of plain JSON-like values (key order ignored). */
+/** The entries of an object or array whose value is defined. */
+const definedEntries = (o: object): [string, unknown][] =>
+  Object.entries(o).filter(([, v]) => v !== undefined);
+
+/** Deep equality of plain JSON-like values (key order ignored; undefined values count as absent). */
 export const jsonEqual = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const ea = definedEntries(a);
+  const eb = new Map(definedEntries(b));
+  return ea.length === eb.size && ea.every(([k, v]) => eb.has(k) && jsonEqual(v, eb.get(k)));
 };
 
 /** True if `existing` equals `input` on every key of `input` that is defined. */
@@ -108,6 +111,3 @@ export const dayBounds = (options: DayRangeOptions): { from: string; toExclusive
   from: options.from ?? '0000-01-01',
   toExclusive: options.to === undefined ? '9999-12-31' : dayAfter(options.to),
 });
-
-/** Items → domain objects, dropping ElectroDB's typing at the boundary. */
-export const as = <T>(item: unknown): T => item as T;

@@ -27,7 +27,10 @@ import { allPages } from '../pages.ts';
 import type { LedgerRepository } from '../repository.ts';
 import type { BookId, PlannedOrder } from '../types.ts';
 
-const SYMBOLS = ['SPY', 'QQQ', 'TLT', 'GLD', 'BRK', 'XLK'];
+const SYMBOLS = ['SPY', 'QQQ', 'TLT', 'GLD', 'BRK', 'XLK'] as const;
+
+/** The `i`-th symbol, cycling. */
+const symbolAt = (i: number): string => SYMBOLS[i % SYMBOLS.length] ?? SYMBOLS[0];
 const ASSETS: Record<string, AssetFacts> = Object.fromEntries(
   SYMBOLS.map((s) => [s, { fractionable: s !== 'BRK', tradable: true }]),
 );
@@ -52,8 +55,7 @@ const pricesOf = (day: string) => Object.fromEntries(SYMBOLS.map((s) => [s, plan
 /** Targets of a strategy on a day: two symbols, 60/40, rotating with the day. */
 const targetsOf = (strategyId: string, day: string): TargetWeights => {
   const k = hash(`${strategyId}#${day}`);
-  const [a, b] = [SYMBOLS[k % SYMBOLS.length] as string, SYMBOLS[(k + 1) % SYMBOLS.length] as string];
-  return { [a]: '0.6', [b]: '0.4' };
+  return { [symbolAt(k)]: '0.6', [symbolAt(k + 1)]: '0.4' };
 };
 
 const settingsOf = (strategyId: string): PlannerSettings =>
@@ -144,14 +146,14 @@ export const planDay = async (ledger: LedgerRepository, options: PlanDayOptions)
       });
       const nav = new Decimal(pp.plan.nav);
       for (const id of members) {
-        const share = new Decimal(state.poolShares[id] as string);
+        const share = new Decimal(state.poolShares[id] ?? '0');
         await ledger.recordPoolAttribution({
           runId,
           tradingDay: day,
           strategyId: id,
           fraction: share.toFixed(),
           capital: share.times(nav).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(),
-          weights: { ...(targets[id] as TargetWeights) },
+          weights: { ...targets[id] },
           holdings: Object.fromEntries(
             pool.positions.map((p) => [
               p.symbol,
@@ -240,7 +242,8 @@ const execute = async (
       status: 'SUBMITTED',
       brokerOrderId: `b-${clientOrderId}`,
     });
-    const price = t.prices[o.symbol] as string;
+    const price = t.prices[o.symbol];
+    if (price === undefined) throw new Error(`planned day: no price of ${o.symbol}`);
     // Whole quantities above one share fill in two executions (a partial, then the rest).
     const first = qty.gt(1) && qty.isInteger() ? qty.div(2).floor() : qty;
     const parts = first.eq(qty) ? [qty] : [first, qty.minus(first)];

@@ -19,7 +19,10 @@ export interface SimulateDayOptions {
   symbolsPerStrategy?: number;
 }
 
-const SYMBOLS = ['SPY', 'QQQ', 'TQQQ', 'SOXL', 'TLT', 'GLD', 'UVXY', 'BIL', 'XLK', 'SQQQ'];
+const SYMBOLS = ['SPY', 'QQQ', 'TQQQ', 'SOXL', 'TLT', 'GLD', 'UVXY', 'BIL', 'XLK', 'SQQQ'] as const;
+
+/** The `i`-th symbol, cycling. */
+const symbolAt = (i: number): string => SYMBOLS[i % SYMBOLS.length] ?? SYMBOLS[0];
 
 const priceOf = (symbol: string, day: string): string => {
   const seed = [...`${symbol}${day}`].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 100_000, 7);
@@ -50,10 +53,7 @@ export const simulateDay = async (
     const strategyId = `s${String(i).padStart(2, '0')}`;
     const aggregated = i >= aggregatedFrom;
     const bookId: BookId = aggregated ? 'pool' : `strategy#${strategyId}`;
-    const symbols = Array.from(
-      { length: perStrategy },
-      (_, k) => SYMBOLS[(i + k) % SYMBOLS.length] as string,
-    );
+    const symbols = Array.from({ length: perStrategy }, (_, k) => symbolAt(i + k));
     const weight = new Decimal(1).div(perStrategy).toDecimalPlaces(6).toFixed();
     await ledger.recordSignal({
       runId,
@@ -141,7 +141,7 @@ export const simulateDay = async (
 
 const bookIds = (n: number, aggregatedFrom: number): BookId[] => [
   ...Array.from({ length: aggregatedFrom }, (_, i): BookId => `strategy#s${String(i).padStart(2, '0')}`),
-  ...(n > aggregatedFrom ? (['pool'] as BookId[]) : []),
+  ...(n > aggregatedFrom ? ['pool'] : []),
 ];
 
 const trade = async (
