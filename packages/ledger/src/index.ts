@@ -8,7 +8,7 @@ export {
 export * from './errors.ts';
 export * from './operations/index.ts';
 export { allPages } from './pages.ts';
-export * from './repository.ts';
+export * from './repository/index.ts';
 export {
   createTable,
   type EnsureTableResult,

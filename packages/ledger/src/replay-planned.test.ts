@@ -4,7 +4,7 @@
  * all leave the table exactly as one clean pass does.
  */
 import { describe, expect, it } from 'vitest';
-import { createLedger, type LedgerRepository } from './repository.ts';
+import { createLedger, type LedgerRepository } from './repository/index.ts';
 import { countingClient, fixedClock, forEachServer, newTestLedger, planDay } from './testing/index.ts';
 
 const DAYS = ['2025-01-02', '2025-01-03'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runIdOf } from './repository.ts';
+import { runIdOf } from './repository/index.ts';
 import { forEachServer, newTestLedger } from './testing/index.ts';
 
 const runInput = {

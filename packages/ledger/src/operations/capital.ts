@@ -26,7 +26,7 @@ import {
 } from '@ensemble/core';
 import { z } from 'zod';
 import { allPages } from '../pages.ts';
-import type { LedgerRepository } from '../repository.ts';
+import type { LedgerRepository } from '../repository/index.ts';
 import type { BookId, FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 import { parseInput } from './flip.ts';
 import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';

@@ -1,6 +1,6 @@
 import { applyTransfers, carveFromPool, D, mergeIntoPool } from '@ensemble/core';
 import { describe, expect, it } from 'vitest';
-import type { LedgerRepository } from '../repository.ts';
+import type { LedgerRepository } from '../repository/index.ts';
 import { forEachServer, newTestLedger } from '../testing/index.ts';
 import type { BookState } from '../types.ts';
 import { fundBooks } from './capital.ts';

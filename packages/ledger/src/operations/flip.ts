@@ -29,7 +29,7 @@ import {
 import { z } from 'zod';
 import { LedgerInputInvalidError } from '../errors.ts';
 import { allPages } from '../pages.ts';
-import type { LedgerRepository } from '../repository.ts';
+import type { LedgerRepository } from '../repository/index.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
 

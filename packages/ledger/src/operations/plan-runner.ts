@@ -11,7 +11,7 @@
  */
 import { forEachLimit, UNALLOCATED } from '@ensemble/core';
 import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
-import type { LedgerRepository, RecordTransferPlanInput } from '../repository.ts';
+import type { LedgerRepository, RecordTransferPlanInput } from '../repository/index.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 
 /** A plan's content as an operation decides it (everything but its id). */

@@ -1,6 +1,7 @@
 /**
- * Runs and strategy runs: create a run once per (day, stage), move its status conditionally, record each
- * strategy's outcome once, and read a run's whole timeline through the `runTimeline` collection.
+ * The {@link RunLedger} role: create a run once per (day, stage), move its status conditionally, read a
+ * run's whole timeline through the `runTimeline` collection; and each strategy's outcome in it
+ * (strategy-runs.ts).
  */
 import type {
   DayRangeOptions,
@@ -20,27 +21,63 @@ import type {
   TradingDay,
   TransitionResult,
 } from '../types.ts';
+import { type Ctx, conditional, createOnce, guard, sameOn } from './context.ts';
+import { DEFAULT_LIMIT, dayBounds, pageOf } from './paging.ts';
 import {
-  type Ctx,
-  conditional,
-  createOnce,
-  DEFAULT_LIMIT,
-  dayBounds,
-  guard,
-  pageOf,
-  sameOn,
-} from './shared.ts';
+  listStrategyRunsOfRun,
+  listStrategyRunsOfStrategy,
+  type RecordStrategyRunInput,
+  recordStrategyRun,
+  supersedeFailedStrategyRun,
+} from './strategy-runs.ts';
 
 /** Input of {@link createRun}. */
-export interface CreateRunInput {
-  tradingDay: TradingDay;
-  /** Stage of the day (`rebalance`, `close`...), a slug. */
-  stage: string;
-  asOf: string;
-  dataSnapshot: string;
-  flags: Record<string, string | number | boolean>;
+export interface CreateRunInput
+  extends Pick<Run, 'tradingDay' | 'stage' | 'asOf' | 'dataSnapshot' | 'flags'> {
   /** The books' value at the start against the last NAV (not compared on a repeat: the first one stays). */
   equity?: RunEquity;
+}
+
+/** Input of {@link updateRunStatus}. */
+export interface UpdateRunStatusInput {
+  runId: string;
+  /** The status the run must be in now; the write is refused otherwise. */
+  expected: RunStatus;
+  status: RunStatus;
+  error?: StoredError;
+}
+
+/** One page of a run's timeline: its records grouped by kind (each kind in key order; sort by time to read). */
+export interface RunTimeline {
+  runs: Run[];
+  strategyRuns: StrategyRun[];
+  signals: Signal[];
+  plans: Plan[];
+  poolAttributions: PoolAttribution[];
+  orders: Order[];
+  fills: Fill[];
+}
+
+/** Runs (one per trading day and stage) and each strategy's outcome in them. */
+export interface RunLedger {
+  /** Create the run of a day and stage (status RUNNING), or return the one already there. */
+  createRun(input: CreateRunInput): Promise<RecordResult<Run>>;
+  /** Get a run by id, or null. */
+  getRun(runId: string): Promise<Run | null>;
+  /** Move a run to `status` if it is in `expected`; a repeat of the same move reports `replayed`. */
+  updateRunStatus(input: UpdateRunStatusInput): Promise<TransitionResult<Run>>;
+  /** List runs by trading day (then stage), over an inclusive day range. */
+  listRuns(options?: DayRangeOptions): Promise<Page<Run>>;
+  /** Read a run's timeline: the run and its strategy runs, signals, plans, attributions, orders and fills. */
+  getRunTimeline(runId: string, options?: PageOptions): Promise<{ data: RunTimeline; cursor: string | null }>;
+  /** Record one strategy's outcome in a run, exactly once. */
+  recordStrategyRun(input: RecordStrategyRunInput): Promise<RecordResult<StrategyRun>>;
+  /** Replace a FAILED outcome by a later attempt's (a redrive), conditionally on it still being FAILED. */
+  supersedeFailedStrategyRun(input: RecordStrategyRunInput): Promise<TransitionResult<StrategyRun>>;
+  /** List the strategy runs of a run. */
+  listStrategyRunsOfRun(runId: string, options?: PageOptions): Promise<Page<StrategyRun>>;
+  /** List a strategy's runs by day. */
+  listStrategyRunsOfStrategy(strategyId: string, options?: DayRangeOptions): Promise<Page<StrategyRun>>;
 }
 
 /** The id of the run of a day and stage: `<day>.<stage>`. */
@@ -48,7 +85,7 @@ export const runIdOf = (tradingDay: TradingDay, stage: string): string => `${tra
 
 const TERMINAL: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED'];
 
-export const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<RecordResult<Run>> => {
+const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<RecordResult<Run>> => {
   const at = ctx.now();
   const run: Run = {
     runId: runIdOf(input.tradingDay, input.stage),
@@ -72,25 +109,13 @@ export const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<Record
   );
 };
 
-export const getRun = (ctx: Ctx, runId: string): Promise<Run | null> =>
+const getRun = (ctx: Ctx, runId: string): Promise<Run | null> =>
   guard('getRun', async () => {
     const { data } = await ctx.svc.entities.run.get({ runId }).go({ originalErr: true, consistent: true });
-    return data ? data : null;
+    return data;
   });
 
-/** Input of {@link updateRunStatus}. */
-export interface UpdateRunStatusInput {
-  runId: string;
-  /** The status the run must be in now; the write is refused otherwise. */
-  expected: RunStatus;
-  status: RunStatus;
-  error?: StoredError;
-}
-
-export const updateRunStatus = async (
-  ctx: Ctx,
-  input: UpdateRunStatusInput,
-): Promise<TransitionResult<Run>> => {
+const updateRunStatus = async (ctx: Ctx, input: UpdateRunStatusInput): Promise<TransitionResult<Run>> => {
   const at = ctx.now();
   const entry = { status: input.status, at };
   const ok = await conditional('updateRunStatus', () =>
@@ -118,7 +143,7 @@ export const updateRunStatus = async (
   return { status: 'conflict', current };
 };
 
-export const listRuns = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Run>> =>
+const listRuns = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Run>> =>
   guard('listRuns', async () => {
     const { from, toExclusive } = dayBounds(options);
     const { data, cursor } = await ctx.svc.entities.run.query
@@ -128,75 +153,7 @@ export const listRuns = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<
     return { data, cursor };
   });
 
-/** Input of {@link recordStrategyRun}. */
-export type RecordStrategyRunInput = StrategyRun;
-
-export const recordStrategyRun = (
-  ctx: Ctx,
-  input: RecordStrategyRunInput,
-): Promise<RecordResult<StrategyRun>> =>
-  createOnce(
-    'recordStrategyRun',
-    input,
-    () => ctx.svc.entities.strategyRun.create(input).go({ originalErr: true }),
-    async () => {
-      const { data } = await ctx.svc.entities.strategyRun
-        .get({ runId: input.runId, strategyId: input.strategyId })
-        .go({ originalErr: true, consistent: true });
-      return data ? data : null;
-    },
-    (e) => sameOn(input, e, ['flow', 'outcome', 'error']),
-  );
-
-/**
- * Replace a strategy's FAILED outcome in a run by the outcome of a later attempt (a redrive), once: the write
- * is conditional on the recorded outcome still being FAILED, so a concurrent or repeated call cannot replace a
- * newer outcome. `conflict` when the record is missing or no longer FAILED.
- */
-export const supersedeFailedStrategyRun = async (
-  ctx: Ctx,
-  input: RecordStrategyRunInput,
-): Promise<TransitionResult<StrategyRun>> => {
-  const ok = await conditional('supersedeFailedStrategyRun', () =>
-    ctx.svc.entities.strategyRun
-      .put(input)
-      .where(({ outcome }, { eq }) => eq(outcome, 'FAILED'))
-      .go({ originalErr: true }),
-  );
-  const { data } = await guard('supersedeFailedStrategyRun', () =>
-    ctx.svc.entities.strategyRun
-      .get({ runId: input.runId, strategyId: input.strategyId })
-      .go({ originalErr: true, consistent: true }),
-  );
-  const current = data ? data : null;
-  if (ok && current) return { status: 'updated', item: current };
-  if (current && sameOn(input, current, ['flow', 'outcome', 'error']))
-    return { status: 'replayed', item: current };
-  return { status: 'conflict', current };
-};
-
-export const listStrategyRunsOfRun = (
-  ctx: Ctx,
-  runId: string,
-  options: PageOptions = {},
-): Promise<Page<StrategyRun>> =>
-  guard('listStrategyRunsOfRun', async () => {
-    const { data, cursor } = await ctx.svc.entities.strategyRun.query.byId({ runId }).go(pageOf(options));
-    return { data, cursor };
-  });
-
-/** One page of a run's timeline: its records grouped by kind (each kind in key order; sort by time to read). */
-export interface RunTimeline {
-  runs: Run[];
-  strategyRuns: StrategyRun[];
-  signals: Signal[];
-  plans: Plan[];
-  poolAttributions: PoolAttribution[];
-  orders: Order[];
-  fills: Fill[];
-}
-
-export const getRunTimeline = (
+const getRunTimeline = (
   ctx: Ctx,
   runId: string,
   options: PageOptions = {},
@@ -218,3 +175,16 @@ export const getRunTimeline = (
       cursor,
     };
   });
+
+/** The {@link RunLedger} over `ctx`. */
+export const runLedger = (ctx: Ctx): RunLedger => ({
+  createRun: (input) => createRun(ctx, input),
+  getRun: (runId) => getRun(ctx, runId),
+  updateRunStatus: (input) => updateRunStatus(ctx, input),
+  listRuns: (options) => listRuns(ctx, options),
+  getRunTimeline: (runId, options) => getRunTimeline(ctx, runId, options),
+  recordStrategyRun: (input) => recordStrategyRun(ctx, input),
+  supersedeFailedStrategyRun: (input) => supersedeFailedStrategyRun(ctx, input),
+  listStrategyRunsOfRun: (runId, options) => listStrategyRunsOfRun(ctx, runId, options),
+  listStrategyRunsOfStrategy: (strategyId, options) => listStrategyRunsOfStrategy(ctx, strategyId, options),
+});

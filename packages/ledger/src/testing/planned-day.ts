@@ -24,7 +24,7 @@ import { Decimal } from 'decimal.js';
 import { fundBooks } from '../operations/capital.ts';
 import { flowFlags } from '../operations/flip.ts';
 import { allPages } from '../pages.ts';
-import type { LedgerRepository } from '../repository.ts';
+import type { LedgerRepository } from '../repository/index.ts';
 import type { BookId, PlannedOrder } from '../types.ts';
 
 const SYMBOLS = ['SPY', 'QQQ', 'TLT', 'GLD', 'BRK', 'XLK'] as const;

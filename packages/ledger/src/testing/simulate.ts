@@ -5,8 +5,8 @@
  * Used by the replay test and the write benchmark.
  */
 import { Decimal } from 'decimal.js';
-import type { LedgerRepository } from '../repository.ts';
-import { runIdOf } from '../repository.ts';
+import type { LedgerRepository } from '../repository/index.ts';
+import { runIdOf } from '../repository/index.ts';
 import type { BookId, PlannedOrder } from '../types.ts';
 
 /** Options of {@link simulateDay}. */

@@ -1,10 +1,10 @@
 /**
- * What every repository module shares: the context (service, clock, retry budget), error wrapping that fails
- * closed, create-once writes, paging and day arithmetic,.
+ * What every repository function takes and how it writes: the context (service, clock, retry budget), error
+ * wrapping that fails closed, conditional and create-once writes, and the equality a replay is judged by.
  */
 import { isConditionalCheckFailed, isLedgerError, LedgerPersistenceError } from '../errors.ts';
 import type { LedgerService } from '../service.ts';
-import type { DayRangeOptions, PageOptions, RecordResult } from '../types.ts';
+import type { RecordResult } from '../types.ts';
 
 /** Dependencies of every repository function. */
 export interface Ctx {
@@ -14,9 +14,6 @@ export interface Ctx {
   /** Attempts of an optimistic read → compute → conditional write before giving up. */
   maxAttempts: number;
 }
-
-/** Default page size. */
-export const DEFAULT_LIMIT = 100;
 
 /** Run a DynamoDB operation; anything that is not already a ledger error is wrapped with its cause. */
 export const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
@@ -91,23 +88,3 @@ export const jsonEqual = (a: unknown, b: unknown): boolean => {
 /** True if `existing` equals `input` on every key of `input` that is defined. */
 export const sameOn = <T extends object>(input: T, existing: T, keys: readonly (keyof T)[]): boolean =>
   keys.every((k) => input[k] === undefined || jsonEqual(input[k], existing[k]));
-
-/** ElectroDB query options for one page. */
-export const pageOf = (options: PageOptions = {}) => ({
-  cursor: options.cursor ?? null,
-  count: options.limit ?? DEFAULT_LIMIT,
-  originalErr: true as const,
-});
-
-/** The day after `day` (`YYYY-MM-DD`), used as an exclusive upper bound on composite sort keys. */
-export const dayAfter = (day: string): string => {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-};
-
-/** Bounds of a day range over a sort key whose first composite is the day. */
-export const dayBounds = (options: DayRangeOptions): { from: string; toExclusive: string } => ({
-  from: options.from ?? '0000-01-01',
-  toExclusive: options.to === undefined ? '9999-12-31' : dayAfter(options.to),
-});
