@@ -26,7 +26,7 @@ export {
   SimulatedCrash,
 } from './faults.ts';
 export { fillIdOf } from './order-sync.ts';
-export { compareEquity, type EquityComparison, type RailVerdict } from './rails.ts';
+export { compareEquity, type EquityComparison, type EquityLedger, type RailVerdict } from './rails.ts';
 export { createRandom, type Random } from './random.ts';
 export {
   type ReconcileDifference,
@@ -42,6 +42,7 @@ export {
   type ExecutedOrder,
   ExecuteInput,
   type ExecuteResult,
+  type ExecutionLedger,
   type RailName,
   RailNames,
   RailSettings,

@@ -4,7 +4,7 @@
  */
 import type { Broker } from '@ensemble/core';
 import { BookId, DecimalString, Flow, type Outcome, Side, StrategyId, TradingDay } from '@ensemble/core';
-import type { LedgerRepository, OrderStatus } from '@ensemble/ledger';
+import type { BookLedger, ControlLedger, OrderLedger, OrderStatus, RunLedger } from '@ensemble/ledger';
 import { z } from 'zod';
 import type { FaultInjector } from './faults.ts';
 import type { EquityComparison } from './rails.ts';
@@ -90,9 +90,18 @@ export const ExecuteInput = z.object({
 export type ExecuteInput = z.input<typeof ExecuteInput>;
 export type ParsedExecuteInput = z.infer<typeof ExecuteInput>;
 
+/**
+ * The ledger roles an execution uses: its orders and fills, the book it trades, the gates (kill switch,
+ * symbol leases, daily notional), and the runs, NAVs and cash the equity breaker reads.
+ */
+export type ExecutionLedger = OrderLedger &
+  Pick<BookLedger, 'getBook' | 'listCashBalances' | 'listNavOfDay'> &
+  Pick<ControlLedger, 'getKillSwitch' | 'acquireLease' | 'releaseLease' | 'reserveNotional'> &
+  Pick<RunLedger, 'listRuns'>;
+
 /** The ports and settings `executePlan` uses. */
 export interface ExecuteDeps {
-  ledger: LedgerRepository;
+  ledger: ExecutionLedger;
   broker: Broker;
   /** Now. */
   clock: () => Date;

@@ -29,9 +29,14 @@ import {
 import { z } from 'zod';
 import { LedgerInputInvalidError } from '../errors.ts';
 import { allPages } from '../pages.ts';
-import type { LedgerRepository } from '../repository/index.ts';
+import type { BookLedger, PlanLedger, TransferLedger } from '../repository/index.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
+
+/** What a flip reads and writes: the transfer plan and the FlowState, the two books, the pool's attributions. */
+export type FlipLedger = TransferLedger &
+  Pick<BookLedger, 'getBook'> &
+  Pick<PlanLedger, 'listPoolAttributionsOfRun' | 'listPoolAttributionsOfStrategy'>;
 
 /** Input of {@link flipFlow}. */
 export const FlipFlowInput = z
@@ -83,7 +88,7 @@ export const flowFlags = (state: FlowState): Record<string, string> =>
  * attributed a slice of the pool, normalized to sum to 1 (empty if it never was).
  */
 export const sharesFromAttributions = async (
-  ledger: LedgerRepository,
+  ledger: Pick<PlanLedger, 'listPoolAttributionsOfRun' | 'listPoolAttributionsOfStrategy'>,
   strategyId: string,
 ): Promise<Record<string, DecimalString>> => {
   const mine = await allPages((o) => ledger.listPoolAttributionsOfStrategy(strategyId, o));
@@ -117,7 +122,7 @@ const flipPrefix = (strategyId: string) => `flip:${strategyId}:`;
  * Flips a strategy's flow by ledger transfers (see the module comment). Idempotent: the same call after a
  * crash anywhere completes the flip once; after completion it reports `already-flipped`.
  */
-export const flipFlow = async (ledger: LedgerRepository, raw: FlipFlowInput): Promise<FlipFlowResult> => {
+export const flipFlow = async (ledger: FlipLedger, raw: FlipFlowInput): Promise<FlipFlowResult> => {
   const input = parseInput(FlipFlowInput, raw, 'flag flip');
   const { strategyId, to } = input;
   const pre = await ledger.getFlowState();

@@ -24,7 +24,14 @@ import { Decimal } from 'decimal.js';
 import { fundBooks } from '../operations/capital.ts';
 import { flowFlags } from '../operations/flip.ts';
 import { allPages } from '../pages.ts';
-import type { LedgerRepository } from '../repository/index.ts';
+import type {
+  BookLedger,
+  OrderLedger,
+  PlanLedger,
+  RunLedger,
+  SignalLedger,
+  TransferLedger,
+} from '../repository/index.ts';
 import type { BookId, PlannedOrder } from '../types.ts';
 
 const SYMBOLS = ['SPY', 'QQQ', 'TLT', 'GLD', 'BRK', 'XLK'] as const;
@@ -63,6 +70,14 @@ const settingsOf = (strategyId: string): PlannerSettings =>
     strategyId === 'beta' ? { rebalance: { kind: 'threshold', threshold: '0.05' } } : { cashBuffer: '0.01' },
   );
 
+/** What a planned day writes: every role but the controls (no kill switch, lease or notional rail). */
+export type PlannedDayLedger = RunLedger &
+  SignalLedger &
+  PlanLedger &
+  OrderLedger &
+  BookLedger &
+  TransferLedger;
+
 /** Options of {@link planDay}. */
 export interface PlanDayOptions {
   day: string;
@@ -71,7 +86,7 @@ export interface PlanDayOptions {
 }
 
 /** Write one planned trading day; returns the run id. */
-export const planDay = async (ledger: LedgerRepository, options: PlanDayOptions): Promise<string> => {
+export const planDay = async (ledger: PlannedDayLedger, options: PlanDayOptions): Promise<string> => {
   const { day } = options;
   const prices = pricesOf(day);
   const at = `${day}T20:00:00.000Z`;
@@ -213,7 +228,7 @@ const toOrder = (l: PlanLine): PlannedOrder => ({
 
 /** Orders of a plan: intent → SUBMITTED → one or two fills applied → FILLED. Sells first (plan order). */
 const execute = async (
-  ledger: LedgerRepository,
+  ledger: OrderLedger,
   t: {
     runId: string;
     day: string;

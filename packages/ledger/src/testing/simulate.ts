@@ -5,9 +5,24 @@
  * Used by the replay test and the write benchmark.
  */
 import { Decimal } from 'decimal.js';
-import type { LedgerRepository } from '../repository/index.ts';
-import { runIdOf } from '../repository/index.ts';
+import {
+  type BookLedger,
+  type OrderLedger,
+  type PlanLedger,
+  type RunLedger,
+  runIdOf,
+  type SignalLedger,
+  type TransferLedger,
+} from '../repository/index.ts';
 import type { BookId, PlannedOrder } from '../types.ts';
+
+/** What a simulated day writes: runs, signals, plans, orders and fills, its books' NAVs and their funding. */
+export type SimulatedDayLedger = RunLedger &
+  SignalLedger &
+  PlanLedger &
+  OrderLedger &
+  Pick<BookLedger, 'getBook' | 'recordNav'> &
+  Pick<TransferLedger, 'applyTransfer'>;
 
 /** Options of {@link simulateDay}. */
 export interface SimulateDayOptions {
@@ -31,7 +46,7 @@ const priceOf = (symbol: string, day: string): string => {
 
 /** Write one trading day of `strategies` books; returns the run id. */
 export const simulateDay = async (
-  ledger: LedgerRepository,
+  ledger: SimulatedDayLedger,
   options: SimulateDayOptions = {},
 ): Promise<string> => {
   const day = options.day ?? '2025-01-02';
@@ -145,7 +160,7 @@ const bookIds = (n: number, aggregatedFrom: number): BookId[] => [
 ];
 
 const trade = async (
-  ledger: LedgerRepository,
+  ledger: OrderLedger,
   t: { runId: string; day: string; bookId: BookId; tag: string; orders: PlannedOrder[] },
 ): Promise<void> => {
   for (const [k, o] of t.orders.entries()) {
