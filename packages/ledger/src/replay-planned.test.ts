@@ -45,11 +45,11 @@ forEachServer('ledger replay of planned days', (endpoint) => {
       expect(orders.every((o) => o.status === 'FILLED' && o.filledQty === o.requestedQty)).toBe(true);
       expect((await ref.ledger.listNavOfDay('2025-01-03')).data).toHaveLength(3);
       expect((await ref.ledger.listPoolAttributionsOfRun('2025-01-03.rebalance')).data).toHaveLength(2);
-      expect((await ref.ledger.getRun('2025-01-03.rebalance'))?.flags).toEqual({
-        'flow:alpha': 'per-book',
-        'flow:beta': 'per-book',
-        'flow:delta': 'aggregated',
-        'flow:epsilon': 'aggregated',
+      expect((await ref.ledger.getRun('2025-01-03.rebalance'))?.flows).toEqual({
+        alpha: 'per-book',
+        beta: 'per-book',
+        delta: 'aggregated',
+        epsilon: 'aggregated',
       });
     }, 180_000);
 

@@ -1,15 +1,12 @@
 /**
  * Run: one per trading day and stage (`runId` = `<day>.<stage>`). Holds status, as-of date, the data snapshot
- * reference, the flag values in force and timings. Heads the `runTimeline` collection on gsi1.
+ * reference, how each strategy is traded in it (its flows) and timings. Heads the `runTimeline` collection on gsi1.
  */
 import { RunStatus } from '@ensemble/core';
 import { type CreateEntityItem, CustomAttributeType, Entity, type EntityItem } from 'electrodb';
-import { z } from 'zod';
-import { jsonRunEquity, storedError } from './attributes.ts';
+import type { z } from 'zod';
+import { Flows, jsonRunEquity, storedError } from './attributes.ts';
 import { allOnGsi2, byRun, primary } from './indexes.ts';
-
-/** Flag values in force for a run. */
-const Flags = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createRunEntity = () =>
@@ -24,11 +21,16 @@ export const createRunEntity = () =>
       asOf: { type: 'string', required: true },
       /** Reference to the market-data snapshot used (e.g. a content hash or an object key). */
       dataSnapshot: { type: 'string', required: true },
-      /** Flag values in force for this run. */
-      flags: {
-        type: CustomAttributeType<z.infer<typeof Flags>>('any'),
-        get: (v: unknown) => Flags.parse(v),
+      /**
+       * How each strategy is traded in this run (strategy id → flow): the FlowState's flows when the run was
+       * created. Runs recorded before runs stored their flows (they kept `flow:<id>` flags) read as `{}`:
+       * `watch: '*'` makes ElectroDB call the getter on every read, even when the attribute is absent.
+       */
+      flows: {
+        type: CustomAttributeType<z.infer<typeof Flows>>('any'),
         required: true,
+        watch: '*',
+        get: (value: unknown) => Flows.parse(value ?? {}),
       },
       statusHistory: {
         type: 'list',

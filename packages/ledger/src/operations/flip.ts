@@ -5,7 +5,7 @@
  * issues the strategy a pool share at NAV (core's `mergeIntoPool`). Either way: ledger transfers only, no
  * broker order, totals of the two books unchanged to the share and cent. The flip is a transfer plan
  * (`flip:<strategyId>:<n>`), so a re-run after a crash at any write completes it exactly once, and the new
- * flow is recorded in the FlowState, from which a Run takes its flag values ({@link flowFlags}).
+ * flow is recorded in the FlowState, from which a Run takes its flag values (`createRun({ flows: state.flows })`).
  *
  * Precondition: no trading on the pool or the book while a flip runs (the workflow flips in PrepareRun,
  * before any branch trades).
@@ -74,14 +74,6 @@ export const parseInput = <S extends z.ZodType>(schema: S, input: unknown, what:
   }
   return r.data;
 };
-
-/** The flag values a Run records: `flow:<strategyId>` → flow, by strategy id. */
-export const flowFlags = (state: FlowState): Record<string, string> =>
-  Object.fromEntries(
-    Object.keys(state.flows)
-      .sort()
-      .map((id) => [`flow:${id}`, state.flows[id] as string]),
-  );
 
 /**
  * Pool shares when no FlowState was ever written: the fractions of the latest run in which `strategyId` was

@@ -13,7 +13,6 @@ export {
   type FlipFlowResult,
   type FlipLedger,
   flipFlow,
-  flowFlags,
   sharesFromAttributions,
 } from './flip.ts';
 export { type PlanContent, settlePending } from './plan-runner.ts';

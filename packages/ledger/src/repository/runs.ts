@@ -33,7 +33,7 @@ import {
 
 /** Input of {@link createRun}. */
 export interface CreateRunInput
-  extends Pick<Run, 'tradingDay' | 'stage' | 'asOf' | 'dataSnapshot' | 'flags'> {
+  extends Pick<Run, 'tradingDay' | 'stage' | 'asOf' | 'dataSnapshot' | 'flows'> {
   /** The books' value at the start against the last NAV (not compared on a repeat: the first one stays). */
   equity?: RunEquity;
 }
@@ -94,7 +94,7 @@ const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<RecordResult<
     status: 'RUNNING',
     asOf: input.asOf,
     dataSnapshot: input.dataSnapshot,
-    flags: input.flags,
+    flows: input.flows,
     ...(input.equity ? { equity: input.equity } : {}),
     statusHistory: [{ status: 'RUNNING', at }],
     startedAt: at,
@@ -105,7 +105,7 @@ const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<RecordResult<
     run,
     () => ctx.svc.entities.run.create(run).go({ originalErr: true }),
     () => getRun(ctx, run.runId),
-    (e) => sameOn(run, e, ['asOf', 'dataSnapshot', 'flags']),
+    (e) => sameOn(run, e, ['asOf', 'dataSnapshot', 'flows']),
   );
 };
 

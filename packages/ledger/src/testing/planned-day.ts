@@ -1,6 +1,6 @@
 /**
  * A trading day driven by core's planner and written through the ledger step by step, each step idempotent
- * the way the workflow's tasks are: fund new books, create the run (with the flow flags), and per book
+ * the way the workflow's tasks are: fund new books, create the run (with the flows), and per book
  * signal → plan (core `planRebalance`, or `planPool` + pool attributions for the pool; an already recorded
  * plan is reused, never re-planned from a half-traded book) → order intents → SUBMITTED → fills (some
  * partial, in two executions) → applyFill → FILLED → NAV (core `valueBook`) → run SUCCEEDED.
@@ -22,7 +22,6 @@ import {
 } from '@ensemble/core';
 import { Decimal } from 'decimal.js';
 import { fundBooks } from '../operations/capital.ts';
-import { flowFlags } from '../operations/flip.ts';
 import { allPages } from '../pages.ts';
 import type {
   BookLedger,
@@ -102,7 +101,7 @@ export const planDay = async (ledger: PlannedDayLedger, options: PlanDayOptions)
     stage: 'rebalance',
     asOf: day,
     dataSnapshot: `planned@${day}`,
-    flags: flowFlags(state),
+    flows: state.flows,
   });
   const runId = run.status === 'conflict' ? run.current.runId : run.item.runId;
 

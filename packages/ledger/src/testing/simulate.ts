@@ -44,6 +44,9 @@ const priceOf = (symbol: string, day: string): string => {
   return new Decimal(20 + (seed % 48_000) / 100).toFixed(2);
 };
 
+/** The id of the `i`-th simulated strategy. */
+const strategyIdOf = (i: number): string => `s${String(i).padStart(2, '0')}`;
+
 /** Write one trading day of `strategies` books; returns the run id. */
 export const simulateDay = async (
   ledger: SimulatedDayLedger,
@@ -58,14 +61,19 @@ export const simulateDay = async (
     stage: 'rebalance',
     asOf: day,
     dataSnapshot: `bars@${day}`,
-    flags: { dryRun: false, aggregatedFrom },
+    flows: Object.fromEntries(
+      Array.from(
+        { length: n },
+        (_, i) => [strategyIdOf(i), i >= aggregatedFrom ? 'aggregated' : 'per-book'] as const,
+      ),
+    ),
   });
   const runId = run.status === 'conflict' ? runIdOf(day, 'rebalance') : run.item.runId;
   const at = `${day}T20:59:00.000Z`;
   const poolOrders: PlannedOrder[] = [];
 
   for (let i = 0; i < n; i++) {
-    const strategyId = `s${String(i).padStart(2, '0')}`;
+    const strategyId = strategyIdOf(i);
     const aggregated = i >= aggregatedFrom;
     const bookId: BookId = aggregated ? 'pool' : `strategy#${strategyId}`;
     const symbols = Array.from({ length: perStrategy }, (_, k) => symbolAt(i + k));
@@ -155,7 +163,7 @@ export const simulateDay = async (
 };
 
 const bookIds = (n: number, aggregatedFrom: number): BookId[] => [
-  ...Array.from({ length: aggregatedFrom }, (_, i): BookId => `strategy#s${String(i).padStart(2, '0')}`),
+  ...Array.from({ length: aggregatedFrom }, (_, i): BookId => `strategy#${strategyIdOf(i)}`),
   ...(n > aggregatedFrom ? ['pool'] : []),
 ];
 
