@@ -59,13 +59,15 @@ export const AsOfPrice = z.object({ price: z.string(), session: TradingDay });
 export type AsOfPrice = z.infer<typeof AsOfPrice>;
 
 /**
- * One line to execute: a planner `PlanLine` (qty, price, notional, reason) or a ledger `PlannedOrder`
- * (qty, reason). Only share quantities execute; a notional-only line is refused.
+ * One line to execute: a planner `PlanLine` or a ledger `PlannedOrder` (qty, price, notional, reason). Only
+ * share quantities execute; a notional-only line is refused. `price` and `notional` are the planner's, kept for
+ * the record: the rails and buy sizing price every line from `prices`, whose session they check.
  */
 export const ExecLine = z.object({
   symbol: z.string().min(1),
   side: Side,
   qty: DecimalString.optional(),
+  price: DecimalString.optional(),
   notional: DecimalString.optional(),
   reason: z.string().default(''),
 });

@@ -160,7 +160,16 @@ forEachServer('ledger runs', (endpoint) => {
         runId: sr.runId,
         tradingDay: sr.tradingDay,
         bookId: 'strategy#tqqq-ftlt' as const,
-        orders: [{ symbol: 'TQQQ', side: 'buy' as const, notional: '1000', reason: 'target 100%' }],
+        orders: [
+          {
+            symbol: 'TQQQ',
+            side: 'buy' as const,
+            qty: '10',
+            price: '100',
+            notional: '1000',
+            reason: 'target 100%',
+          },
+        ],
       };
       expect((await ledger.recordPlan(plan)).status).toBe('created');
       expect((await ledger.recordPlan(plan)).status).toBe('exists');

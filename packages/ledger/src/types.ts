@@ -111,7 +111,7 @@ export type Signal = Flat<SignalItem>;
 /** The orders planned for one book in one run. */
 export type Plan = Flat<PlanItem>;
 
-/** One order of a plan. */
+/** One order of a plan: symbol, side, qty, the planner's as-of price and notional (qty × price), reason. */
 export type PlannedOrder = Plan['orders'][number];
 
 /** An order: the ledger's intent, then the broker's view of it. */

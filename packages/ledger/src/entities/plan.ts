@@ -1,5 +1,6 @@
 /**
- * Plan: the orders planned for one book in one run, each with its reason. Written once per (run, book).
+ * Plan: the orders planned for one book in one run, each with its quantity, as-of price, notional and reason.
+ * Written once per (run, book).
  */
 import { Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
@@ -13,7 +14,10 @@ export const createPlanEntity = () =>
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },
       bookId: { type: 'string', required: true, readOnly: true },
-      /** The orders, in execution order (sells first). */
+      /**
+       * The orders, in execution order (sells first). `price` and `notional` are absent on plans recorded
+       * before they were stored (those wrote them into `reason`); `recordPlan` requires them.
+       */
       orders: {
         type: 'list',
         required: true,
@@ -23,6 +27,9 @@ export const createPlanEntity = () =>
             symbol: { type: 'string', required: true },
             side: { type: Side.options, required: true },
             qty: { type: 'string' },
+            /** The as-of price the planner sized the order at. */
+            price: { type: 'string' },
+            /** qty × price: the order's value when planned. */
             notional: { type: 'string' },
             reason: { type: 'string', required: true },
           },

@@ -8,6 +8,7 @@ import type {
   Page,
   PageOptions,
   Plan,
+  PlannedOrder,
   PoolAttribution,
   RecordResult,
 } from '../types.ts';
@@ -20,8 +21,13 @@ import {
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
 import { dayBounds, pageOf } from './paging.ts';
 
+/** One order of a plan as the planner decided it: a share quantity at an as-of price, and its notional. */
+export type PlannedOrderInput = PlannedOrder & Required<Pick<PlannedOrder, 'qty' | 'price' | 'notional'>>;
+
 /** Input of {@link PlanLedger.recordPlan}: the plan without its timestamp. */
-export type RecordPlanInput = Omit<Plan, 'recordedAt'>;
+export interface RecordPlanInput extends Omit<Plan, 'recordedAt' | 'orders'> {
+  orders: PlannedOrderInput[];
+}
 
 /** What the planner decided: each book's plan in a run, and each pool member's attribution. */
 export interface PlanLedger {

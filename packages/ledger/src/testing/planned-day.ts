@@ -27,6 +27,7 @@ import type {
   BookLedger,
   OrderLedger,
   PlanLedger,
+  PlannedOrderInput,
   RunLedger,
   SignalLedger,
   TransferLedger,
@@ -218,10 +219,12 @@ export const planDay = async (ledger: PlannedDayLedger, options: PlanDayOptions)
   return runId;
 };
 
-const toOrder = (l: PlanLine): PlannedOrder => ({
+const toOrder = (l: PlanLine): PlannedOrderInput => ({
   symbol: l.symbol,
   side: l.side,
   qty: l.qty,
+  price: l.price,
+  notional: l.notional,
   reason: l.reason,
 });
 

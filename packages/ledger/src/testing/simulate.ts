@@ -9,12 +9,13 @@ import {
   type BookLedger,
   type OrderLedger,
   type PlanLedger,
+  type PlannedOrderInput,
   type RunLedger,
   runIdOf,
   type SignalLedger,
   type TransferLedger,
 } from '../repository/index.ts';
-import type { BookId, PlannedOrder } from '../types.ts';
+import type { BookId } from '../types.ts';
 
 /** What a simulated day writes: runs, signals, plans, orders and fills, its books' NAVs and their funding. */
 export type SimulatedDayLedger = RunLedger &
@@ -70,7 +71,7 @@ export const simulateDay = async (
   });
   const runId = run.status === 'conflict' ? runIdOf(day, 'rebalance') : run.item.runId;
   const at = `${day}T20:59:00.000Z`;
-  const poolOrders: PlannedOrder[] = [];
+  const poolOrders: PlannedOrderInput[] = [];
 
   for (let i = 0; i < n; i++) {
     const strategyId = strategyIdOf(i);
@@ -94,12 +95,17 @@ export const simulateDay = async (
       startedAt: at,
       finishedAt: at,
     });
-    const planned = symbols.map((symbol) => ({
-      symbol,
-      side: 'buy' as const,
-      qty: '10',
-      reason: 'rebalance',
-    }));
+    const planned = symbols.map((symbol): PlannedOrderInput => {
+      const price = priceOf(symbol, day);
+      return {
+        symbol,
+        side: 'buy',
+        qty: '10',
+        price,
+        notional: new Decimal(price).times(10).toFixed(),
+        reason: 'rebalance',
+      };
+    });
     if (aggregated) {
       poolOrders.push(...planned);
       await ledger.recordPoolAttribution({
@@ -169,7 +175,7 @@ const bookIds = (n: number, aggregatedFrom: number): BookId[] => [
 
 const trade = async (
   ledger: OrderLedger,
-  t: { runId: string; day: string; bookId: BookId; tag: string; orders: PlannedOrder[] },
+  t: { runId: string; day: string; bookId: BookId; tag: string; orders: PlannedOrderInput[] },
 ): Promise<void> => {
   for (const [k, o] of t.orders.entries()) {
     const clientOrderId = `${t.runId}:${t.tag}:${k}:${o.symbol}:${o.side}`;
@@ -180,7 +186,7 @@ const trade = async (
       bookId: t.bookId,
       symbol: o.symbol,
       side: o.side,
-      requestedQty: o.qty ?? '0',
+      requestedQty: o.qty,
       reason: o.reason,
     });
     await ledger.updateOrderStatus({
@@ -199,7 +205,7 @@ const trade = async (
       bookId: t.bookId,
       symbol: o.symbol,
       side: o.side,
-      qty: o.qty ?? '0',
+      qty: o.qty,
       price,
       filledAt: `${t.day}T20:59:30.000Z`,
     });
@@ -208,8 +214,8 @@ const trade = async (
       clientOrderId,
       expectedVersion: 2,
       status: 'FILLED',
-      filledQty: o.qty ?? '0',
-      filledNotional: new Decimal(o.qty ?? '0').times(price).toFixed(),
+      filledQty: o.qty,
+      filledNotional: new Decimal(o.qty).times(price).toFixed(),
     });
   }
 };
