@@ -7,49 +7,8 @@
 import type { KillSwitch, Lease, LeaseResult } from '../types.ts';
 import { type Ctx, conditional, conditionalItem, guard } from './context.ts';
 
-const KILL_SWITCH = 'kill-switch';
-
-const getKillSwitch = (ctx: Ctx): Promise<KillSwitch> =>
-  guard('getKillSwitch', async () => {
-    const { data } = await ctx.svc.entities.flag
-      .get({ name: KILL_SWITCH })
-      .go({ originalErr: true, consistent: true });
-    if (!data) return { enabled: false, reason: '', updatedBy: '', updatedAt: null };
-    return {
-      enabled: data.enabled,
-      reason: data.reason,
-      updatedBy: data.updatedBy,
-      updatedAt: data.updatedAt,
-    };
-  });
-
 /** Input of {@link setKillSwitch}: on or off, why, and who flipped it (user, alarm, run id). */
 export type SetKillSwitchInput = Pick<KillSwitch, 'enabled' | 'reason' | 'updatedBy'>;
-
-const setKillSwitch = (ctx: Ctx, input: SetKillSwitchInput): Promise<KillSwitch> =>
-  guard('setKillSwitch', async () => {
-    const item = { name: KILL_SWITCH, ...input, updatedAt: ctx.now() };
-    await ctx.svc.entities.flag.put(item).go({ originalErr: true });
-    return {
-      enabled: item.enabled,
-      reason: item.reason,
-      updatedBy: item.updatedBy,
-      updatedAt: item.updatedAt,
-    };
-  });
-
-const toLease = (i: Lease): Lease => ({
-  symbol: i.symbol,
-  holder: i.holder,
-  acquiredAt: i.acquiredAt,
-  expiresAt: i.expiresAt,
-});
-
-const readLease = (ctx: Ctx, symbol: string): Promise<Lease | null> =>
-  guard('readLease', async () => {
-    const { data } = await ctx.svc.entities.lease.get({ symbol }).go({ originalErr: true, consistent: true });
-    return data ? toLease(data) : null;
-  });
 
 /** Input of {@link acquireLease}. */
 export interface AcquireLeaseInput {
@@ -61,45 +20,11 @@ export interface AcquireLeaseInput {
   now: Date;
 }
 
-const acquireLease = async (ctx: Ctx, input: AcquireLeaseInput): Promise<LeaseResult> => {
-  const nowMs = input.now.getTime();
-  const expiresAtMs = nowMs + input.ttlSeconds * 1000;
-  const item = {
-    symbol: input.symbol,
-    holder: input.holder,
-    acquiredAt: input.now.toISOString(),
-    expiresAt: new Date(expiresAtMs).toISOString(),
-    expiresAtMs,
-    ttl: Math.ceil(expiresAtMs / 1000),
-  };
-  const ok = await conditional('acquireLease', () =>
-    ctx.svc.entities.lease
-      .put(item)
-      .where(
-        ({ holder, expiresAtMs: exp }, { notExists, lte, eq }) =>
-          `${notExists(holder)} OR ${lte(exp, nowMs)} OR ${eq(holder, input.holder)}`,
-      )
-      .go({ originalErr: true }),
-  );
-  if (ok) return { acquired: true, lease: toLease(item) };
-  return { acquired: false, current: await readLease(ctx, input.symbol) };
-};
-
 /** Input of {@link releaseLease}. */
 export interface ReleaseLeaseInput {
   symbol: string;
   holder: string;
 }
-
-const releaseLease = async (ctx: Ctx, input: ReleaseLeaseInput): Promise<{ released: boolean }> => {
-  const released = await conditional('releaseLease', () =>
-    ctx.svc.entities.lease
-      .delete({ symbol: input.symbol })
-      .where(({ holder }, { eq }) => eq(holder, input.holder))
-      .go({ originalErr: true }),
-  );
-  return { released };
-};
 
 /** Input of {@link reserveNotional}. */
 export interface ReserveNotionalInput {
@@ -133,6 +58,81 @@ export interface ControlLedger {
   /** Reserve part of a scope's daily notional for one execution, once, within the limit (one conditional update). */
   reserveNotional(input: ReserveNotionalInput): Promise<ReserveNotionalResult>;
 }
+
+const KILL_SWITCH = 'kill-switch';
+
+const getKillSwitch = (ctx: Ctx): Promise<KillSwitch> =>
+  guard('getKillSwitch', async () => {
+    const { data } = await ctx.svc.entities.flag
+      .get({ name: KILL_SWITCH })
+      .go({ originalErr: true, consistent: true });
+    if (!data) return { enabled: false, reason: '', updatedBy: '', updatedAt: null };
+    return {
+      enabled: data.enabled,
+      reason: data.reason,
+      updatedBy: data.updatedBy,
+      updatedAt: data.updatedAt,
+    };
+  });
+
+const setKillSwitch = (ctx: Ctx, input: SetKillSwitchInput): Promise<KillSwitch> =>
+  guard('setKillSwitch', async () => {
+    const item = { name: KILL_SWITCH, ...input, updatedAt: ctx.now() };
+    await ctx.svc.entities.flag.put(item).go({ originalErr: true });
+    return {
+      enabled: item.enabled,
+      reason: item.reason,
+      updatedBy: item.updatedBy,
+      updatedAt: item.updatedAt,
+    };
+  });
+
+const toLease = (i: Lease): Lease => ({
+  symbol: i.symbol,
+  holder: i.holder,
+  acquiredAt: i.acquiredAt,
+  expiresAt: i.expiresAt,
+});
+
+const readLease = (ctx: Ctx, symbol: string): Promise<Lease | null> =>
+  guard('readLease', async () => {
+    const { data } = await ctx.svc.entities.lease.get({ symbol }).go({ originalErr: true, consistent: true });
+    return data ? toLease(data) : null;
+  });
+
+const acquireLease = async (ctx: Ctx, input: AcquireLeaseInput): Promise<LeaseResult> => {
+  const nowMs = input.now.getTime();
+  const expiresAtMs = nowMs + input.ttlSeconds * 1000;
+  const item = {
+    symbol: input.symbol,
+    holder: input.holder,
+    acquiredAt: input.now.toISOString(),
+    expiresAt: new Date(expiresAtMs).toISOString(),
+    expiresAtMs,
+    ttl: Math.ceil(expiresAtMs / 1000),
+  };
+  const ok = await conditional('acquireLease', () =>
+    ctx.svc.entities.lease
+      .put(item)
+      .where(
+        ({ holder, expiresAtMs: exp }, { notExists, lte, eq }) =>
+          `${notExists(holder)} OR ${lte(exp, nowMs)} OR ${eq(holder, input.holder)}`,
+      )
+      .go({ originalErr: true }),
+  );
+  if (ok) return { acquired: true, lease: toLease(item) };
+  return { acquired: false, current: await readLease(ctx, input.symbol) };
+};
+
+const releaseLease = async (ctx: Ctx, input: ReleaseLeaseInput): Promise<{ released: boolean }> => {
+  const released = await conditional('releaseLease', () =>
+    ctx.svc.entities.lease
+      .delete({ symbol: input.symbol })
+      .where(({ holder }, { eq }) => eq(holder, input.holder))
+      .go({ originalErr: true }),
+  );
+  return { released };
+};
 
 /**
  * Reserve `cents` of a scope's daily notional for `key`, once: a single conditional update adds the amount
