@@ -14,7 +14,8 @@ import { closePricesFrom, createMemorySimBrokerStore, createSimBroker } from '@e
 import { loadConfig } from '@ensemble/config';
 import type { Broker } from '@ensemble/core';
 import { runInstant } from '@ensemble/core';
-import { allPages, createLedger, createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger';
+import { allPages, createLedger } from '@ensemble/ledger';
+import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { createBundledMarketData } from '@ensemble/market-data';
 import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

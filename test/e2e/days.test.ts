@@ -5,13 +5,8 @@
  */
 import { join } from 'node:path';
 import { isTradingDay, previousSession } from '@ensemble/core';
-import {
-  allPages,
-  type BookId,
-  createLedger,
-  createLocalDynamoClient,
-  startEmbeddedDynamo,
-} from '@ensemble/ledger';
+import { allPages, type BookId, createLedger } from '@ensemble/ledger';
+import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { readBundledManifest } from '@ensemble/market-data';
 import { Decimal } from 'decimal.js';
 import { afterAll, describe, expect, it } from 'vitest';

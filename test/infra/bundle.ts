@@ -5,12 +5,12 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { FUNCTIONS } from '../../stacks/manifest.ts';
+import { FUNCTIONS, type FunctionSpec } from '../../stacks/manifest.ts';
 import { ROOT } from './derive.ts';
 
 /** One function's bundle. */
 export interface FunctionBundle {
-  readonly name: string;
+  readonly name: FunctionSpec['name'];
   readonly handler: string;
   /** Size of the bundled file. */
   readonly bytes: number;

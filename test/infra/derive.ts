@@ -127,13 +127,17 @@ const ledgerBlocks = (): Map<string, { actions: Set<string>; calls: Set<string> 
   return out;
 };
 
-/** LedgerRepository method → the DynamoDB actions it may issue (transitively through helpers). */
+/**
+ * LedgerRepository method → the DynamoDB actions it may issue (transitively through helpers). A method's
+ * implementation is named where its role binds it (`repository/<role>.ts`: `method: (…) => fn(ctx, …)`).
+ */
 export const ledgerMethodActions = (): Map<string, Set<string>> => {
   const blocks = ledgerBlocks();
-  const repo = read(join(ROOT, 'packages/ledger/src/repository.ts'));
   const impl = new Map<string, string>();
-  for (const m of repo.matchAll(/^\s{4}(\w+):\s*\([^)]*\)\s*=>\s*(?:\w+\.)?(\w+)\(ctx/gm))
-    impl.set(m[1]!, m[2]!);
+  for (const f of sourcesOf(join(ROOT, 'packages/ledger/src/repository'))) {
+    for (const m of read(f).matchAll(/^\s+(\w+):\s*\([^)]*\)\s*=>\s*(?:\w+\.)?(\w+)\(ctx/gm))
+      impl.set(m[1]!, m[2]!);
+  }
   const actionsOf = (name: string, seen = new Set<string>()): Set<string> => {
     const out = new Set<string>();
     if (seen.has(name)) return out;
@@ -167,7 +171,8 @@ export const derivedUsesOf = (
   const tableActions = new Set<string>();
   for (const m of ledgerMethods) {
     const actions = methodActions.get(m);
-    if (!actions) throw new Error(`ledger method ${m} (used by ${kebabName}) not found in repository.ts`);
+    if (!actions)
+      throw new Error(`ledger method ${m} (used by ${kebabName}) not found in the ledger's repository/`);
     for (const a of actions) tableActions.add(a);
   }
   return { ledgerMethods, tableActions, brokerCalls: brokerCallsIn(files), files };

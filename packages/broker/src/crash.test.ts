@@ -7,7 +7,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { cents, D, EnsembleError, str } from '@ensemble/core';
-import { createLocalDynamoClient, type EmbeddedDynamo, startEmbeddedDynamo } from '@ensemble/ledger';
+import { createLocalDynamoClient, type EmbeddedDynamo, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoSimBrokerStore, ensureSimBrokerTable } from './dynamo-store.ts';
 import { createMemorySimBrokerStore } from './memory-store.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createLocalDynamoClient, type EmbeddedDynamo, startEmbeddedDynamo } from '@ensemble/ledger';
+import { createLocalDynamoClient, type EmbeddedDynamo, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoSimBrokerStore, ensureSimBrokerTable, SIM_BROKER_TABLE } from './dynamo-store.ts';
 import { staticPrices } from './prices.ts';

@@ -6,7 +6,7 @@
  * a complete run — places nothing twice and returns the same orders.
  */
 import { D, RailSettings, strQty } from '@ensemble/core';
-import type { LedgerRepository, Order } from '@ensemble/ledger';
+import type { BookLedger, Order } from '@ensemble/ledger';
 import type * as z from 'zod';
 import { clientOrderId } from './client-order-id.ts';
 import { ExecutionInputInvalidError } from './errors.ts';
@@ -121,7 +121,11 @@ const makeGate = (
   };
 };
 
-const heldQty = async (ledger: LedgerRepository, bookId: ParsedExecuteInput['bookId'], symbol: string) => {
+const heldQty = async (
+  ledger: Pick<BookLedger, 'getBook'>,
+  bookId: ParsedExecuteInput['bookId'],
+  symbol: string,
+) => {
   const book = await ledger.getBook(bookId);
   return new D(book.positions.find((p) => p.symbol === symbol)?.qty ?? '0');
 };
@@ -186,7 +190,7 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
     const run = await runOrder(ctx, {
       ...s,
       qty: async () => {
-        const held = await heldQty(ctx.ledger, input.bookId, s.symbol);
+        const held = await heldQty(deps.ledger, input.bookId, s.symbol);
         const qty = D.min(new D(s.qty), held);
         return qty.gt(0) ? { qty: strQty(qty) } : { skip: `the book holds no ${s.symbol}` };
       },
@@ -203,9 +207,9 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
   if (buys.length > 0 && !(await buysStarted(ctx, buys))) {
     buyBlock =
       (await gate()) ??
-      (await checkEquityDrop(ctx.ledger, ctx.broker, input.tradingDay, settings, deps.equityAtRunStart));
+      (await checkEquityDrop(deps.ledger, ctx.broker, input.tradingDay, settings, deps.equityAtRunStart));
     if (!buyBlock) {
-      const book = await ctx.ledger.getBook(input.bookId);
+      const book = await deps.ledger.getBook(input.bookId);
       const assets = await ctx.broker.getAssets([...new Set(buys.map((b) => b.symbol))]);
       const priced: BuyLine[] = buys.map((b) => {
         const p = readPrice(input.prices, b.symbol, input.asOf);

@@ -21,7 +21,7 @@ export {
   randomFaults,
 } from './faults.ts';
 export { fillIdOf } from './order-sync.ts';
-export { compareEquity, type EquityComparison, type RailVerdict } from './rails.ts';
+export { compareEquity, type EquityComparison, type EquityLedger, type RailVerdict } from './rails.ts';
 export { createRandom, type Random } from './random.ts';
 export {
   type ReconcileDifference,
@@ -37,5 +37,6 @@ export {
   type ExecutedOrder,
   ExecuteInput,
   type ExecuteResult,
+  type ExecutionLedger,
   type SkippedOrder,
 } from './types.ts';

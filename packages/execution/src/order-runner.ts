@@ -23,7 +23,7 @@ import {
   SymbolBusyError,
   TERMINAL_ORDER_STATUSES,
 } from '@ensemble/core';
-import type { Order } from '@ensemble/ledger';
+import type { ControlLedger, Order, OrderLedger } from '@ensemble/ledger';
 import { ExecutionInvariantError } from './errors.ts';
 import {
   adoptOrder,
@@ -56,6 +56,8 @@ export interface OrderSpec {
 
 /** Everything running one order needs. */
 export interface RunnerContext extends SyncContext {
+  /** The order and its fills, and the symbol's lease. */
+  ledger: OrderLedger & Pick<ControlLedger, 'acquireLease' | 'releaseLease'>;
   broker: Broker;
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;

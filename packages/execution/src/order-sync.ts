@@ -14,7 +14,7 @@
 
 import type { BrokerOrder, BrokerOrderStatus } from '@ensemble/core';
 import { D, strQty, sum } from '@ensemble/core';
-import { allPages, type Fill, type LedgerRepository, type Order } from '@ensemble/ledger';
+import { allPages, type Fill, type Order, type OrderLedger } from '@ensemble/ledger';
 import { ExecutionInvariantError } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import type { LedgerOrderStatus } from './types.ts';
@@ -46,7 +46,8 @@ export const fillIdOf = (clientOrderId: string, cumulativeQty: string): string =
 
 /** What syncing needs. */
 export interface SyncContext {
-  ledger: LedgerRepository;
+  /** The order and its fills. */
+  ledger: OrderLedger;
   fault: FaultInjector;
   /** The run and book the order belongs to (used when the ledger never recorded the intent). */
   runId: string;

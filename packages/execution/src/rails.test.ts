@@ -10,7 +10,7 @@ const noOrders = async (w: World, runId = `${DAY}.test`) => {
 };
 
 const newRun = (w: World, stage: string, day = DAY) =>
-  w.ledger.createRun({ tradingDay: day, stage, asOf: day, dataSnapshot: 'test', flags: {} });
+  w.ledger.createRun({ tradingDay: day, stage, asOf: day, dataSnapshot: 'test', flows: {} });
 
 describe('rails', () => {
   it('kill switch: no order at all, the rail named', async () => {

@@ -17,7 +17,13 @@ import {
   strQty,
   sum,
 } from '@ensemble/core';
-import { allPages, type LedgerRepository, type RunEquity } from '@ensemble/ledger';
+import {
+  allPages,
+  type BookLedger,
+  type ControlLedger,
+  type RunEquity,
+  type RunLedger,
+} from '@ensemble/ledger';
 import type { AsOfPrice } from './types.ts';
 
 /** A rail that stopped trading, and why. */
@@ -29,7 +35,9 @@ export interface RailVerdict {
 const block = (rail: RailName, reason: string): RailVerdict => ({ rail, reason });
 
 /** Kill switch: a ledger flag that stops every new order. */
-export const checkKillSwitch = async (ledger: LedgerRepository): Promise<RailVerdict | null> => {
+export const checkKillSwitch = async (
+  ledger: Pick<ControlLedger, 'getKillSwitch'>,
+): Promise<RailVerdict | null> => {
   const k = await ledger.getKillSwitch();
   return k.enabled
     ? block('kill-switch', `kill switch on (${k.reason || 'no reason'}, by ${k.updatedBy || '?'})`)
@@ -147,7 +155,7 @@ export const reservationKey = (runId: string, bookId: string, lines: readonly Pr
  * the limits err towards blocking.
  */
 export const checkDailyNotional = async (
-  ledger: LedgerRepository,
+  ledger: Pick<ControlLedger, 'reserveNotional'>,
   args: {
     tradingDay: string;
     runId: string;
@@ -187,6 +195,10 @@ export const checkDailyNotional = async (
  */
 export type EquityComparison = RunEquity;
 
+/** What the equity breaker reads: the runs of the lookback, their days' NAVs and every book's cash. */
+export type EquityLedger = Pick<RunLedger, 'listRuns'> &
+  Pick<BookLedger, 'listNavOfDay' | 'listCashBalances'>;
+
 /**
  * The books' value now versus at the last NAV. Baseline: the sum of every book's NAV on the latest day
  * before `tradingDay` (within the lookback) that had a run and has NAV records. Now: the broker's positions value
@@ -194,7 +206,7 @@ export type EquityComparison = RunEquity;
  * so funding moves between `unallocated` and the books do not read as gains or losses.
  */
 export const compareEquity = async (
-  ledger: LedgerRepository,
+  ledger: EquityLedger,
   broker: Broker,
   tradingDay: string,
   lookbackDays: number,
@@ -243,7 +255,7 @@ export const equityVerdict = (c: EquityComparison, settings: RailSettings): Rail
  * book's cash, so a workflow makes it once per run rather than once per book).
  */
 export const checkEquityDrop = async (
-  ledger: LedgerRepository,
+  ledger: EquityLedger,
   broker: Broker,
   tradingDay: string,
   settings: RailSettings,

@@ -8,11 +8,12 @@
 
 import type { Broker } from '@ensemble/core';
 import { D, strQty, sum } from '@ensemble/core';
-import { allPages, type LedgerRepository } from '@ensemble/ledger';
+import { allPages, type BookLedger, type TransferLedger } from '@ensemble/ledger';
 
 /** Options of {@link reconcile}. */
 export interface ReconcileOptions {
-  ledger: LedgerRepository;
+  /** Every book's positions and cash. */
+  ledger: Pick<BookLedger, 'listAllPositions' | 'listCashBalances'>;
   broker: Broker;
   /** Largest absolute difference (shares, or USD for cash) not reported. @default "0.01" */
   tolerance?: string;
@@ -107,7 +108,7 @@ export const reconcile = async (options: ReconcileOptions): Promise<ReconcileRes
  * `deposits` is its starting cash.
  */
 export const unallocatedFromTransfers = async (
-  ledger: LedgerRepository,
+  ledger: Pick<TransferLedger, 'listTransfers'>,
   deposits: string,
 ): Promise<string> => {
   const transfers = await allPages((o) => ledger.listTransfers(o));

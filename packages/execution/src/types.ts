@@ -4,7 +4,14 @@
  */
 import type { Broker, RailName, RailSettingsInput } from '@ensemble/core';
 import { BookId, DecimalString, Flow, type Outcome, Side, StrategyId, TradingDay } from '@ensemble/core';
-import type { LedgerRepository, OrderStatus, RunEquity } from '@ensemble/ledger';
+import type {
+  BookLedger,
+  ControlLedger,
+  OrderLedger,
+  OrderStatus,
+  RunEquity,
+  RunLedger,
+} from '@ensemble/ledger';
 import * as z from 'zod';
 import type { FaultInjector } from './faults.ts';
 
@@ -13,13 +20,15 @@ export const AsOfPrice = z.object({ price: z.string(), session: TradingDay });
 export type AsOfPrice = z.infer<typeof AsOfPrice>;
 
 /**
- * One line to execute: a planner `PlanLine` (qty, price, notional, reason) or a ledger `PlannedOrder`
- * (qty, reason). Only share quantities execute; a notional-only line is refused.
+ * One line to execute: a planner `PlanLine` or a ledger `PlannedOrder` (qty, price, notional, reason). Only
+ * share quantities execute; a notional-only line is refused. `price` and `notional` are the planner's, kept for
+ * the record: the rails and buy sizing price every line from `prices`, whose session they check.
  */
 export const ExecLine = z.object({
   symbol: z.string().min(1),
   side: Side,
   qty: DecimalString.optional(),
+  price: DecimalString.optional(),
   notional: DecimalString.optional(),
   reason: z.string().default(''),
 });
@@ -44,9 +53,18 @@ export const ExecuteInput = z.object({
 export type ExecuteInput = z.input<typeof ExecuteInput>;
 export type ParsedExecuteInput = z.infer<typeof ExecuteInput>;
 
+/**
+ * The ledger roles an execution uses: its orders and fills, the book it trades, the gates (kill switch,
+ * symbol leases, daily notional), and the runs, NAVs and cash the equity breaker reads.
+ */
+export type ExecutionLedger = OrderLedger &
+  Pick<BookLedger, 'getBook' | 'listCashBalances' | 'listNavOfDay'> &
+  Pick<ControlLedger, 'getKillSwitch' | 'acquireLease' | 'releaseLease' | 'reserveNotional'> &
+  Pick<RunLedger, 'listRuns'>;
+
 /** The ports and settings `executePlan` uses. */
 export interface ExecuteDeps {
-  ledger: LedgerRepository;
+  ledger: ExecutionLedger;
   broker: Broker;
   /** Now. */
   clock: () => Date;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerInvariantError } from './errors.ts';
-import type { LedgerRepository } from './repository.ts';
+import type { LedgerRepository } from './repository/index.ts';
 import { forEachServer, newTestLedger, type TestLedger } from './testing/index.ts';
 
 const fund = (ledger: LedgerRepository, bookId: 'pool' | `strategy#${string}`, amount = '10000') =>

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { LedgerPersistenceError } from './errors.ts';
 
 /** Options of {@link startEmbeddedDynamo}. */
 export interface EmbeddedDynamoOptions {
@@ -41,6 +42,15 @@ const dynaliteOptions = (path: string | undefined) => ({
   updateTableMs: 0,
 });
 
+/** The TCP port a listening server is bound to. */
+export const portOf = (server: { address(): AddressInfo | string | null }): number => {
+  const address = server.address();
+  if (address === null || typeof address === 'string') {
+    throw new LedgerPersistenceError('listen', { cause: new Error('the server is not bound to a TCP port') });
+  }
+  return address.port;
+};
+
 /** Start dynalite on 127.0.0.1 at a free port (on this thread, or on a worker thread with `thread`). */
 export const startEmbeddedDynamo = async (options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> => {
   if (options.path !== undefined) await mkdir(options.path, { recursive: true });
@@ -50,7 +60,7 @@ export const startEmbeddedDynamo = async (options: EmbeddedDynamoOptions = {}): 
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const port = portOf(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: () =>

@@ -7,7 +7,7 @@
 import { applyFills, type BookState, applyFill as coreApplyFill, D } from '@ensemble/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RecordFillInput } from './repository.ts';
+import type { RecordFillInput } from './repository/index.ts';
 import { forEachServer, newTestLedger } from './testing/index.ts';
 
 const BOOK = 'strategy#prop' as const;

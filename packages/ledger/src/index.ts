@@ -1,14 +1,7 @@
-export {
-  createLocalDynamoClient,
-  defaultEmbeddedDbPath,
-  type EmbeddedDynamo,
-  type EmbeddedDynamoOptions,
-  startEmbeddedDynamo,
-} from './embedded.ts';
 export * from './errors.ts';
 export * from './operations/index.ts';
 export { allPages } from './pages.ts';
-export * from './repository.ts';
+export * from './repository/index.ts';
 export {
   createTable,
   type EnsureTableResult,

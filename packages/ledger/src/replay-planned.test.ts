@@ -4,7 +4,7 @@
  * all leave the table exactly as one clean pass does.
  */
 import { describe, expect, it } from 'vitest';
-import { createLedger, type LedgerRepository } from './repository.ts';
+import { createLedger, type LedgerRepository } from './repository/index.ts';
 import { countingClient, fixedClock, forEachServer, newTestLedger, planDay } from './testing/index.ts';
 
 const DAYS = ['2025-01-02', '2025-01-03'];
@@ -45,11 +45,11 @@ forEachServer('ledger replay of planned days', (endpoint) => {
       expect(orders.every((o) => o.status === 'FILLED' && o.filledQty === o.requestedQty)).toBe(true);
       expect((await ref.ledger.listNavOfDay('2025-01-03')).data).toHaveLength(3);
       expect((await ref.ledger.listPoolAttributionsOfRun('2025-01-03.rebalance')).data).toHaveLength(2);
-      expect((await ref.ledger.getRun('2025-01-03.rebalance'))?.flags).toEqual({
-        'flow:alpha': 'per-book',
-        'flow:beta': 'per-book',
-        'flow:delta': 'aggregated',
-        'flow:epsilon': 'aggregated',
+      expect((await ref.ledger.getRun('2025-01-03.rebalance'))?.flows).toEqual({
+        alpha: 'per-book',
+        beta: 'per-book',
+        delta: 'aggregated',
+        epsilon: 'aggregated',
       });
     }, 180_000);
 

@@ -1,13 +1,16 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { runIdOf } from './repository.ts';
-import { forEachServer, newTestLedger } from './testing/index.ts';
+import { createLocalDynamoClient } from './embedded.ts';
+import { LedgerPersistenceError } from './errors.ts';
+import { runIdOf } from './repository/index.ts';
+import { forEachServer, newTestLedger, type TestLedger } from './testing/index.ts';
 
 const runInput = {
   tradingDay: '2025-01-02',
   stage: 'rebalance',
   asOf: '2025-01-02',
   dataSnapshot: 'bars@sha256:abc',
-  flags: { aggregated: true, maxTurnover: 0.5 },
+  flows: { alpha: 'per-book', beta: 'aggregated' } as const,
 };
 
 forEachServer('ledger runs', (endpoint) => {
@@ -66,6 +69,54 @@ forEachServer('ledger runs', (endpoint) => {
     });
   });
 
+  describe('Run.flows', () => {
+    const key = { pk: '$ensemble#runId_2025-01-02.rebalance', sk: '$run_1' };
+    /** Replace the stored run item by `change(item)`, as another writer (or an older version) would. */
+    const rewrite = async (
+      t: TestLedger,
+      change: (item: Record<string, unknown>) => Record<string, unknown>,
+    ) => {
+      const doc = DynamoDBDocumentClient.from(createLocalDynamoClient(t.endpoint));
+      const { Item } = await doc.send(new GetCommand({ TableName: t.table, Key: key }));
+      await doc.send(new PutCommand({ TableName: t.table, Item: change(Item ?? {}) }));
+    };
+
+    it('stores the flow of each strategy and returns it on every read', async () => {
+      // Arrange
+      const { ledger } = await newTestLedger(endpoint());
+      // Act
+      await ledger.createRun(runInput);
+      // Assert
+      expect((await ledger.getRun('2025-01-02.rebalance'))?.flows).toEqual(runInput.flows);
+      expect((await ledger.listRuns()).data[0]?.flows).toEqual(runInput.flows);
+      expect((await ledger.getRunTimeline('2025-01-02.rebalance')).data.runs[0]?.flows).toEqual(
+        runInput.flows,
+      );
+    });
+
+    it('reads a run recorded before runs stored flows (it kept flow flags) as having none', async () => {
+      // Arrange: the item as the previous version wrote it.
+      const t = await newTestLedger(endpoint());
+      await t.ledger.createRun(runInput);
+      await rewrite(t, ({ flows: _flows, ...item }) => ({ ...item, flags: { 'flow:alpha': 'per-book' } }));
+      // Act
+      const run = await t.ledger.getRun('2025-01-02.rebalance');
+      // Assert
+      expect(run?.flows).toEqual({});
+      expect(run?.dataSnapshot).toBe(runInput.dataSnapshot);
+      expect(run).not.toHaveProperty('flags');
+    });
+
+    it('fails the read of a run whose stored flows are not flows', async () => {
+      // Arrange
+      const t = await newTestLedger(endpoint());
+      await t.ledger.createRun(runInput);
+      await rewrite(t, (item) => ({ ...item, flows: { alpha: 'pooled' } }));
+      // Act / Assert
+      await expect(t.ledger.getRun('2025-01-02.rebalance')).rejects.toBeInstanceOf(LedgerPersistenceError);
+    });
+  });
+
   describe('strategy runs, signals, plans, attributions', () => {
     it('records each once, reports a different second outcome as a conflict, and lists by strategy', async () => {
       const { ledger } = await newTestLedger(endpoint());
@@ -109,7 +160,16 @@ forEachServer('ledger runs', (endpoint) => {
         runId: sr.runId,
         tradingDay: sr.tradingDay,
         bookId: 'strategy#tqqq-ftlt' as const,
-        orders: [{ symbol: 'TQQQ', side: 'buy' as const, notional: '1000', reason: 'target 100%' }],
+        orders: [
+          {
+            symbol: 'TQQQ',
+            side: 'buy' as const,
+            qty: '10',
+            price: '100',
+            notional: '1000',
+            reason: 'target 100%',
+          },
+        ],
       };
       expect((await ledger.recordPlan(plan)).status).toBe('created');
       expect((await ledger.recordPlan(plan)).status).toBe('exists');

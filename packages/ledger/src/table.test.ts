@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createLocalDynamoClient, startEmbeddedDynamo } from './embedded.ts';
-import { createLedger } from './repository.ts';
+import { createLedger } from './repository/index.ts';
 import { ensureTable, tableSchema } from './table.ts';
 import { forEachServer } from './testing/index.ts';
 

@@ -78,6 +78,9 @@ export interface EnsureTableResult {
   ttlEnabled: boolean;
 }
 
+/** The name of a thrown error (AWS SDK errors are named after their exception). */
+const nameOf = (e: unknown): string | undefined => (e instanceof Error ? e.name : undefined);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const waitActive = async (client: DynamoDBClient, tableName: string): Promise<void> => {
@@ -102,10 +105,11 @@ const enableTtl = async (client: DynamoDBClient, tableName: string): Promise<boo
     );
     return true;
   } catch (e) {
-    const name = (e as Error).name;
     // dynalite does not implement UpdateTimeToLive; a second enable on a real table says "already enabled".
-    if (name === 'UnknownOperationException') return false;
-    if (name === 'ValidationException' && /already enabled/i.test((e as Error).message)) return true;
+    if (nameOf(e) === 'UnknownOperationException') return false;
+    if (nameOf(e) === 'ValidationException' && e instanceof Error && /already enabled/i.test(e.message)) {
+      return true;
+    }
     throw new LedgerPersistenceError('enableTtl', { cause: e });
   }
 };
@@ -127,14 +131,14 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string): Pr
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (e) {
-    if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') {
+    if (!(e instanceof ResourceNotFoundException) && nameOf(e) !== 'ResourceNotFoundException') {
       throw new LedgerPersistenceError('describeTable', { cause: e });
     }
     try {
       await client.send(new CreateTableCommand(tableSchema(tableName).createTableInput));
       created = true;
     } catch (ce) {
-      if (!(ce instanceof ResourceInUseException) && (ce as Error).name !== 'ResourceInUseException') {
+      if (!(ce instanceof ResourceInUseException) && nameOf(ce) !== 'ResourceInUseException') {
         throw new LedgerPersistenceError('createTable', { cause: ce });
       }
     }

@@ -1,7 +1,9 @@
 /**
- * Public types of the ledger. Book vocabulary (`BookId`, `DecimalString`, `Holding`, `BookState`, `Flow`,
- * `StrategyId`, transfer endpoints) comes from core's book math and is re-exported here. Quantities and money
- * are decimal strings at this boundary; nothing here is an ElectroDB type.
+ * Public types of the ledger. The records are the ElectroDB entities' item types (`entities/*.ts` declare
+ * every attribute once; JSON attributes are typed and parsed by the zod schemas in `entities/attributes.ts`),
+ * so a record and its stored item cannot drift. Book vocabulary (`BookId`, `DecimalString`, `Holding`,
+ * `BookState`, `Flow`, `StrategyId`, transfer endpoints) comes from core and is re-exported here. Quantities
+ * and money are decimal strings at this boundary.
  */
 import type {
   BookId,
@@ -18,6 +20,23 @@ import type {
   Timestamp,
   TradingDay,
 } from '@ensemble/core';
+import type * as z from 'zod';
+import type { RunEquity as RunEquitySchema } from './entities/attributes.ts';
+import type { PoolAttributionItem } from './entities/attribution.ts';
+import type { CashItem } from './entities/cash.ts';
+import type { FillItem } from './entities/fill.ts';
+import type { FlagItem } from './entities/flag.ts';
+import type { FlowStateItem } from './entities/flow-state.ts';
+import type { LeaseItem } from './entities/lease.ts';
+import type { NavItem } from './entities/nav.ts';
+import type { OrderItem } from './entities/order.ts';
+import type { PlanItem } from './entities/plan.ts';
+import type { PositionItem } from './entities/position.ts';
+import type { RunItem } from './entities/run.ts';
+import type { SignalItem } from './entities/signal.ts';
+import type { StrategyRunItem } from './entities/strategy-run.ts';
+import type { TransferItem } from './entities/transfer.ts';
+import type { TransferPlanItem } from './entities/transfer-plan.ts';
 
 export type {
   BookId,
@@ -34,11 +53,8 @@ export type {
   TradingDay,
 };
 
-/** An error as stored: its stable name and message. */
-export interface StoredError {
-  name: string;
-  message: string;
-}
+/** `T` with its intersections and mapped types flattened into one object type (for readable hovers). */
+type Flat<T> = { [K in keyof T]: T[K] } & {};
 
 /** Options of every list: page size and the cursor of the previous page. */
 export interface PageOptions {
@@ -78,199 +94,60 @@ export type TransitionResult<T> =
  * The books' value at a run's start versus their last NAV (execution's `EquityComparison`): decimal strings;
  * `baselineDay`, `baseline` and `dropPct` are null when there is no NAV in the lookback (breaker not armed).
  */
-export interface RunEquity {
-  baselineDay: string | null;
-  baseline: string | null;
-  current: string;
-  dropPct: string | null;
-}
+export type RunEquity = z.infer<typeof RunEquitySchema>;
 
-/** One trading run: one per trading day and stage. */
-export interface Run {
-  runId: string;
-  tradingDay: TradingDay;
-  stage: string;
-  status: RunStatus;
-  /** The as-of date the strategies were evaluated at. */
-  asOf: string;
-  /** Reference to the market-data snapshot used (e.g. a content hash or an object key). */
-  dataSnapshot: string;
-  /** Flag values in force for this run. */
-  flags: Record<string, string | number | boolean>;
-  statusHistory: { status: RunStatus; at: Timestamp }[];
-  error?: StoredError;
-  /** The books' value at the run's start against the last NAV, as the equity breaker reads it. */
-  equity?: RunEquity;
-  startedAt: Timestamp;
-  updatedAt: Timestamp;
-  finishedAt?: Timestamp;
-}
+/** One trading run: one per trading day and stage (`runId` = `<day>.<stage>`). */
+export type Run = Flat<RunItem>;
+
+/** An error as stored: its stable name and message. */
+export type StoredError = NonNullable<Run['error']>;
 
 /** One strategy in one run, with its outcome. */
-export interface StrategyRun {
-  runId: string;
-  tradingDay: TradingDay;
-  strategyId: StrategyId;
-  flow: Flow;
-  outcome: Outcome;
-  error?: StoredError;
-  startedAt: Timestamp;
-  finishedAt: Timestamp;
-}
+export type StrategyRun = Flat<StrategyRunItem>;
 
 /** Target weights a strategy produced in a run. */
-export interface Signal {
-  runId: string;
-  tradingDay: TradingDay;
-  strategyId: StrategyId;
-  /** symbol → weight (decimal string, weights sum to 1 or 0). */
-  weights: Record<string, DecimalString>;
-  /** Reference to the evaluation trace (object key, file path). */
-  traceRef: string;
-  recordedAt: Timestamp;
-}
-
-/** One order of a plan. */
-export interface PlannedOrder {
-  symbol: string;
-  side: Side;
-  qty?: DecimalString;
-  notional?: DecimalString;
-  reason: string;
-}
+export type Signal = Flat<SignalItem>;
 
 /** The orders planned for one book in one run. */
-export interface Plan {
-  runId: string;
-  tradingDay: TradingDay;
-  bookId: BookId;
-  orders: PlannedOrder[];
-  recordedAt: Timestamp;
-}
+export type Plan = Flat<PlanItem>;
 
-/** One entry of an order's status history. */
-export interface OrderStatusEntry {
-  status: OrderStatus;
-  at: Timestamp;
-  reason?: string;
-}
+/** One order of a plan: symbol, side, qty, the planner's as-of price and notional (qty × price), reason. */
+export type PlannedOrder = Plan['orders'][number];
 
 /** An order: the ledger's intent, then the broker's view of it. */
-export interface Order {
-  clientOrderId: string;
-  runId: string;
-  tradingDay: TradingDay;
-  bookId: BookId;
-  symbol: string;
-  side: Side;
-  requestedQty?: DecimalString;
-  requestedNotional?: DecimalString;
-  filledQty: DecimalString;
-  filledNotional: DecimalString;
-  brokerOrderId?: string;
-  status: OrderStatus;
-  /** Starts at 1 (INTENT); every transition adds one. `statusHistory[v - 1]` is the entry of version v. */
-  version: number;
-  statusHistory: OrderStatusEntry[];
-  createdAt: Timestamp;
-  updatedAt: Timestamp;
-}
+export type Order = Flat<OrderItem>;
+
+/** One entry of an order's status history. */
+export type OrderStatusEntry = Order['statusHistory'][number];
 
 /** An execution of (part of) an order. */
-export interface Fill {
-  fillId: string;
-  clientOrderId: string;
-  runId: string;
-  tradingDay: TradingDay;
-  bookId: BookId;
-  symbol: string;
-  side: Side;
-  qty: DecimalString;
-  price: DecimalString;
-  /** qty × price. */
-  notional: DecimalString;
-  fee: DecimalString;
-  filledAt: Timestamp;
-  /** Set once the fill has been applied to the book's position and cash. */
-  appliedAt?: Timestamp;
-}
+export type Fill = Flat<FillItem>;
 
-/** A position with its book, as listed across books. */
-export interface Position extends Holding {
-  bookId: BookId;
-  updatedAt: Timestamp;
-}
+/** A position with its book, as listed across books (the journal's `version` and `pending` left out). */
+export type Position = Flat<Pick<PositionItem, 'bookId' | 'symbol' | 'qty' | 'costBasis' | 'updatedAt'>>;
 
 /** A book's cash balance. */
-export interface CashBalance {
-  bookId: BookId;
-  cash: DecimalString;
-  updatedAt: Timestamp;
-}
+export type CashBalance = Flat<Pick<CashItem, 'bookId' | 'updatedAt'> & { cash: CashItem['amount'] }>;
 
 /** A book's NAV at the close of a day. */
-export interface Nav {
-  bookId: BookId;
-  day: TradingDay;
-  cash: DecimalString;
-  positionsValue: DecimalString;
-  nav: DecimalString;
-  flowsIn: DecimalString;
-  flowsOut: DecimalString;
-  recordedAt: Timestamp;
-}
+export type Nav = Flat<NavItem>;
 
 /** Where a transfer moves value from or to: a book, or `unallocated` (account cash no book owns; cash only). */
 export type TransferEndpoint = Endpoint;
 
 /** A move of shares (with their cost basis) or cash between books. */
-export interface Transfer {
-  transferId: string;
-  day: TradingDay;
-  kind: 'position' | 'cash';
-  from: TransferEndpoint;
-  to: TransferEndpoint;
-  symbol?: string;
-  qty?: DecimalString;
-  /** For `position`: cost basis moved with the shares; for `cash`: the amount. */
-  amount: DecimalString;
-  reason: string;
-  runId?: string;
-  recordedAt: Timestamp;
-  appliedAt?: Timestamp;
-}
+export type Transfer = Flat<TransferItem>;
 
 /** The share of the pool attributed to one aggregated strategy in one run. */
-export interface PoolAttribution {
-  runId: string;
-  tradingDay: TradingDay;
-  strategyId: StrategyId;
-  /** Fraction of the pool's NAV attributed to the strategy (0..1). */
-  fraction: DecimalString;
-  /** Capital (USD) attributed to the strategy. */
-  capital: DecimalString;
-  /** The strategy's target weights merged into the pool: symbol → weight. */
-  weights: Record<string, DecimalString>;
-  /** Shares of the pool's holdings attributed to the strategy: symbol → qty. */
-  holdings: Record<string, DecimalString>;
-  recordedAt: Timestamp;
-}
+export type PoolAttribution = Flat<PoolAttributionItem>;
 
-/** The global kill switch: when enabled, nothing trades. */
-export interface KillSwitch {
-  enabled: boolean;
-  reason: string;
-  updatedBy: string;
-  updatedAt: Timestamp | null;
-}
+/** The global kill switch: when enabled, nothing trades (`updatedAt` null: never set). */
+export type KillSwitch = Flat<
+  Pick<FlagItem, 'enabled' | 'reason' | 'updatedBy'> & { updatedAt: FlagItem['updatedAt'] | null }
+>;
 
 /** A lease on a symbol, serializing execution across workers. */
-export interface Lease {
-  symbol: string;
-  holder: string;
-  acquiredAt: Timestamp;
-  expiresAt: Timestamp;
-}
+export type Lease = Flat<Pick<LeaseItem, 'symbol' | 'holder' | 'acquiredAt' | 'expiresAt'>>;
 
 /** Result of {@link LedgerRepository.acquireLease}. */
 export type LeaseResult = { acquired: true; lease: Lease } | { acquired: false; current: Lease | null };
@@ -280,52 +157,19 @@ export interface ApplyResult {
   status: 'applied' | 'already-applied';
 }
 
+/** A set of transfers decided once, then applied; see {@link FlowState} for how plans are serialized. */
+export type TransferPlan = Flat<TransferPlanItem>;
+
 /** A transfer as decided by a {@link TransferPlan}: a ledger transfer without its timestamps. */
-export interface PlannedTransfer {
-  transferId: string;
-  kind: 'position' | 'cash';
-  from: TransferEndpoint;
-  to: TransferEndpoint;
-  symbol?: string;
-  qty?: DecimalString;
-  /** For `position`: cost basis moved with the shares; for `cash`: the amount. */
-  amount: DecimalString;
-}
+export type PlannedTransfer = TransferPlan['transfers'][number];
 
 /** What a transfer plan does: initial funding, capital drift rebalancing or a flag flip. */
-export type TransferPlanKind = 'funding' | 'capital' | 'flip';
-
-/** A set of transfers decided once, then applied; see {@link FlowState} for how plans are serialized. */
-export interface TransferPlan {
-  planId: string;
-  day: TradingDay;
-  kind: TransferPlanKind;
-  reason: string;
-  runId?: string;
-  /** Flip only: the strategy and its flow before and after. */
-  strategyId?: StrategyId;
-  fromFlow?: Flow;
-  toFlow?: Flow;
-  transfers: PlannedTransfer[];
-  /** Flows the plan sets (merged into the FlowState when the plan completes). */
-  flowsAfter: Record<StrategyId, Flow>;
-  poolSharesBefore: Record<StrategyId, DecimalString>;
-  /** The pool's shares once the plan completes (equal to before when the plan does not change them). */
-  poolSharesAfter: Record<StrategyId, DecimalString>;
-  status: 'PENDING' | 'APPLIED';
-  recordedAt: Timestamp;
-  appliedAt?: Timestamp;
-}
+export type TransferPlanKind = TransferPlan['kind'];
 
 /**
- * How each strategy is traded now, and each member's share of the pool. One item; `version` 0 and empty
- * maps when nothing was ever funded or flipped. `pendingPlanId` names the plan in progress, if any.
+ * How each strategy is traded now, and each member's share of the pool. One item; `version` 0, empty maps
+ * and `updatedAt` null when nothing was ever funded or flipped. `pendingPlanId` names the plan in progress.
  */
-export interface FlowState {
-  flows: Record<StrategyId, Flow>;
-  poolShares: Record<StrategyId, DecimalString>;
-  version: number;
-  pendingPlanId?: string;
-  lastPlanId?: string;
-  updatedAt: Timestamp | null;
-}
+export type FlowState = Flat<
+  Omit<FlowStateItem, 'name' | 'updatedAt'> & { updatedAt: FlowStateItem['updatedAt'] | null }
+>;

@@ -77,7 +77,7 @@ describe('a trading day, step by step, on dynalite, the SimBroker and the bundle
     expect(run?.status).toBe('SUCCEEDED');
     // The equity breaker's comparison was made once, at the run's start (a fresh account: no NAV yet).
     expect(run?.equity).toEqual({ baselineDay: null, baseline: null, current: '100000', dropPct: null });
-    expect(run?.flags).toMatchObject({ 'flow:kmlm-switcher': 'aggregated', 'flow:gold': 'per-book' });
+    expect(run?.flows).toMatchObject({ 'kmlm-switcher': 'aggregated', gold: 'per-book' });
     for (const id of perBook) {
       const book = await world.ledger.getBook(bookOf(id));
       expect(book.positions.length, id).toBeGreaterThan(0);
@@ -158,7 +158,7 @@ describe('a trading day, step by step, on dynalite, the SimBroker and the bundle
     const next = await driveDay(twice, D2);
     // Assert
     expect(next.prepare.items).toContainEqual({ strategyId: 'kmlm-switcher', flow: 'per-book' });
-    expect((await world.ledger.getRun(`${D2}.local`))?.flags['flow:kmlm-switcher']).toBe('per-book');
+    expect((await world.ledger.getRun(`${D2}.local`))?.flows['kmlm-switcher']).toBe('per-book');
     const flips = (await world.ledger.listTransferPlans({ from: D2, to: D2 })).data;
     expect(flips.map((p) => [p.kind, p.strategyId, p.fromFlow, p.toFlow])).toEqual([
       ['flip', 'kmlm-switcher', 'aggregated', 'per-book'],

@@ -91,7 +91,7 @@ export const scheduleOf = async (
   return last === undefined ? { asOf: tradingDay } : { asOf: tradingDay, lastRebalancedOn: last };
 };
 
-/** Records a core plan as the ledger's Plan of (run, book): one qty order per line, with its reason. */
+/** Records a core plan as the ledger's Plan of (run, book): one order per line, with its qty, price, notional and reason. */
 export const recordPlan = async (
   ledger: LedgerRepository,
   run: { runId: string; tradingDay: string },
@@ -105,7 +105,9 @@ export const recordPlan = async (
       symbol: l.symbol,
       side: l.side,
       qty: l.qty,
-      reason: `${l.reason} (at ${l.price}, ${l.notional} USD)`,
+      price: l.price,
+      notional: l.notional,
+      reason: l.reason,
     })),
   });
   if (r.status === 'conflict') throw new RecordConflictError('plan', `${run.runId}/${plan.bookId}`);

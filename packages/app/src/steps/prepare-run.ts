@@ -3,32 +3,24 @@
  *  1. The trading day: the input's, or today in New York by the broker's clock.
  *  2. The market calendar (the broker's): a closed day ends the execution with `SKIP` (no Run is created).
  *  3. The Run of (day, stage) is idempotent: a finished one → `SKIP` ('already ran'); a RUNNING one (a retry,
- *     or a second start) continues with the snapshot and flags it recorded.
+ *     or a second start) continues with the snapshot and flows it recorded.
  *  4. Otherwise: the market-data snapshot (bars once per symbol for every strategy and every held symbol),
  *     flag flips for strategies whose configured flow differs from the ledger's, initial funding of
- *     strategies the ledger does not know, then the Run, recording the flow flags it uses.
- *  5. Small Map items: one `{strategyId, flow}` per enabled strategy.
+ *     strategies the ledger does not know, then the Run, recording each strategy's flow (`Run.flows`).
+ *  5. Small Map items: one `{strategyId, flow}` per enabled strategy, with the flow the Run recorded. A
+ *     strategy the Run has no flow for (enabled after the Run started, or a Run recorded before runs stored
+ *     flows) trades with its configured flow, with a warning: step 4 flipped every enabled strategy to its
+ *     configured flow before creating the Run, so the two differ only if the configuration changed mid-run.
  * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
  */
 import { newYorkDate, RailSettings } from '@ensemble/core';
 import { compareEquity } from '@ensemble/execution';
-import {
-  allPages,
-  type FlowState,
-  flipFlow,
-  flowFlags,
-  fundBooks,
-  type Run,
-  runIdOf,
-} from '@ensemble/ledger';
+import { allPages, type FlowState, flipFlow, fundBooks, type Run, runIdOf } from '@ensemble/ledger';
 import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '@ensemble/workflow/contract';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { capitalPolicyOf, enabledStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
-
-/** The flag under which a Run records a strategy's flow (the ledger's `flowFlags` naming). */
-const flowFlag = (strategyId: string): string => `flow:${strategyId}`;
 
 export const prepareRun = async (deps: StepDeps, input: PrepareRunInput): Promise<PrepareRunOutput> => {
   const { broker, ledger } = deps.ports;
@@ -106,7 +98,7 @@ const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage
     stage,
     asOf: tradingDay,
     dataSnapshot: snapshotRef,
-    flags: flowFlags(state),
+    flows: state.flows,
     equity,
   });
   // `conflict`: another start created the run first with other data; that run is the truth.
@@ -115,8 +107,14 @@ const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage
 
 const itemsOf = (deps: StepDeps, run: Run): { items: BranchItem[]; hasPool: boolean } => {
   const items = enabledStrategies(deps.config).map((s): BranchItem => {
-    const flag = run.flags[flowFlag(s.id)];
-    return { strategyId: s.id, flow: flag === 'aggregated' || flag === 'per-book' ? flag : s.flow };
+    const flow = run.flows[s.id];
+    if (flow !== undefined) return { strategyId: s.id, flow };
+    deps.observe.logger.warn('strategy has no flow in the run: trading it with its configured flow', {
+      runId: run.runId,
+      strategyId: s.id,
+      flow: s.flow,
+    });
+    return { strategyId: s.id, flow: s.flow };
   });
   return { items, hasPool: items.some((i) => i.flow === 'aggregated') };
 };

@@ -14,13 +14,8 @@ import {
 } from '@ensemble/broker';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
 import { type MarketData, runInstant } from '@ensemble/core';
-import {
-  createLedger,
-  createLocalDynamoClient,
-  ensureTable,
-  type LedgerRepository,
-  startEmbeddedDynamo,
-} from '@ensemble/ledger';
+import { createLedger, ensureTable, type LedgerRepository } from '@ensemble/ledger';
+import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { createBundledMarketData } from '@ensemble/market-data';
 import type { TaskHandlers } from '@ensemble/workflow';
 import type { BranchResult, FinalizeOutput, PrepareRunOutput, TaskName } from '@ensemble/workflow/contract';

@@ -4,7 +4,8 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createLedger, createLocalDynamoClient, ensureTable, startEmbeddedDynamo } from '@ensemble/ledger';
+import { createLedger, ensureTable } from '@ensemble/ledger';
+import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CloudDeps, cloudCommand } from '../commands/cloud.ts';
 import type { CliIO } from '../io.ts';

@@ -30,13 +30,8 @@ import {
 } from '@ensemble/broker';
 import type { LoadedConfig } from '@ensemble/config';
 import { type Broker, ConfigInvalidError, type MarketData, newYorkDate, runInstant } from '@ensemble/core';
-import {
-  createLedger,
-  createLocalDynamoClient,
-  ensureTable,
-  type LedgerRepository,
-  startEmbeddedDynamo,
-} from '@ensemble/ledger';
+import { createLedger, ensureTable, type LedgerRepository } from '@ensemble/ledger';
+import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { createBundledMarketData } from '@ensemble/market-data';
 import type { LocalHome } from './home.ts';
 

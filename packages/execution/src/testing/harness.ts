@@ -13,7 +13,8 @@ import {
   staticPrices,
 } from '@ensemble/broker';
 import { type BookId, bookOf, type RailSettingsInput, UNALLOCATED } from '@ensemble/core';
-import { type EmbeddedDynamo, type LedgerRepository, startEmbeddedDynamo } from '@ensemble/ledger';
+import type { LedgerRepository } from '@ensemble/ledger';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { newTestLedger } from '@ensemble/ledger/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { executePlan } from '../execute.ts';

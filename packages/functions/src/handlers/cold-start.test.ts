@@ -1,7 +1,8 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_CONFIG } from '@ensemble/app/testing';
 import { ensureSimBrokerTable } from '@ensemble/broker';
-import { createLedger, createLocalDynamoClient, ensureTable, startEmbeddedDynamo } from '@ensemble/ledger';
+import { createLedger, ensureTable } from '@ensemble/ledger';
+import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler } from './prepare-run.ts';

@@ -3,6 +3,8 @@
  * (fraction of NAV, capital, merged weights, attributed holdings). Written once per (run, strategy).
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { jsonQuantities, jsonWeights } from './attributes.ts';
+import { byRun, byStrategyDay, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createPoolAttributionEntity = () =>
@@ -12,28 +14,20 @@ export const createPoolAttributionEntity = () =>
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },
       strategyId: { type: 'string', required: true, readOnly: true },
+      /** Fraction of the pool's NAV attributed to the strategy (0..1). */
       fraction: { type: 'string', required: true },
+      /** Capital (USD) attributed to the strategy. */
       capital: { type: 'string', required: true },
-      weights: { type: 'any', required: true },
-      holdings: { type: 'any', required: true },
+      /** The strategy's target weights merged into the pool: symbol → weight. */
+      weights: { ...jsonWeights, required: true },
+      /** Shares of the pool's holdings attributed to the strategy: symbol → qty. */
+      holdings: { ...jsonQuantities, required: true },
       recordedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byStrategyDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['strategyId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
-      },
+      byId: primary(['runId'], ['strategyId']),
+      byRun: byRun(['strategyId']),
+      byStrategyDay: byStrategyDay(),
     },
   });
 

@@ -3,6 +3,7 @@
  * `version` + `pending` exactly-once marker. In the `book` collection with Position.
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { allOnGsi2, bookMember } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createCashEntity = () =>
@@ -16,16 +17,8 @@ export const createCashEntity = () =>
       updatedAt: { type: 'string', required: true },
     },
     indexes: {
-      byBook: {
-        collection: 'book',
-        pk: { field: 'pk', composite: ['bookId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      all: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['bookId'], casing: 'none' },
-      },
+      byBook: bookMember([]),
+      all: allOnGsi2(['bookId']),
     },
   });
 

@@ -5,6 +5,7 @@
 
 import { Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { byBookDay, byRun, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createFillEntity = () =>
@@ -20,27 +21,17 @@ export const createFillEntity = () =>
       side: { type: Side.options, required: true, readOnly: true },
       qty: { type: 'string', required: true, readOnly: true },
       price: { type: 'string', required: true, readOnly: true },
+      /** qty × price, or the broker's booked notional. */
       notional: { type: 'string', required: true, readOnly: true },
       fee: { type: 'string', required: true, readOnly: true },
       filledAt: { type: 'string', required: true, readOnly: true },
+      /** Set once the fill has been applied to the book's position and cash. */
       appliedAt: { type: 'string' },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['fillId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['clientOrderId', 'fillId'], casing: 'none' },
-      },
-      byBookDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['bookId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'fillId'], casing: 'none' },
-      },
+      byId: primary(['fillId'], []),
+      byRun: byRun(['clientOrderId', 'fillId']),
+      byBookDay: byBookDay('fillId'),
     },
   });
 

@@ -3,6 +3,7 @@
  * the switch was never set (off).
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createFlagEntity = () =>
@@ -16,10 +17,7 @@ export const createFlagEntity = () =>
       updatedAt: { type: 'string', required: true },
     },
     indexes: {
-      byName: {
-        pk: { field: 'pk', composite: ['name'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
+      byName: primary(['name'], []),
     },
   });
 

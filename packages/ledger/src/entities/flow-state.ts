@@ -5,6 +5,8 @@
  * applied (conditional on the claim), so two plans never interleave and a crashed plan is resumed, not redone.
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { jsonFlows, jsonPoolShares } from './attributes.ts';
+import { primary } from './indexes.ts';
 
 /** The item's fixed name (there is one FlowState per table). */
 export const FLOW_STATE_NAME = 'flows';
@@ -16,19 +18,16 @@ export const createFlowStateEntity = () =>
     attributes: {
       name: { type: 'string', required: true, readOnly: true },
       /** strategyId → flow. */
-      flows: { type: 'any', required: true },
+      flows: { ...jsonFlows, required: true },
       /** strategyId → share of the pool (decimal strings summing to 1, or empty). */
-      poolShares: { type: 'any', required: true },
+      poolShares: { ...jsonPoolShares, required: true },
       version: { type: 'number', required: true },
       pendingPlanId: { type: 'string' },
       lastPlanId: { type: 'string' },
       updatedAt: { type: 'string', required: true },
     },
     indexes: {
-      byName: {
-        pk: { field: 'pk', composite: ['name'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
+      byName: primary(['name'], []),
     },
   });
 

@@ -3,6 +3,7 @@
  * `expiresAtMs` drives the condition, `ttl` (the same instant in epoch seconds) lets DynamoDB sweep stale leases.
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createLeaseEntity = () =>
@@ -17,10 +18,7 @@ export const createLeaseEntity = () =>
       ttl: { type: 'number', required: true },
     },
     indexes: {
-      bySymbol: {
-        pk: { field: 'pk', composite: ['symbol'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
+      bySymbol: primary(['symbol'], []),
     },
   });
 

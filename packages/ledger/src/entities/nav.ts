@@ -3,6 +3,7 @@
  * per (book, day). Listed by book over a day range (primary) and by day across books (gsi1).
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { onGsi1, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createNavEntity = () =>
@@ -19,15 +20,8 @@ export const createNavEntity = () =>
       recordedAt: { type: 'string', required: true },
     },
     indexes: {
-      byBookDay: {
-        pk: { field: 'pk', composite: ['bookId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['day'], casing: 'none' },
-      },
-      byDay: {
-        index: 'gsi1',
-        pk: { field: 'gsi1pk', composite: ['day'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['bookId'], casing: 'none' },
-      },
+      byBookDay: primary(['bookId'], ['day']),
+      byDay: onGsi1(['day'], ['bookId']),
     },
   });
 

@@ -4,6 +4,7 @@
  * the amount and the key together: the total can never pass the limit, and one execution counts once.
  */
 import { Entity, type EntityItem } from 'electrodb';
+import { primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createNotionalEntity = () =>
@@ -16,10 +17,7 @@ export const createNotionalEntity = () =>
       keys: { type: 'set', items: 'string' },
     },
     indexes: {
-      byDayScope: {
-        pk: { field: 'pk', composite: ['day', 'scope'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
+      byDayScope: primary(['day', 'scope'], []),
     },
   });
 

@@ -4,6 +4,7 @@
  */
 import { OrderStatus, Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { byBookDay, byRun, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createOrderEntity = () =>
@@ -22,6 +23,7 @@ export const createOrderEntity = () =>
       filledNotional: { type: 'string', required: true },
       brokerOrderId: { type: 'string' },
       status: { type: OrderStatus.options, required: true },
+      /** Starts at 1 (INTENT); every transition adds one. `statusHistory[v - 1]` is the entry of version v. */
       version: { type: 'number', required: true },
       statusHistory: {
         type: 'list',
@@ -29,7 +31,7 @@ export const createOrderEntity = () =>
         items: {
           type: 'map',
           properties: {
-            status: { type: 'string', required: true },
+            status: { type: OrderStatus.options, required: true },
             at: { type: 'string', required: true },
             reason: { type: 'string' },
           },
@@ -39,21 +41,9 @@ export const createOrderEntity = () =>
       updatedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['clientOrderId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['clientOrderId'], casing: 'none' },
-      },
-      byBookDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['bookId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'clientOrderId'], casing: 'none' },
-      },
+      byId: primary(['clientOrderId'], []),
+      byRun: byRun(['clientOrderId']),
+      byBookDay: byBookDay('clientOrderId'),
     },
   });
 

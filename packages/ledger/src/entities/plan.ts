@@ -1,7 +1,10 @@
 /**
- * Plan: the orders planned for one book in one run, each with its reason. Written once per (run, book).
+ * Plan: the orders planned for one book in one run, each with its quantity, as-of price, notional and reason.
+ * Written once per (run, book).
  */
+import { Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { byBookDay, byRun, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createPlanEntity = () =>
@@ -11,25 +14,33 @@ export const createPlanEntity = () =>
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },
       bookId: { type: 'string', required: true, readOnly: true },
-      orders: { type: 'any', required: true },
+      /**
+       * The orders, in execution order (sells first). `price` and `notional` are absent on plans recorded
+       * before they were stored (those wrote them into `reason`); `recordPlan` requires them.
+       */
+      orders: {
+        type: 'list',
+        required: true,
+        items: {
+          type: 'map',
+          properties: {
+            symbol: { type: 'string', required: true },
+            side: { type: Side.options, required: true },
+            qty: { type: 'string' },
+            /** The as-of price the planner sized the order at. */
+            price: { type: 'string' },
+            /** qty × price: the order's value when planned. */
+            notional: { type: 'string' },
+            reason: { type: 'string', required: true },
+          },
+        },
+      },
       recordedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['bookId'], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['bookId'], casing: 'none' },
-      },
-      byBookDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['bookId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
-      },
+      byId: primary(['runId'], ['bookId']),
+      byRun: byRun(['bookId']),
+      byBookDay: byBookDay('runId'),
     },
   });
 

@@ -4,6 +4,7 @@
  * record is not yet marked applied (the exactly-once marker). In the `book` collection with Cash.
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { allOnGsi2, bookMember, onGsi1 } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createPositionEntity = () =>
@@ -19,21 +20,9 @@ export const createPositionEntity = () =>
       updatedAt: { type: 'string', required: true },
     },
     indexes: {
-      byBook: {
-        collection: 'book',
-        pk: { field: 'pk', composite: ['bookId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['symbol'], casing: 'none' },
-      },
-      bySymbol: {
-        index: 'gsi1',
-        pk: { field: 'gsi1pk', composite: ['symbol'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['bookId'], casing: 'none' },
-      },
-      all: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['bookId', 'symbol'], casing: 'none' },
-      },
+      byBook: bookMember(['symbol']),
+      bySymbol: onGsi1(['symbol'], ['bookId']),
+      all: allOnGsi2(['bookId', 'symbol']),
     },
   });
 

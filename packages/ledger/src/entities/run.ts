@@ -1,9 +1,12 @@
 /**
  * Run: one per trading day and stage (`runId` = `<day>.<stage>`). Holds status, as-of date, the data snapshot
- * reference, the flag values in force and timings. Heads the `runTimeline` collection on gsi1.
+ * reference, how each strategy is traded in it (its flows) and timings. Heads the `runTimeline` collection on gsi1.
  */
 import { RunStatus } from '@ensemble/core';
-import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { type CreateEntityItem, CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type * as z from 'zod';
+import { Flows, jsonRunEquity, storedError } from './attributes.ts';
+import { allOnGsi2, byRun, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createRunEntity = () =>
@@ -14,39 +17,43 @@ export const createRunEntity = () =>
       tradingDay: { type: 'string', required: true, readOnly: true },
       stage: { type: 'string', required: true, readOnly: true },
       status: { type: RunStatus.options, required: true },
+      /** The as-of date the strategies were evaluated at. */
       asOf: { type: 'string', required: true },
+      /** Reference to the market-data snapshot used (e.g. a content hash or an object key). */
       dataSnapshot: { type: 'string', required: true },
-      flags: { type: 'any', required: true },
+      /**
+       * How each strategy is traded in this run (strategy id → flow): the FlowState's flows when the run was
+       * created. Runs recorded before runs stored their flows (they kept `flow:<id>` flags) read as `{}`:
+       * `watch: '*'` makes ElectroDB call the getter on every read, even when the attribute is absent.
+       */
+      flows: {
+        type: CustomAttributeType<z.infer<typeof Flows>>('any'),
+        required: true,
+        watch: '*',
+        get: (value: unknown) => Flows.parse(value ?? {}),
+      },
       statusHistory: {
         type: 'list',
         required: true,
         items: {
           type: 'map',
-          properties: { status: { type: 'string', required: true }, at: { type: 'string', required: true } },
+          properties: {
+            status: { type: RunStatus.options, required: true },
+            at: { type: 'string', required: true },
+          },
         },
       },
-      error: { type: 'any' },
-      equity: { type: 'any' },
+      error: storedError,
+      /** The books' value at the run's start against the last NAV, as the equity breaker reads it. */
+      equity: jsonRunEquity,
       startedAt: { type: 'string', required: true },
       updatedAt: { type: 'string', required: true },
       finishedAt: { type: 'string' },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: [], casing: 'none' },
-      },
-      byDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'stage'], casing: 'none' },
-      },
+      byId: primary(['runId'], []),
+      byRun: byRun([]),
+      byDay: allOnGsi2(['tradingDay', 'stage']),
     },
   });
 

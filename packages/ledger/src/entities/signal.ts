@@ -3,6 +3,8 @@
  * Written once per (run, strategy).
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { jsonWeights } from './attributes.ts';
+import { byRun, byStrategyDay, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createSignalEntity = () =>
@@ -12,26 +14,16 @@ export const createSignalEntity = () =>
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },
       strategyId: { type: 'string', required: true, readOnly: true },
-      weights: { type: 'any', required: true },
+      /** symbol → weight (decimal strings summing to 1 or 0). */
+      weights: { ...jsonWeights, required: true },
+      /** Reference to the evaluation trace (object key, file path). */
       traceRef: { type: 'string', required: true },
       recordedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byStrategyDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['strategyId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
-      },
+      byId: primary(['runId'], ['strategyId']),
+      byRun: byRun(['strategyId']),
+      byStrategyDay: byStrategyDay(),
     },
   });
 

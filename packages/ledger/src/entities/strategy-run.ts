@@ -4,6 +4,8 @@
  */
 import { Flow, Outcome } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { storedError } from './attributes.ts';
+import { byRun, byStrategyDay, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createStrategyRunEntity = () =>
@@ -15,26 +17,14 @@ export const createStrategyRunEntity = () =>
       strategyId: { type: 'string', required: true, readOnly: true },
       flow: { type: Flow.options, required: true },
       outcome: { type: Outcome.options, required: true },
-      error: { type: 'any' },
+      error: storedError,
       startedAt: { type: 'string', required: true },
       finishedAt: { type: 'string', required: true },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byRun: {
-        index: 'gsi1',
-        collection: 'runTimeline',
-        pk: { field: 'gsi1pk', composite: ['runId'], casing: 'none' },
-        sk: { field: 'gsi1sk', composite: ['strategyId'], casing: 'none' },
-      },
-      byStrategyDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: ['strategyId'], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['tradingDay', 'runId'], casing: 'none' },
-      },
+      byId: primary(['runId'], ['strategyId']),
+      byRun: byRun(['strategyId']),
+      byStrategyDay: byStrategyDay(),
     },
   });
 

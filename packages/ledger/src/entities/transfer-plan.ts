@@ -4,7 +4,10 @@
  * is applied, so a re-run after a crash applies the recorded transfers instead of recomputing them from
  * half-moved books. `status` goes PENDING → APPLIED once every transfer is applied.
  */
+import { Flow } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { jsonFlows, jsonPoolShares } from './attributes.ts';
+import { allOnGsi2, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createTransferPlanEntity = () =>
@@ -16,29 +19,41 @@ export const createTransferPlanEntity = () =>
       kind: { type: ['funding', 'capital', 'flip'] as const, required: true, readOnly: true },
       reason: { type: 'string', required: true, readOnly: true },
       runId: { type: 'string', readOnly: true },
+      /** Flip only: the strategy and its flow before and after. */
       strategyId: { type: 'string', readOnly: true },
-      fromFlow: { type: 'string', readOnly: true },
-      toFlow: { type: 'string', readOnly: true },
-      /** The transfers, in application order (each with its deterministic transfer id). */
-      transfers: { type: 'any', required: true, readOnly: true },
-      /** strategyId → flow set by the plan (merged into FlowState). */
-      flowsAfter: { type: 'any', required: true, readOnly: true },
-      poolSharesBefore: { type: 'any', required: true, readOnly: true },
-      poolSharesAfter: { type: 'any', required: true, readOnly: true },
+      fromFlow: { type: Flow.options, readOnly: true },
+      toFlow: { type: Flow.options, readOnly: true },
+      /** The transfers, in application order (each with its deterministic transfer id; no timestamps). */
+      transfers: {
+        type: 'list',
+        required: true,
+        readOnly: true,
+        items: {
+          type: 'map',
+          properties: {
+            transferId: { type: 'string', required: true },
+            kind: { type: ['position', 'cash'] as const, required: true },
+            from: { type: 'string', required: true },
+            to: { type: 'string', required: true },
+            symbol: { type: 'string' },
+            qty: { type: 'string' },
+            /** For `position`: cost basis moved with the shares; for `cash`: the amount. */
+            amount: { type: 'string', required: true },
+          },
+        },
+      },
+      /** strategyId → flow set by the plan (merged into FlowState when the plan completes). */
+      flowsAfter: { ...jsonFlows, required: true, readOnly: true },
+      poolSharesBefore: { ...jsonPoolShares, required: true, readOnly: true },
+      /** The pool's shares once the plan completes (equal to before when the plan does not change them). */
+      poolSharesAfter: { ...jsonPoolShares, required: true, readOnly: true },
       status: { type: ['PENDING', 'APPLIED'] as const, required: true },
       recordedAt: { type: 'string', required: true },
       appliedAt: { type: 'string' },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['planId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['day', 'planId'], casing: 'none' },
-      },
+      byId: primary(['planId'], []),
+      byDay: allOnGsi2(['day', 'planId']),
     },
   });
 

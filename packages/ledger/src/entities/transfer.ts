@@ -3,6 +3,7 @@
  * transfer id and created once with its amounts resolved; `appliedAt` marks it applied to both books.
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
+import { allOnGsi2, primary } from './indexes.ts';
 
 /** A fresh entity (entities hold their client and table, so each ledger builds its own). */
 export const createTransferEntity = () =>
@@ -12,10 +13,12 @@ export const createTransferEntity = () =>
       transferId: { type: 'string', required: true, readOnly: true },
       day: { type: 'string', required: true, readOnly: true },
       kind: { type: ['position', 'cash'] as const, required: true, readOnly: true },
+      /** A book, or `unallocated` (account cash no book owns; cash only). */
       from: { type: 'string', required: true, readOnly: true },
       to: { type: 'string', required: true, readOnly: true },
       symbol: { type: 'string', readOnly: true },
       qty: { type: 'string', readOnly: true },
+      /** For `position`: cost basis moved with the shares; for `cash`: the amount. */
       amount: { type: 'string', required: true, readOnly: true },
       reason: { type: 'string', required: true, readOnly: true },
       runId: { type: 'string', readOnly: true },
@@ -23,15 +26,8 @@ export const createTransferEntity = () =>
       appliedAt: { type: 'string' },
     },
     indexes: {
-      byId: {
-        pk: { field: 'pk', composite: ['transferId'], casing: 'none' },
-        sk: { field: 'sk', composite: [], casing: 'none' },
-      },
-      byDay: {
-        index: 'gsi2',
-        pk: { field: 'gsi2pk', composite: [], casing: 'none' },
-        sk: { field: 'gsi2sk', composite: ['day', 'transferId'], casing: 'none' },
-      },
+      byId: primary(['transferId'], []),
+      byDay: allOnGsi2(['day', 'transferId']),
     },
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerRepository } from '../repository.ts';
+import type { LedgerRepository } from '../repository/index.ts';
 import { forEachServer, newTestLedger } from '../testing/index.ts';
 import { fundBooks, rebalanceCapital } from './capital.ts';
 

@@ -26,10 +26,13 @@ import {
 } from '@ensemble/core';
 import * as z from 'zod';
 import { allPages } from '../pages.ts';
-import type { LedgerRepository } from '../repository.ts';
+import type { BookLedger, TransferLedger } from '../repository/index.ts';
 import type { BookId, FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 import { parseInput } from './flip.ts';
 import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
+
+/** What the capital operations read and write: transfer plans and the FlowState, books' values and cash. */
+export type CapitalLedger = TransferLedger & Pick<BookLedger, 'getBook' | 'listCashBalances'>;
 
 const Strategies = z.array(z.object({ id: StrategyId, flow: Flow })).min(1);
 
@@ -71,7 +74,7 @@ export interface FundBooksResult {
  * otherwise). Records each new strategy's flow. Allocations over 1 or funding over the unallocated cash
  * throw {@link AllocationInvalidError} before any write.
  */
-export const fundBooks = async (ledger: LedgerRepository, raw: FundBooksInput): Promise<FundBooksResult> => {
+export const fundBooks = async (ledger: CapitalLedger, raw: FundBooksInput): Promise<FundBooksResult> => {
   const input = parseInput(FundBooksInput, raw, 'funding');
   const prefix = `funding:${input.day}:`;
   const pending = (await ledger.getFlowState()).pendingPlanId;
@@ -169,7 +172,7 @@ export interface RebalanceCapitalResult {
  * core's `planCapitalRebalance` (donors give at most their cash; cents, rounded down).
  */
 export const rebalanceCapital = async (
-  ledger: LedgerRepository,
+  ledger: CapitalLedger,
   raw: RebalanceCapitalInput,
 ): Promise<RebalanceCapitalResult> => {
   const input = parseInput(RebalanceCapitalInput, raw, 'capital rebalance');

@@ -5,7 +5,7 @@
  * issues the strategy a pool share at NAV (core's `mergeIntoPool`). Either way: ledger transfers only, no
  * broker order, totals of the two books unchanged to the share and cent. The flip is a transfer plan
  * (`flip:<strategyId>:<n>`), so a re-run after a crash at any write completes it exactly once, and the new
- * flow is recorded in the FlowState, from which a Run takes its flag values ({@link flowFlags}).
+ * flow is recorded in the FlowState, from which a Run takes its flag values (`createRun({ flows: state.flows })`).
  *
  * Precondition: no trading on the pool or the book while a flip runs (the workflow flips in PrepareRun,
  * before any branch trades).
@@ -29,9 +29,14 @@ import {
 import * as z from 'zod';
 import { LedgerInputInvalidError } from '../errors.ts';
 import { allPages } from '../pages.ts';
-import type { LedgerRepository } from '../repository.ts';
+import type { BookLedger, PlanLedger, TransferLedger } from '../repository/index.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 import { completePlan, type PlanContent, runPlan, settlePending } from './plan-runner.ts';
+
+/** What a flip reads and writes: the transfer plan and the FlowState, the two books, the pool's attributions. */
+export type FlipLedger = TransferLedger &
+  Pick<BookLedger, 'getBook'> &
+  Pick<PlanLedger, 'listPoolAttributionsOfRun' | 'listPoolAttributionsOfStrategy'>;
 
 /** Input of {@link flipFlow}. */
 export const FlipFlowInput = z
@@ -70,20 +75,12 @@ export const parseInput = <S extends z.ZodType>(schema: S, input: unknown, what:
   return r.data;
 };
 
-/** The flag values a Run records: `flow:<strategyId>` → flow, by strategy id. */
-export const flowFlags = (state: FlowState): Record<string, string> =>
-  Object.fromEntries(
-    Object.keys(state.flows)
-      .sort()
-      .map((id) => [`flow:${id}`, state.flows[id] as string]),
-  );
-
 /**
  * Pool shares when no FlowState was ever written: the fractions of the latest run in which `strategyId` was
  * attributed a slice of the pool, normalized to sum to 1 (empty if it never was).
  */
 export const sharesFromAttributions = async (
-  ledger: LedgerRepository,
+  ledger: Pick<PlanLedger, 'listPoolAttributionsOfRun' | 'listPoolAttributionsOfStrategy'>,
   strategyId: string,
 ): Promise<Record<string, DecimalString>> => {
   const mine = await allPages((o) => ledger.listPoolAttributionsOfStrategy(strategyId, o));
@@ -117,7 +114,7 @@ const flipPrefix = (strategyId: string) => `flip:${strategyId}:`;
  * Flips a strategy's flow by ledger transfers (see the module comment). Idempotent: the same call after a
  * crash anywhere completes the flip once; after completion it reports `already-flipped`.
  */
-export const flipFlow = async (ledger: LedgerRepository, raw: FlipFlowInput): Promise<FlipFlowResult> => {
+export const flipFlow = async (ledger: FlipLedger, raw: FlipFlowInput): Promise<FlipFlowResult> => {
   const input = parseInput(FlipFlowInput, raw, 'flag flip');
   const { strategyId, to } = input;
   const pre = await ledger.getFlowState();

@@ -1,5 +1,6 @@
 /** Book operations through the ledger: funding, capital drift rebalancing, the flow flag flip. */
 export {
+  type CapitalLedger,
   FundBooksInput,
   type FundBooksResult,
   fundBooks,
@@ -7,5 +8,11 @@ export {
   type RebalanceCapitalResult,
   rebalanceCapital,
 } from './capital.ts';
-export { FlipFlowInput, type FlipFlowResult, flipFlow, flowFlags, sharesFromAttributions } from './flip.ts';
+export {
+  FlipFlowInput,
+  type FlipFlowResult,
+  type FlipLedger,
+  flipFlow,
+  sharesFromAttributions,
+} from './flip.ts';
 export { type PlanContent, settlePending } from './plan-runner.ts';

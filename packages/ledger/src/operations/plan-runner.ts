@@ -11,13 +11,13 @@
  */
 import { forEachLimit, UNALLOCATED } from '@ensemble/core';
 import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
-import type { LedgerRepository, RecordTransferPlanInput } from '../repository.ts';
+import type { RecordTransferPlanInput, TransferLedger } from '../repository/index.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 
 /** A plan's content as an operation decides it (everything but its id). */
 export type PlanContent = Omit<RecordTransferPlanInput, 'planId'>;
 
-const applyPlanned = async (ledger: LedgerRepository, plan: TransferPlan, t: PlannedTransfer) => {
+const applyPlanned = async (ledger: TransferLedger, plan: TransferPlan, t: PlannedTransfer) => {
   const base = {
     transferId: t.transferId,
     day: plan.day,
@@ -60,7 +60,7 @@ const touchDisjointBooks = (transfers: readonly PlannedTransfer[]): boolean => {
 };
 
 /** Steps 3–5 for a recorded plan; returns the FlowState after it. */
-export const completePlan = async (ledger: LedgerRepository, plan: TransferPlan): Promise<FlowState> => {
+export const completePlan = async (ledger: TransferLedger, plan: TransferPlan): Promise<FlowState> => {
   if (plan.status !== 'APPLIED') {
     // Each transfer is applied once whatever the order; transfers sharing a book go one at a time (each
     // would otherwise retry on the other's version of that book's items).
@@ -85,7 +85,7 @@ export const completePlan = async (ledger: LedgerRepository, plan: TransferPlan)
  * The FlowState with no plan pending: a plan another call left recorded is completed, a claim without a
  * plan is dropped. `keep` names a plan the caller resumes itself (left pending).
  */
-export const settlePending = async (ledger: LedgerRepository, keep?: string): Promise<FlowState> => {
+export const settlePending = async (ledger: TransferLedger, keep?: string): Promise<FlowState> => {
   const state = await ledger.getFlowState();
   const pending = state.pendingPlanId;
   if (pending === undefined || pending === keep) return state;
@@ -100,7 +100,7 @@ export const settlePending = async (ledger: LedgerRepository, keep?: string): Pr
  * plan of that id is recorded: then the record wins) and completes it.
  */
 export const runPlan = async (
-  ledger: LedgerRepository,
+  ledger: TransferLedger,
   state: FlowState,
   planId: string,
   content: PlanContent,

@@ -18,7 +18,7 @@
 import { D, str } from '@ensemble/core';
 import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
 import type { BookId } from '../types.ts';
-import { type Ctx, conditional, guard } from './shared.ts';
+import { type Ctx, conditional, guard } from './context.ts';
 
 /** The state of a position as the journal computes on it. */
 export interface PositionState {

@@ -1,10 +1,11 @@
 /**
- * Orders and fills. An order is created once as INTENT under its deterministic client order id, then moved by
- * `updateOrderStatus` conditional on the expected version; a replayed transition is recognised from the
- * history entry it wrote. A fill is created once under its fill id (applying it is journal.ts's job).
+ * The {@link OrderLedger} role. An order is created once as INTENT under its deterministic client order id,
+ * then moved by `updateOrderStatus` conditional on the expected version; a replayed transition is recognised
+ * from the history entry it wrote. Its fills (fills.ts) are recorded once and applied once to its book.
  */
 import { D, str } from '@ensemble/core';
 import type {
+  ApplyResult,
   BookId,
   DayRangeOptions,
   Fill,
@@ -13,27 +14,82 @@ import type {
   Page,
   PageOptions,
   RecordResult,
-  Side,
-  TradingDay,
   TransitionResult,
 } from '../types.ts';
-import { as, type Ctx, conditionalItem, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
+import { type Ctx, conditionalItem, createOnce, guard, sameOn } from './context.ts';
+import {
+  applyFill,
+  getFill,
+  listFillsOfBook,
+  listFillsOfOrder,
+  listFillsOfRun,
+  type RecordFillInput,
+  recordFill,
+} from './fills.ts';
+import { dayBounds, pageOf } from './paging.ts';
 
-/** Input of {@link recordOrderIntent}. */
-export interface RecordOrderIntentInput {
-  /** Deterministic from (runId, strategy or book, symbol, side), so a retried submit is idempotent. */
-  clientOrderId: string;
-  runId: string;
-  tradingDay: TradingDay;
-  bookId: BookId;
-  symbol: string;
-  side: Side;
-  requestedQty?: string;
-  requestedNotional?: string;
+/**
+ * Input of {@link OrderLedger.recordOrderIntent}: the order's intent. Its `clientOrderId` is deterministic
+ * from (runId, strategy or book, symbol, side), so a retried submit is idempotent.
+ */
+export interface RecordOrderIntentInput
+  extends Pick<
+    Order,
+    | 'clientOrderId'
+    | 'runId'
+    | 'tradingDay'
+    | 'bookId'
+    | 'symbol'
+    | 'side'
+    | 'requestedQty'
+    | 'requestedNotional'
+  > {
+  /** Why the order exists (kept in its INTENT history entry). */
   reason?: string;
 }
 
-export const recordOrderIntent = (ctx: Ctx, input: RecordOrderIntentInput): Promise<RecordResult<Order>> => {
+/** Input of {@link updateOrderStatus}. */
+export interface UpdateOrderStatusInput {
+  clientOrderId: string;
+  /** The version the order must be at now; the write is refused otherwise. */
+  expectedVersion: number;
+  status: OrderStatus;
+  brokerOrderId?: string;
+  filledQty?: string;
+  filledNotional?: string;
+  reason?: string;
+}
+
+/** Orders (intent, then the broker's view of them) and their fills, applied once to the books. */
+export interface OrderLedger {
+  /** Create an order as INTENT under its client order id, once. */
+  recordOrderIntent(input: RecordOrderIntentInput): Promise<RecordResult<Order>>;
+  /** Get an order by client order id, or null. */
+  getOrder(clientOrderId: string): Promise<Order | null>;
+  /** Move an order to a status if it is at `expectedVersion`, appending to its history. */
+  updateOrderStatus(input: UpdateOrderStatusInput): Promise<TransitionResult<Order>>;
+  /** List the orders of a run. */
+  listOrdersOfRun(runId: string, options?: PageOptions): Promise<Page<Order>>;
+  /** List a book's orders by day. */
+  listOrdersOfBook(bookId: BookId, options?: DayRangeOptions): Promise<Page<Order>>;
+  /** Record a fill under its fill id, once (it does not touch the book: see applyFill). */
+  recordFill(input: RecordFillInput): Promise<RecordResult<Fill>>;
+  /** Apply a recorded fill to its book's position and cash, exactly once. */
+  applyFill(fillId: string): Promise<ApplyResult>;
+  /** Get a fill by id, or null. */
+  getFill(fillId: string): Promise<Fill | null>;
+  /** List the fills of a run. */
+  listFillsOfRun(runId: string, options?: PageOptions): Promise<Page<Fill>>;
+  /** List the fills of one order. */
+  listFillsOfOrder(
+    order: { runId: string; clientOrderId: string },
+    options?: PageOptions,
+  ): Promise<Page<Fill>>;
+  /** List a book's fills by day. */
+  listFillsOfBook(bookId: BookId, options?: DayRangeOptions): Promise<Page<Fill>>;
+}
+
+const recordOrderIntent = (ctx: Ctx, input: RecordOrderIntentInput): Promise<RecordResult<Order>> => {
   const at = ctx.now();
   const { reason, ...rest } = input;
   const order: Order = {
@@ -55,27 +111,15 @@ export const recordOrderIntent = (ctx: Ctx, input: RecordOrderIntentInput): Prom
   );
 };
 
-export const getOrder = (ctx: Ctx, clientOrderId: string): Promise<Order | null> =>
+const getOrder = (ctx: Ctx, clientOrderId: string): Promise<Order | null> =>
   guard('getOrder', async () => {
     const { data } = await ctx.svc.entities.order
       .get({ clientOrderId })
       .go({ originalErr: true, consistent: true });
-    return data ? as<Order>(data) : null;
+    return data;
   });
 
-/** Input of {@link updateOrderStatus}. */
-export interface UpdateOrderStatusInput {
-  clientOrderId: string;
-  /** The version the order must be at now; the write is refused otherwise. */
-  expectedVersion: number;
-  status: OrderStatus;
-  brokerOrderId?: string;
-  filledQty?: string;
-  filledNotional?: string;
-  reason?: string;
-}
-
-export const updateOrderStatus = async (
+const updateOrderStatus = async (
   ctx: Ctx,
   input: UpdateOrderStatusInput,
 ): Promise<TransitionResult<Order>> => {
@@ -97,7 +141,7 @@ export const updateOrderStatus = async (
       .go({ originalErr: true, response: 'all_new' }),
   );
   // The written item comes back with the write; only a failed condition needs a read.
-  if (updated) return { status: 'updated', item: as<Order>(updated) };
+  if (updated) return { status: 'updated', item: updated };
   const current = await getOrder(ctx, input.clientOrderId);
   // The entry written by the transition from version v sits at index v (index 0 is INTENT, version 1).
   const written = current?.statusHistory[input.expectedVersion];
@@ -108,103 +152,33 @@ export const updateOrderStatus = async (
   return replayed ? { status: 'replayed', item: current } : { status: 'conflict', current };
 };
 
-export const listOrdersOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Order>> =>
+const listOrdersOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Order>> =>
   guard('listOrdersOfRun', async () => {
     const { data, cursor } = await ctx.svc.entities.order.query.byRun({ runId }).go(pageOf(options));
-    return { data: data.map(as<Order>), cursor };
+    return { data, cursor };
   });
 
-export const listOrdersOfBook = (
-  ctx: Ctx,
-  bookId: BookId,
-  options: DayRangeOptions = {},
-): Promise<Page<Order>> =>
+const listOrdersOfBook = (ctx: Ctx, bookId: BookId, options: DayRangeOptions = {}): Promise<Page<Order>> =>
   guard('listOrdersOfBook', async () => {
     const { from, toExclusive } = dayBounds(options);
     const { data, cursor } = await ctx.svc.entities.order.query
       .byBookDay({ bookId })
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Order>), cursor };
+    return { data, cursor };
   });
 
-/** Input of {@link recordFill}. */
-export interface RecordFillInput {
-  /** The broker's execution id (or one derived from it deterministically). */
-  fillId: string;
-  clientOrderId: string;
-  runId: string;
-  tradingDay: TradingDay;
-  bookId: BookId;
-  symbol: string;
-  side: Side;
-  qty: string;
-  price: string;
-  /**
-   * Cash the fill moved before fees, as the broker booked it (brokers round to cents).
-   * @default qty × price
-   */
-  notional?: string;
-  /** @default "0" */
-  fee?: string;
-  filledAt: string;
-}
-
-export const recordFill = (ctx: Ctx, input: RecordFillInput): Promise<RecordResult<Fill>> => {
-  const qty = new D(input.qty);
-  const price = new D(input.price);
-  const fill: Fill = {
-    ...input,
-    qty: str(qty),
-    price: str(price),
-    notional: str(input.notional === undefined ? qty.times(price) : new D(input.notional)),
-    fee: str(new D(input.fee ?? '0')),
-  };
-  return createOnce(
-    'recordFill',
-    fill,
-    () => ctx.svc.entities.fill.create(fill).go({ originalErr: true }),
-    () => getFill(ctx, input.fillId),
-    (e) => sameOn(fill, e, ['clientOrderId', 'bookId', 'symbol', 'side', 'qty', 'price', 'notional', 'fee']),
-  );
-};
-
-export const getFill = (ctx: Ctx, fillId: string): Promise<Fill | null> =>
-  guard('getFill', async () => {
-    const { data } = await ctx.svc.entities.fill.get({ fillId }).go({ originalErr: true, consistent: true });
-    return data ? as<Fill>(data) : null;
-  });
-
-export const listFillsOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Fill>> =>
-  guard('listFillsOfRun', async () => {
-    const { data, cursor } = await ctx.svc.entities.fill.query.byRun({ runId }).go(pageOf(options));
-    return { data: data.map(as<Fill>), cursor };
-  });
-
-export const listFillsOfOrder = (
-  ctx: Ctx,
-  order: { runId: string; clientOrderId: string },
-  options: PageOptions = {},
-): Promise<Page<Fill>> =>
-  guard('listFillsOfOrder', async () => {
-    const { data, cursor } = await ctx.svc.entities.fill.query
-      .byRun({ runId: order.runId, clientOrderId: order.clientOrderId })
-      // begins_with on a partial sort key also matches ids that extend this one: keep exact matches only.
-      .where(({ clientOrderId }, { eq }) => eq(clientOrderId, order.clientOrderId))
-      .go(pageOf(options));
-    return { data: data.map(as<Fill>), cursor };
-  });
-
-export const listFillsOfBook = (
-  ctx: Ctx,
-  bookId: BookId,
-  options: DayRangeOptions = {},
-): Promise<Page<Fill>> =>
-  guard('listFillsOfBook', async () => {
-    const { from, toExclusive } = dayBounds(options);
-    const { data, cursor } = await ctx.svc.entities.fill.query
-      .byBookDay({ bookId })
-      .between({ tradingDay: from }, { tradingDay: toExclusive })
-      .go(pageOf(options));
-    return { data: data.map(as<Fill>), cursor };
-  });
+/** The {@link OrderLedger} over `ctx`. */
+export const orderLedger = (ctx: Ctx): OrderLedger => ({
+  recordOrderIntent: (input) => recordOrderIntent(ctx, input),
+  getOrder: (clientOrderId) => getOrder(ctx, clientOrderId),
+  updateOrderStatus: (input) => updateOrderStatus(ctx, input),
+  listOrdersOfRun: (runId, options) => listOrdersOfRun(ctx, runId, options),
+  listOrdersOfBook: (bookId, options) => listOrdersOfBook(ctx, bookId, options),
+  recordFill: (input) => recordFill(ctx, input),
+  applyFill: (fillId) => applyFill(ctx, fillId),
+  getFill: (fillId) => getFill(ctx, fillId),
+  listFillsOfRun: (runId, options) => listFillsOfRun(ctx, runId, options),
+  listFillsOfOrder: (order, options) => listFillsOfOrder(ctx, order, options),
+  listFillsOfBook: (bookId, options) => listFillsOfBook(ctx, bookId, options),
+});

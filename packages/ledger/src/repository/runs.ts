@@ -1,13 +1,12 @@
 /**
- * Runs and strategy runs: create a run once per (day, stage), move its status conditionally, record each
- * strategy's outcome once, and read a run's whole timeline through the `runTimeline` collection.
+ * The {@link RunLedger} role: create a run once per (day, stage), move its status conditionally, read a
+ * run's whole timeline through the `runTimeline` collection; and each strategy's outcome in it
+ * (strategy-runs.ts).
  */
 import type {
   DayRangeOptions,
   Fill,
-  Flow,
   Order,
-  Outcome,
   Page,
   PageOptions,
   Plan,
@@ -22,64 +21,22 @@ import type {
   TradingDay,
   TransitionResult,
 } from '../types.ts';
+import { type Ctx, conditional, createOnce, guard, sameOn } from './context.ts';
+import { DEFAULT_LIMIT, dayBounds, pageOf } from './paging.ts';
 import {
-  as,
-  type Ctx,
-  conditional,
-  createOnce,
-  DEFAULT_LIMIT,
-  dayBounds,
-  guard,
-  pageOf,
-  sameOn,
-} from './shared.ts';
+  listStrategyRunsOfRun,
+  listStrategyRunsOfStrategy,
+  type RecordStrategyRunInput,
+  recordStrategyRun,
+  supersedeFailedStrategyRun,
+} from './strategy-runs.ts';
 
 /** Input of {@link createRun}. */
-export interface CreateRunInput {
-  tradingDay: TradingDay;
-  /** Stage of the day (`rebalance`, `close`...), a slug. */
-  stage: string;
-  asOf: string;
-  dataSnapshot: string;
-  flags: Record<string, string | number | boolean>;
+export interface CreateRunInput
+  extends Pick<Run, 'tradingDay' | 'stage' | 'asOf' | 'dataSnapshot' | 'flows'> {
   /** The books' value at the start against the last NAV (not compared on a repeat: the first one stays). */
   equity?: RunEquity;
 }
-
-/** The id of the run of a day and stage: `<day>.<stage>`. */
-export const runIdOf = (tradingDay: TradingDay, stage: string): string => `${tradingDay}.${stage}`;
-
-const TERMINAL: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED'];
-
-export const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<RecordResult<Run>> => {
-  const at = ctx.now();
-  const run: Run = {
-    runId: runIdOf(input.tradingDay, input.stage),
-    tradingDay: input.tradingDay,
-    stage: input.stage,
-    status: 'RUNNING',
-    asOf: input.asOf,
-    dataSnapshot: input.dataSnapshot,
-    flags: input.flags,
-    ...(input.equity ? { equity: input.equity } : {}),
-    statusHistory: [{ status: 'RUNNING', at }],
-    startedAt: at,
-    updatedAt: at,
-  };
-  return createOnce(
-    'createRun',
-    run,
-    () => ctx.svc.entities.run.create(run).go({ originalErr: true }),
-    () => getRun(ctx, run.runId),
-    (e) => sameOn(run, e, ['asOf', 'dataSnapshot', 'flags']),
-  );
-};
-
-export const getRun = (ctx: Ctx, runId: string): Promise<Run | null> =>
-  guard('getRun', async () => {
-    const { data } = await ctx.svc.entities.run.get({ runId }).go({ originalErr: true, consistent: true });
-    return data ? as<Run>(data) : null;
-  });
 
 /** Input of {@link updateRunStatus}. */
 export interface UpdateRunStatusInput {
@@ -90,10 +47,75 @@ export interface UpdateRunStatusInput {
   error?: StoredError;
 }
 
-export const updateRunStatus = async (
-  ctx: Ctx,
-  input: UpdateRunStatusInput,
-): Promise<TransitionResult<Run>> => {
+/** One page of a run's timeline: its records grouped by kind (each kind in key order; sort by time to read). */
+export interface RunTimeline {
+  runs: Run[];
+  strategyRuns: StrategyRun[];
+  signals: Signal[];
+  plans: Plan[];
+  poolAttributions: PoolAttribution[];
+  orders: Order[];
+  fills: Fill[];
+}
+
+/** Runs (one per trading day and stage) and each strategy's outcome in them. */
+export interface RunLedger {
+  /** Create the run of a day and stage (status RUNNING), or return the one already there. */
+  createRun(input: CreateRunInput): Promise<RecordResult<Run>>;
+  /** Get a run by id, or null. */
+  getRun(runId: string): Promise<Run | null>;
+  /** Move a run to `status` if it is in `expected`; a repeat of the same move reports `replayed`. */
+  updateRunStatus(input: UpdateRunStatusInput): Promise<TransitionResult<Run>>;
+  /** List runs by trading day (then stage), over an inclusive day range. */
+  listRuns(options?: DayRangeOptions): Promise<Page<Run>>;
+  /** Read a run's timeline: the run and its strategy runs, signals, plans, attributions, orders and fills. */
+  getRunTimeline(runId: string, options?: PageOptions): Promise<{ data: RunTimeline; cursor: string | null }>;
+  /** Record one strategy's outcome in a run, exactly once. */
+  recordStrategyRun(input: RecordStrategyRunInput): Promise<RecordResult<StrategyRun>>;
+  /** Replace a FAILED outcome by a later attempt's (a redrive), conditionally on it still being FAILED. */
+  supersedeFailedStrategyRun(input: RecordStrategyRunInput): Promise<TransitionResult<StrategyRun>>;
+  /** List the strategy runs of a run. */
+  listStrategyRunsOfRun(runId: string, options?: PageOptions): Promise<Page<StrategyRun>>;
+  /** List a strategy's runs by day. */
+  listStrategyRunsOfStrategy(strategyId: string, options?: DayRangeOptions): Promise<Page<StrategyRun>>;
+}
+
+/** The id of the run of a day and stage: `<day>.<stage>`. */
+export const runIdOf = (tradingDay: TradingDay, stage: string): string => `${tradingDay}.${stage}`;
+
+const TERMINAL: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED'];
+
+const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<RecordResult<Run>> => {
+  const at = ctx.now();
+  const run: Run = {
+    runId: runIdOf(input.tradingDay, input.stage),
+    tradingDay: input.tradingDay,
+    stage: input.stage,
+    status: 'RUNNING',
+    asOf: input.asOf,
+    dataSnapshot: input.dataSnapshot,
+    flows: input.flows,
+    ...(input.equity ? { equity: input.equity } : {}),
+    statusHistory: [{ status: 'RUNNING', at }],
+    startedAt: at,
+    updatedAt: at,
+  };
+  return createOnce(
+    'createRun',
+    run,
+    () => ctx.svc.entities.run.create(run).go({ originalErr: true }),
+    () => getRun(ctx, run.runId),
+    (e) => sameOn(run, e, ['asOf', 'dataSnapshot', 'flows']),
+  );
+};
+
+const getRun = (ctx: Ctx, runId: string): Promise<Run | null> =>
+  guard('getRun', async () => {
+    const { data } = await ctx.svc.entities.run.get({ runId }).go({ originalErr: true, consistent: true });
+    return data;
+  });
+
+const updateRunStatus = async (ctx: Ctx, input: UpdateRunStatusInput): Promise<TransitionResult<Run>> => {
   const at = ctx.now();
   const entry = { status: input.status, at };
   const ok = await conditional('updateRunStatus', () =>
@@ -121,94 +143,17 @@ export const updateRunStatus = async (
   return { status: 'conflict', current };
 };
 
-export const listRuns = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Run>> =>
+const listRuns = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Run>> =>
   guard('listRuns', async () => {
     const { from, toExclusive } = dayBounds(options);
     const { data, cursor } = await ctx.svc.entities.run.query
       .byDay({})
       .between({ tradingDay: from }, { tradingDay: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Run>), cursor };
+    return { data, cursor };
   });
 
-/** Input of {@link recordStrategyRun}. */
-export interface RecordStrategyRunInput {
-  runId: string;
-  tradingDay: TradingDay;
-  strategyId: string;
-  flow: Flow;
-  outcome: Outcome;
-  error?: StoredError;
-  startedAt: string;
-  finishedAt: string;
-}
-
-export const recordStrategyRun = (
-  ctx: Ctx,
-  input: RecordStrategyRunInput,
-): Promise<RecordResult<StrategyRun>> =>
-  createOnce(
-    'recordStrategyRun',
-    as<StrategyRun>(input),
-    () => ctx.svc.entities.strategyRun.create(input).go({ originalErr: true }),
-    async () => {
-      const { data } = await ctx.svc.entities.strategyRun
-        .get({ runId: input.runId, strategyId: input.strategyId })
-        .go({ originalErr: true, consistent: true });
-      return data ? as<StrategyRun>(data) : null;
-    },
-    (e) => sameOn(as<StrategyRun>(input), e, ['flow', 'outcome', 'error']),
-  );
-
-/**
- * Replace a strategy's FAILED outcome in a run by the outcome of a later attempt (a redrive), once: the write
- * is conditional on the recorded outcome still being FAILED, so a concurrent or repeated call cannot replace a
- * newer outcome. `conflict` when the record is missing or no longer FAILED.
- */
-export const supersedeFailedStrategyRun = async (
-  ctx: Ctx,
-  input: RecordStrategyRunInput,
-): Promise<TransitionResult<StrategyRun>> => {
-  const ok = await conditional('supersedeFailedStrategyRun', () =>
-    ctx.svc.entities.strategyRun
-      .put(input)
-      .where(({ outcome }, { eq }) => eq(outcome, 'FAILED'))
-      .go({ originalErr: true }),
-  );
-  const { data } = await guard('supersedeFailedStrategyRun', () =>
-    ctx.svc.entities.strategyRun
-      .get({ runId: input.runId, strategyId: input.strategyId })
-      .go({ originalErr: true, consistent: true }),
-  );
-  const current = data ? as<StrategyRun>(data) : null;
-  if (ok && current) return { status: 'updated', item: current };
-  if (current && sameOn(as<StrategyRun>(input), current, ['flow', 'outcome', 'error']))
-    return { status: 'replayed', item: current };
-  return { status: 'conflict', current };
-};
-
-export const listStrategyRunsOfRun = (
-  ctx: Ctx,
-  runId: string,
-  options: PageOptions = {},
-): Promise<Page<StrategyRun>> =>
-  guard('listStrategyRunsOfRun', async () => {
-    const { data, cursor } = await ctx.svc.entities.strategyRun.query.byId({ runId }).go(pageOf(options));
-    return { data: data.map(as<StrategyRun>), cursor };
-  });
-
-/** One page of a run's timeline: its records grouped by kind (each kind in key order; sort by time to read). */
-export interface RunTimeline {
-  runs: Run[];
-  strategyRuns: StrategyRun[];
-  signals: Signal[];
-  plans: Plan[];
-  poolAttributions: PoolAttribution[];
-  orders: Order[];
-  fills: Fill[];
-}
-
-export const getRunTimeline = (
+const getRunTimeline = (
   ctx: Ctx,
   runId: string,
   options: PageOptions = {},
@@ -219,14 +164,27 @@ export const getRunTimeline = (
       .go({ cursor: options.cursor ?? null, limit: options.limit ?? DEFAULT_LIMIT, originalErr: true });
     return {
       data: {
-        runs: data.run.map(as<Run>),
-        strategyRuns: data.strategyRun.map(as<StrategyRun>),
-        signals: data.signal.map(as<Signal>),
-        plans: data.plan.map(as<Plan>),
-        poolAttributions: data.poolAttribution.map(as<PoolAttribution>),
-        orders: data.order.map(as<Order>),
-        fills: data.fill.map(as<Fill>),
+        runs: data.run,
+        strategyRuns: data.strategyRun,
+        signals: data.signal,
+        plans: data.plan,
+        poolAttributions: data.poolAttribution,
+        orders: data.order,
+        fills: data.fill,
       },
       cursor,
     };
   });
+
+/** The {@link RunLedger} over `ctx`. */
+export const runLedger = (ctx: Ctx): RunLedger => ({
+  createRun: (input) => createRun(ctx, input),
+  getRun: (runId) => getRun(ctx, runId),
+  updateRunStatus: (input) => updateRunStatus(ctx, input),
+  listRuns: (options) => listRuns(ctx, options),
+  getRunTimeline: (runId, options) => getRunTimeline(ctx, runId, options),
+  recordStrategyRun: (input) => recordStrategyRun(ctx, input),
+  supersedeFailedStrategyRun: (input) => supersedeFailedStrategyRun(ctx, input),
+  listStrategyRunsOfRun: (runId, options) => listStrategyRunsOfRun(ctx, runId, options),
+  listStrategyRunsOfStrategy: (strategyId, options) => listStrategyRunsOfStrategy(ctx, strategyId, options),
+});

@@ -6,7 +6,7 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createLocalDynamoClient, type EmbeddedDynamo } from '../embedded.ts';
-import { createLedger, type LedgerRepository } from '../repository.ts';
+import { createLedger, type LedgerRepository } from '../repository/index.ts';
 import { createTable } from '../table.ts';
 import { countingClient } from './clients.ts';
 import { type TestServer, testServers } from './servers.ts';

@@ -1,5 +1,11 @@
 export { type CountingClient, countingClient } from './clients.ts';
 export { fixedClock, forEachServer, newTestLedger, type TestLedger } from './harness.ts';
-export { PLANNED_STRATEGIES, type PlanDayOptions, planDay, plannedPrice } from './planned-day.ts';
+export {
+  PLANNED_STRATEGIES,
+  type PlanDayOptions,
+  type PlannedDayLedger,
+  planDay,
+  plannedPrice,
+} from './planned-day.ts';
 export { freeLoopbackPort, startDynamoDbLocal, type TestServer, testServers } from './servers.ts';
-export { type SimulateDayOptions, simulateDay } from './simulate.ts';
+export { type SimulateDayOptions, type SimulatedDayLedger, simulateDay } from './simulate.ts';

@@ -1,6 +1,6 @@
 /**
  * A trading day driven by core's planner and written through the ledger step by step, each step idempotent
- * the way the workflow's tasks are: fund new books, create the run (with the flow flags), and per book
+ * the way the workflow's tasks are: fund new books, create the run (with the flows), and per book
  * signal → plan (core `planRebalance`, or `planPool` + pool attributions for the pool; an already recorded
  * plan is reused, never re-planned from a half-traded book) → order intents → SUBMITTED → fills (some
  * partial, in two executions) → applyFill → FILLED → NAV (core `valueBook`) → run SUCCEEDED.
@@ -22,12 +22,22 @@ import {
 } from '@ensemble/core';
 import { Decimal } from 'decimal.js';
 import { fundBooks } from '../operations/capital.ts';
-import { flowFlags } from '../operations/flip.ts';
 import { allPages } from '../pages.ts';
-import type { LedgerRepository } from '../repository.ts';
+import type {
+  BookLedger,
+  OrderLedger,
+  PlanLedger,
+  PlannedOrderInput,
+  RunLedger,
+  SignalLedger,
+  TransferLedger,
+} from '../repository/index.ts';
 import type { BookId, PlannedOrder } from '../types.ts';
 
-const SYMBOLS = ['SPY', 'QQQ', 'TLT', 'GLD', 'BRK', 'XLK'];
+const SYMBOLS = ['SPY', 'QQQ', 'TLT', 'GLD', 'BRK', 'XLK'] as const;
+
+/** The `i`-th symbol, cycling. */
+const symbolAt = (i: number): string => SYMBOLS[i % SYMBOLS.length] ?? SYMBOLS[0];
 const ASSETS: Record<string, AssetFacts> = Object.fromEntries(
   SYMBOLS.map((s) => [s, { fractionable: s !== 'BRK', tradable: true }]),
 );
@@ -52,14 +62,21 @@ const pricesOf = (day: string) => Object.fromEntries(SYMBOLS.map((s) => [s, plan
 /** Targets of a strategy on a day: two symbols, 60/40, rotating with the day. */
 const targetsOf = (strategyId: string, day: string): TargetWeights => {
   const k = hash(`${strategyId}#${day}`);
-  const [a, b] = [SYMBOLS[k % SYMBOLS.length] as string, SYMBOLS[(k + 1) % SYMBOLS.length] as string];
-  return { [a]: '0.6', [b]: '0.4' };
+  return { [symbolAt(k)]: '0.6', [symbolAt(k + 1)]: '0.4' };
 };
 
 const settingsOf = (strategyId: string): PlannerSettings =>
   parsePlannerSettings(
     strategyId === 'beta' ? { rebalance: { kind: 'threshold', threshold: '0.05' } } : { cashBuffer: '0.01' },
   );
+
+/** What a planned day writes: every role but the controls (no kill switch, lease or notional rail). */
+export type PlannedDayLedger = RunLedger &
+  SignalLedger &
+  PlanLedger &
+  OrderLedger &
+  BookLedger &
+  TransferLedger;
 
 /** Options of {@link planDay}. */
 export interface PlanDayOptions {
@@ -69,7 +86,7 @@ export interface PlanDayOptions {
 }
 
 /** Write one planned trading day; returns the run id. */
-export const planDay = async (ledger: LedgerRepository, options: PlanDayOptions): Promise<string> => {
+export const planDay = async (ledger: PlannedDayLedger, options: PlanDayOptions): Promise<string> => {
   const { day } = options;
   const prices = pricesOf(day);
   const at = `${day}T20:00:00.000Z`;
@@ -85,7 +102,7 @@ export const planDay = async (ledger: LedgerRepository, options: PlanDayOptions)
     stage: 'rebalance',
     asOf: day,
     dataSnapshot: `planned@${day}`,
-    flags: flowFlags(state),
+    flows: state.flows,
   });
   const runId = run.status === 'conflict' ? run.current.runId : run.item.runId;
 
@@ -144,14 +161,14 @@ export const planDay = async (ledger: LedgerRepository, options: PlanDayOptions)
       });
       const nav = new Decimal(pp.plan.nav);
       for (const id of members) {
-        const share = new Decimal(state.poolShares[id] as string);
+        const share = new Decimal(state.poolShares[id] ?? '0');
         await ledger.recordPoolAttribution({
           runId,
           tradingDay: day,
           strategyId: id,
           fraction: share.toFixed(),
           capital: share.times(nav).toDecimalPlaces(2, Decimal.ROUND_DOWN).toFixed(),
-          weights: { ...(targets[id] as TargetWeights) },
+          weights: { ...targets[id] },
           holdings: Object.fromEntries(
             pool.positions.map((p) => [
               p.symbol,
@@ -202,16 +219,18 @@ export const planDay = async (ledger: LedgerRepository, options: PlanDayOptions)
   return runId;
 };
 
-const toOrder = (l: PlanLine): PlannedOrder => ({
+const toOrder = (l: PlanLine): PlannedOrderInput => ({
   symbol: l.symbol,
   side: l.side,
   qty: l.qty,
+  price: l.price,
+  notional: l.notional,
   reason: l.reason,
 });
 
 /** Orders of a plan: intent → SUBMITTED → one or two fills applied → FILLED. Sells first (plan order). */
 const execute = async (
-  ledger: LedgerRepository,
+  ledger: OrderLedger,
   t: {
     runId: string;
     day: string;
@@ -240,7 +259,8 @@ const execute = async (
       status: 'SUBMITTED',
       brokerOrderId: `b-${clientOrderId}`,
     });
-    const price = t.prices[o.symbol] as string;
+    const price = t.prices[o.symbol];
+    if (price === undefined) throw new Error(`planned day: no price of ${o.symbol}`);
     // Whole quantities above one share fill in two executions (a partial, then the rest).
     const first = qty.gt(1) && qty.isInteger() ? qty.div(2).floor() : qty;
     const parts = first.eq(qty) ? [qty] : [first, qty.minus(first)];

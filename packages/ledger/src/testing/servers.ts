@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { createLocalDynamoClient, type EmbeddedDynamo, startEmbeddedDynamo } from '../embedded.ts';
+import { createLocalDynamoClient, type EmbeddedDynamo, portOf, startEmbeddedDynamo } from '../embedded.ts';
 
 /** A server the suite can run on. */
 export interface TestServer {
@@ -25,8 +25,12 @@ export const freeLoopbackPort = (): Promise<number> =>
     const s = createServer();
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+      try {
+        const port = portOf(s);
+        s.close(() => resolve(port));
+      } catch (e) {
+        s.close(() => reject(e));
+      }
     });
   });
 

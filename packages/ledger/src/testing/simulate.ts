@@ -5,9 +5,25 @@
  * Used by the replay test and the write benchmark.
  */
 import { Decimal } from 'decimal.js';
-import type { LedgerRepository } from '../repository.ts';
-import { runIdOf } from '../repository.ts';
-import type { BookId, PlannedOrder } from '../types.ts';
+import {
+  type BookLedger,
+  type OrderLedger,
+  type PlanLedger,
+  type PlannedOrderInput,
+  type RunLedger,
+  runIdOf,
+  type SignalLedger,
+  type TransferLedger,
+} from '../repository/index.ts';
+import type { BookId } from '../types.ts';
+
+/** What a simulated day writes: runs, signals, plans, orders and fills, its books' NAVs and their funding. */
+export type SimulatedDayLedger = RunLedger &
+  SignalLedger &
+  PlanLedger &
+  OrderLedger &
+  Pick<BookLedger, 'getBook' | 'recordNav'> &
+  Pick<TransferLedger, 'applyTransfer'>;
 
 /** Options of {@link simulateDay}. */
 export interface SimulateDayOptions {
@@ -19,16 +35,22 @@ export interface SimulateDayOptions {
   symbolsPerStrategy?: number;
 }
 
-const SYMBOLS = ['SPY', 'QQQ', 'TQQQ', 'SOXL', 'TLT', 'GLD', 'UVXY', 'BIL', 'XLK', 'SQQQ'];
+const SYMBOLS = ['SPY', 'QQQ', 'TQQQ', 'SOXL', 'TLT', 'GLD', 'UVXY', 'BIL', 'XLK', 'SQQQ'] as const;
+
+/** The `i`-th symbol, cycling. */
+const symbolAt = (i: number): string => SYMBOLS[i % SYMBOLS.length] ?? SYMBOLS[0];
 
 const priceOf = (symbol: string, day: string): string => {
   const seed = [...`${symbol}${day}`].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 100_000, 7);
   return new Decimal(20 + (seed % 48_000) / 100).toFixed(2);
 };
 
+/** The id of the `i`-th simulated strategy. */
+const strategyIdOf = (i: number): string => `s${String(i).padStart(2, '0')}`;
+
 /** Write one trading day of `strategies` books; returns the run id. */
 export const simulateDay = async (
-  ledger: LedgerRepository,
+  ledger: SimulatedDayLedger,
   options: SimulateDayOptions = {},
 ): Promise<string> => {
   const day = options.day ?? '2025-01-02';
@@ -40,20 +62,22 @@ export const simulateDay = async (
     stage: 'rebalance',
     asOf: day,
     dataSnapshot: `bars@${day}`,
-    flags: { dryRun: false, aggregatedFrom },
+    flows: Object.fromEntries(
+      Array.from(
+        { length: n },
+        (_, i) => [strategyIdOf(i), i >= aggregatedFrom ? 'aggregated' : 'per-book'] as const,
+      ),
+    ),
   });
   const runId = run.status === 'conflict' ? runIdOf(day, 'rebalance') : run.item.runId;
   const at = `${day}T20:59:00.000Z`;
-  const poolOrders: PlannedOrder[] = [];
+  const poolOrders: PlannedOrderInput[] = [];
 
   for (let i = 0; i < n; i++) {
-    const strategyId = `s${String(i).padStart(2, '0')}`;
+    const strategyId = strategyIdOf(i);
     const aggregated = i >= aggregatedFrom;
     const bookId: BookId = aggregated ? 'pool' : `strategy#${strategyId}`;
-    const symbols = Array.from(
-      { length: perStrategy },
-      (_, k) => SYMBOLS[(i + k) % SYMBOLS.length] as string,
-    );
+    const symbols = Array.from({ length: perStrategy }, (_, k) => symbolAt(i + k));
     const weight = new Decimal(1).div(perStrategy).toDecimalPlaces(6).toFixed();
     await ledger.recordSignal({
       runId,
@@ -71,12 +95,17 @@ export const simulateDay = async (
       startedAt: at,
       finishedAt: at,
     });
-    const planned = symbols.map((symbol) => ({
-      symbol,
-      side: 'buy' as const,
-      qty: '10',
-      reason: 'rebalance',
-    }));
+    const planned = symbols.map((symbol): PlannedOrderInput => {
+      const price = priceOf(symbol, day);
+      return {
+        symbol,
+        side: 'buy',
+        qty: '10',
+        price,
+        notional: new Decimal(price).times(10).toFixed(),
+        reason: 'rebalance',
+      };
+    });
     if (aggregated) {
       poolOrders.push(...planned);
       await ledger.recordPoolAttribution({
@@ -140,13 +169,13 @@ export const simulateDay = async (
 };
 
 const bookIds = (n: number, aggregatedFrom: number): BookId[] => [
-  ...Array.from({ length: aggregatedFrom }, (_, i): BookId => `strategy#s${String(i).padStart(2, '0')}`),
-  ...(n > aggregatedFrom ? (['pool'] as BookId[]) : []),
+  ...Array.from({ length: aggregatedFrom }, (_, i): BookId => `strategy#${strategyIdOf(i)}`),
+  ...(n > aggregatedFrom ? ['pool'] : []),
 ];
 
 const trade = async (
-  ledger: LedgerRepository,
-  t: { runId: string; day: string; bookId: BookId; tag: string; orders: PlannedOrder[] },
+  ledger: OrderLedger,
+  t: { runId: string; day: string; bookId: BookId; tag: string; orders: PlannedOrderInput[] },
 ): Promise<void> => {
   for (const [k, o] of t.orders.entries()) {
     const clientOrderId = `${t.runId}:${t.tag}:${k}:${o.symbol}:${o.side}`;
@@ -157,7 +186,7 @@ const trade = async (
       bookId: t.bookId,
       symbol: o.symbol,
       side: o.side,
-      requestedQty: o.qty ?? '0',
+      requestedQty: o.qty,
       reason: o.reason,
     });
     await ledger.updateOrderStatus({
@@ -176,7 +205,7 @@ const trade = async (
       bookId: t.bookId,
       symbol: o.symbol,
       side: o.side,
-      qty: o.qty ?? '0',
+      qty: o.qty,
       price,
       filledAt: `${t.day}T20:59:30.000Z`,
     });
@@ -185,8 +214,8 @@ const trade = async (
       clientOrderId,
       expectedVersion: 2,
       status: 'FILLED',
-      filledQty: o.qty ?? '0',
-      filledNotional: new Decimal(o.qty ?? '0').times(price).toFixed(),
+      filledQty: o.qty,
+      filledNotional: new Decimal(o.qty).times(price).toFixed(),
     });
   }
 };

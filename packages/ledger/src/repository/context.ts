@@ -1,11 +1,11 @@
 /**
- * What every repository module shares: the context (service, clock, retry budget), error wrapping that fails
- * closed, create-once writes, paging and day arithmetic,.
+ * What every repository function takes and how it writes: the context (service, clock, retry budget), error
+ * wrapping that fails closed, conditional and create-once writes, and the equality a replay is judged by.
  */
 import { isEnsembleError } from '@ensemble/core';
 import { isConditionalCheckFailed, LedgerPersistenceError } from '../errors.ts';
 import type { LedgerService } from '../service.ts';
-import type { DayRangeOptions, PageOptions, RecordResult } from '../types.ts';
+import type { RecordResult } from '../types.ts';
 
 /** Dependencies of every repository function. */
 export interface Ctx {
@@ -15,9 +15,6 @@ export interface Ctx {
   /** Attempts of an optimistic read → compute → conditional write before giving up. */
   maxAttempts: number;
 }
-
-/** Default page size. */
-export const DEFAULT_LIMIT = 100;
 
 /** Run a DynamoDB operation; anything that is not already a ledger error is wrapped with its cause. */
 export const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
@@ -75,40 +72,20 @@ export const createOnce = async <T>(
   return same(existing) ? { status: 'exists', item: existing } : { status: 'conflict', current: existing };
 };
 
-/** Deep equality of plain JSON-like values (key order ignored). */
+/** The entries of an object or array whose value is defined. */
+const definedEntries = (o: object): [string, unknown][] =>
+  Object.entries(o).filter(([, v]) => v !== undefined);
+
+/** Deep equality of plain JSON-like values (key order ignored; undefined values count as absent). */
 export const jsonEqual = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const ea = definedEntries(a);
+  const eb = new Map(definedEntries(b));
+  return ea.length === eb.size && ea.every(([k, v]) => eb.has(k) && jsonEqual(v, eb.get(k)));
 };
 
 /** True if `existing` equals `input` on every key of `input` that is defined. */
 export const sameOn = <T extends object>(input: T, existing: T, keys: readonly (keyof T)[]): boolean =>
   keys.every((k) => input[k] === undefined || jsonEqual(input[k], existing[k]));
-
-/** ElectroDB query options for one page. */
-export const pageOf = (options: PageOptions = {}) => ({
-  cursor: options.cursor ?? null,
-  count: options.limit ?? DEFAULT_LIMIT,
-  originalErr: true as const,
-});
-
-/** The day after `day` (`YYYY-MM-DD`), used as an exclusive upper bound on composite sort keys. */
-export const dayAfter = (day: string): string => {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-};
-
-/** Bounds of a day range over a sort key whose first composite is the day. */
-export const dayBounds = (options: DayRangeOptions): { from: string; toExclusive: string } => ({
-  from: options.from ?? '0000-01-01',
-  toExclusive: options.to === undefined ? '9999-12-31' : dayAfter(options.to),
-});
-
-/** Items → domain objects, dropping ElectroDB's typing at the boundary. */
-export const as = <T>(item: unknown): T => item as T;

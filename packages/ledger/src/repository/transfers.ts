@@ -1,59 +1,66 @@
 /**
- * Writes that change books: applying a fill to its book's position and cash, and transfers of shares (with
- * cost basis) or cash between books. Both go through the journal, so each is applied exactly once.
+ * The {@link TransferLedger} role. Transfers of shares (with cost basis) or cash between books, each recorded
+ * once with its amounts resolved and applied once through the journal; the transfer plans that group them
+ * (transfer-plans.ts) and the FlowState they change (flow-state.ts).
  */
-import { applyFill as applyFillToBook, CASH_DP, D, str, UNALLOCATED } from '@ensemble/core';
-import { LedgerInvariantError, LedgerNotFoundError } from '../errors.ts';
+import { CASH_DP, D, str, UNALLOCATED } from '@ensemble/core';
+import { LedgerInvariantError } from '../errors.ts';
 import type {
-  ApplyResult,
   BookId,
   DayRangeOptions,
+  FlowState,
   Page,
   RecordResult,
   TradingDay,
   Transfer,
   TransferEndpoint,
+  TransferPlan,
+  TransitionResult,
 } from '../types.ts';
+import { type Ctx, createOnce, guard, sameOn } from './context.ts';
+import {
+  type ClaimFlowStateInput,
+  claimFlowState,
+  type FinalizeFlowStateInput,
+  finalizeFlowState,
+  getFlowState,
+  releaseFlowState,
+} from './flow-state.ts';
 import { applyEntry, type Effect } from './journal.ts';
-import { getFill } from './orders.ts';
-import { as, type Ctx, createOnce, dayBounds, guard, pageOf, sameOn } from './shared.ts';
+import { dayBounds, pageOf } from './paging.ts';
+import {
+  getTransferPlan,
+  listTransferPlans,
+  markTransferPlanApplied,
+  type RecordTransferPlanInput,
+  recordTransferPlan,
+} from './transfer-plans.ts';
 
-export const applyFill = async (ctx: Ctx, fillId: string): Promise<ApplyResult> => {
-  const fill = await getFill(ctx, fillId);
-  if (!fill) throw new LedgerNotFoundError('fill', fillId);
-  const notional = new D(fill.notional);
-  const fee = new D(fill.fee);
-  const buy = fill.side === 'buy';
-  const effects: Effect[] = [
-    {
-      kind: 'position',
-      bookId: fill.bookId,
-      symbol: fill.symbol,
-      // Core's book math decides the position (average cost; a sell removes its share of the cost basis,
-      // rounded down to cents) and throws BookInvariantError on a sell larger than the position.
-      apply: (s) => {
-        const held = { symbol: fill.symbol, qty: str(s.qty), costBasis: str(s.costBasis) };
-        const book = { bookId: fill.bookId, cash: '0', positions: s.qty.isZero() ? [] : [held] };
-        const after = applyFillToBook(book, fill).book.positions.find((h) => h.symbol === fill.symbol);
-        return { qty: new D(after?.qty ?? '0'), costBasis: new D(after?.costBasis ?? '0') };
-      },
-    },
-    {
-      kind: 'cash',
-      bookId: fill.bookId,
-      // As in core's applyFill: cash moves by the exact notional, fee always paid.
-      apply: (cash) => (buy ? cash.minus(notional).minus(fee) : cash.plus(notional).minus(fee)),
-    },
-  ];
-  const status = await applyEntry(ctx, `fill:${fillId}`, effects, fill.appliedAt !== undefined, () =>
-    ctx.svc.entities.fill
-      .patch({ fillId })
-      .set({ appliedAt: ctx.now() })
-      .where(({ appliedAt }, { notExists }) => notExists(appliedAt))
-      .go({ originalErr: true }),
-  );
-  return { status };
-};
+/** Moves of value between books, the plans that group them, and the FlowState those plans change. */
+export interface TransferLedger {
+  /** Record a transfer once (its amounts resolved) and apply it to both books, exactly once. */
+  applyTransfer(input: ApplyTransferInput): Promise<TransferResult>;
+  /** Get a transfer by id, or null. */
+  getTransfer(transferId: string): Promise<Transfer | null>;
+  /** List transfers by day. */
+  listTransfers(options?: DayRangeOptions): Promise<Page<Transfer>>;
+  /** Read the FlowState (version 0 and empty maps if never written). */
+  getFlowState(): Promise<FlowState>;
+  /** Claim the FlowState for a transfer plan, conditional on the version read and no plan pending. */
+  claimFlowState(input: ClaimFlowStateInput): Promise<TransitionResult<FlowState>>;
+  /** Write a plan's flows and pool shares and drop its claim, conditional on the claim. */
+  finalizeFlowState(input: FinalizeFlowStateInput): Promise<TransitionResult<FlowState>>;
+  /** Drop a claim whose plan was never recorded (no transfer of it can have been applied). */
+  releaseFlowState(planId: string): Promise<{ released: boolean }>;
+  /** Record a transfer plan once (status PENDING). */
+  recordTransferPlan(input: RecordTransferPlanInput): Promise<RecordResult<TransferPlan>>;
+  /** Get a transfer plan by id, or null. */
+  getTransferPlan(planId: string): Promise<TransferPlan | null>;
+  /** Mark a transfer plan APPLIED (once all its transfers are applied). */
+  markTransferPlanApplied(planId: string): Promise<TransitionResult<TransferPlan>>;
+  /** List transfer plans by day. */
+  listTransferPlans(options?: DayRangeOptions): Promise<Page<TransferPlan>>;
+}
 
 /** Input of {@link applyTransfer}: shares of a symbol, or cash. */
 export type ApplyTransferInput = {
@@ -137,13 +144,13 @@ const transferEffects = (t: Transfer): Effect[] => {
     effects.push(
       {
         kind: 'position',
-        bookId: t.from as BookId,
+        bookId: t.from,
         symbol,
         apply: (s) => ({ qty: s.qty.minus(qty), costBasis: s.costBasis.minus(amount) }),
       },
       {
         kind: 'position',
-        bookId: t.to as BookId,
+        bookId: t.to,
         symbol,
         apply: (s) => ({ qty: s.qty.plus(qty), costBasis: s.costBasis.plus(amount) }),
       },
@@ -155,7 +162,7 @@ const transferEffects = (t: Transfer): Effect[] => {
   return effects;
 };
 
-export const applyTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<TransferResult> => {
+const applyTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<TransferResult> => {
   const recorded = await recordTransfer(ctx, input);
   if (recorded.status === 'conflict') return recorded;
   const t = recorded.item;
@@ -171,7 +178,7 @@ export const applyTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promis
         .set({ appliedAt: ctx.now() })
         .where(({ appliedAt }, { notExists }) => notExists(appliedAt))
         .go({ originalErr: true, response: 'all_new' });
-      marked = as<Transfer>(data);
+      marked = data;
     },
   );
   // The transfer as stored: returned by the write that marked it, as read when it was already marked, or
@@ -180,20 +187,35 @@ export const applyTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promis
   return { status, transfer: transfer ?? t };
 };
 
-export const getTransfer = (ctx: Ctx, transferId: string): Promise<Transfer | null> =>
+const getTransfer = (ctx: Ctx, transferId: string): Promise<Transfer | null> =>
   guard('getTransfer', async () => {
     const { data } = await ctx.svc.entities.transfer
       .get({ transferId })
       .go({ originalErr: true, consistent: true });
-    return data ? as<Transfer>(data) : null;
+    return data;
   });
 
-export const listTransfers = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Transfer>> =>
+const listTransfers = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Transfer>> =>
   guard('listTransfers', async () => {
     const { from, toExclusive } = dayBounds(options);
     const { data, cursor } = await ctx.svc.entities.transfer.query
       .byDay({})
       .between({ day: from }, { day: toExclusive })
       .go(pageOf(options));
-    return { data: data.map(as<Transfer>), cursor };
+    return { data, cursor };
   });
+
+/** The {@link TransferLedger} over `ctx`. */
+export const transferLedger = (ctx: Ctx): TransferLedger => ({
+  applyTransfer: (input) => applyTransfer(ctx, input),
+  getTransfer: (transferId) => getTransfer(ctx, transferId),
+  listTransfers: (options) => listTransfers(ctx, options),
+  getFlowState: () => getFlowState(ctx),
+  claimFlowState: (input) => claimFlowState(ctx, input),
+  finalizeFlowState: (input) => finalizeFlowState(ctx, input),
+  releaseFlowState: (planId) => releaseFlowState(ctx, planId),
+  recordTransferPlan: (input) => recordTransferPlan(ctx, input),
+  getTransferPlan: (planId) => getTransferPlan(ctx, planId),
+  markTransferPlanApplied: (planId) => markTransferPlanApplied(ctx, planId),
+  listTransferPlans: (options) => listTransferPlans(ctx, options),
+});
