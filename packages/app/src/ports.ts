@@ -17,9 +17,12 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** The ports of the steps. */
-export interface Ports {
-  readonly ledger: LedgerRepository;
+/**
+ * The ports of the steps. `L` is the part of the ledger a step uses (its roles, e.g. `SignalLedger`); a
+ * context carries the whole ledger, and each step's signature names only the roles it reaches.
+ */
+export interface Ports<L = LedgerRepository> {
+  readonly ledger: L;
   readonly broker: Broker;
   readonly marketData: MarketData;
   /** Market-data snapshots and evaluation traces, by key. */
@@ -58,8 +61,8 @@ export interface Observability {
 }
 
 /** Everything a step is given: its ports, the run's settings, and what it reports through. */
-export interface AppContext {
-  readonly ports: Ports;
+export interface AppContext<L = LedgerRepository> {
+  readonly ports: Ports<L>;
   /** The loaded, validated `ensemble.config.yaml` (strategies, account, rails). */
   readonly config: LoadedConfig;
   /** Deployment stage (`local`, `dev`, `prod`): part of run ids and client order ids. */

@@ -6,7 +6,13 @@
  */
 
 import { mergeTargets, POOL_BOOK, valueBook } from '@ensemble/core';
-import { allPages } from '@ensemble/ledger';
+import {
+  allPages,
+  type BookLedger,
+  type PlanLedger,
+  type SignalLedger,
+  type TransferLedger,
+} from '@ensemble/ledger';
 import type { AggregatePoolOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
 import { RecordConflictError } from '../errors.ts';
@@ -15,7 +21,10 @@ import { task } from '../task.ts';
 import { pricesFor } from './plan-rebalance.ts';
 import { poolMembers } from './pool.ts';
 
-export const aggregatePool = async (deps: StepDeps, input: RunRef): Promise<AggregatePoolOutput> => {
+/** The ledger roles AggregatePool uses. */
+type Ledger = SignalLedger & PlanLedger & BookLedger & Pick<TransferLedger, 'getFlowState'>;
+
+export const aggregatePool = async (deps: StepDeps<Ledger>, input: RunRef): Promise<AggregatePoolOutput> => {
   const { ledger } = deps.ports;
   const { logger } = deps.observe;
   const members = await poolMembers(ledger, input.runId);

@@ -5,6 +5,7 @@
  * Idempotent: a recorded signal is returned as is, so a retry or redrive never evaluates twice.
  */
 import { createStrategyEvaluator, MissingDataError } from '@ensemble/core';
+import type { SignalLedger } from '@ensemble/ledger';
 import type { BranchInput, EvaluateOutput } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
 import { RecordConflictError } from '../errors.ts';
@@ -13,10 +14,13 @@ import type { StepDeps } from '../step-deps.ts';
 import { strategyOf } from '../strategies.ts';
 import { task } from '../task.ts';
 
+/** The ledger roles Evaluate uses. */
+type Ledger = SignalLedger;
+
 /** Key of a strategy's evaluation trace in the snapshot store. */
 export const traceKey = (runId: string, strategyId: string): string => `traces/${runId}/${strategyId}.json`;
 
-export const evaluate = async (deps: StepDeps, input: BranchInput): Promise<EvaluateOutput> => {
+export const evaluate = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<EvaluateOutput> => {
   const { ledger, snapshots } = deps.ports;
   const recorded = await ledger.getSignal(input.runId, input.strategyId);
   if (recorded) return { targets: countTargets(recorded.weights) };

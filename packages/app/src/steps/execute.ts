@@ -5,8 +5,13 @@
  * executePlan again with the same recorded plan: it adopts the orders it placed before.
  */
 import { bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
-import { type ExecuteResult, type FaultInjector as ExecutionFaults, executePlan } from '@ensemble/execution';
-import type { BookId, Flow } from '@ensemble/ledger';
+import {
+  type ExecuteResult,
+  type FaultInjector as ExecutionFaults,
+  type ExecutionLedger,
+  executePlan,
+} from '@ensemble/execution';
+import type { BookId, Flow, PlanLedger, RunLedger, SignalLedger, TransferLedger } from '@ensemble/ledger';
 import type { BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
 import { RunNotActiveError, StepOrderError } from '../errors.ts';
@@ -15,7 +20,14 @@ import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
 import { poolMembers } from './pool.ts';
 
-export const execute = async (deps: StepDeps, input: BranchInput): Promise<ExecuteOutput> => {
+/** The ledger roles Execute and ExecutePool uses. */
+type Ledger = RunLedger &
+  PlanLedger &
+  ExecutionLedger &
+  Pick<TransferLedger, 'getFlowState'> &
+  Pick<SignalLedger, 'getSignal'>;
+
+export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
   const result = await executeBook(deps, input, bookOf(input.strategyId), input.flow, {
     step: 'execute',
@@ -25,7 +37,7 @@ export const execute = async (deps: StepDeps, input: BranchInput): Promise<Execu
   return output(result);
 };
 
-export const executePool = async (deps: StepDeps, input: RunRef): Promise<ExecuteOutput> => {
+export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
   const members = await poolMembers(deps.ports.ledger, input.runId);
   const result = await executeBook(deps, input, POOL_BOOK, 'aggregated', {
@@ -39,7 +51,7 @@ export const executePool = async (deps: StepDeps, input: RunRef): Promise<Execut
 };
 
 const executeBook = async (
-  deps: StepDeps,
+  deps: StepDeps<Ledger>,
   run: RunRef,
   bookId: BookId,
   flow: Flow,
@@ -93,7 +105,7 @@ const faultsOf = (fault: FaultInjector, step: string, strategyId: string): Execu
 });
 
 const recordOutcome = async (
-  deps: StepDeps,
+  deps: StepDeps<Ledger>,
   run: RunRef,
   strategyIds: readonly string[],
   flow: Flow,

@@ -11,7 +11,13 @@
  */
 import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
-import { allPages, type Transfer } from '@ensemble/ledger';
+import {
+  allPages,
+  type BookLedger,
+  type RunLedger,
+  type Transfer,
+  type TransferLedger,
+} from '@ensemble/ledger';
 import {
   type FinalizeInput,
   type FinalizeOutput,
@@ -24,9 +30,12 @@ import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
 
+/** The ledger roles Finalize uses. */
+type Ledger = RunLedger & BookLedger & TransferLedger;
+
 type RunStatus = FinalizeOutput['status'];
 
-export const finalize = async (deps: StepDeps, given: FinalizeInput): Promise<FinalizeOutput> => {
+export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Promise<FinalizeOutput> => {
   // FinalizeRetried: the second run's results replace the first ones of the branches that ran again.
   const branches = withRetried(given.branches, given.retried);
   const input = { ...given, branches };
@@ -104,7 +113,7 @@ const summary = (input: FinalizeInput, reconciliation: { ok: boolean; difference
 const NAV_CONCURRENCY = 8;
 
 /** Records each book's NAV of the day once; a book that cannot be valued is logged and left out. */
-const recordNavs = async (deps: StepDeps, day: string, snapshot: LoadedSnapshot): Promise<void> => {
+const recordNavs = async (deps: StepDeps<Ledger>, day: string, snapshot: LoadedSnapshot): Promise<void> => {
   const { ledger } = deps.ports;
   const { logger } = deps.observe;
   const [cash, positions, transfers] = await Promise.all([

@@ -4,6 +4,7 @@
  * returned as is; a pool with a member lacking a signal records an explicit hold (see pool.ts).
  */
 import { POOL_BOOK, planPool } from '@ensemble/core';
+import type { BookLedger, PlanLedger, SignalLedger, TransferLedger } from '@ensemble/ledger';
 import type { PlanOutput, RunRef } from '@ensemble/workflow/contract';
 import { RecordConflictError } from '../errors.ts';
 import type { StepDeps } from '../step-deps.ts';
@@ -12,7 +13,10 @@ import { task } from '../task.ts';
 import { assetFacts, planOutput, pricesFor, recordPlan, scheduleOf } from './plan-rebalance.ts';
 import { poolMembers } from './pool.ts';
 
-export const planPoolStep = async (deps: StepDeps, input: RunRef): Promise<PlanOutput> => {
+/** The ledger roles PlanPool uses. */
+type Ledger = PlanLedger & SignalLedger & BookLedger & Pick<TransferLedger, 'getFlowState'>;
+
+export const planPoolStep = async (deps: StepDeps<Ledger>, input: RunRef): Promise<PlanOutput> => {
   const { ledger } = deps.ports;
   const { config } = deps;
   const recorded = await ledger.getPlan(input.runId, POOL_BOOK);

@@ -11,7 +11,7 @@ import {
   planRebalance,
   type Schedule,
 } from '@ensemble/core';
-import { allPages, type LedgerRepository } from '@ensemble/ledger';
+import { allPages, type BookLedger, type PlanLedger, type SignalLedger } from '@ensemble/ledger';
 import type { BranchInput, PlanOutput } from '@ensemble/workflow/contract';
 import { RecordConflictError, StepOrderError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
@@ -19,7 +19,10 @@ import type { StepDeps } from '../step-deps.ts';
 import { bookSettings, strategyOf } from '../strategies.ts';
 import { task } from '../task.ts';
 
-export const planRebalanceStep = async (deps: StepDeps, input: BranchInput): Promise<PlanOutput> => {
+/** The ledger roles PlanRebalance uses. */
+type Ledger = PlanLedger & SignalLedger & BookLedger;
+
+export const planRebalanceStep = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<PlanOutput> => {
   const { ledger } = deps.ports;
   const { config } = deps;
   const bookId = bookOf(input.strategyId);
@@ -74,7 +77,7 @@ export const assetFacts = async (
 
 /** The schedule for frequency policies that need it: the last day the book had a plan with orders. */
 export const scheduleOf = async (
-  ledger: LedgerRepository,
+  ledger: Pick<PlanLedger, 'listPlansOfBook'>,
   bookId: Plan['bookId'],
   tradingDay: string,
   rebalance: { kind: string; frequency?: string },
@@ -93,7 +96,7 @@ export const scheduleOf = async (
 
 /** Records a core plan as the ledger's Plan of (run, book): one order per line, with its qty, price, notional and reason. */
 export const recordPlan = async (
-  ledger: LedgerRepository,
+  ledger: Pick<PlanLedger, 'recordPlan'>,
   run: { runId: string; tradingDay: string },
   plan: Plan,
 ): Promise<void> => {

@@ -6,7 +6,7 @@
  * would trade the failed member's slice on someone else's signal, so the pool fails closed to a hold.
  */
 import type { PoolShares, TargetWeights } from '@ensemble/core';
-import type { LedgerRepository } from '@ensemble/ledger';
+import type { SignalLedger, TransferLedger } from '@ensemble/ledger';
 
 /** The pool's members and their signals. */
 export interface PoolMembers {
@@ -18,7 +18,10 @@ export interface PoolMembers {
 }
 
 /** Reads the pool's members (from the FlowState) and their signals of `runId`. */
-export const poolMembers = async (ledger: LedgerRepository, runId: string): Promise<PoolMembers> => {
+export const poolMembers = async (
+  ledger: Pick<TransferLedger, 'getFlowState'> & Pick<SignalLedger, 'getSignal'>,
+  runId: string,
+): Promise<PoolMembers> => {
   const { poolShares } = await ledger.getFlowState();
   const ids = Object.keys(poolShares).sort();
   const signals = await Promise.all(ids.map((id) => ledger.getSignal(runId, id)));

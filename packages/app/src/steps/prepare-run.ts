@@ -15,14 +15,31 @@
  */
 import { newYorkDate, RailSettings } from '@ensemble/core';
 import { compareEquity } from '@ensemble/execution';
-import { allPages, type FlowState, flipFlow, fundBooks, type Run, runIdOf } from '@ensemble/ledger';
+import {
+  allPages,
+  type BookLedger,
+  type CapitalLedger,
+  type FlipLedger,
+  type FlowState,
+  flipFlow,
+  fundBooks,
+  type Run,
+  type RunLedger,
+  runIdOf,
+} from '@ensemble/ledger';
 import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '@ensemble/workflow/contract';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { capitalPolicyOf, enabledStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
 
-export const prepareRun = async (deps: StepDeps, input: PrepareRunInput): Promise<PrepareRunOutput> => {
+/** The ledger roles PrepareRun uses. */
+type Ledger = RunLedger & BookLedger & FlipLedger & CapitalLedger;
+
+export const prepareRun = async (
+  deps: StepDeps<Ledger>,
+  input: PrepareRunInput,
+): Promise<PrepareRunOutput> => {
   const { broker, ledger } = deps.ports;
   const { logger } = deps.observe;
   const stage = input.input.stage ?? deps.stage;
@@ -43,7 +60,12 @@ export const prepareRun = async (deps: StepDeps, input: PrepareRunInput): Promis
 };
 
 /** Steps 4 of the module comment; returns the Run (created now, or by a concurrent start). */
-const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage: string): Promise<Run> => {
+const startRun = async (
+  deps: StepDeps<Ledger>,
+  runId: string,
+  tradingDay: string,
+  stage: string,
+): Promise<Run> => {
   const { broker, ledger, marketData, snapshots } = deps.ports;
   const { config } = deps;
   const { logger } = deps.observe;
@@ -105,7 +127,7 @@ const startRun = async (deps: StepDeps, runId: string, tradingDay: string, stage
   return created.status === 'conflict' ? created.current : created.item;
 };
 
-const itemsOf = (deps: StepDeps, run: Run): { items: BranchItem[]; hasPool: boolean } => {
+const itemsOf = (deps: StepDeps<Ledger>, run: Run): { items: BranchItem[]; hasPool: boolean } => {
   const items = enabledStrategies(deps.config).map((s): BranchItem => {
     const flow = run.flows[s.id];
     if (flow !== undefined) return { strategyId: s.id, flow };
@@ -120,7 +142,7 @@ const itemsOf = (deps: StepDeps, run: Run): { items: BranchItem[]; hasPool: bool
 };
 
 /** Every symbol any book holds (so the snapshot prices them: planning and NAV fail closed without). */
-const allHeldSymbols = async (deps: StepDeps): Promise<string[]> => {
+const allHeldSymbols = async (deps: StepDeps<Ledger>): Promise<string[]> => {
   const positions = await allPages((o) => deps.ports.ledger.listAllPositions(o));
   return [...new Set(positions.map((p) => p.symbol))].sort();
 };

@@ -4,12 +4,16 @@
  * decides FAILED or BLOCKED; the strategy's outcome is recorded once (a repeat is a no-op).
  */
 import { outcomeOfError } from '@ensemble/core';
+import type { RunLedger } from '@ensemble/ledger';
 import type { RecordBranchFailureInput, RecordBranchFailureOutput } from '@ensemble/workflow/contract';
 import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
 
+/** The ledger roles RecordBranchFailure uses. */
+type Ledger = RunLedger;
+
 export const recordBranchFailure = async (
-  deps: StepDeps,
+  deps: StepDeps<Ledger>,
   input: RecordBranchFailureInput,
 ): Promise<RecordBranchFailureOutput> => {
   const { ledger, clock } = deps.ports;
