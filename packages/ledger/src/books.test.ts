@@ -119,7 +119,7 @@ forEachServer('ledger books', (endpoint) => {
         await fund(t2.ledger, 'strategy#a');
         await t2.ledger.recordFill(fill('f1', 'strategy#a', 'buy', '2', '50'));
         const crashed = t2.crashingLedger(crashAfter).applyFill('f1');
-        if (crashAfter < 5) await expect(crashed).rejects.toThrow(/crash before write/);
+        if (crashAfter < 5) await expect(crashed).rejects.toThrow(/simulated crash at before write/);
         else await crashed;
         await t2.ledger.applyFill('f1');
         await t2.ledger.applyFill('f1');
@@ -231,7 +231,7 @@ forEachServer('ledger books', (endpoint) => {
       for (let crashAfter = 0; crashAfter < 6; crashAfter++) {
         const t2 = await newTestLedger(endpoint());
         await prepare(t2.ledger);
-        await expect(t2.crashingLedger(crashAfter).applyTransfer(move)).rejects.toThrow(/crash before write/);
+        await expect(t2.crashingLedger(crashAfter).applyTransfer(move)).rejects.toThrow(/simulated crash at before write/);
         await t2.ledger.applyTransfer(move);
         expect(await t2.scan(), `crash after ${crashAfter} writes`).toEqual(expected);
       }

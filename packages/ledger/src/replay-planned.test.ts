@@ -67,7 +67,7 @@ forEachServer('ledger replay of planned days', (endpoint) => {
       for (const crashAfter of [...new Set([0, 1, 2, ...spread])]) {
         const t = await newTestLedger(endpoint());
         await expect(planDay(t.crashingLedger(crashAfter), { day: DAYS[0]! })).rejects.toThrow(
-          /crash before write/,
+          /simulated crash at before write/,
         );
         await planDay(t.ledger, { day: DAYS[0]! });
         expect(await t.scan(), `crash after ${crashAfter} of ${total} writes`).toEqual(expected);

@@ -30,7 +30,7 @@ forEachServer('ledger replay', (endpoint) => {
           await simulateDay(t.crashingLedger(crashAfter), { strategies: 4, symbolsPerStrategy: 2 });
           crashed = false;
         } catch (e) {
-          expect(String(e)).toMatch(/crash before write/);
+          expect(String(e)).toMatch(/simulated crash at before write/);
         }
         await simulateDay(t.ledger, { strategies: 4, symbolsPerStrategy: 2 });
         expect(await t.scan(), `crash after ${crashAfter} writes`).toEqual(expected);

@@ -199,7 +199,7 @@ forEachServer('ledger capital', (endpoint) => {
           await rebalanceCapital(t.crashingLedger(crashAfter), input);
           completed = true;
         } catch (e) {
-          expect(String(e)).toMatch(/crash before write/);
+          expect(String(e)).toMatch(/simulated crash at before write/);
         }
         await rebalanceCapital(t.ledger, input);
         expect(await t.scan(), `crash after ${crashAfter} writes`).toEqual(expected);

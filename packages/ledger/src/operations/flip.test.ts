@@ -203,7 +203,7 @@ forEachServer('ledger flag flip', (endpoint) => {
             await flipFlow(t.crashingLedger(crashAfter), flip);
             completed = true;
           } catch (e) {
-            expect(String(e)).toMatch(/crash before write/);
+            expect(String(e)).toMatch(/simulated crash at before write/);
           }
           const rerun = await flipFlow(t.ledger, flip);
           expect(rerun.status).toBe(completed ? 'already-flipped' : 'flipped');
