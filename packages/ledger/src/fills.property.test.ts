@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from './repository/shared.ts';
 import type { RecordFillInput } from './repository.ts';
-import { forEachServer, newTestLedger } from './testing/index.ts';
+import { forEachServerLong, newTestLedger } from './testing/index.ts';
 
 const BOOK = 'strategy#prop' as const;
 const SYMBOLS = ['SPY', 'TLT', 'BRK'];
@@ -76,7 +76,7 @@ const core = (fill: RecordFillInput) => ({
   fee: fill.fee ?? '0',
 });
 
-forEachServer('ledger fill application (property)', (endpoint) => {
+forEachServerLong('ledger fill application (property)', (endpoint) => {
   describe('applyFill', () => {
     it('any delivery with duplicates leaves the book of core applyFills over the distinct fills', async () => {
       await fc.assert(

@@ -1,5 +1,5 @@
 export { type CountingClient, countingClient, SimulatedCrash } from './clients.ts';
-export { fixedClock, forEachServer, newTestLedger, type TestLedger } from './harness.ts';
+export { fixedClock, forEachServer, forEachServerLong, newTestLedger, type TestLedger } from './harness.ts';
 export { PLANNED_STRATEGIES, type PlanDayOptions, planDay, plannedPrice } from './planned-day.ts';
 export { freeLoopbackPort, startDynamoDbLocal, type TestServer, testServers } from './servers.ts';
 export { type SimulateDayOptions, simulateDay } from './simulate.ts';
