@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `ensemble` command. It runs the CLI bundled into ../dist by ../scripts/build.mjs (built by
-// `npm install`), first rebuilding the bundle if any of its sources changed since (a check of about 200
-// file times, ~2 ms), so an edited source is always what runs. ENSEMBLE_FROM_SOURCE=1 runs the TypeScript
-// sources through tsx instead (slower start, TypeScript line numbers in stack traces).
+// `npm install`), first rebuilding the bundle if any of its inputs changed since (a stat of each of the
+// ~220 inputs it lists, a few milliseconds), so an edited source is always what runs. ENSEMBLE_FROM_SOURCE=1
+// runs the TypeScript sources through tsx instead (slower start, TypeScript line numbers in stack traces).
 const FLOOR = 22;
 if (Number(process.versions.node.split('.')[0]) < FLOOR) {
   process.stderr.write(

@@ -1,11 +1,12 @@
 // Bundles the `ensemble` command into packages/cli/dist so that it starts without compiling TypeScript.
 //
 // Run from source through tsx, every start compiled the CLI's TypeScript (0.6–1.2 s); the bundle starts in
-// about the time Node itself takes. What is bundled: the CLI and the workspace packages it imports
-// (@ensemble/*, TypeScript). What is not: every package from node_modules (already JavaScript; left as
-// imports that Node resolves from the repo's node_modules, so native modules, CommonJS and files loaded
-// by path inside them work as they do from source). Code splitting keeps the CLI's per-command dynamic
-// imports lazy: `check` loads the parser, not the AWS SDK or the embedded database.
+// about twice the time of `node -e 0` (docs/benchmarks.md). What is bundled: the CLI and the workspace
+// packages it imports (@ensemble/*, TypeScript), plus zod and decimal.js (`BUNDLED_PACKAGES`). What is not:
+// the other packages from node_modules (already JavaScript; left as imports that Node resolves from the
+// repo's node_modules, so native modules, CommonJS and files loaded by path inside them work as they do
+// from source). Code splitting keeps the CLI's per-command dynamic imports lazy: `check` loads the parser,
+// not the AWS SDK or the embedded database.
 //
 // Files that find things by path relative to their own module (`new URL('…', import.meta.url)`: the
 // embedded database's worker thread, the bundled market data) would look next to the bundle instead; each

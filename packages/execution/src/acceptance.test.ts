@@ -21,8 +21,9 @@ import type { ExecuteInput } from './types.ts';
 const endpoint = useDynamo();
 
 /**
- * 40 seeded schedules by default (they crash every step boundary at least twice; ~20 s idle), the full 200
- * with ENSEMBLE_FULL_TESTS=1 (~2 min idle); EXECUTION_SCHEDULES and EXECUTION_FIRST_SEED choose others.
+ * 40 seeded schedules by default (seeds 1–40 crash every step boundary asserted below, each at least twice),
+ * the full 200 with ENSEMBLE_FULL_TESTS=1 (five times as long); EXECUTION_SCHEDULES and EXECUTION_FIRST_SEED
+ * choose others.
  */
 const SAMPLE = 40;
 const SCHEDULES = Number(
