@@ -1,7 +1,7 @@
 /** The scheduled starter: names the execution after the New York trading day; a second start is refused. */
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   executionNameOf,
   newYorkDay,
@@ -9,6 +9,8 @@ import {
 } from '../../packages/functions/src/handlers/start-execution.ts';
 
 const sfn = mockClient(SFNClient);
+// The stub is on SFNClient's prototype: undo it for the files that run after this one in the same worker.
+afterAll(() => sfn.restore());
 const target = {
   stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:ensemble-prod',
   stage: 'prod',

@@ -231,7 +231,9 @@ forEachServer('ledger books', (endpoint) => {
       for (let crashAfter = 0; crashAfter < 6; crashAfter++) {
         const t2 = await newTestLedger(endpoint());
         await prepare(t2.ledger);
-        await expect(t2.crashingLedger(crashAfter).applyTransfer(move)).rejects.toThrow(/simulated crash at before write/);
+        await expect(t2.crashingLedger(crashAfter).applyTransfer(move)).rejects.toThrow(
+          /simulated crash at before write/,
+        );
         await t2.ledger.applyTransfer(move);
         expect(await t2.scan(), `crash after ${crashAfter} writes`).toEqual(expected);
       }

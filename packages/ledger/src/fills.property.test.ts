@@ -8,7 +8,7 @@ import { applyFills, type BookState, applyFill as coreApplyFill, D } from '@ense
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecordFillInput } from './repository/index.ts';
-import { forEachServer, newTestLedger } from './testing/index.ts';
+import { forEachServerLong, newTestLedger } from './testing/index.ts';
 
 const BOOK = 'strategy#prop' as const;
 const SYMBOLS = ['SPY', 'TLT', 'BRK'];
@@ -75,7 +75,7 @@ const core = (fill: RecordFillInput) => ({
   fee: fill.fee ?? '0',
 });
 
-forEachServer('ledger fill application (property)', (endpoint) => {
+forEachServerLong('ledger fill application (property)', (endpoint) => {
   describe('applyFill', () => {
     it('any delivery with duplicates leaves the book of core applyFills over the distinct fills', async () => {
       await fc.assert(

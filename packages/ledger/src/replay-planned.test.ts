@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createLedger, type LedgerRepository } from './repository/index.ts';
-import { countingClient, fixedClock, forEachServer, newTestLedger, planDay } from './testing/index.ts';
+import { countingClient, fixedClock, forEachServerLong, newTestLedger, planDay } from './testing/index.ts';
 
 const DAYS = ['2025-01-02', '2025-01-03'];
 
@@ -24,7 +24,7 @@ const doubled = (ledger: LedgerRepository): LedgerRepository =>
     },
   });
 
-forEachServer('ledger replay of planned days', (endpoint) => {
+forEachServerLong('ledger replay of planned days', (endpoint) => {
   describe('planDay', () => {
     it('every write twice, and whole days again, leave the state of one clean pass', async () => {
       // Arrange: the reference, one clean pass over two days.

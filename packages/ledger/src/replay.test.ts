@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { forEachServer, newTestLedger, simulateDay } from './testing/index.ts';
+import { forEachServerLong, newTestLedger, simulateDay } from './testing/index.ts';
 
-forEachServer('ledger replay', (endpoint) => {
+forEachServerLong('ledger replay', (endpoint) => {
   describe('simulated day', () => {
     it('replaying every write of a 20-book day leaves the table identical', async () => {
       // Arrange

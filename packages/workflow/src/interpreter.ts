@@ -9,7 +9,6 @@
  * after the interpreter calls them, once any settled result has been observed), and the runner waits for
  * every invocation in flight before it returns.
  */
-import './polyfill.ts';
 import {
   ExecutionAbortedError,
   ExecutionTimeoutError,

@@ -11,7 +11,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloudCommand } from '../commands/cloud.ts';
 import type { CliIO } from '../io.ts';
 import { summarizeHistory } from './history.ts';
@@ -19,6 +19,8 @@ import { summarizeHistory } from './history.ts';
 const SM = 'arn:aws:states:us-east-1:111122223333:stateMachine:ensemble-prod';
 const EXEC = 'arn:aws:states:us-east-1:111122223333:execution:ensemble-prod:2025-06-02';
 const sfn = mockClient(SFNClient);
+// The stub is on SFNClient's prototype: undo it for the files that run after this one in the same worker.
+afterAll(() => sfn.restore());
 
 const capture = (env: Record<string, string> = {}) => {
   const out: string[] = [];

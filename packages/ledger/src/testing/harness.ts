@@ -18,6 +18,8 @@ export const fixedClock =
     new Date(iso);
 
 let tables = 0;
+/** Tells this file's tables from other files' on a server shared by the whole run. */
+const FILE_TAG = `${process.pid}-${Date.now().toString(36)}`;
 
 /** A ledger on a fresh table. */
 export interface TestLedger {
@@ -36,7 +38,7 @@ export const newTestLedger = async (
   clock: () => Date = fixedClock(),
 ): Promise<TestLedger> => {
   const client = createLocalDynamoClient(endpoint);
-  const table = `ledger-test-${process.pid}-${++tables}`;
+  const table = `ledger-test-${FILE_TAG}-${++tables}`;
   await createTable(client, table);
   return {
     ledger: createLedger({ table, client, clock }),
@@ -58,6 +60,20 @@ export const newTestLedger = async (
   };
 };
 
+interface ForEachServerOptions {
+  /** Run on DynamoDB Local only in the full suite (`ENSEMBLE_FULL_TESTS=1`). */
+  dynamoDbLocalInFullSuiteOnly?: boolean;
+}
+
+/** Why `server` does not run `options`' suite here, or null. */
+const whyNot = (server: TestServer, options: ForEachServerOptions): string | null =>
+  server.unavailable ??
+  (server.name === 'dynamodb-local' &&
+  options.dynamoDbLocalInFullSuiteOnly &&
+  process.env.ENSEMBLE_FULL_TESTS !== '1'
+    ? 'in the full suite only: ENSEMBLE_FULL_TESTS=1'
+    : null);
+
 /**
  * Run `body` once per server (`describe.each`), as `<title> on <server>`; `endpoint()` is valid inside tests.
  * A server that cannot run here is skipped with a visible message, never silently.
@@ -65,12 +81,31 @@ export const newTestLedger = async (
 export const forEachServer = (
   title: string,
   body: (endpoint: () => string, server: TestServer) => void,
+): void => onServers(title, body, {});
+
+/**
+ * {@link forEachServer} for the long replay and property suites: the default suite runs them on dynalite
+ * only, the full suite (`ENSEMBLE_FULL_TESTS=1`) on DynamoDB Local too (skipped with a visible message
+ * otherwise). The primitives they exercise (conditional writes, queries, batch writes, pagination) run on
+ * DynamoDB Local in the other suites on every run.
+ */
+export const forEachServerLong = (
+  title: string,
+  body: (endpoint: () => string, server: TestServer) => void,
+): void => onServers(title, body, { dynamoDbLocalInFullSuiteOnly: true });
+
+const onServers = (
+  title: string,
+  body: (endpoint: () => string, server: TestServer) => void,
+  options: ForEachServerOptions,
 ): void => {
-  for (const server of testServers.filter((s) => s.unavailable)) {
-    console.warn(`[ledger] skipping "${title}" on ${server.name}: ${server.unavailable}`);
-    describe.skip(`${title} on ${server.name} (${server.unavailable})`, () => body(() => '', server));
+  for (const server of testServers) {
+    const reason = whyNot(server, options);
+    if (reason === null) continue;
+    console.warn(`[ledger] skipping "${title}" on ${server.name}: ${reason}`);
+    describe.skip(`${title} on ${server.name} (${reason})`, () => body(() => '', server));
   }
-  describe.each(testServers.filter((s) => !s.unavailable))(`${title} on $name`, (server) => {
+  describe.each(testServers.filter((s) => whyNot(s, options) === null))(`${title} on $name`, (server) => {
     let running: EmbeddedDynamo | undefined;
     beforeAll(async () => {
       running = await server.start();

@@ -1,5 +1,5 @@
 export { type CountingClient, countingClient } from './clients.ts';
-export { fixedClock, forEachServer, newTestLedger, type TestLedger } from './harness.ts';
+export { fixedClock, forEachServer, forEachServerLong, newTestLedger, type TestLedger } from './harness.ts';
 export {
   PLANNED_STRATEGIES,
   type PlanDayOptions,

@@ -9,7 +9,15 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
 import { createLocalDynamoClient, type EmbeddedDynamo, portOf, startEmbeddedDynamo } from '../embedded.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run's shared DynamoDB Local, if the global setup started one. */
+    dynamoDbLocalEndpoint: string | undefined;
+  }
+}
 
 /** A server the suite can run on. */
 export interface TestServer {
@@ -34,7 +42,8 @@ export const freeLoopbackPort = (): Promise<number> =>
     });
   });
 
-const javaMissing = (): string | null => {
+/** Why DynamoDB Local cannot run here, or null. */
+export const javaMissing = (): string | null => {
   const r = spawnSync('java', ['-version'], { stdio: 'ignore' });
   return r.error || r.status !== 0 ? 'Java is not installed (needed by DynamoDB Local)' : null;
 };
@@ -101,8 +110,17 @@ export const startDynamoDbLocal = async (): Promise<EmbeddedDynamo> => {
   return { endpoint, stop };
 };
 
+/**
+ * The run's DynamoDB Local (started once by the global setup `dynamodb-local.global.ts`, whose `stop` is
+ * the setup's), else one of the caller's own.
+ */
+const sharedOrOwnDynamoDbLocal = async (): Promise<EmbeddedDynamo> => {
+  const shared = inject('dynamoDbLocalEndpoint');
+  return shared === undefined ? startDynamoDbLocal() : { endpoint: shared, stop: async () => {} };
+};
+
 /** dynalite in memory, and DynamoDB Local where Java is present. */
 export const testServers: TestServer[] = [
   { name: 'dynalite', unavailable: null, start: () => startEmbeddedDynamo() },
-  { name: 'dynamodb-local', unavailable: javaMissing(), start: startDynamoDbLocal },
+  { name: 'dynamodb-local', unavailable: javaMissing(), start: sharedOrOwnDynamoDbLocal },
 ];
