@@ -3,7 +3,7 @@
  * `Catch` and the ledger see `name`). A missing snapshot blocks; the others are terminal: a retry would
  * see the same state.
  */
-import { EnsembleError, ErrorNames } from '@ensemble/core';
+import { EnsembleError, ErrorNames, withIssues } from '@ensemble/core';
 
 /** The market-data snapshot a branch was given by reference is not in the store. */
 export class SnapshotNotFoundError extends EnsembleError {
@@ -58,7 +58,7 @@ export class TaskInputInvalidError extends EnsembleError {
     readonly task: string,
     readonly issues: readonly string[],
   ) {
-    super(`invalid input of ${task}:\n  - ${issues.join('\n  - ')}`);
+    super(withIssues(`invalid input of ${task}:`, issues));
   }
 }
 
@@ -69,7 +69,7 @@ export class TaskOutputInvalidError extends EnsembleError {
     readonly task: string,
     readonly issues: readonly string[],
   ) {
-    super(`invalid output of ${task}:\n  - ${issues.join('\n  - ')}`);
+    super(withIssues(`invalid output of ${task}:`, issues));
   }
 }
 

@@ -122,6 +122,10 @@ export abstract class EnsembleError extends Error {
   }
 }
 
+/** A message followed by its issues, one per line (`message\n  - issue\n  - issue`); the message alone if none. */
+export const withIssues = (message: string, issues: readonly string[]): string =>
+  issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message;
+
 /** A position in a source file (1-based line and column). */
 export interface SourcePos {
   readonly file: string;
@@ -197,7 +201,7 @@ export class ConfigInvalidError extends EnsembleError {
     message: string,
     readonly issues: readonly string[] = [],
   ) {
-    super(issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message);
+    super(withIssues(message, issues));
   }
 }
 

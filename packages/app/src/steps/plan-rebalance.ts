@@ -11,7 +11,13 @@ import {
   planRebalance,
   type Schedule,
 } from '@ensemble/core';
-import { allPages, type BookLedger, type PlanLedger, type SignalLedger } from '@ensemble/ledger';
+import {
+  allPages,
+  type BookLedger,
+  type PlanLedger,
+  plannedOrderOf,
+  type SignalLedger,
+} from '@ensemble/ledger';
 import type { BranchInput, PlanOutput } from '@ensemble/workflow/contract';
 import { RecordConflictError, StepOrderError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
@@ -104,14 +110,7 @@ export const recordPlan = async (
     runId: run.runId,
     tradingDay: run.tradingDay,
     bookId: plan.bookId,
-    orders: plan.lines.map((l) => ({
-      symbol: l.symbol,
-      side: l.side,
-      qty: l.qty,
-      price: l.price,
-      notional: l.notional,
-      reason: l.reason,
-    })),
+    orders: plan.lines.map(plannedOrderOf),
   });
   if (r.status === 'conflict') throw new RecordConflictError('plan', `${run.runId}/${plan.bookId}`);
 };

@@ -33,7 +33,7 @@ export type { RecordFillInput } from './fills.ts';
 export type { ClaimFlowStateInput, FinalizeFlowStateInput } from './flow-state.ts';
 export type { RecordNavInput } from './navs.ts';
 export type { OrderLedger, RecordOrderIntentInput, UpdateOrderStatusInput } from './orders.ts';
-export type { PlanLedger, PlannedOrderInput, RecordPlanInput } from './plans.ts';
+export { type PlanLedger, type PlannedOrderInput, plannedOrderOf, type RecordPlanInput } from './plans.ts';
 export type { CreateRunInput, RunLedger, RunTimeline, UpdateRunStatusInput } from './runs.ts';
 export { runIdOf } from './runs.ts';
 export type { RecordSignalInput, SignalLedger } from './signals.ts';

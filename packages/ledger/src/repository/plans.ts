@@ -2,6 +2,8 @@
  * The {@link PlanLedger} role: the orders planned for each book in a run, written once per (run, book), and
  * the pool attributions recorded with the pool's plan (attributions.ts).
  */
+
+import type { PlanLine } from '@ensemble/core';
 import type {
   BookId,
   DayRangeOptions,
@@ -23,6 +25,16 @@ import { dayBounds, pageOf } from './paging.ts';
 
 /** One order of a plan as the planner decided it: a share quantity at an as-of price, and its notional. */
 export type PlannedOrderInput = PlannedOrder & Required<Pick<PlannedOrder, 'qty' | 'price' | 'notional'>>;
+
+/** A planner line as the plan's stored order: quantity, the price and notional it was planned at, and why. */
+export const plannedOrderOf = (line: PlanLine): PlannedOrderInput => ({
+  symbol: line.symbol,
+  side: line.side,
+  qty: line.qty,
+  price: line.price,
+  notional: line.notional,
+  reason: line.reason,
+});
 
 /** Input of {@link PlanLedger.recordPlan}: the plan without its timestamp. */
 export interface RecordPlanInput extends Omit<Plan, 'recordedAt' | 'orders'> {
