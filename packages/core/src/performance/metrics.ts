@@ -59,6 +59,8 @@ const stdev = (xs: readonly number[]): number | null => {
 const ratio = (a: number | null, b: number | null): number | null =>
   a === null || b === null || b === 0 ? null : finite(a / b);
 
+const clamp = (x: number | null): number | null => (x === null ? null : Math.min(1, Math.max(-1, x)));
+
 /** Beta and correlation of `r` against `benchmark` returns on the sessions both have. */
 const versus = (
   r: readonly DailyReturn[],
@@ -73,7 +75,8 @@ const versus = (
   const sb = stdev(b);
   return {
     beta: ratio(cov, sb === null ? null : sb * sb),
-    correlation: ratio(cov, sa === null || sb === null ? null : sa * sb),
+    // Rounding can put a perfect (anti)correlation a hair outside [−1, 1].
+    correlation: clamp(ratio(cov, sa === null || sb === null ? null : sa * sb)),
   };
 };
 
