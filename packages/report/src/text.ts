@@ -39,3 +39,23 @@ export const formatReportText = (r: PerformanceReport, title = 'Performance'): s
   out.push(`Fills: ${r.fills}`);
   return out;
 };
+
+/**
+ * A period's summary in one screen (the end of `ensemble run --days N`): per unit its NAV at the start and
+ * the end, its return (net of flows) and its max drawdown over the period, and its orders.
+ */
+export const formatPeriodSummary = (r: PerformanceReport): string[] => {
+  const head = `  ${pad('', ID_WIDTH)} ${pad('flow', 10)} ${lpad('start NAV', 14)} ${lpad('end NAV', 14)} ${lpad('return', 9)} ${lpad('max DD', 8)} ${lpad('orders', 6)}`;
+  const row = (id: string, flow: string, equity: readonly (readonly [string, string])[], m: Metrics) =>
+    `  ${pad(id, ID_WIDTH)} ${pad(flow, 10)} ${lpad(money(equity[0]?.[1]), 14)} ${lpad(money(equity.at(-1)?.[1]), 14)}` +
+    ` ${lpad(signedPct(m.totalReturn), 9)} ${lpad(pct(m.maxDrawdown), 8)} ${lpad(String(m.orders), 6)}`;
+  const out = [
+    `Period ${r.from} → ${r.to}: ${r.sessions} session${r.sessions === 1 ? '' : 's'} (returns from the close of ${r.from})`,
+    head,
+    row('account', '', r.account.equity, r.account.metrics),
+  ];
+  if (r.benchmark) out.push(row(r.benchmark.symbol, 'benchmark', r.benchmark.equity, r.benchmark.metrics));
+  if (r.pool) out.push(row('pool', 'aggregated', r.pool.equity, r.pool.metrics));
+  for (const s of r.strategies) out.push(row(s.id, s.flow, s.equity, s.metrics));
+  return out;
+};

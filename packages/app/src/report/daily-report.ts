@@ -1,11 +1,12 @@
 /**
  * The daily report, published by the Finalize that ends an execution: the performance report of the recorded
- * days up to the run's day (history-from-ledger.ts; the benchmark from the market-data port, no allocation
- * charts, which would need every held symbol's history), written as JSON and as an HTML page under
+ * days of the trailing year up to the run's day (history-from-ledger.ts; the benchmark from the market-data
+ * port; no allocation charts, which would need every held symbol's history and every fill: `ensemble report`
+ * draws them), written as JSON and as an HTML page under
  * `reports/<day>/`, and the day's summary (daily-summary.ts) sent to the notifier with the page's location.
  * Without a report store or a notifier in the context, that part is not done.
  */
-import { buildReport } from '@ensemble/core';
+import { addDays, buildReport } from '@ensemble/core';
 import { allPages, type OrderLedger } from '@ensemble/ledger';
 import { renderReportHtml } from '@ensemble/report';
 import type { StepDeps } from '../step-deps.ts';
@@ -14,6 +15,9 @@ import { type HistoryLedger, historyFromLedger } from './history-from-ledger.ts'
 
 /** The ledger reads the daily report needs. */
 export type DailyReportLedger = HistoryLedger & Pick<OrderLedger, 'listOrdersOfRun'>;
+
+/** Calendar days the daily report looks back (a year: its cost stays flat as the ledger grows). */
+export const DAILY_REPORT_DAYS = 365;
 
 /** Where a day's report goes in the report store. */
 export const reportKeys = (day: string): { json: string; html: string } => ({
@@ -30,6 +34,7 @@ export const publishDailyReport = async (
   if (!reports && !notifier) return null;
   const history = await historyFromLedger(ledger, {
     config: deps.config,
+    from: addDays(day.tradingDay, -DAILY_REPORT_DAYS),
     to: day.tradingDay,
     marketData: deps.ports.marketData,
     holdings: false,

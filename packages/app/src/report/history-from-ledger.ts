@@ -165,15 +165,20 @@ const scaledHoldings = (h: Holdings, fractions: Series): Holdings => {
   return out;
 };
 
-/** One book's unit: equity and flows from its NAV records, traded and fees from its fills, its orders. */
+/**
+ * One book's unit: equity and flows from its NAV records, traded and fees from its fills, its orders. With
+ * `everyFill`, the fills before the range too (replaying positions needs them all).
+ */
 const readBook = async (
   ledger: HistoryLedger,
   bookId: string,
   range: { from?: string; to?: string },
+  everyFill: boolean,
 ): Promise<{ unit: UnitHistory; allFills: Fill[] }> => {
+  const fillRange = everyFill ? (range.to ? { to: range.to } : {}) : range;
   const [navs, allFills, orders] = await Promise.all([
     allPages((o) => ledger.listNav(bookId, { ...o, ...range })),
-    allPages((o) => ledger.listFillsOfBook(bookId, { ...o, ...(range.to ? { to: range.to } : {}) })),
+    allPages((o) => ledger.listFillsOfBook(bookId, { ...o, ...fillRange })),
     allPages((o) => ledger.listOrdersOfBook(bookId, { ...o, ...range })),
   ]);
   const inRange = allFills.filter(
@@ -208,7 +213,8 @@ export const historyFromLedger = async (
   };
   const cash = await allPages((o) => ledger.listCashBalances(o));
   const bookIds = [...new Set(cash.map((c) => c.bookId))].sort();
-  const read = await Promise.all(bookIds.map((id) => readBook(ledger, id, range)));
+  const wantHoldings = options.marketData !== undefined && options.holdings !== false;
+  const read = await Promise.all(bookIds.map((id) => readBook(ledger, id, range, wantHoldings)));
   const books: Book[] = read
     .map((r, i) => ({ id: bookIds[i]!, unit: r.unit }))
     .filter((b) => b.unit.equity.length > 0);
@@ -217,7 +223,6 @@ export const historyFromLedger = async (
   const from = days[0]!;
   const to = days.at(-1)!;
 
-  const wantHoldings = options.marketData !== undefined && options.holdings !== false;
   const benchmarkSymbol = options.benchmark === undefined ? 'SPY' : options.benchmark;
   let closes: Closes = new Map();
   if (options.marketData) {
