@@ -38,14 +38,17 @@ header h1{font-size:20px;margin:8px 0 4px}
 section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:14px 0;padding:10px 14px;overflow-x:auto}
 h2{font-size:16px;margin:4px 0 10px}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;white-space:nowrap}
-th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}
+th,td{padding:3px 6px;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left}
 thead th{background:#f3f3f3;position:sticky;top:0}
 tr.account td{font-weight:600}
 td.pos{color:#0a7a32}td.neg{color:#b3261e}
 .chart{min-height:40px;width:100%}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:10px}
-.grid .chart{overflow:hidden}.grid .u-legend{font-size:11px;white-space:normal}.grid .u-legend .u-value{display:none}
+.uplot{width:100%}.u-legend.u-inline,.u-legend.u-inline tbody{display:block;max-width:100%;white-space:normal}
+.u-legend.u-inline tr{display:inline-block}
+.grid .chart{overflow:hidden}.grid .u-legend{font-size:11px}.grid .u-legend .u-value{display:none}
+table.metrics{font-size:12.5px}
 .u-title{font-size:14px!important}
 .flows{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 @media (max-width:1100px){.flows{grid-template-columns:1fr}}
