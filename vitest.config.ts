@@ -19,6 +19,7 @@ const UNIT = [
   'packages/core/src/**/*.test.ts',
   'packages/config/src/**/*.test.ts',
   'packages/market-data/src/**/*.test.ts',
+  'packages/report/src/**/*.test.ts',
   'packages/workflow/src/definition.test.ts',
   'test/check.test.ts',
   'test/malformed.test.ts',

@@ -64,6 +64,14 @@ describe('Lambda bundles', () => {
     }
   });
 
+  it('a function whose code reads uPlot’s files (the HTML report) has uplot installed beside its bundle', () => {
+    for (const b of bundles) {
+      const reads = [...b.inputs.keys()].some((p) => p.startsWith('packages/report/src/assets.ts'));
+      expect(functionSpec(b.name).install.includes('uplot'), b.name).toBe(reads);
+    }
+    expect(functionSpec('Finalize').install).toEqual(['uplot']);
+  });
+
   it('a task function carries its own step and no other step', () => {
     for (const b of bundles) {
       if (b.name === 'StartExecution') continue;

@@ -28,6 +28,21 @@ export {
   silentLogger,
   systemClock,
 } from './ports.ts';
+export { type DailyReportLedger, publishDailyReport, reportKeys } from './report/daily-report.ts';
+export { type DayOutcome, dailySummary, dayPnl } from './report/daily-summary.ts';
+export {
+  type HistoryFromLedgerOptions,
+  type HistoryLedger,
+  historyFromLedger,
+  RECORDED_FLOW,
+} from './report/history-from-ledger.ts';
+export { createMemoryNotifier, type Notification, type Notifier } from './report/notifier.ts';
+export {
+  createLocalReportStore,
+  createMemoryReportStore,
+  type ReportStore,
+  type StoredReports,
+} from './report/report-store.ts';
 export {
   checkKey,
   createLocalSnapshotStore,

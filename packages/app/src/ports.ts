@@ -1,6 +1,7 @@
 /**
  * What the application steps reach, and nothing more: four ports (the ledger, the broker, market data, the
- * clock) and a store for the run's snapshots, the run's settings (the loaded config and the stage), and what
+ * clock), a store for the run's snapshots, and optionally a store for the daily reports and a notifier; the
+ * run's settings (the loaded config and the stage), and what
  * the steps report through (logs, metrics, and fault points for demonstrations and tests). Lambda builds an
  * {@link AppContext} from its environment (`@ensemble/functions`); the CLI composes one for local runs
  * (embedded database, SimBroker or Alpaca, bundled data); the backtest composes one over in-memory adapters.
@@ -9,6 +10,8 @@
 import type { LoadedConfig } from '@ensemble/config';
 import type { Broker, MarketData } from '@ensemble/core';
 import type { LedgerRepository } from '@ensemble/ledger';
+import type { Notifier } from './report/notifier.ts';
+import type { ReportStore } from './report/report-store.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
 /** Time: "now", and waiting (a fake in tests and backtests, so polling deadlines pass at once). */
@@ -28,6 +31,10 @@ export interface Ports<L = LedgerRepository> {
   /** Market-data snapshots and evaluation traces, by key. */
   readonly snapshots: SnapshotStore;
   readonly clock: Clock;
+  /** Where Finalize writes the day's report (`reports/`). @default none: no report is written */
+  readonly reports?: ReportStore;
+  /** Where Finalize sends the day's summary. @default none: no summary is sent */
+  readonly notifier?: Notifier;
 }
 
 /** What steps log through (Powertools' Logger satisfies it). */

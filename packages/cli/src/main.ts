@@ -22,6 +22,9 @@ Commands:
                                         (APCA_API_* variables; paper by default). A home keeps one broker.
   redrive <runId> [--json]              Re-run the failed branches of a local run with their original input.
       [--broker sim|alpaca]             --broker defaults to the broker the home trades with.
+  report [--from D] [--to D] [--json]   Performance of the recorded local days (per strategy, pool, account,
+      [--html FILE] [--home DIR]        benchmark SPY): returns, drawdowns, ratios; --html writes one
+      [--config FILE]                   self-contained page with the charts. docs/reports.md defines it.
   reconcile [--json]                    Sum of all books vs the broker account; exit 1 on a difference.
       [--broker sim|alpaca]
   kill-switch [on|off] [--reason TEXT]  Show or set the kill switch (when on, nothing trades).
@@ -177,6 +180,29 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
           json: values.json === true,
           ...(values.home === undefined ? {} : { home: values.home as string }),
           ...broker(values.broker),
+        },
+        io,
+      );
+    }
+    case 'report': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        home: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        html: { type: 'string' },
+      });
+      if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      const { reportCommand } = await import('./commands/report.ts');
+      return reportCommand(
+        {
+          config: configPath(values),
+          json: values.json === true,
+          ...(values.home === undefined ? {} : { home: values.home as string }),
+          ...(values.from === undefined ? {} : { from: date(values.from, '--from') }),
+          ...(values.to === undefined ? {} : { to: date(values.to, '--to') }),
+          ...(values.html === undefined ? {} : { html: values.html as string }),
         },
         io,
       );

@@ -73,6 +73,7 @@ export const ErrorCatalog = {
   // Command line.
   Usage: terminal('UsageError'),
   Cloud: terminal('CloudError'),
+  NoHistory: terminal('NoHistoryError'),
   // A crash injected on purpose (`--fault`, crash-schedule tests): stands for the process dying there.
   SimulatedCrash: terminal('SimulatedCrash'),
 } as const satisfies Record<string, ErrorTraits>;

@@ -8,6 +8,11 @@
  *  - SUCCEEDED otherwise.
  * A re-run recomputes the same and records nothing twice (the status move replays; a NAV recorded before a
  * FAILED branch's second run traded is restated, once, to the books as they now are).
+ *
+ * The Finalize that ends the execution (no second run follows it) then publishes the daily report
+ * (report/daily-report.ts): the report under `reports/<day>/` and the day's summary to the notifier. A
+ * report that cannot be published is logged as an error and counted (`DailyReportFailed`); it does not
+ * change the run's status, which is about trading.
  */
 import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
@@ -27,11 +32,12 @@ import {
 import { Decimal } from 'decimal.js';
 import { RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
+import { type DailyReportLedger, publishDailyReport } from '../report/daily-report.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles Finalize uses. */
-type Ledger = RunLedger & BookLedger & TransferLedger;
+type Ledger = RunLedger & BookLedger & TransferLedger & DailyReportLedger;
 
 type RunStatus = FinalizeOutput['status'];
 
@@ -76,13 +82,22 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     logger.warn('run already finished with another status', { recorded: run.status, now: status });
   }
   const retryItems = retryItemsOf(branches);
+  const retryPool = input.pool?.error !== undefined && outcomeOfError(input.pool.error.Error) === 'FAILED';
+  if (given.retried !== undefined || (retryItems.length === 0 && !retryPool)) {
+    try {
+      await publishDailyReport(deps, { ...input, status, reconciliation });
+    } catch (e) {
+      logger.error('daily report not published', { error: (e as Error).message });
+      deps.observe.metrics.addMetric('DailyReportFailed', 'Count', 1);
+    }
+  }
   return {
     runId: input.runId,
     status,
     reconciliation,
     retryItems,
     retryBranches: retryItems.length,
-    retryPool: input.pool?.error !== undefined && outcomeOfError(input.pool.error.Error) === 'FAILED',
+    retryPool,
   };
 };
 

@@ -1,16 +1,22 @@
 /**
- * `ensemble cloud start|status|redrive|kill-switch`: drive the deployed state machine of a stage, and its
- * kill switch (see docs/deploy.md). Credentials and region come from the usual AWS environment (profile,
+ * `ensemble cloud start|status|redrive|kill-switch|report`: drive the deployed state machine of a stage, its
+ * kill switch, and read its performance report (see docs/deploy.md, docs/reports.md). Credentials and region come from the usual AWS environment (profile,
  * `AWS_REGION`).
  */
 
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { isIsoDate } from '@ensemble/core';
+import { loadConfig } from '@ensemble/config';
+import { buildReport, isIsoDate } from '@ensemble/core';
+import { createBundledMarketData } from '@ensemble/market-data';
+import { formatReportText, holdingsOf, renderReportHtml } from '@ensemble/report';
 import { CloudError } from '../cloud/errors.ts';
 import { type StageKillSwitch, stageKillSwitch } from '../cloud/kill-switch.ts';
 import { newYorkDay } from '../cloud/naming.ts';
+import { stageHistory } from '../cloud/report.ts';
 import { type ExecutionReport, findStateMachine, recentExecutions, redrive, startDay } from '../cloud/sfn.ts';
 import { type CliIO, UsageError } from '../io.ts';
 
@@ -30,6 +36,9 @@ export const CLOUD_USAGE = `Usage:
   ensemble cloud kill-switch [on|off] --stage S [--reason TEXT] [--json]
                                                        Show or set the stage's kill switch (in its ledger
                                                        table ensemble-<stage>-ledger; on: nothing trades).
+  ensemble cloud report [--stage S] [--from D] [--to D] [--json] [--html FILE] [--config FILE]
+                                                       The stage's performance report, read from its
+                                                       ledger table (as ensemble report does locally).
   --state-machine ARN overrides the stage's machine (ensemble-<stage>). Stage defaults to $ENSEMBLE_STAGE
   (except for start and for setting the kill switch, which need --stage).`;
 
@@ -40,6 +49,10 @@ const options = {
   json: { type: 'boolean', default: false },
   reason: { type: 'string' },
   'state-machine': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  html: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 /** Run `ensemble cloud <verb> ...`; returns the exit code. */
@@ -123,6 +136,44 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
           });
           if (values.json) io.out(JSON.stringify(state));
           else printKillSwitch(state, io);
+          return 0;
+        } finally {
+          if (d.dynamo === undefined) client.destroy();
+        }
+      }
+      case 'report': {
+        if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+        if (!stage) throw new UsageError(`cloud report needs --stage\n\n${CLOUD_USAGE}`);
+        for (const [flag, v] of [
+          ['--from', values.from],
+          ['--to', values.to],
+        ] as const)
+          if (v !== undefined && !isIsoDate(v)) throw new UsageError(`${flag} must be YYYY-MM-DD`);
+        if (values.from && values.to && values.from > values.to)
+          throw new UsageError(`--from ${values.from} is after --to ${values.to}`);
+        const config = await loadConfig(resolve(io.cwd, values.config ?? 'strategies/ensemble.config.yaml'));
+        const client = d.dynamo ?? new DynamoDBClient({});
+        try {
+          const history = await stageHistory({
+            client,
+            stage,
+            config,
+            marketData: createBundledMarketData(),
+            ...(values.from ? { from: values.from } : {}),
+            ...(values.to ? { to: values.to } : {}),
+          });
+          if (!history) throw new CloudError(`${stage} has no recorded session in that range`);
+          const report = buildReport(history);
+          if (values.html) {
+            const path = resolve(io.cwd, values.html);
+            await writeFile(
+              path,
+              renderReportHtml(report, { holdings: holdingsOf(history), title: `Ensemble ${stage}` }),
+            );
+            if (!values.json) io.err(`HTML report: ${path}`);
+          }
+          if (values.json) io.out(JSON.stringify(report));
+          else for (const line of formatReportText(report, `Stage ${stage}`)) io.out(line);
           return 0;
         } finally {
           if (d.dynamo === undefined) client.destroy();

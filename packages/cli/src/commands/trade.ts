@@ -2,12 +2,15 @@
  * `ensemble run`: a full local trading day — the one state machine definition executed in-process by the
  * local interpreter, on the embedded database, the simulated broker and the bundled market data (or, with
  * `--broker alpaca`, Alpaca's broker and bars) — with live progress and a report. `--days N` runs N
- * consecutive sessions (books carry over); `--fault` injects a crash for demonstrations; Ctrl-C aborts
- * cleanly (the run can then be redriven).
+ * consecutive sessions (books carry over) and ends with a summary of the period (per strategy, the pool, the
+ * account and the benchmark: NAV, return, max drawdown, orders); `--fault` injects a crash for
+ * demonstrations; Ctrl-C aborts cleanly (the run can then be redriven).
  */
 import { resolve } from 'node:path';
-import { isTradingDay, nextSession, previousSession } from '@ensemble/core';
+import { historyFromLedger } from '@ensemble/app';
+import { isTradingDay, nextSession, buildReport as performanceReport, previousSession } from '@ensemble/core';
 import { readBundledManifest } from '@ensemble/market-data';
+import { formatPeriodSummary } from '@ensemble/report';
 import { type LocalExecution, runLocal } from '@ensemble/workflow';
 import type { CliIO } from '../io.ts';
 import { UsageError } from '../io.ts';
@@ -188,6 +191,23 @@ export async function sessionDays(session: LocalSession, date: string | undefine
   return [today];
 }
 
+/**
+ * The period's summary after `--days N`, from the ledger: from the close before the first day run (when the
+ * home has it, so the first day's trading counts) to the last.
+ */
+async function printPeriod(session: LocalSession, io: CliIO, ran: readonly string[]): Promise<void> {
+  const history = await historyFromLedger(session.world.ledger, {
+    config: session.config,
+    from: previousSession(ran[0]!),
+    to: ran.at(-1)!,
+    marketData: session.world.marketData,
+    holdings: false,
+  });
+  if (!history) return;
+  io.out('');
+  for (const line of formatPeriodSummary(performanceReport(history))) io.out(line);
+}
+
 export async function tradeCommand(o: TradeOptions, io: CliIO): Promise<number> {
   const home = resolveHome(o.home, io.env, io.cwd);
   const session = await openSession(home, resolve(io.cwd, o.config), {
@@ -198,6 +218,7 @@ export async function tradeCommand(o: TradeOptions, io: CliIO): Promise<number> 
   let code = 0;
   try {
     const days = await sessionDays(session, o.date, o.days);
+    const ran: string[] = [];
     for (const day of days) {
       const { execution, report } = await runDay(session, home, day, io, {
         json: o.json,
@@ -206,8 +227,10 @@ export async function tradeCommand(o: TradeOptions, io: CliIO): Promise<number> 
       });
       printDay(io, execution, report, o.json);
       code = Math.max(code, exitCodeOf(execution, report));
+      if (report?.status !== 'SKIPPED') ran.push(day);
       if (execution.status === 'ABORTED') break;
     }
+    if (!o.json && days.length > 1 && ran.length > 0) await printPeriod(session, io, ran);
   } finally {
     await session.close();
   }

@@ -1,7 +1,8 @@
 /**
  * Where local state lives: `--home DIR`, else `ENSEMBLE_HOME`, else `.ensemble/` in the current folder.
  * Inside: `db/` (the embedded DynamoDB on disk: ledger and simulated broker), `snapshots/` (market-data
- * snapshots by content hash), `runs/` (each local execution's event log, for redrive).
+ * snapshots by content hash), `runs/` (each local execution's event log, for redrive), `reports/` (each
+ * day's performance report, JSON and HTML, written by Finalize).
  */
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ export interface LocalHome {
   readonly db: string;
   readonly snapshots: string;
   readonly runs: string;
+  readonly reports: string;
 }
 
 export function resolveHome(
@@ -20,7 +22,13 @@ export function resolveHome(
 ): LocalHome {
   const chosen = flag ?? env.ENSEMBLE_HOME ?? '.ensemble';
   const root = isAbsolute(chosen) ? chosen : resolve(cwd, chosen);
-  return { root, db: join(root, 'db'), snapshots: join(root, 'snapshots'), runs: join(root, 'runs') };
+  return {
+    root,
+    db: join(root, 'db'),
+    snapshots: join(root, 'snapshots'),
+    runs: join(root, 'runs'),
+    reports: join(root, 'reports'),
+  };
 }
 
 export async function prepareHome(home: LocalHome): Promise<void> {

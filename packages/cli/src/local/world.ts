@@ -1,7 +1,8 @@
 /**
  * The local world `ensemble run` trades in: the embedded DynamoDB on disk under the home folder (the ledger,
  * and the simulated broker's account, so books and the account persist from one local day to the next),
- * snapshots in a folder, and one of two brokers, each with its market data:
+ * snapshots and the daily reports in folders (no notifier: the CLI prints its own report), and one of two
+ * brokers, each with its market data:
  * - `sim` (the default): the SimBroker on the bundled bars. "Now" is simulated: 15 minutes before the trading
  *   day's close (15:45 New York, 12:45 on an early close), advancing with real time so polling deadlines
  *   still pass.
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { type Alpaca, alpacaFromEnv, redact } from '@ensemble/alpaca';
 import {
   type AppContext,
+  createLocalReportStore,
   createLocalSnapshotStore,
   type FaultInjector,
   noMetrics,
@@ -130,6 +132,8 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
   };
   let record = recorded === undefined;
   const snapshots = createLocalSnapshotStore(home.snapshots);
+  // Report keys carry their folder (`reports/<day>/…`): rooted at the home, they land in `home.reports`.
+  const reports = createLocalReportStore(home.root);
   return {
     brokerChoice,
     ledger,
@@ -154,6 +158,7 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
         ledger,
         ...ports(),
         snapshots,
+        reports,
         clock: { now: clock, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))) },
       },
       config,
