@@ -4,14 +4,23 @@
  * once per strategy. ExecutePool records the pool's outcome for every pool member. A retry or redrive runs
  * executePlan again with the same recorded plan: it adopts the orders it placed before.
  */
-import { bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
+import { type Broker, bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
 import {
   type ExecuteResult,
   type FaultInjector as ExecutionFaults,
   type ExecutionLedger,
   executePlan,
 } from '@ensemble/execution';
-import type { BookId, Flow, PlanLedger, RunLedger, SignalLedger, TransferLedger } from '@ensemble/ledger';
+import type {
+  BookId,
+  Flow,
+  PlanLedger,
+  Run,
+  RunEquity,
+  RunLedger,
+  SignalLedger,
+  TransferLedger,
+} from '@ensemble/ledger';
 import type { BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
 import { RunNotActiveError, StepOrderError } from '../errors.ts';
@@ -29,9 +38,11 @@ type Ledger = RunLedger &
 
 export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
-  const result = await executeBook(deps, input, bookOf(input.strategyId), input.flow, {
+  const run = await activeRun(deps.ports.ledger, input.runId);
+  const result = await executeBook(deps, deps.ports.broker, input, bookOf(input.strategyId), input.flow, {
     step: 'execute',
     scope: input.strategyId,
+    ...(run.equity ? { equity: run.equity } : {}),
   });
   await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
   return output(result);
@@ -40,9 +51,11 @@ export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promi
 export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
   const members = await poolMembers(deps.ports.ledger, input.runId);
-  const result = await executeBook(deps, input, POOL_BOOK, 'aggregated', {
+  const run = await activeRun(deps.ports.ledger, input.runId);
+  const result = await executeBook(deps, deps.ports.broker, input, POOL_BOOK, 'aggregated', {
     step: 'execute-pool',
     scope: 'pool',
+    ...(run.equity ? { equity: run.equity } : {}),
   });
   // Members without a signal already have their FAILED/BLOCKED outcome (RecordBranchFailure).
   const ids = Object.keys(members.targets).sort();
@@ -50,18 +63,38 @@ export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promis
   return output(result);
 };
 
-const executeBook = async (
+/**
+ * The run `runId`, if it may trade: RUNNING, or FAILED and being redriven (a new execution of a finished day
+ * never gets here: PrepareRun skips). Throws {@link RunNotActiveError} otherwise.
+ */
+export const activeRun = async (ledger: Pick<RunLedger, 'getRun'>, runId: string): Promise<Run> => {
+  const run = await ledger.getRun(runId);
+  if (run?.status !== 'RUNNING' && run?.status !== 'FAILED')
+    throw new RunNotActiveError(runId, run?.status ?? null);
+  return run;
+};
+
+/** How {@link executeBook} reports and guards: its fault points' step and scope, the run's equity comparison. */
+export interface ExecuteBookOptions {
+  readonly step: string;
+  readonly scope: string;
+  /** The run's equity comparison (the equity breaker reads it). @default computed by execution */
+  readonly equity?: RunEquity;
+}
+
+/**
+ * The recorded plan of a book, executed through `broker` (the account's in Execute and ExecutePool; shadow
+ * mode's paper broker in the Shadow step). The caller has checked that the run may trade ({@link activeRun}).
+ */
+export const executeBook = async (
   deps: StepDeps<Ledger>,
+  broker: Broker,
   run: RunRef,
   bookId: BookId,
   flow: Flow,
-  fault: { step: string; scope: string },
+  options: ExecuteBookOptions,
 ): Promise<ExecuteResult> => {
-  const { ledger, broker, clock } = deps.ports;
-  const runRecord = await ledger.getRun(run.runId);
-  // RUNNING, or FAILED and being redriven (a new execution of a finished day never gets here: PrepareRun skips).
-  if (runRecord?.status !== 'RUNNING' && runRecord?.status !== 'FAILED')
-    throw new RunNotActiveError(run.runId, runRecord?.status ?? null);
+  const { ledger, clock } = deps.ports;
   const plan = await ledger.getPlan(run.runId, bookId);
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
@@ -79,8 +112,8 @@ const executeBook = async (
       sleep: (ms) => clock.sleep(ms),
       rails: deps.config.rails,
       leaseHolder: `${run.runId}/${bookId}`,
-      ...(runRecord.equity ? { equityAtRunStart: runRecord.equity } : {}),
-      ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, fault.step, fault.scope) } : {}),
+      ...(options.equity ? { equityAtRunStart: options.equity } : {}),
+      ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, options.step, options.scope) } : {}),
     },
     {
       runId: run.runId,
@@ -104,7 +137,8 @@ const faultsOf = (fault: FaultInjector, step: string, strategyId: string): Execu
   },
 });
 
-const recordOutcome = async (
+/** Records each strategy's outcome of a book's execution, once (a redrive may replace a FAILED one). */
+export const recordOutcome = async (
   deps: StepDeps<Ledger>,
   run: RunRef,
   strategyIds: readonly string[],
@@ -142,7 +176,8 @@ const recordOutcome = async (
   }
 };
 
-const output = (result: ExecuteResult): ExecuteOutput => ({
+/** A step's output of an execution's result. */
+export const output = (result: ExecuteResult): ExecuteOutput => ({
   outcome: result.outcome,
   orders: result.orders.length,
   filled: result.orders.filter((o) => new Decimal(o.filledQty).gt(0)).length,
