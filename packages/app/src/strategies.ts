@@ -6,6 +6,7 @@ import {
   type PlannerSettings,
   parseCapitalPolicy,
   parsePlannerSettings,
+  resolveAllocations,
   settingsFromStrategy,
 } from '@ensemble/core';
 import { UnknownStrategyError } from './errors.ts';
@@ -62,3 +63,25 @@ export const capitalPolicyOf = (config: LoadedConfig): CapitalPolicy =>
         allocations: Object.fromEntries(liveStrategies(config).map((s) => [s.id, String(s.allocation)])),
       })
     : parseCapitalPolicy({ kind: 'equal' });
+
+/**
+ * The fraction of account equity each shadowed strategy's paper book is funded with: a live strategy's
+ * allocation under the account's capital policy (its paper book starts as large as its real one), a
+ * `mode: shadow` strategy's `allocation` (outside the account's capital).
+ */
+export const paperAllocations = (config: LoadedConfig): Record<string, string> => {
+  const live = liveStrategies(config);
+  const resolved =
+    live.length > 0
+      ? resolveAllocations(
+          capitalPolicyOf(config),
+          live.map((s) => ({ id: s.id, flow: s.flow })),
+        ).byStrategy
+      : {};
+  return Object.fromEntries(
+    shadowedStrategies(config).map(({ strategy: s }) => [
+      s.id,
+      s.mode === 'live' ? (resolved[s.id] ?? String(s.allocation)) : String(s.allocation),
+    ]),
+  );
+};

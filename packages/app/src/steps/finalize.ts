@@ -112,16 +112,25 @@ const summary = (input: FinalizeInput, reconciliation: { ok: boolean; difference
 /** Books valued and recorded at once (each book's NAV is its own item). */
 const NAV_CONCURRENCY = 8;
 
-/** Records each book's NAV of the day once; a book that cannot be valued is logged and left out. */
-const recordNavs = async (deps: StepDeps<Ledger>, day: string, snapshot: LoadedSnapshot): Promise<void> => {
+/**
+ * Records the NAV of the day once for each book (`only` these, else every book with cash or positions); a
+ * book that cannot be valued is logged and left out.
+ */
+export const recordNavs = async (
+  deps: StepDeps<Ledger>,
+  day: string,
+  snapshot: LoadedSnapshot,
+  only?: readonly BookId[],
+): Promise<void> => {
   const { ledger } = deps.ports;
   const { logger } = deps.observe;
   const [cash, positions, transfers] = await Promise.all([
-    allPages((o) => ledger.listCashBalances(o)),
-    allPages((o) => ledger.listAllPositions(o)),
+    only ? [] : allPages((o) => ledger.listCashBalances(o)),
+    only ? [] : allPages((o) => ledger.listAllPositions(o)),
     allPages((o) => ledger.listTransfers({ ...o, from: day, to: day })),
   ]);
-  const bookIds = [...new Set([...cash.map((c) => c.bookId), ...positions.map((p) => p.bookId)])].sort();
+  const bookIds =
+    only ?? [...new Set([...cash.map((c) => c.bookId), ...positions.map((p) => p.bookId)])].sort();
   await forEachLimit(bookIds, NAV_CONCURRENCY, async (bookId) => {
     let valued: ReturnType<typeof valueBook>;
     try {
