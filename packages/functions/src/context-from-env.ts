@@ -1,6 +1,6 @@
 /**
  * The Lambda composition: an {@link AppContext} from the environment (see env.ts). The ledger on
- * `ENSEMBLE_TABLE`, snapshots in `ENSEMBLE_BUCKET`, the config bundled at `ENSEMBLE_CONFIG`, the system
+ * `ENSEMBLE_TABLE` (and its shadow scope, shadow mode's paper books), snapshots in `ENSEMBLE_BUCKET`, the config bundled at `ENSEMBLE_CONFIG`, the system
  * clock, Powertools for logs and metrics. Built once per container by the handlers.
  *
  * The broker and the market data come from the handler ({@link TradingPorts}): only the functions whose
@@ -14,7 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { type AppContext, systemClock } from '@ensemble/app';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
 import type { Broker, MarketData } from '@ensemble/core';
-import { createLedger } from '@ensemble/ledger';
+import { createLedger, createShadowLedger } from '@ensemble/ledger';
 import { type FunctionEnv, readEnv } from './env.ts';
 import { EnvInvalidError } from './errors.ts';
 import { lazyBroker, lazyMarketData } from './lazy-ports.ts';
@@ -66,6 +66,8 @@ export const contextFromEnv = async (
     strategies: config.strategies.length,
   });
   return {
+    // Shadow mode's scope of the same table (docs/shadow.md): paper books, read by Finalize too.
+    shadow: { ledger: createShadowLedger({ table: e.ENSEMBLE_TABLE, client: dynamo, clock: now }) },
     ports: {
       ledger: createLedger({ table: e.ENSEMBLE_TABLE, client: dynamo, clock: now }),
       broker,

@@ -15,7 +15,6 @@ import type {
   BookId,
   Flow,
   PlanLedger,
-  Run,
   RunEquity,
   RunLedger,
   SignalLedger,
@@ -23,10 +22,11 @@ import type {
 } from '@ensemble/ledger';
 import type { BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
-import { RunNotActiveError, StepOrderError } from '../errors.ts';
+import { StepOrderError } from '../errors.ts';
 import type { FaultInjector } from '../ports.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
+import { activeRun } from './active-run.ts';
 import { poolMembers } from './pool.ts';
 
 /** The ledger roles Execute and ExecutePool uses. */
@@ -61,17 +61,6 @@ export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promis
   const ids = Object.keys(members.targets).sort();
   await recordOutcome(deps, input, ids, 'aggregated', result, started);
   return output(result);
-};
-
-/**
- * The run `runId`, if it may trade: RUNNING, or FAILED and being redriven (a new execution of a finished day
- * never gets here: PrepareRun skips). Throws {@link RunNotActiveError} otherwise.
- */
-export const activeRun = async (ledger: Pick<RunLedger, 'getRun'>, runId: string): Promise<Run> => {
-  const run = await ledger.getRun(runId);
-  if (run?.status !== 'RUNNING' && run?.status !== 'FAILED')
-    throw new RunNotActiveError(runId, run?.status ?? null);
-  return run;
 };
 
 /** How {@link executeBook} reports and guards: its fault points' step and scope, the run's equity comparison. */

@@ -18,7 +18,7 @@ import { shadowPortsOf } from '../shadow/paper-deps.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { paperAllocations, shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
-import { activeRun } from './execute.ts';
+import { activeRun } from './active-run.ts';
 
 export const prepareShadows = async (
   deps: StepDeps,

@@ -16,8 +16,13 @@ describe('shadow mode, step by step', () => {
     await cp(dirname(DEFAULT_CONFIG), dir, { recursive: true });
     const path = join(dir, 'ensemble.config.yaml');
     const text = (await readFile(path, 'utf8'))
-      .replace('    flow: aggregated\n    enabled: true\n  - id: simons', '    flow: aggregated\n    shadow: per-book\n    enabled: true\n  - id: simons')
-      .concat('  - id: trial\n    file: holy_grail.clj\n    allocation: 0.2\n    flow: per-book\n    mode: shadow\n');
+      .replace(
+        '    flow: aggregated\n    enabled: true\n  - id: simons',
+        '    flow: aggregated\n    shadow: per-book\n    enabled: true\n  - id: simons',
+      )
+      .concat(
+        '  - id: trial\n    file: holy_grail.clj\n    allocation: 0.2\n    flow: per-book\n    mode: shadow\n',
+      );
     await writeFile(path, text);
     world = await startWorld({ config: await loadConfig(path) });
   });
@@ -31,7 +36,13 @@ describe('shadow mode, step by step', () => {
     const day = await driveDay(stepsOf(world), D);
     console.log(JSON.stringify(day.shadows), JSON.stringify(day.finalize));
     console.log(day.calls.filter((c) => c.error).map((c) => `${c.task} ${c.error}`));
-    console.log(world.logs.filter((l) => l.level !== 'debug').slice(-10).map((l) => `${l.level} ${l.message} ${JSON.stringify(l.extra)}`).join('\n'));
+    console.log(
+      world.logs
+        .filter((l) => l.level !== 'debug')
+        .slice(-10)
+        .map((l) => `${l.level} ${l.message} ${JSON.stringify(l.extra)}`)
+        .join('\n'),
+    );
     expect(day.finalize?.status).toBe('SUCCEEDED');
   });
 });
