@@ -30,6 +30,16 @@ export {
   systemClock,
 } from './ports.ts';
 export {
+  type ComparisonLedger,
+  type ComparisonOrder,
+  type ComparisonSide,
+  type ShadowComparison,
+  type ShadowComparisonInput,
+  shadowComparison,
+  shadowSummaryOf,
+} from './shadow/comparison.ts';
+export { paperAccountId } from './shadow/paper-broker.ts';
+export {
   checkKey,
   createLocalSnapshotStore,
   createMemorySnapshotStore,
@@ -46,5 +56,6 @@ export { prepareRunTask } from './steps/prepare-run.ts';
 export { prepareShadowsTask } from './steps/prepare-shadows.ts';
 export { causeMessage, recordBranchFailureTask } from './steps/record-branch-failure.ts';
 export { shadowTask } from './steps/shadow.ts';
+export { type ShadowedStrategy, shadowedStrategies } from './strategies.ts';
 export { kebab, runTask, type TaskDefinition, type TaskOf, task } from './task.ts';
 export { createSteps, type Step, type StepContext, tasks } from './tasks.ts';

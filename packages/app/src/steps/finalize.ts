@@ -8,13 +8,21 @@
  *  - SUCCEEDED otherwise.
  * A re-run recomputes the same and records nothing twice (the status move replays; a NAV recorded before a
  * FAILED branch's second run traded is restated, once, to the books as they now are).
+ *
+ * Shadow mode (docs/shadow.md): the books, NAVs and reconciliation here are production's only (the paper books
+ * are in another scope of the ledger, which none of their queries reads). When strategies are shadowed, the
+ * output carries the day's comparison (`shadows`, the notification's data), read from both scopes; reading it
+ * can only leave it out, never fail Finalize.
  */
 import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import {
   allPages,
   type BookLedger,
+  type OrderLedger,
+  type PlanLedger,
   type RunLedger,
+  type SignalLedger,
   type Transfer,
   type TransferLedger,
 } from '@ensemble/ledger';
@@ -22,16 +30,24 @@ import {
   type FinalizeInput,
   type FinalizeOutput,
   retryItemsOf,
+  type ShadowSummary,
   withRetried,
 } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
 import { RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
+import { shadowComparison, shadowSummaryOf } from '../shadow/comparison.ts';
 import type { StepDeps } from '../step-deps.ts';
+import { shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
 
-/** The ledger roles Finalize uses. */
-type Ledger = RunLedger & BookLedger & TransferLedger;
+/** The ledger roles Finalize uses (the last three: reading the shadow comparison). */
+type Ledger = RunLedger &
+  BookLedger &
+  TransferLedger &
+  Pick<PlanLedger, 'listPoolAttributionsOfStrategy'> &
+  Pick<SignalLedger, 'getSignal'> &
+  Pick<OrderLedger, 'listOrdersOfBook'>;
 
 type RunStatus = FinalizeOutput['status'];
 
@@ -76,6 +92,7 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     logger.warn('run already finished with another status', { recorded: run.status, now: status });
   }
   const retryItems = retryItemsOf(branches);
+  const shadows = await shadowSummaries(deps, input);
   return {
     runId: input.runId,
     status,
@@ -83,7 +100,32 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     retryItems,
     retryBranches: retryItems.length,
     retryPool: input.pool?.error !== undefined && outcomeOfError(input.pool.error.Error) === 'FAILED',
+    ...(shadows ? { shadows } : {}),
   };
+};
+
+/** The day's shadow comparison for the notification (see the module comment); undefined when there is none. */
+const shadowSummaries = async (
+  deps: StepDeps<Ledger>,
+  input: FinalizeInput,
+): Promise<ShadowSummary[] | undefined> => {
+  if (deps.shadow === undefined || shadowedStrategies(deps.config).length === 0) return undefined;
+  try {
+    const comparison = await shadowComparison({
+      ledger: deps.ports.ledger,
+      shadowLedger: deps.shadow.ledger,
+      config: deps.config,
+      runId: input.runId,
+      tradingDay: input.tradingDay,
+      ...(input.shadows ? { results: input.shadows.items } : {}),
+    });
+    return comparison.map(shadowSummaryOf);
+  } catch (e) {
+    deps.observe.logger.error('shadow comparison not read: left out of the output', {
+      error: (e as Error).message,
+    });
+    return undefined;
+  }
 };
 
 /** The run's final status (see the module comment). */

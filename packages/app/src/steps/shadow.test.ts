@@ -33,7 +33,9 @@ describe('shadow mode, step by step', () => {
 
   it('runs', async () => {
     world.setDay(D);
-    const day = await driveDay(stepsOf(world), D);
+    await driveDay(stepsOf(world), D);
+    world.setDay('2025-12-01');
+    const day = await driveDay(stepsOf(world), '2025-12-01');
     console.log(JSON.stringify(day.shadows), JSON.stringify(day.finalize));
     console.log(day.calls.filter((c) => c.error).map((c) => `${c.task} ${c.error}`));
     console.log(
