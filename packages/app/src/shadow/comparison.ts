@@ -108,26 +108,31 @@ const bookDay = (series: readonly Nav[], day: string): BookDay | null => {
 const money = (d: D | null): string | null => (d === null ? null : d.toDecimalPlaces(2).toFixed(2));
 const pct = (d: D | null): string | null => (d === null ? null : d.times(100).toDecimalPlaces(4).toFixed());
 
-/** One scope's reads for one strategy, with the books' NAV series read once. */
-const scopeReader = (ledger: ComparisonLedger) => {
-  const navs = new Map<BookId, Promise<Nav[]>>();
-  const series = (bookId: BookId, to: string): Promise<Nav[]> => {
-    let s = navs.get(bookId);
-    if (!s) {
-      s = allPages((o) => ledger.listNav(bookId, { ...o, to }));
-      navs.set(bookId, s);
+/** A memo of promises by key. */
+const memo = <K, V>(load: (key: K) => Promise<V>) => {
+  const seen = new Map<K, Promise<V>>();
+  return (key: K): Promise<V> => {
+    let v = seen.get(key);
+    if (!v) {
+      v = load(key);
+      seen.set(key, v);
     }
-    return s;
+    return v;
   };
+};
+
+/** One scope's reads up to `to`, each book's NAV series and each strategy's pool attributions read once. */
+const scopeReader = (ledger: ComparisonLedger, to: string) => {
+  const series = memo((bookId: BookId) => allPages((o) => ledger.listNav(bookId, { ...o, to })));
+  const attributions = memo((strategyId: string) =>
+    allPages((o) => ledger.listPoolAttributionsOfStrategy(strategyId, { ...o, to })),
+  );
   /** The strategy's figures on `day` in `flow`: its book's, or its share of the pool's. */
-  const figures = async (strategyId: string, flow: Flow, day: string, runId: string, to: string) => {
-    if (flow === 'per-book') return bookDay(await series(bookOf(strategyId), to), day);
-    const pool = bookDay(await series(POOL_BOOK, to), day);
+  const figures = async (strategyId: string, flow: Flow, day: string, runId: string) => {
+    if (flow === 'per-book') return bookDay(await series(bookOf(strategyId)), day);
+    const pool = bookDay(await series(POOL_BOOK), day);
     if (!pool) return null;
-    const attributions = await allPages((o) =>
-      ledger.listPoolAttributionsOfStrategy(strategyId, { ...o, from: day, to: day }),
-    );
-    const fraction = attributions.find((a) => a.runId === runId)?.fraction;
+    const fraction = (await attributions(strategyId)).find((a) => a.runId === runId)?.fraction;
     if (fraction === undefined) return { nav: null, dayPnl: null, ret: pool.ret };
     return {
       nav: pool.nav.times(fraction),
@@ -142,11 +147,10 @@ const returnsOf = async (
   reader: ReturnType<typeof scopeReader>,
   strategyId: string,
   runs: readonly StrategyRun[],
-  to: string,
 ): Promise<Map<string, D>> => {
   const out = new Map<string, D>();
   for (const r of runs) {
-    const f = await reader.figures(strategyId, r.flow, r.tradingDay, r.runId, to);
+    const f = await reader.figures(strategyId, r.flow, r.tradingDay, r.runId);
     if (f?.ret) out.set(r.tradingDay, f.ret);
   }
   return out;
@@ -175,7 +179,7 @@ const sideOf = async (
   const [signal, orders, figures] = await Promise.all([
     ledger.getSignal(input.runId, strategyId),
     allPages((o) => ledger.listOrdersOfBook(bookId, { ...o, from: day, to: day })),
-    reader.figures(strategyId, ran, day, input.runId, day),
+    reader.figures(strategyId, ran, day, input.runId),
   ]);
   const error = today?.error ?? (today ? undefined : missing?.error);
   return {
@@ -232,14 +236,14 @@ const missingOutcome = (
 export const shadowComparison = async (input: ShadowComparisonInput): Promise<ShadowComparison[]> => {
   const out: ShadowComparison[] = [];
   const day = input.tradingDay;
-  const paperReader = scopeReader(input.shadowLedger);
-  const productionReader = scopeReader(input.ledger);
+  const paperReader = scopeReader(input.shadowLedger, day);
+  const productionReader = scopeReader(input.ledger, day);
   for (const { strategy, flow } of shadowedStrategies(input.config)) {
     const id = strategy.id;
     const paperRuns = await allPages((o) =>
       input.shadowLedger.listStrategyRunsOfStrategy(id, { ...o, to: day }),
     );
-    const paperReturns = await returnsOf(paperReader, id, paperRuns, day);
+    const paperReturns = await returnsOf(paperReader, id, paperRuns);
     const paperToday = paperRuns.find((r) => r.runId === input.runId);
     const paperBook = flow === 'per-book' ? bookOf(id) : POOL_BOOK;
     const live = strategy.mode === 'live';
@@ -252,7 +256,7 @@ export const shadowComparison = async (input: ShadowComparisonInput): Promise<Sh
       const runs = await allPages((o) =>
         input.ledger.listStrategyRunsOfStrategy(id, { ...o, from, to: day }),
       );
-      const prodReturns = await returnsOf(productionReader, id, runs, day);
+      const prodReturns = await returnsOf(productionReader, id, runs);
       const common = [...paperReturns.keys()].filter((d) => prodReturns.has(d));
       days = common.length;
       const paperCommon = common.length > 0 ? compound(common.map((d) => paperReturns.get(d)!)) : null;
