@@ -2,7 +2,8 @@
  * Execute and ExecutePool: the recorded plan of a book → `@ensemble/execution`'s executePlan (exactly-once
  * orders by deterministic client order id, sells then buys, leases, rails) → the branch's outcome, recorded
  * once per strategy. ExecutePool records the pool's outcome for every pool member. A retry or redrive runs
- * executePlan again with the same recorded plan: it adopts the orders it placed before.
+ * executePlan again with the same recorded plan: it adopts the orders it placed before. `executeBook` takes
+ * its broker as an argument: these steps give it the account's, shadow mode's Shadow step its paper broker.
  */
 import { type Broker, bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
 import {
