@@ -15,7 +15,8 @@ const ALLOWED = {
   alpaca: ['core', 'broker', 'market-data'],
   workflow: ['core'],
   report: ['core'],
-  app: ['core', 'config', 'execution', 'ledger', 'workflow', 'report'],
+  // broker: the SimBroker, which fills shadow mode's paper orders (docs/shadow.md); never a trading port.
+  app: ['core', 'config', 'execution', 'ledger', 'broker', 'workflow', 'report'],
   functions: ['core', 'config', 'ledger', 'broker', 'market-data', 'alpaca', 'workflow', 'app', 'report'],
   cli: [
     'core',

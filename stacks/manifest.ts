@@ -111,9 +111,11 @@ const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
  * (`ledger.x(` calls mapped to DynamoDB actions through the ledger's source; `runtime.broker` /
  * `runtime.marketData` reached from the step function). Bucket grants follow the keys the code writes:
  * `snapshots/` (PrepareRun's market snapshot, read by every later step through its `snapshotRef`),
- * `traces/` (Evaluate's decision traces) and `reports/` (Finalize's daily report, whose summary it also
- * publishes to the topic; its benchmark comes from the market-data port). Steps that read only the snapshot (Evaluate, AggregatePool) and
- * RecordBranchFailure use no port, so they never hold the Alpaca keys.
+ * `traces/` (Evaluate's and Shadow's decision traces) and `reports/` (Finalize's daily report, whose summary
+ * it also publishes to the topic; its benchmark comes from the market-data port). Steps that read only the
+ * snapshot (Evaluate, AggregatePool), RecordBranchFailure and shadow mode's (PrepareShadows, Shadow: they
+ * trade paper books on the SimBroker over the ledger's shadow scope) use no port, so they never hold the
+ * Alpaca keys.
  */
 const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses' | 'install'> & {
   readonly uses: DeclaredUses;
@@ -176,6 +178,19 @@ const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses' | 'install'> & {
     memoryMb: 512,
     timeoutSeconds: 300,
     uses: { ...none, table: [...DynamoActions], read: snapshots, ports: ['broker'] },
+  },
+  {
+    // Shadow mode (docs/shadow.md): paper books in the ledger's shadow scope, no trading port, no keys.
+    name: 'PrepareShadows',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    uses: { ...none, table: [...READ, 'PutItem', 'UpdateItem'], read: snapshots },
+  },
+  {
+    name: 'Shadow',
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    uses: { ...none, table: [...DynamoActions], read: snapshots, write: [BucketPrefixes.traces] },
   },
   {
     name: 'Finalize',

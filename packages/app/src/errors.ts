@@ -51,6 +51,14 @@ export class RecordConflictError extends EnsembleError {
   }
 }
 
+/**
+ * A shadow step ran in a context without shadow mode's ports (`AppContext.shadow`), or was asked for a paper
+ * book that is not the pool's nor a strategy's. Terminal; its Catch keeps it to shadow mode.
+ */
+export class ShadowUnavailableError extends EnsembleError {
+  override readonly name = ErrorNames.ShadowUnavailable;
+}
+
 /** A task was given input its contract schema rejects (a wiring bug in the state machine, or a bad start). */
 export class TaskInputInvalidError extends EnsembleError {
   override readonly name = ErrorNames.TaskInputInvalid;

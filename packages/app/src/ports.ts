@@ -9,7 +9,7 @@
  */
 import type { LoadedConfig } from '@ensemble/config';
 import type { Broker, MarketData } from '@ensemble/core';
-import type { LedgerRepository } from '@ensemble/ledger';
+import type { LedgerRepository, ShadowLedger } from '@ensemble/ledger';
 import type { Notifier } from './report/notifier.ts';
 import type { ReportStore } from './report/report-store.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -67,9 +67,29 @@ export interface Observability {
   readonly fault?: FaultInjector;
 }
 
+/**
+ * What shadow mode trades on paper with (docs/shadow.md): the ledger's shadow scope (paper books, runs,
+ * orders, NAVs, and the accounts of the simulated broker that fills paper orders). No broker port: the shadow
+ * steps build their paper broker from this ledger and the run's snapshot.
+ */
+export interface ShadowPorts {
+  readonly ledger: ShadowLedger;
+  /**
+   * Symbols the paper broker fills in whole shares only (as the account's broker would).
+   * @default []
+   */
+  readonly nonFractionable?: readonly string[];
+}
+
 /** Everything a step is given: its ports, the run's settings, and what it reports through. */
 export interface AppContext<L = LedgerRepository> {
   readonly ports: Ports<L>;
+  /**
+   * Shadow mode's paper ports; absent where shadow mode does not run (a shadow step then fails, on its own,
+   * with `ShadowUnavailable`).
+   * @default absent
+   */
+  readonly shadow?: ShadowPorts;
   /** The loaded, validated `ensemble.config.yaml` (strategies, account, rails). */
   readonly config: LoadedConfig;
   /** Deployment stage (`local`, `dev`, `prod`): part of run ids and client order ids. */

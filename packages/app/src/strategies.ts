@@ -2,16 +2,36 @@
 import type { LoadedConfig, LoadedStrategy } from '@ensemble/config';
 import {
   type CapitalPolicy,
+  type Flow,
   type PlannerSettings,
   parseCapitalPolicy,
   parsePlannerSettings,
+  resolveAllocations,
   settingsFromStrategy,
 } from '@ensemble/core';
 import { UnknownStrategyError } from './errors.ts';
 
-/** The enabled strategies, in configuration order. */
+/** The enabled strategies, live and `mode: shadow` alike, in configuration order. */
 export const enabledStrategies = (config: LoadedConfig): LoadedStrategy[] =>
   config.strategies.filter((s) => s.enabled);
+
+/** The enabled live strategies (those that trade the account), in configuration order. */
+export const liveStrategies = (config: LoadedConfig): LoadedStrategy[] =>
+  enabledStrategies(config).filter((s) => s.mode === 'live');
+
+/** An enabled strategy that runs on paper, and the flow of its paper book. */
+export interface ShadowedStrategy {
+  readonly strategy: LoadedStrategy;
+  /** A `mode: shadow` strategy's `flow`; a live strategy's `shadow` (the other flow). */
+  readonly flow: Flow;
+}
+
+/** The enabled strategies with a paper book (`mode: shadow`, or live with `shadow:`), in configuration order. */
+export const shadowedStrategies = (config: LoadedConfig): ShadowedStrategy[] =>
+  enabledStrategies(config).flatMap((s): ShadowedStrategy[] => {
+    if (s.mode === 'shadow') return [{ strategy: s, flow: s.flow }];
+    return s.shadow === undefined ? [] : [{ strategy: s, flow: s.shadow }];
+  });
 
 /** The enabled strategy `id`, or an {@link UnknownStrategyError}. */
 export const strategyOf = (config: LoadedConfig, id: string): LoadedStrategy => {
@@ -35,11 +55,33 @@ export const poolSettings = (config: LoadedConfig): PlannerSettings =>
         : { kind: 'threshold', threshold: String(config.account.driftBand) },
   });
 
-/** The account's capital policy in core's terms (allocations of the enabled strategies). */
+/** The account's capital policy in core's terms (allocations of the enabled live strategies). */
 export const capitalPolicyOf = (config: LoadedConfig): CapitalPolicy =>
   config.account.capitalPolicy === 'fixed'
     ? parseCapitalPolicy({
         kind: 'fixed',
-        allocations: Object.fromEntries(enabledStrategies(config).map((s) => [s.id, String(s.allocation)])),
+        allocations: Object.fromEntries(liveStrategies(config).map((s) => [s.id, String(s.allocation)])),
       })
     : parseCapitalPolicy({ kind: 'equal' });
+
+/**
+ * The fraction of account equity each shadowed strategy's paper book is funded with: a live strategy's
+ * allocation under the account's capital policy (its paper book starts as large as its real one), a
+ * `mode: shadow` strategy's `allocation` (outside the account's capital).
+ */
+export const paperAllocations = (config: LoadedConfig): Record<string, string> => {
+  const live = liveStrategies(config);
+  const resolved =
+    live.length > 0
+      ? resolveAllocations(
+          capitalPolicyOf(config),
+          live.map((s) => ({ id: s.id, flow: s.flow })),
+        ).byStrategy
+      : {};
+  return Object.fromEntries(
+    shadowedStrategies(config).map(({ strategy: s }) => [
+      s.id,
+      s.mode === 'live' ? (resolved[s.id] ?? String(s.allocation)) : String(s.allocation),
+    ]),
+  );
+};

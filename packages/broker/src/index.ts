@@ -25,10 +25,10 @@ export {
   type SimBrokerOptions,
 } from './sim-broker.ts';
 export { soleWriterStore } from './sole-writer-store.ts';
-export type {
-  SimAccountSnapshot,
+export {
+  type SimAccountSnapshot,
   SimAccountState,
-  SimBrokerStore,
+  type SimBrokerStore,
   SimOrderRecord,
-  SimPosition,
+  type SimPosition,
 } from './types.ts';

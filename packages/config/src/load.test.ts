@@ -151,6 +151,38 @@ describe('loadConfigText', () => {
     ]);
   });
 
+  it('leaves mode: shadow strategies out of the allocation sum (they are funded on paper)', async () => {
+    // Arrange: live 0.7 + 0.3, and a paper strategy at 0.5
+    const text = `${yaml([
+      { id: 'spy', file: 'spy.clj', allocation: 0.7 },
+      { id: 'qqq', file: 'qqq.clj', allocation: 0.3, flow: 'aggregated' },
+    ])}  - id: trial\n    file: qqq.clj\n    allocation: 0.5\n    flow: per-book\n    mode: shadow\n`;
+
+    // Act
+    const config = await loadConfigText(text, CONFIG, { readFile: files });
+
+    // Assert
+    expect(config.warnings).toEqual([]);
+    expect(config.strategies.map((s) => [s.id, s.mode, s.shadow])).toEqual([
+      ['spy', 'live', undefined],
+      ['qqq', 'live', undefined],
+      ['trial', 'shadow', undefined],
+    ]);
+  });
+
+  it('reports a shadow in the strategy’s own flow, naming the entry', async () => {
+    // Arrange
+    const text = `${yaml([{ id: 'spy', file: 'spy.clj', allocation: 0.5 }])}    shadow: per-book\n`;
+
+    // Act
+    const err = await invalid(loadConfigText(text, CONFIG, { readFile: files }));
+
+    // Assert
+    expect(err.issues).toEqual([
+      'strategies[0] (id "spy").shadow: shadow must be the other flow than flow (per-book): aggregated',
+    ]);
+  });
+
   it('sums allocations exactly: 0.1 + 0.2 + 0.7 is 1, with no error and no warning', async () => {
     // Arrange
     const text = yaml([

@@ -58,7 +58,7 @@ export async function loadConfigText(
   issues.push(...duplicateIds(entries));
   const sum = allocationSum(entries);
   if (sum.minus(1).gt(SUM_TOLERANCE)) {
-    const parts = entries.filter((e) => e.entry.enabled).map((e) => `${e.label} ${e.entry.allocation}`);
+    const parts = entries.filter((e) => counts(e.entry)).map((e) => `${e.label} ${e.entry.allocation}`);
     issues.push(`allocations of enabled strategies sum to ${sum} (over 1): ${parts.join(', ')}`);
   }
   // Disabled strategies are loaded too, and a broken one is an error, not a warning: enabling it later
@@ -119,9 +119,15 @@ function duplicateIds(entries: readonly Entry[]): string[] {
   return issues;
 }
 
-/** Exact sum of the enabled allocations (decimal, so 0.1 + 0.2 is 0.3). */
+/**
+ * Whether an entry's allocation is part of the account's: enabled and live (a `mode: shadow` strategy is
+ * funded on paper, outside the account's capital).
+ */
+const counts = (entry: StrategyConfig): boolean => entry.enabled && entry.mode === 'live';
+
+/** Exact sum of the enabled live allocations (decimal, so 0.1 + 0.2 is 0.3). */
 const allocationSum = (entries: readonly Entry[]): Decimal =>
-  entries.reduce((sum, e) => (e.entry.enabled ? sum.plus(e.entry.allocation) : sum), new Decimal(0));
+  entries.reduce((sum, e) => (counts(e.entry) ? sum.plus(e.entry.allocation) : sum), new Decimal(0));
 
 function underAllocation(sum: Decimal): string[] {
   if (new Decimal(1).minus(sum).lte(SUM_TOLERANCE)) return [];

@@ -32,6 +32,49 @@ describe('StrategyConfig', () => {
   });
 });
 
+describe('StrategyConfig: mode and shadow', () => {
+  const entry = { id: 'kmlm', file: 'kmlm.clj', allocation: 0.2, flow: 'aggregated' };
+
+  it('defaults mode to live with no shadow, and accepts a shadow in the other flow', () => {
+    // Act
+    const plain = StrategyConfig.parse(entry);
+    const shadowed = StrategyConfig.parse({ ...entry, shadow: 'per-book' });
+    const paper = StrategyConfig.parse({ ...entry, mode: 'shadow' });
+
+    // Assert
+    expect(plain).toMatchObject({ mode: 'live' });
+    expect(plain.shadow).toBeUndefined();
+    expect(shadowed).toMatchObject({ mode: 'live', shadow: 'per-book' });
+    expect(paper).toMatchObject({ mode: 'shadow', flow: 'aggregated' });
+  });
+
+  it.each([
+    [
+      'a shadow in its own flow',
+      { shadow: 'aggregated' },
+      'shadow must be the other flow than flow (aggregated): per-book',
+    ],
+    [
+      'a shadow on a mode: shadow strategy',
+      { mode: 'shadow', shadow: 'per-book' },
+      'a mode: shadow strategy is paper only: it has no second shadow (remove shadow)',
+    ],
+  ])('rejects %s, at the shadow key', (_, change, message) => {
+    // Act
+    const result = StrategyConfig.safeParse({ ...entry, ...change });
+
+    // Assert
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['shadow', message]]);
+  });
+
+  it.each([
+    ['an unknown mode', { mode: 'paper' }],
+    ['an unknown shadow flow', { shadow: 'both' }],
+  ])('rejects %s', (_, change) => {
+    expect(StrategyConfig.safeParse({ ...entry, ...change }).success).toBe(false);
+  });
+});
+
 describe('AccountConfig', () => {
   it('accepts a decimal string, a policy and an optional drift band', () => {
     // Arrange

@@ -32,22 +32,56 @@ export const AccountConfig = z.strictObject({
 });
 export type AccountConfig = z.infer<typeof AccountConfig>;
 
+/**
+ * How a strategy runs. `live`: it trades its flow with real capital. `shadow`: it runs every day on a paper
+ * book only (funded at its allocation of equity, outside the account's capital, never reaching the broker).
+ */
+export const StrategyMode = z.enum(['live', 'shadow']);
+export type StrategyMode = z.infer<typeof StrategyMode>;
+
 /** One strategy of the ensemble. */
-export const StrategyConfig = z.strictObject({
-  /** Unique lowercase slug (`tqqq-ftlt`); it names the strategy's book and its orders. */
-  id: StrategyId,
-  /** The strategy file, relative to the config file's folder. */
-  file: z.string().min(1, 'file must not be empty'),
-  /** Fraction of the account the strategy trades, in (0, 1]; to pause a strategy, set `enabled: false`. */
-  allocation: z.number().gt(0, 'allocation must be in (0, 1]').lte(1, 'allocation must be in (0, 1]'),
-  /** `per-book`: the strategy owns its own book. `aggregated`: it is merged into the shared pool book. */
-  flow: Flow,
-  /**
-   * A disabled strategy is still validated but does not trade.
-   * @default true
-   */
-  enabled: z.boolean().default(true),
-});
+export const StrategyConfig = z
+  .strictObject({
+    /** Unique lowercase slug (`tqqq-ftlt`); it names the strategy's book and its orders. */
+    id: StrategyId,
+    /** The strategy file, relative to the config file's folder. */
+    file: z.string().min(1, 'file must not be empty'),
+    /** Fraction of the account the strategy trades, in (0, 1]; to pause a strategy, set `enabled: false`. */
+    allocation: z.number().gt(0, 'allocation must be in (0, 1]').lte(1, 'allocation must be in (0, 1]'),
+    /** `per-book`: the strategy owns its own book. `aggregated`: it is merged into the shared pool book. */
+    flow: Flow,
+    /**
+     * A disabled strategy is still validated but does not trade.
+     * @default true
+     */
+    enabled: z.boolean().default(true),
+    /**
+     * `shadow`: paper only, in its `flow`'s terms (docs/shadow.md); its allocation is not part of the account's.
+     * @default 'live'
+     */
+    mode: StrategyMode.default('live'),
+    /**
+     * On a live strategy: also keep a paper book in the other flow's terms (`per-book` on an aggregated
+     * strategy, `aggregated` on a per-book one), compared with production every day. Must differ from `flow`.
+     */
+    shadow: Flow.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.shadow === undefined) return;
+    if (s.mode === 'shadow') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shadow'],
+        message: 'a mode: shadow strategy is paper only: it has no second shadow (remove shadow)',
+      });
+    } else if (s.shadow === s.flow) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shadow'],
+        message: `shadow must be the other flow than flow (${s.flow}): ${s.flow === 'per-book' ? 'aggregated' : 'per-book'}`,
+      });
+    }
+  });
 export type StrategyConfig = z.infer<typeof StrategyConfig>;
 
 /** The whole of `ensemble.config.yaml`. */

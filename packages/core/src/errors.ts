@@ -67,6 +67,7 @@ export const ErrorCatalog = {
   StepOrder: terminal('StepOrderError'),
   RunNotActive: terminal('RunNotActiveError'),
   RecordConflict: terminal('RecordConflictError'),
+  ShadowUnavailable: terminal('ShadowUnavailableError'),
   // Workflow package (runner options, redrive).
   WorkflowConfigInvalid: terminal('WorkflowConfigInvalidError'),
   ExecutionNotRedrivable: terminal('ExecutionNotRedrivableError'),

@@ -1,8 +1,9 @@
 /**
  * The Lambda composition: an {@link AppContext} from the environment (see env.ts). The ledger on
- * `ENSEMBLE_TABLE`, snapshots and daily reports in `ENSEMBLE_BUCKET`, the day's summary to the SNS topic
- * `ENSEMBLE_TOPIC_ARN` (set for Finalize only), the config bundled at `ENSEMBLE_CONFIG`, the system clock,
- * Powertools for logs and metrics. Built once per container by the handlers.
+ * `ENSEMBLE_TABLE` (and its shadow scope, shadow mode's paper books), snapshots and daily reports in
+ * `ENSEMBLE_BUCKET`, the day's summary to the SNS topic `ENSEMBLE_TOPIC_ARN` (set for Finalize only), the
+ * config bundled at `ENSEMBLE_CONFIG`, the system clock, Powertools for logs and metrics. Built once per
+ * container by the handlers.
  *
  * The broker and the market data come from the handler ({@link TradingPorts}): only the functions whose
  * step uses them import their adapters (`trading-ports.ts`), so the other functions' bundles carry neither
@@ -16,7 +17,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { type AppContext, systemClock } from '@ensemble/app';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
 import type { Broker, MarketData } from '@ensemble/core';
-import { createLedger } from '@ensemble/ledger';
+import { createLedger, createShadowLedger } from '@ensemble/ledger';
 import { type FunctionEnv, readEnv } from './env.ts';
 import { EnvInvalidError } from './errors.ts';
 import { lazyBroker, lazyMarketData } from './lazy-ports.ts';
@@ -71,6 +72,8 @@ export const contextFromEnv = async (
   });
   const s3 = new S3Client({});
   return {
+    // Shadow mode's scope of the same table (docs/shadow.md): paper books, read by Finalize too.
+    shadow: { ledger: createShadowLedger({ table: e.ENSEMBLE_TABLE, client: dynamo, clock: now }) },
     ports: {
       ledger: createLedger({ table: e.ENSEMBLE_TABLE, client: dynamo, clock: now }),
       broker,

@@ -4,7 +4,7 @@
  * `@ensemble/functions` parse their input and output with them. States pass ids and references only —
  * never bars, traces or plans — so every payload stays far below Step Functions' 256 KiB.
  */
-import { Flow, Outcome, TradingDay } from '@ensemble/core';
+import { BookId, DecimalString, Flow, Outcome, TradingDay } from '@ensemble/core';
 import * as z from 'zod';
 
 /** Every Task state, in workflow order. Each is one Lambda function in AWS and one in-process handler locally. */
@@ -17,6 +17,8 @@ export const TaskNames = [
   'AggregatePool',
   'PlanPool',
   'ExecutePool',
+  'PrepareShadows',
+  'Shadow',
   'Finalize',
 ] as const;
 export type TaskName = (typeof TaskNames)[number];
@@ -41,6 +43,39 @@ export type PrepareRunInput = z.infer<typeof PrepareRunInput>;
 export const BranchItem = z.object({ strategyId: z.string(), flow: Flow });
 export type BranchItem = z.infer<typeof BranchItem>;
 
+/** The error a Catch puts at `$.error`: `Error` is the error name, `Cause` its message or a JSON string. */
+export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type CaughtError = z.infer<typeof CaughtError>;
+
+/** One paper book of shadow mode (docs/shadow.md): a shadowed strategy's own book, or the paper pool. */
+export const ShadowItem = z.object({ bookId: BookId });
+export type ShadowItem = z.infer<typeof ShadowItem>;
+
+/**
+ * How a paper book's day ended (a Shadows iteration's result: the Shadow step's output, or `ShadowFailed`'s
+ * with the error the Catch caught). Before the Map runs, an item is just its `bookId`.
+ */
+export const ShadowResult = ShadowItem.extend({
+  outcome: Outcome.optional(),
+  orders: z.number().int().nonnegative().optional(),
+  filled: z.number().int().nonnegative().optional(),
+  error: CaughtError.optional(),
+});
+export type ShadowResult = z.infer<typeof ShadowResult>;
+
+/**
+ * Shadow mode in the run's state document (`$.prepare.shadows`): from PrepareRun, the account's equity paper
+ * books are funded from; then PrepareShadows' paper books; then, written over them by the Shadows Map, their
+ * results. `error`: PrepareShadows failed (caught: no paper book traded, production carried on).
+ */
+export const ShadowsState = z.object({
+  /** The account's equity at the run's start (new paper books get their allocation of it). */
+  equity: DecimalString.optional(),
+  items: z.array(ShadowResult),
+  error: CaughtError.optional(),
+});
+export type ShadowsState = z.infer<typeof ShadowsState>;
+
 /** PrepareRun's output. `action: SKIP` ends the run without trading (market closed, or the day already ran). */
 export const PrepareRunOutput = z.object({
   runId: z.string(),
@@ -53,6 +88,10 @@ export const PrepareRunOutput = z.object({
   items: z.array(BranchItem),
   /** At least one strategy is aggregated: the pool steps run after the Map. */
   hasPool: z.boolean(),
+  /** At least one strategy has a paper book (docs/shadow.md): the shadow states run after the pool. */
+  hasShadows: z.boolean().default(false),
+  /** Shadow mode's state (see {@link ShadowsState}). */
+  shadows: ShadowsState.default({ items: [] }),
 });
 export type PrepareRunOutput = z.infer<typeof PrepareRunOutput>;
 
@@ -89,10 +128,6 @@ export const ExecuteOutput = z.object({
   rail: z.string().optional(),
 });
 export type ExecuteOutput = z.infer<typeof ExecuteOutput>;
-
-/** The error a Catch puts at `$.error`: `Error` is the error name, `Cause` its message or a JSON string. */
-export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
-export type CaughtError = z.infer<typeof CaughtError>;
 
 export const RecordBranchFailureInput = BranchInput.extend({ error: CaughtError });
 export type RecordBranchFailureInput = z.infer<typeof RecordBranchFailureInput>;
@@ -141,6 +176,48 @@ export const AggregatePoolOutput = z.object({
 });
 export type AggregatePoolOutput = z.infer<typeof AggregatePoolOutput>;
 
+/** PrepareShadows' input: the run, and the account's equity new paper books are funded from. */
+export const PrepareShadowsInput = RunRef.extend({ equity: DecimalString });
+export type PrepareShadowsInput = z.infer<typeof PrepareShadowsInput>;
+
+/** PrepareShadows' output: the paper books to trade today (the Shadows Map's items). */
+export const PrepareShadowsOutput = z.object({ items: z.array(ShadowItem) });
+export type PrepareShadowsOutput = z.infer<typeof PrepareShadowsOutput>;
+
+/** What a Shadows iteration's task receives: the run and one paper book. */
+export const ShadowInput = RunRef.extend({ bookId: BookId });
+export type ShadowInput = z.infer<typeof ShadowInput>;
+
+/** The Shadow step's output: how its paper book's day ended (`error`: it failed or was blocked, recorded). */
+export const ShadowOutput = ShadowItem.extend({
+  outcome: Outcome,
+  orders: z.number().int().nonnegative(),
+  filled: z.number().int().nonnegative(),
+  error: CaughtError.optional(),
+});
+export type ShadowOutput = z.infer<typeof ShadowOutput>;
+
+/**
+ * One shadowed strategy in the day's notification data (Finalize's `shadows`): its paper result against
+ * production's. Money in dollars, returns in percent, decimal strings; null where there is nothing to show
+ * (no NAV today; no production side for a `mode: shadow` strategy).
+ */
+export const ShadowSummary = z.object({
+  strategyId: z.string(),
+  mode: z.enum(['live', 'shadow']),
+  /** The paper book's flow (per-book: its own paper book; aggregated: its share of the paper pool). */
+  flow: Flow,
+  outcome: Outcome,
+  error: z.object({ name: z.string(), message: z.string() }).optional(),
+  nav: DecimalString.nullable(),
+  dayPnl: DecimalString.nullable(),
+  productionNav: DecimalString.nullable(),
+  productionDayPnl: DecimalString.nullable(),
+  /** Paper cumulative return minus production's since the paper book's first NAV, in percentage points. */
+  trackingDifferencePct: DecimalString.nullable(),
+});
+export type ShadowSummary = z.infer<typeof ShadowSummary>;
+
 export const FinalizeInput = RunRef.extend({
   branches: z.array(BranchResult),
   /** FinalizeRetried: the results of the branches' second run (they replace their first results). */
@@ -150,6 +227,8 @@ export const FinalizeInput = RunRef.extend({
    * when they ran, `{ outcome: 'FAILED', error }` when one of them failed (the Catch carries on to Finalize).
    */
   pool: z.object({ outcome: Outcome.optional(), error: CaughtError.optional() }).passthrough().optional(),
+  /** Shadow mode's state after its states ran (absent on executions started before shadow mode). */
+  shadows: ShadowsState.optional(),
 });
 export type FinalizeInput = z.infer<typeof FinalizeInput>;
 
@@ -163,6 +242,11 @@ export const FinalizeOutput = z.object({
   retryBranches: z.number().int().nonnegative(),
   /** The pool steps failed (not blocked): they get a second run. */
   retryPool: z.boolean(),
+  /**
+   * The day's shadow comparison, one entry per shadowed strategy (the daily notification's data); absent
+   * when nothing is shadowed, or when the paper books could not be read (logged: Finalize never fails on them).
+   */
+  shadows: z.array(ShadowSummary).optional(),
 });
 export type FinalizeOutput = z.infer<typeof FinalizeOutput>;
 
@@ -180,5 +264,7 @@ export const TaskSchemas = {
   AggregatePool: { input: RunRef, output: AggregatePoolOutput },
   PlanPool: { input: RunRef, output: PlanOutput },
   ExecutePool: { input: RunRef, output: ExecuteOutput },
+  PrepareShadows: { input: PrepareShadowsInput, output: PrepareShadowsOutput },
+  Shadow: { input: ShadowInput, output: ShadowOutput },
   Finalize: { input: FinalizeInput, output: FinalizeOutput },
 } as const satisfies Record<TaskName, { input: z.ZodType; output: z.ZodType }>;

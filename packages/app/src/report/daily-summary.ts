@@ -5,6 +5,7 @@
  */
 import { D, type EquityCurve, type PerformanceReport } from '@ensemble/core';
 import type { Order } from '@ensemble/ledger';
+import type { ShadowSummary } from '@ensemble/workflow/contract';
 import type { Notification } from './notifier.ts';
 
 /** What the summary tells besides the report. */
@@ -18,6 +19,8 @@ export interface DayOutcome {
     readonly flow: string;
     readonly outcome: string;
   }[];
+  /** Shadow mode's comparison of the day, one per shadowed strategy (docs/shadow.md). */
+  readonly shadowSummaries?: readonly ShadowSummary[];
   /** The pool steps' outcome, when a strategy is aggregated. */
   readonly pool?: { readonly outcome?: string; readonly error?: { readonly Error: string } } | undefined;
 }
@@ -86,6 +89,18 @@ export const dailySummary = (
     lines.push(
       `${pad('pool', 26)} ${pad('aggregated', 10)} ${pad(outcome, 9)} ${pad(String(pool), 6)} ${signedUsd(pnl)}`,
     );
+  }
+  if (day.shadowSummaries !== undefined && day.shadowSummaries.length > 0) {
+    lines.push('');
+    lines.push(
+      `${pad('shadow (paper)', 26)} ${pad('flow', 10)} ${pad('outcome', 9)} ${pad('NAV', 12)} day P&L   tracking`,
+    );
+    for (const s of day.shadowSummaries) {
+      const tracking = s.trackingDifferencePct === null ? '—' : `${s.trackingDifferencePct} pts`;
+      lines.push(
+        `${pad(`${s.strategyId}${s.mode === 'shadow' ? ' (shadow only)' : ''}`, 26)} ${pad(s.flow, 10)} ${pad(s.outcome, 9)} ${pad(usd(s.nav ?? undefined), 12)} ${signedUsd(s.dayPnl === null ? null : new D(s.dayPnl))}  ${tracking}`,
+      );
+    }
   }
   lines.push('');
   lines.push(location ? `Report: ${location}` : 'Report: not written (see the Finalize log)');

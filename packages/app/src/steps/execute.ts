@@ -2,22 +2,32 @@
  * Execute and ExecutePool: the recorded plan of a book → `@ensemble/execution`'s executePlan (exactly-once
  * orders by deterministic client order id, sells then buys, leases, rails) → the branch's outcome, recorded
  * once per strategy. ExecutePool records the pool's outcome for every pool member. A retry or redrive runs
- * executePlan again with the same recorded plan: it adopts the orders it placed before.
+ * executePlan again with the same recorded plan: it adopts the orders it placed before. `executeBook` takes
+ * its broker as an argument: these steps give it the account's, shadow mode's Shadow step its paper broker.
  */
-import { bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
+import { type Broker, bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
 import {
   type ExecuteResult,
   type FaultInjector as ExecutionFaults,
   type ExecutionLedger,
   executePlan,
 } from '@ensemble/execution';
-import type { BookId, Flow, PlanLedger, RunLedger, SignalLedger, TransferLedger } from '@ensemble/ledger';
+import type {
+  BookId,
+  Flow,
+  PlanLedger,
+  RunEquity,
+  RunLedger,
+  SignalLedger,
+  TransferLedger,
+} from '@ensemble/ledger';
 import type { BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
-import { RunNotActiveError, StepOrderError } from '../errors.ts';
+import { StepOrderError } from '../errors.ts';
 import type { FaultInjector } from '../ports.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
+import { activeRun } from './active-run.ts';
 import { poolMembers } from './pool.ts';
 
 /** The ledger roles Execute and ExecutePool uses. */
@@ -29,9 +39,11 @@ type Ledger = RunLedger &
 
 export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
-  const result = await executeBook(deps, input, bookOf(input.strategyId), input.flow, {
+  const run = await activeRun(deps.ports.ledger, input.runId);
+  const result = await executeBook(deps, deps.ports.broker, input, bookOf(input.strategyId), input.flow, {
     step: 'execute',
     scope: input.strategyId,
+    ...(run.equity ? { equity: run.equity } : {}),
   });
   await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
   return output(result);
@@ -40,9 +52,11 @@ export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promi
 export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
   const members = await poolMembers(deps.ports.ledger, input.runId);
-  const result = await executeBook(deps, input, POOL_BOOK, 'aggregated', {
+  const run = await activeRun(deps.ports.ledger, input.runId);
+  const result = await executeBook(deps, deps.ports.broker, input, POOL_BOOK, 'aggregated', {
     step: 'execute-pool',
     scope: 'pool',
+    ...(run.equity ? { equity: run.equity } : {}),
   });
   // Members without a signal already have their FAILED/BLOCKED outcome (RecordBranchFailure).
   const ids = Object.keys(members.targets).sort();
@@ -50,18 +64,27 @@ export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promis
   return output(result);
 };
 
-const executeBook = async (
+/** How {@link executeBook} reports and guards: its fault points' step and scope, the run's equity comparison. */
+export interface ExecuteBookOptions {
+  readonly step: string;
+  readonly scope: string;
+  /** The run's equity comparison (the equity breaker reads it). @default computed by execution */
+  readonly equity?: RunEquity;
+}
+
+/**
+ * The recorded plan of a book, executed through `broker` (the account's in Execute and ExecutePool; shadow
+ * mode's paper broker in the Shadow step). The caller has checked that the run may trade ({@link activeRun}).
+ */
+export const executeBook = async (
   deps: StepDeps<Ledger>,
+  broker: Broker,
   run: RunRef,
   bookId: BookId,
   flow: Flow,
-  fault: { step: string; scope: string },
+  options: ExecuteBookOptions,
 ): Promise<ExecuteResult> => {
-  const { ledger, broker, clock } = deps.ports;
-  const runRecord = await ledger.getRun(run.runId);
-  // RUNNING, or FAILED and being redriven (a new execution of a finished day never gets here: PrepareRun skips).
-  if (runRecord?.status !== 'RUNNING' && runRecord?.status !== 'FAILED')
-    throw new RunNotActiveError(run.runId, runRecord?.status ?? null);
+  const { ledger, clock } = deps.ports;
   const plan = await ledger.getPlan(run.runId, bookId);
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
@@ -79,8 +102,8 @@ const executeBook = async (
       sleep: (ms) => clock.sleep(ms),
       rails: deps.config.rails,
       leaseHolder: `${run.runId}/${bookId}`,
-      ...(runRecord.equity ? { equityAtRunStart: runRecord.equity } : {}),
-      ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, fault.step, fault.scope) } : {}),
+      ...(options.equity ? { equityAtRunStart: options.equity } : {}),
+      ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, options.step, options.scope) } : {}),
     },
     {
       runId: run.runId,
@@ -104,7 +127,8 @@ const faultsOf = (fault: FaultInjector, step: string, strategyId: string): Execu
   },
 });
 
-const recordOutcome = async (
+/** Records each strategy's outcome of a book's execution, once (a redrive may replace a FAILED one). */
+export const recordOutcome = async (
   deps: StepDeps<Ledger>,
   run: RunRef,
   strategyIds: readonly string[],
@@ -142,7 +166,8 @@ const recordOutcome = async (
   }
 };
 
-const output = (result: ExecuteResult): ExecuteOutput => ({
+/** A step's output of an execution's result. */
+export const output = (result: ExecuteResult): ExecuteOutput => ({
   outcome: result.outcome,
   orders: result.orders.length,
   filled: result.orders.filter((o) => new Decimal(o.filledQty).gt(0)).length,

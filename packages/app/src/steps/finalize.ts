@@ -13,13 +13,20 @@
  * (report/daily-report.ts): the report under `reports/<day>/` and the day's summary to the notifier. A
  * report that cannot be published is logged as an error and counted (`DailyReportFailed`); it does not
  * change the run's status, which is about trading.
+ * Shadow mode (docs/shadow.md): the books, NAVs and reconciliation here are production's only (the paper books
+ * are in another scope of the ledger, which none of their queries reads). When strategies are shadowed, the
+ * output carries the day's comparison (`shadows`, the notification's data), read from both scopes; reading it
+ * can only leave it out, never fail Finalize.
  */
 import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import {
   allPages,
   type BookLedger,
+  type OrderLedger,
+  type PlanLedger,
   type RunLedger,
+  type SignalLedger,
   type Transfer,
   type TransferLedger,
 } from '@ensemble/ledger';
@@ -27,17 +34,26 @@ import {
   type FinalizeInput,
   type FinalizeOutput,
   retryItemsOf,
+  type ShadowSummary,
   withRetried,
 } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
 import { RunNotActiveError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import { type DailyReportLedger, publishDailyReport } from '../report/daily-report.ts';
+import { shadowComparison, shadowSummaryOf } from '../shadow/comparison.ts';
 import type { StepDeps } from '../step-deps.ts';
+import { shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
 
-/** The ledger roles Finalize uses. */
-type Ledger = RunLedger & BookLedger & TransferLedger & DailyReportLedger;
+/** The ledger roles Finalize uses (the last three: reading the shadow comparison). */
+type Ledger = RunLedger &
+  BookLedger &
+  TransferLedger &
+  DailyReportLedger &
+  Pick<PlanLedger, 'listPoolAttributionsOfStrategy'> &
+  Pick<SignalLedger, 'getSignal'> &
+  Pick<OrderLedger, 'listOrdersOfBook'>;
 
 type RunStatus = FinalizeOutput['status'];
 
@@ -82,10 +98,16 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     logger.warn('run already finished with another status', { recorded: run.status, now: status });
   }
   const retryItems = retryItemsOf(branches);
+  const shadows = await shadowSummaries(deps, input);
   const retryPool = input.pool?.error !== undefined && outcomeOfError(input.pool.error.Error) === 'FAILED';
   if (given.retried !== undefined || (retryItems.length === 0 && !retryPool)) {
     try {
-      await publishDailyReport(deps, { ...input, status, reconciliation });
+      await publishDailyReport(deps, {
+        ...input,
+        status,
+        reconciliation,
+        ...(shadows ? { shadowSummaries: shadows } : {}),
+      });
     } catch (e) {
       logger.error('daily report not published', { error: (e as Error).message });
       deps.observe.metrics.addMetric('DailyReportFailed', 'Count', 1);
@@ -98,7 +120,32 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     retryItems,
     retryBranches: retryItems.length,
     retryPool,
+    ...(shadows ? { shadows } : {}),
   };
+};
+
+/** The day's shadow comparison for the notification (see the module comment); undefined when there is none. */
+const shadowSummaries = async (
+  deps: StepDeps<Ledger>,
+  input: FinalizeInput,
+): Promise<ShadowSummary[] | undefined> => {
+  if (deps.shadow === undefined || shadowedStrategies(deps.config).length === 0) return undefined;
+  try {
+    const comparison = await shadowComparison({
+      ledger: deps.ports.ledger,
+      shadowLedger: deps.shadow.ledger,
+      config: deps.config,
+      runId: input.runId,
+      tradingDay: input.tradingDay,
+      ...(input.shadows ? { results: input.shadows.items } : {}),
+    });
+    return comparison.map(shadowSummaryOf);
+  } catch (e) {
+    deps.observe.logger.error('shadow comparison not read: left out of the output', {
+      error: (e as Error).message,
+    });
+    return undefined;
+  }
 };
 
 /** The run's final status (see the module comment). */
@@ -127,16 +174,25 @@ const summary = (input: FinalizeInput, reconciliation: { ok: boolean; difference
 /** Books valued and recorded at once (each book's NAV is its own item). */
 const NAV_CONCURRENCY = 8;
 
-/** Records each book's NAV of the day once; a book that cannot be valued is logged and left out. */
-const recordNavs = async (deps: StepDeps<Ledger>, day: string, snapshot: LoadedSnapshot): Promise<void> => {
+/**
+ * Records the NAV of the day once for each book (`only` these, else every book with cash or positions); a
+ * book that cannot be valued is logged and left out.
+ */
+export const recordNavs = async (
+  deps: StepDeps<Ledger>,
+  day: string,
+  snapshot: LoadedSnapshot,
+  only?: readonly BookId[],
+): Promise<void> => {
   const { ledger } = deps.ports;
   const { logger } = deps.observe;
   const [cash, positions, transfers] = await Promise.all([
-    allPages((o) => ledger.listCashBalances(o)),
-    allPages((o) => ledger.listAllPositions(o)),
+    only ? [] : allPages((o) => ledger.listCashBalances(o)),
+    only ? [] : allPages((o) => ledger.listAllPositions(o)),
     allPages((o) => ledger.listTransfers({ ...o, from: day, to: day })),
   ]);
-  const bookIds = [...new Set([...cash.map((c) => c.bookId), ...positions.map((p) => p.bookId)])].sort();
+  const bookIds =
+    only ?? [...new Set([...cash.map((c) => c.bookId), ...positions.map((p) => p.bookId)])].sort();
   await forEachLimit(bookIds, NAV_CONCURRENCY, async (bookId) => {
     let valued: ReturnType<typeof valueBook>;
     try {

@@ -28,7 +28,18 @@ import { task } from '../task.ts';
 /** The ledger roles PlanRebalance uses. */
 type Ledger = PlanLedger & SignalLedger & BookLedger;
 
-export const planRebalanceStep = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<PlanOutput> => {
+export const planRebalanceStep = (deps: StepDeps<Ledger>, input: BranchInput): Promise<PlanOutput> =>
+  planBook(deps, deps.ports.broker, input);
+
+/**
+ * PlanRebalance's work, with the broker whose asset facts it plans with given explicitly (the account's
+ * broker in PlanRebalance; shadow mode's paper broker in the Shadow step).
+ */
+export const planBook = async (
+  deps: StepDeps<Ledger>,
+  broker: Broker,
+  input: BranchInput,
+): Promise<PlanOutput> => {
   const { ledger } = deps.ports;
   const { config } = deps;
   const bookId = bookOf(input.strategyId);
@@ -47,7 +58,7 @@ export const planRebalanceStep = async (deps: StepDeps<Ledger>, input: BranchInp
     book,
     targets: signal.weights,
     prices: pricesFor(snapshot, symbols),
-    assets: await assetFacts(deps.ports.broker, symbols),
+    assets: await assetFacts(broker, symbols),
     settings,
     schedule: await scheduleOf(ledger, bookId, input.tradingDay, settings.rebalance),
   });

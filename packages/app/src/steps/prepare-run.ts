@@ -7,10 +7,13 @@
  *  4. Otherwise: the market-data snapshot (bars once per symbol for every strategy and every held symbol),
  *     flag flips for strategies whose configured flow differs from the ledger's, initial funding of
  *     strategies the ledger does not know, then the Run, recording each strategy's flow (`Run.flows`).
- *  5. Small Map items: one `{strategyId, flow}` per enabled strategy, with the flow the Run recorded. A
+ *  5. Small Map items: one `{strategyId, flow}` per enabled live strategy, with the flow the Run recorded. A
  *     strategy the Run has no flow for (enabled after the Run started, or a Run recorded before runs stored
  *     flows) trades with its configured flow, with a warning: step 4 flipped every enabled strategy to its
  *     configured flow before creating the Run, so the two differ only if the configuration changed mid-run.
+ *  6. Shadow mode (docs/shadow.md): `mode: shadow` strategies are no Map items and get no capital; their
+ *     symbols are in the snapshot. When any strategy is shadowed, `hasShadows` and the account's equity
+ *     (`shadows.equity`, what new paper books are funded from) for the shadow states after the pool.
  * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
  */
 import { newYorkDate, RailSettings } from '@ensemble/core';
@@ -30,7 +33,7 @@ import {
 import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '@ensemble/workflow/contract';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { capitalPolicyOf, enabledStrategies } from '../strategies.ts';
+import { capitalPolicyOf, enabledStrategies, liveStrategies, shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles PrepareRun uses. */
@@ -47,7 +50,18 @@ export const prepareRun = async (
   const runId = runIdOf(tradingDay, stage);
   const skip = (reason: string): PrepareRunOutput => {
     logger.info('run skipped', { reason });
-    return { runId, tradingDay, stage, action: 'SKIP', reason, snapshotRef: '', items: [], hasPool: false };
+    return {
+      runId,
+      tradingDay,
+      stage,
+      action: 'SKIP',
+      reason,
+      snapshotRef: '',
+      items: [],
+      hasPool: false,
+      hasShadows: false,
+      shadows: { items: [] },
+    };
   };
 
   const sessions = await broker.getCalendar({ from: tradingDay, to: tradingDay });
@@ -56,7 +70,24 @@ export const prepareRun = async (
   const existing = await ledger.getRun(runId);
   if (existing && existing.status !== 'RUNNING') return skip(`already ran (${existing.status})`);
   const run = existing ?? (await startRun(deps, runId, tradingDay, stage));
-  return { runId, tradingDay, stage, action: 'TRADE', snapshotRef: run.dataSnapshot, ...itemsOf(deps, run) };
+  return {
+    runId,
+    tradingDay,
+    stage,
+    action: 'TRADE',
+    snapshotRef: run.dataSnapshot,
+    ...itemsOf(deps, run),
+    ...(await shadowsOf(deps)),
+  };
+};
+
+/** Step 6 of the module comment. */
+const shadowsOf = async (
+  deps: StepDeps<Ledger>,
+): Promise<Pick<PrepareRunOutput, 'hasShadows' | 'shadows'>> => {
+  if (shadowedStrategies(deps.config).length === 0) return { hasShadows: false, shadows: { items: [] } };
+  const { equity } = await deps.ports.broker.getAccount();
+  return { hasShadows: true, shadows: { equity, items: [] } };
 };
 
 /** Steps 4 of the module comment; returns the Run (created now, or by a concurrent start). */
@@ -69,11 +100,12 @@ const startRun = async (
   const { broker, ledger, marketData, snapshots } = deps.ports;
   const { config } = deps;
   const { logger } = deps.observe;
-  const strategies = enabledStrategies(config);
+  const strategies = liveStrategies(config);
   const held = await allHeldSymbols(deps);
+  // Every enabled strategy's symbols, `mode: shadow` ones' too: paper books trade on the same snapshot.
   const snapshot = await buildMarketSnapshot(
     marketData,
-    [...strategies.flatMap((s) => s.requirements.symbols), ...held],
+    [...enabledStrategies(config).flatMap((s) => s.requirements.symbols), ...held],
     tradingDay,
   );
   const problems = Object.keys(snapshot.problems);
@@ -128,7 +160,7 @@ const startRun = async (
 };
 
 const itemsOf = (deps: StepDeps<Ledger>, run: Run): { items: BranchItem[]; hasPool: boolean } => {
-  const items = enabledStrategies(deps.config).map((s): BranchItem => {
+  const items = liveStrategies(deps.config).map((s): BranchItem => {
     const flow = run.flows[s.id];
     if (flow !== undefined) return { strategyId: s.id, flow };
     deps.observe.logger.warn('strategy has no flow in the run: trading it with its configured flow', {

@@ -14,11 +14,24 @@ import {
 } from '@ensemble/broker';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
 import { type MarketData, runInstant } from '@ensemble/core';
-import { createLedger, ensureTable, type LedgerRepository } from '@ensemble/ledger';
+import {
+  createLedger,
+  createShadowLedger,
+  ensureTable,
+  type LedgerRepository,
+  type ShadowLedger,
+} from '@ensemble/ledger';
 import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { createBundledMarketData } from '@ensemble/market-data';
 import type { TaskHandlers } from '@ensemble/workflow';
-import type { BranchResult, FinalizeOutput, PrepareRunOutput, TaskName } from '@ensemble/workflow/contract';
+import type {
+  BranchResult,
+  FinalizeOutput,
+  PrepareRunOutput,
+  ShadowResult,
+  ShadowsState,
+  TaskName,
+} from '@ensemble/workflow/contract';
 import {
   type AppContext,
   type FaultInjector,
@@ -46,6 +59,8 @@ export interface AppOverrides {
 /** A local world: one database, one simulated account, one snapshot directory. */
 export interface World {
   readonly ledger: LedgerRepository;
+  /** The same table's shadow scope (shadow mode's paper books). */
+  readonly shadowLedger: ShadowLedger;
   readonly broker: SimBroker;
   readonly config: LoadedConfig;
   /** Moves "now" (broker, ledger, steps) to 15 minutes before `day`'s close (15:45, or 12:45 on an early close). */
@@ -77,6 +92,7 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
   let now = new Date('2025-12-01T20:45:00Z');
   const clock = () => now;
   const ledger = createLedger({ table: 'ensemble', client, clock });
+  const shadowLedger = createShadowLedger({ table: 'ensemble', client, clock });
   const bundled = createBundledMarketData();
   const config = options.config ?? (await loadConfig(DEFAULT_CONFIG));
   const broker = createSimBroker({
@@ -97,8 +113,14 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
     warn: (message, ...extra) => logs.push({ level: 'warn', message, extra }),
     error: (message, ...extra) => logs.push({ level: 'error', message, extra }),
   };
+  // The paper broker fills the same symbols in whole shares as the account's broker.
+  const nonFractionable =
+    options.wholeShares === false
+      ? []
+      : [...new Set(config.strategies.flatMap((x) => x.requirements.symbols))];
   const world: World = {
     ledger,
+    shadowLedger,
     broker,
     config,
     logs,
@@ -114,6 +136,7 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
         clock: { now: clock, sleep: async () => {} },
         ...overrides.ports,
       },
+      shadow: { ledger: shadowLedger, nonFractionable },
       config: overrides.config ?? config,
       stage: 'local',
       observe: {
@@ -142,6 +165,8 @@ export interface DayResult {
   readonly prepare: PrepareRunOutput;
   readonly branches: BranchResult[];
   readonly pool?: Record<string, unknown>;
+  /** Shadow mode's state after its steps (absent when nothing is shadowed). */
+  readonly shadows?: ShadowsState;
   readonly finalize?: FinalizeOutput;
   /** Every task called, with its input and output or error name. */
   readonly calls: { task: TaskName; input: unknown; output?: unknown; error?: string }[];
@@ -200,12 +225,40 @@ export const driveDay = async (steps: Record<TaskName, Step>, day: string): Prom
       pool = { error: caught(e) };
     }
   }
+  let shadows: ShadowsState = prepare.shadows;
+  if (prepare.hasShadows) {
+    try {
+      const prepared = (await call('PrepareShadows', {
+        ...ref,
+        equity: prepare.shadows.equity,
+      })) as ShadowsState;
+      const results: ShadowResult[] = [];
+      for (const item of prepared.items) {
+        try {
+          results.push((await call('Shadow', { ...ref, ...item })) as ShadowResult);
+        } catch (e) {
+          results.push({ ...item, outcome: 'FAILED', error: caught(e) });
+        }
+      }
+      shadows = { items: results };
+    } catch (e) {
+      shadows = { ...shadows, error: caught(e) };
+    }
+  }
   const finalize = (await call('Finalize', {
     ...ref,
     branches,
     ...(pool ? { pool } : {}),
+    shadows,
   })) as FinalizeOutput;
-  return { prepare, branches, ...(pool ? { pool } : {}), finalize, calls };
+  return {
+    prepare,
+    branches,
+    ...(pool ? { pool } : {}),
+    ...(prepare.hasShadows ? { shadows } : {}),
+    finalize,
+    calls,
+  };
 };
 
 /** Steps over a world's context (typed as the local interpreter's handlers too, which they must be). */

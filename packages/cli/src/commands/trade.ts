@@ -12,6 +12,7 @@ import { isTradingDay, nextSession, buildReport as performanceReport, previousSe
 import { readBundledManifest } from '@ensemble/market-data';
 import { formatPeriodSummary } from '@ensemble/report';
 import { type LocalExecution, runLocal } from '@ensemble/workflow';
+import { FinalizeInput, type ShadowResult } from '@ensemble/workflow/contract';
 import type { CliIO } from '../io.ts';
 import { UsageError } from '../io.ts';
 import { nextExecutionName, runIdOfExecution, saveExecution } from '../local/executions.ts';
@@ -122,7 +123,22 @@ export async function settleExecution(
   return buildReport(session.world.ledger, runId, reconciliation, {
     executionName: execution.executionName,
     elapsedMs: performance.now() - startedMs,
+    shadows: {
+      shadowLedger: session.world.shadowLedger,
+      config: session.config,
+      ...shadowResultsOf(execution),
+    },
   });
+}
+
+/** The paper books' results the execution's last Finalize was given (a crashed one recorded nothing itself). */
+function shadowResultsOf(execution: LocalExecution): { results?: ShadowResult[] } {
+  const finalized = execution.events.filter(
+    (e): e is Extract<typeof e, { type: 'TaskSucceeded' }> =>
+      e.type === 'TaskSucceeded' && e.task === 'Finalize',
+  );
+  const input = FinalizeInput.safeParse(finalized.at(-1)?.input);
+  return input.success && input.data.shadows ? { results: input.data.shadows.items } : {};
 }
 
 /** The exit code of a finished day: 0 clean, 1 when anything needs the operator's attention. */

@@ -1,9 +1,14 @@
 /**
  * The report of one run, read back from the ledger (the single source of truth), as data for `--json` and
  * as text for people. Shape is part of the CLI contract: `runId`, `tradingDay`, `strategies[]` with
- * `{id, flow, outcome, error?, orders[]}`, and `reconciliation: {ok, differences}`.
+ * `{id, flow, outcome, error?, orders[], book, shadow}`, and `reconciliation: {ok, differences}`.
+ *
+ * Shadow mode (docs/shadow.md): every entry has `shadow`, its paper book of the day (null when the strategy
+ * has none), read from the ledger's shadow scope with `@ensemble/app`'s comparison. A `mode: shadow`
+ * strategy is an entry of its own, with nothing real (`outcome: SKIPPED`, `orders: []`, `book: null`).
  */
 
+import { type ShadowComparison, type ShadowComparisonInput, shadowComparison } from '@ensemble/app';
 import { allPages, type BookId, type LedgerRepository, type Nav, type Order } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
 
@@ -25,13 +30,30 @@ export interface ReportBook {
   readonly dayPnl: string | null;
 }
 
+/** A strategy's paper book of the day (shadow mode). */
+export interface ReportShadow {
+  /** The paper flow: its own paper book (`per-book`), or its share of the paper pool (`aggregated`). */
+  readonly flow: string;
+  readonly outcome: string;
+  readonly error?: { name: string; message: string };
+  /** The paper book's orders of the day, filled by the paper broker (in the pool: the paper pool's). */
+  readonly orders: Omit<ReportOrder, 'requestedQty'>[];
+  /** Its value at the close and the day's P&L (a pool member: its share); null without a NAV. */
+  readonly book: { nav: string; dayPnl: string | null } | null;
+  /** Paper cumulative return minus production's since the paper book started, in points; null if paper only. */
+  readonly trackingDifferencePct: string | null;
+}
+
 export interface ReportStrategy {
   readonly id: string;
+  /** `shadow`: paper only (everything real is empty); `live`: it trades. */
+  readonly mode: 'live' | 'shadow';
   readonly flow: string;
   readonly outcome: string;
   readonly error?: { name: string; message: string };
   readonly orders: ReportOrder[];
   readonly book: ReportBook | null;
+  readonly shadow: ReportShadow | null;
 }
 
 export interface ReconciliationDifference {
@@ -75,12 +97,25 @@ async function bookOfDay(ledger: LedgerRepository, bookId: BookId, day: string):
   return { bookId, nav: today.nav, cash: today.cash, dayPnl };
 }
 
+/** A comparison's paper side, as the report's `shadow`. */
+const reportShadow = (c: ShadowComparison): ReportShadow => ({
+  flow: c.shadow.flow,
+  outcome: c.shadow.outcome,
+  ...(c.shadow.error ? { error: c.shadow.error } : {}),
+  orders: c.shadow.orders.map(({ requestedQty: _, ...o }) => o),
+  book: c.shadow.nav === null ? null : { nav: c.shadow.nav, dayPnl: c.shadow.dayPnl },
+  trackingDifferencePct: c.trackingDifferencePct,
+});
+
+/** What the report reads of shadow mode: the comparison's inputs other than the run. */
+export type ReportShadows = Omit<ShadowComparisonInput, 'ledger' | 'runId' | 'tradingDay'>;
+
 /** Build the report of `runId` from the ledger, with the reconciliation computed by the caller. */
 export async function buildReport(
   ledger: LedgerRepository,
   runId: string,
   reconciliation: RunReport['reconciliation'],
-  extra: { executionName?: string | null; elapsedMs?: number } = {},
+  extra: { executionName?: string | null; elapsedMs?: number; shadows?: ReportShadows } = {},
 ): Promise<RunReport> {
   const run = await ledger.getRun(runId);
   if (!run) {
@@ -109,19 +144,38 @@ export async function buildReport(
       .filter((o) => o.bookId === bookId)
       .sort((a, b) => a.clientOrderId.localeCompare(b.clientOrderId))
       .map(toReportOrder);
+  const comparisons = extra.shadows
+    ? await shadowComparison({ ...extra.shadows, ledger, runId, tradingDay: run.tradingDay })
+    : [];
+  const paper = new Map(comparisons.map((c) => [c.strategyId, c]));
   const strategies: ReportStrategy[] = [];
-  for (const s of [...strategyRuns].sort((a, b) => a.strategyId.localeCompare(b.strategyId))) {
+  for (const s of strategyRuns) {
     const bookId: BookId = `strategy#${s.strategyId}`;
+    const c = paper.get(s.strategyId);
     strategies.push({
       id: s.strategyId,
+      mode: 'live',
       flow: s.flow,
       outcome: s.outcome,
       ...(s.error ? { error: s.error } : {}),
       orders: s.flow === 'per-book' ? ordersOf(bookId) : [],
       book: s.flow === 'per-book' ? await bookOfDay(ledger, bookId, run.tradingDay) : null,
+      shadow: c ? reportShadow(c) : null,
     });
   }
-  const members = strategies.filter((s) => s.flow === 'aggregated').map((s) => s.id);
+  for (const c of comparisons.filter((x) => x.mode === 'shadow')) {
+    strategies.push({
+      id: c.strategyId,
+      mode: 'shadow',
+      flow: c.shadow.flow,
+      outcome: 'SKIPPED',
+      orders: [],
+      book: null,
+      shadow: reportShadow(c),
+    });
+  }
+  strategies.sort((a, b) => a.id.localeCompare(b.id));
+  const members = strategies.filter((s) => s.mode === 'live' && s.flow === 'aggregated').map((s) => s.id);
   const poolOrders = ordersOf('pool');
   const poolBook = await bookOfDay(ledger, 'pool', run.tradingDay);
   return {
@@ -152,6 +206,14 @@ function orderLine(o: ReportOrder): string {
   return `      ${pad(o.side, 4)} ${pad(o.symbol, 6)} ${lpad(new Decimal(o.filledQty).toString(), 14)} sh  $${lpad(money(o.filledNotional), 11)}  ${o.status}`;
 }
 
+/** A strategy's paper book in one line (under the strategy's line). */
+function shadowLine(p: ReportShadow): string {
+  const filled = p.orders.filter((o) => !new Decimal(o.filledQty).isZero()).length;
+  const tracking =
+    p.trackingDifferencePct === null ? '' : `  tracking ${signed(p.trackingDifferencePct)} pts vs production`;
+  return `      shadow ${pad(p.flow, 10)} ${pad(p.outcome, 9)} ${lpad(`${filled}/${p.orders.length}`, 6)} ${lpad(money(p.book?.nav), 12)} ${lpad(signed(p.book?.dayPnl ?? null), 10)}${tracking}`;
+}
+
 /** The report as text. */
 export function formatReport(r: RunReport): string[] {
   const lines: string[] = [];
@@ -163,10 +225,12 @@ export function formatReport(r: RunReport): string[] {
   );
   for (const s of r.strategies) {
     lines.push(
-      `  ${pad(s.id, 26)} ${pad(s.flow, 10)} ${pad(s.outcome, 9)} ${lpad(String(s.orders.length), 6)} ${lpad(money(s.book?.nav), 12)} ${lpad(signed(s.book?.dayPnl ?? null), 10)}`,
+      `  ${pad(s.id, 26)} ${pad(s.flow, 10)} ${pad(s.mode === 'shadow' ? 'paper' : s.outcome, 9)} ${lpad(String(s.orders.length), 6)} ${lpad(money(s.book?.nav), 12)} ${lpad(signed(s.book?.dayPnl ?? null), 10)}`,
     );
     if (s.error) lines.push(`      ${s.error.name}: ${s.error.message}`);
     for (const o of s.orders) lines.push(orderLine(o));
+    if (s.shadow) lines.push(shadowLine(s.shadow));
+    if (s.shadow?.error) lines.push(`        ${s.shadow.error.name}: ${s.shadow.error.message}`);
   }
   if (r.pool) {
     lines.push(

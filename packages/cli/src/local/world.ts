@@ -9,6 +9,7 @@
  * - `alpaca`: the Alpaca adapters (`APCA_API_*` from the CLI's environment; paper unless
  *   `ENSEMBLE_ALPACA_MODE=live`) for both the broker and the bars. "Now" is the broker's clock (re-read at
  *   the start of each day), so the fake Alpaca server's simulated day and a real account's day both work.
+ * Shadow mode's paper books live in the same database, in the ledger's shadow scope.
  * A home keeps the books of one broker account: the broker it trades with is recorded in `<home>/broker`
  * on the first day it trades, and a session with another broker is refused (its books would never reconcile).
  */
@@ -32,7 +33,13 @@ import {
 } from '@ensemble/broker';
 import type { LoadedConfig } from '@ensemble/config';
 import { type Broker, ConfigInvalidError, type MarketData, newYorkDate, runInstant } from '@ensemble/core';
-import { createLedger, ensureTable, type LedgerRepository } from '@ensemble/ledger';
+import {
+  createLedger,
+  createShadowLedger,
+  ensureTable,
+  type LedgerRepository,
+  type ShadowLedger,
+} from '@ensemble/ledger';
 import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { createBundledMarketData } from '@ensemble/market-data';
 import type { LocalHome } from './home.ts';
@@ -62,6 +69,8 @@ export interface LocalWorld {
   /** The broker this world trades with. */
   readonly brokerChoice: LocalBroker;
   readonly ledger: LedgerRepository;
+  /** The same table's shadow scope: shadow mode's paper books (docs/shadow.md). */
+  readonly shadowLedger: ShadowLedger;
   /** With `alpaca`, built on first use (bad settings throw `ConfigInvalidError` then). */
   readonly broker: Broker;
   readonly marketData: MarketData;
@@ -96,6 +105,7 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
   const ledger = createLedger({ table: LOCAL_TABLE, client, clock });
+  const shadowLedger = createShadowLedger({ table: LOCAL_TABLE, client, clock });
   let ports: () => { broker: Broker; marketData: MarketData };
   if (brokerChoice === 'sim') {
     await ensureSimBrokerTable(client);
@@ -137,6 +147,7 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
   return {
     brokerChoice,
     ledger,
+    shadowLedger,
     get broker() {
       return ports().broker;
     },
@@ -154,6 +165,8 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
       return newYorkDate(clock());
     },
     app: ({ config, fault, logger }) => ({
+      // The paper broker fills like this world's SimBroker: every symbol fractionable.
+      shadow: { ledger: shadowLedger },
       ports: {
         ledger,
         ...ports(),

@@ -7,14 +7,15 @@
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { jsonFlows, jsonPoolShares } from './attributes.ts';
 import { primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
 /** The item's fixed name (there is one FlowState per table). */
 export const FLOW_STATE_NAME = 'flows';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createFlowStateEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createFlowStateEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'flowState', version: '1', service: 'ensemble' },
+    model: { entity: 'flowState', version: '1', service },
     attributes: {
       name: { type: 'string', required: true, readOnly: true },
       /** strategyId → flow. */

@@ -8,11 +8,12 @@ import { Flow } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { jsonFlows, jsonPoolShares } from './attributes.ts';
 import { allOnGsi2, primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createTransferPlanEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createTransferPlanEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'transferPlan', version: '1', service: 'ensemble' },
+    model: { entity: 'transferPlan', version: '1', service },
     attributes: {
       planId: { type: 'string', required: true, readOnly: true },
       day: { type: 'string', required: true, readOnly: true },
