@@ -32,6 +32,23 @@ describe('SimBroker fills', () => {
     ]);
   });
 
+  it('marks positions at the price it fills at: cents at or above $1, four decimals below', async () => {
+    // Arrange: closes finer than the broker quotes, one above and one below a dollar.
+    const { broker, prices } = makeBroker();
+    prices.set('SOXS', '3.456789');
+    prices.set('PENY', '0.123456');
+    // Act
+    const soxs = await broker.submitOrder(order('b1', 'SOXS', 'buy', { qty: '100' }));
+    const peny = await broker.submitOrder(order('b2', 'PENY', 'buy', { qty: '1000' }));
+    // Assert: fill price and mark agree, so holding a position makes no P&L out of rounding.
+    expect([soxs.filledAvgPrice, peny.filledAvgPrice]).toEqual(['3.46', '0.1235']);
+    expect(await broker.listPositions()).toEqual([
+      { symbol: 'PENY', qty: '1000', avgEntryPrice: '0.1235', marketValue: '123.5' },
+      { symbol: 'SOXS', qty: '100', avgEntryPrice: '3.46', marketValue: '346' },
+    ]);
+    expect((await broker.getAccount()).equity).toBe('100000');
+  });
+
   it('sizes a notional buy to 9 decimals and spends at most the notional', async () => {
     const { broker } = makeBroker();
     const filled = await broker.submitOrder(order('n1', 'AAPL', 'buy', { notional: '1000.01' }));

@@ -189,7 +189,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     fillOrder(state, order.clientOrderId, price, !nonFractionable.has(order.symbol), fees, now.toISOString());
   };
 
-  /** Last close of each held symbol on or before the current session (cost basis when unknown). */
+  /** Last close of each held symbol on or before the current session, quoted (cost basis when unknown). */
   const valuePositions = async (state: SimAccountState, now: Date): Promise<BrokerPosition[]> => {
     const asOf = sessionOnOrBefore(toNewYork(now).date);
     const out: BrokerPosition[] = [];
@@ -199,7 +199,8 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       const qty = new D(p.qty);
       const close = await prices.lastClose(symbol, asOf);
       const avg = new D(p.costBasis).div(qty);
-      const mark = close ? new D(close.price) : avg;
+      // Marked at the price the broker would fill at (cents at or above $1, four decimals below), as books are.
+      const mark = close ? quotePrice(new D(close.price)) : avg;
       out.push({
         symbol,
         qty: p.qty,
