@@ -118,7 +118,10 @@ const dailyLimitsOf = async (
 ): Promise<{ book: DailyLimit; account: DailyLimit } | RailVerdict> => {
   const book = await bookValue(deps.ledger, input);
   if ('error' in book) {
-    return { rail: 'price-invalid', reason: `cannot value ${input.bookId} for its daily limit: ${book.error}` };
+    return {
+      rail: 'price-invalid',
+      reason: `cannot value ${input.bookId} for its daily limit: ${book.error}`,
+    };
   }
   // The books' value the run started with (PrepareRun's equity comparison), else the account's equity now.
   const account = new D(deps.equityAtRunStart?.current ?? (await deps.broker.getAccount()).equity);

@@ -102,7 +102,9 @@ describe('rails', () => {
     // Assert: the same rule lets each book trade its own size once, and stops the second round trip.
     expect([small.outcome, big.outcome]).toEqual(['TRADED', 'TRADED']);
     expect([smallOut.outcome, smallOut.rail]).toEqual(['BLOCKED', 'max-daily-notional-book']);
-    expect(smallOut.reason).toMatch(/has 4000 reserved today; this plan adds 4000, over 6000 \(1.5 × NAV 4000\)/);
+    expect(smallOut.reason).toMatch(
+      /has 4000 reserved today; this plan adds 4000, over 6000 \(1.5 × NAV 4000\)/,
+    );
     // An absolute cap applies when it is lower than the multiple.
     const capped = { ...rails, maxDailyNotionalPerBook: '41000' };
     const bigOut = await w.run(BOOK_B, [line('sell', 'SPY', '80')], {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CorporateAction, dividendTransfers, inferSplit, Split, splitTransfers } from './corporate-actions.ts';
+import {
+  CorporateAction,
+  dividendTransfers,
+  inferSplit,
+  Split,
+  splitTransfers,
+} from './corporate-actions.ts';
 import { applyTransfers } from './transfers.ts';
 import type { BookState } from './types.ts';
 import { valueBook } from './valuation.ts';
@@ -56,7 +62,12 @@ describe('splitTransfers', () => {
 
 describe('dividendTransfers', () => {
   it('pays each holder qty × rate, rounded down to cents, from outside the account', () => {
-    const dividend = CorporateAction.parse({ kind: 'dividend', symbol: 'SPY', exDate: '2025-09-19', rate: '1.83' });
+    const dividend = CorporateAction.parse({
+      kind: 'dividend',
+      symbol: 'SPY',
+      exDate: '2025-09-19',
+      rate: '1.83',
+    });
     if (dividend.kind !== 'dividend') throw new Error('unreachable');
     expect(
       dividendTransfers(dividend, [
@@ -81,8 +92,14 @@ describe('inferSplit', () => {
       source: 'inferred',
       exDate: '2025-11-20',
     });
-    expect(inferSplit({ ...base, brokerQty: '150', price: '66' })).toMatchObject({ newRate: '3', oldRate: '2' });
-    expect(inferSplit({ ...base, brokerQty: '10', price: '1000' })).toMatchObject({ newRate: '1', oldRate: '10' });
+    expect(inferSplit({ ...base, brokerQty: '150', price: '66' })).toMatchObject({
+      newRate: '3',
+      oldRate: '2',
+    });
+    expect(inferSplit({ ...base, brokerQty: '10', price: '1000' })).toMatchObject({
+      newRate: '1',
+      oldRate: '10',
+    });
   });
 
   it('guesses nothing when the ratio is not round or the price does not confirm it', () => {

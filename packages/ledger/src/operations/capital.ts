@@ -243,7 +243,10 @@ export const rebalanceCapital = async (
   }
   let unallocatedCash: string | undefined;
   if (input.accountCash !== undefined) {
-    const owned = (await allPages((o) => ledger.listCashBalances(o))).reduce((a, c) => a.plus(c.cash), new D(0));
+    const owned = (await allPages((o) => ledger.listCashBalances(o))).reduce(
+      (a, c) => a.plus(c.cash),
+      new D(0),
+    );
     unallocatedCash = D.max(new D(input.accountCash).minus(owned), 0).toFixed();
   }
   const r = planCapitalRebalance(allocations.byBook, capital, input.policy.capitalBand, {

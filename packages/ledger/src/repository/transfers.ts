@@ -118,7 +118,9 @@ const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<Reco
     }
     const qty = new D(input.qty);
     if (from === EXTERNAL && input.costBasis === undefined) {
-      throw new LedgerInvariantError(`transfer ${transferId}: shares issued from outside need their cost basis`);
+      throw new LedgerInvariantError(
+        `transfer ${transferId}: shares issued from outside need their cost basis`,
+      );
     }
     const amount =
       input.costBasis !== undefined
