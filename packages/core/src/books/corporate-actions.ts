@@ -20,12 +20,12 @@ import { type CashTransfer, EXTERNAL, type PositionTransfer } from './transfers.
 import type { BookId } from './types.ts';
 
 const PositiveDecimal = DecimalString.refine((s) => dec(s).gt(0), 'expected > 0');
-const Symbol = z.string().regex(/^[A-Z0-9][A-Z0-9./-]{0,15}$/, 'expected an upper-case symbol');
+const Ticker = z.string().regex(/^[A-Z0-9][A-Z0-9./-]{0,15}$/, 'expected an upper-case symbol');
 
 /** A stock split (or reverse split) of `symbol`, effective at the open of `exDate`. */
 export const Split = z.object({
   kind: z.literal('split'),
-  symbol: Symbol,
+  symbol: Ticker,
   exDate: TradingDay,
   /** Shares after the split for every `oldRate` before it. */
   newRate: PositiveDecimal,
@@ -38,7 +38,7 @@ export type Split = z.infer<typeof Split>;
 /** A cash dividend of `rate` USD per share of `symbol`, to the holders at the start of `exDate`. */
 export const CashDividend = z.object({
   kind: z.literal('dividend'),
-  symbol: Symbol,
+  symbol: Ticker,
   exDate: TradingDay,
   /** The day the broker pays it (cash arrives then); the ex-date when absent. */
   payableDate: TradingDay.optional(),
