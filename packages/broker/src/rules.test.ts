@@ -281,3 +281,41 @@ describe('SimBroker facts', () => {
     expect(broker.kind).toBe('sim');
   });
 });
+
+describe('SimBroker corporate actions', () => {
+  it('applies a split and pays a dividend on their ex-dates, once, and announces them', async () => {
+    // Arrange: 10 AAPL bought on Monday; a 4-for-1 split on Tuesday, a 0.26 dividend on Wednesday.
+    const split = {
+      kind: 'split',
+      symbol: 'AAPL',
+      exDate: '2025-06-03',
+      newRate: '4',
+      oldRate: '1',
+    } as const;
+    const dividend = { kind: 'dividend', symbol: 'AAPL', exDate: '2025-06-04', rate: '0.26' } as const;
+    const { broker, time, prices } = makeBroker({ corporateActions: [split, dividend] });
+    await broker.submitOrder(order('b', 'AAPL', 'buy', { qty: '10' }));
+    const cash = (await broker.getAccount()).cash;
+    // Act / Assert: Tuesday, the split-adjusted price quoted: 40 shares, same cost, same value.
+    time.set('2025-06-03T19:45:00.000Z');
+    prices.set('AAPL', '50');
+    expect(await broker.listPositions()).toEqual([
+      { symbol: 'AAPL', qty: '40', avgEntryPrice: '50', marketValue: '2000' },
+    ]);
+    expect(await broker.listPositions()).toHaveLength(1);
+    // Wednesday: 40 × 0.26 = 10.40 paid, once however often the account is read.
+    time.set('2025-06-04T19:45:00.000Z');
+    await broker.getAccount();
+    expect((await broker.getAccount()).cash).toBe(String(Number(cash) + 10.4));
+    expect((await broker.listPositions())[0]?.qty).toBe('40');
+    expect(
+      await broker.getCorporateActions?.({ symbols: ['AAPL', 'SPY'], from: '2025-06-01', to: '2025-06-30' }),
+    ).toEqual([
+      { ...split, source: 'announcement' },
+      { ...dividend, payableDate: '2025-06-04' },
+    ]);
+    expect(
+      await broker.getCorporateActions?.({ symbols: ['SPY'], from: '2025-06-01', to: '2025-06-30' }),
+    ).toEqual([]);
+  });
+});

@@ -14,6 +14,9 @@ import {
   type BrokerPosition,
   BrokerUnavailableError,
   type CalendarDay,
+  CorporateAction,
+  type CorporateActionInput,
+  type CorporateActionQuery,
   cents,
   D,
   DuplicateClientOrderIdError,
@@ -32,6 +35,7 @@ import {
   ZERO,
 } from '@ensemble/core';
 import * as z from 'zod';
+import { announced, applyDueActions } from './corporate-actions.ts';
 import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
 import { type FeeModel, zeroFees } from './fees.ts';
 import { acceptOrder, closeOrder, expireDayOrders, fillOrder, isOpen, toBrokerOrder } from './orders.ts';
@@ -58,6 +62,12 @@ export interface SimBrokerOptions {
   readonly fills?: { readonly delayPolls?: number; readonly partialFraction?: string };
   /** Broker order ids. @default crypto.randomUUID */
   readonly newOrderId?: () => string;
+  /**
+   * Corporate actions to simulate (splits, cash dividends): applied to the account on their ex-date and
+   * announced by `getCorporateActions`. The price source must quote split-adjusted prices from a split's
+   * ex-date on. @default []
+   */
+  readonly corporateActions?: readonly CorporateActionInput[];
 }
 
 /** The simulated broker: the port plus test knobs and a lookup by broker id. */
@@ -114,6 +124,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
   };
   const newOrderId = options.newOrderId ?? randomUUID;
   const faults = createFaultState();
+  const actions = (options.corporateActions ?? []).map((a) => CorporateAction.parse(a));
 
   /** Runs one port operation: injected faults first; storage failures become `BrokerUnavailable`. */
   const op = async <T>(name: SimOperation, body: () => Promise<T>): Promise<T> => {
@@ -158,6 +169,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       const now = clock();
       const before = JSON.stringify(state);
       expireDayOrders(state, now);
+      if (actions.length > 0) applyDueActions(state, actions, toNewYork(now).date, nonFractionable);
       const result = await change(state, now);
       if (JSON.stringify(state) === before) return result;
       if (settled.length >= ARCHIVE_BATCH) {
@@ -347,6 +359,9 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
 
     getCalendar: (range: { from: string; to: string }) =>
       op('getCalendar', async (): Promise<CalendarDay[]> => sessionsBetween(range.from, range.to)),
+
+    getCorporateActions: (query: CorporateActionQuery) =>
+      op('getCorporateActions', async () => announced(actions, query)),
 
     getAssets: (symbols: readonly string[]) =>
       op('getAssets', async () => {

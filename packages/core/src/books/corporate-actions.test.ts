@@ -62,6 +62,7 @@ describe('splitTransfers', () => {
 
 describe('dividendTransfers', () => {
   it('pays each holder qty × rate, rounded down to cents, from outside the account', () => {
+    // 13.333333333 × 1.83 = 24.3999…: the account is paid 24.39, the books 18.30 + 6.09.
     const dividend = CorporateAction.parse({
       kind: 'dividend',
       symbol: 'SPY',
@@ -78,6 +79,26 @@ describe('dividendTransfers', () => {
     ).toEqual([
       { kind: 'cash', from: 'external', to: 'pool', amount: '18.3' },
       { kind: 'cash', from: 'external', to: 'strategy#b', amount: '6.09' },
+    ]);
+  });
+});
+
+describe('dividendTransfers, the cents', () => {
+  it('gives the cents the books round away to the largest holder: the credits add up to the payment', () => {
+    // Arrange: 3 × 0.335 = 1.005 → 1.00 each; the account (9 shares) is paid 3.015 → 3.01.
+    const dividend = CorporateAction.parse({
+      kind: 'dividend',
+      symbol: 'SPY',
+      exDate: '2025-09-19',
+      rate: '0.335',
+    });
+    if (dividend.kind !== 'dividend') throw new Error('unreachable');
+    const holders = ['a', 'b', 'c'].map((x) => ({ bookId: `strategy#${x}`, qty: '3' }));
+    // Act / Assert
+    expect(dividendTransfers(dividend, holders).map((t) => [t.to, t.amount])).toEqual([
+      ['strategy#a', '1.01'],
+      ['strategy#b', '1'],
+      ['strategy#c', '1'],
     ]);
   });
 });

@@ -8,7 +8,8 @@
  *   for symbols traded in whole shares); the difference is issued by (or cancelled to) {@link EXTERNAL} with
  *   no cost basis, so each book keeps its cost basis and its value at the split-adjusted price.
  * - **Cash dividend** (`rate` USD per share): each book holding the symbol at the start of the ex-date (the
- *   holders of record, settlement being T+1) is paid `qty × rate`, rounded down to cents, from {@link EXTERNAL}.
+ *   holders of record, settlement being T+1) is paid `qty × rate`, rounded down to cents, from {@link EXTERNAL}
+ *   (the cents left of the account's payment to the largest holder).
  *
  * A split can also be **inferred** when no announcement explains it: the broker's quantity is the books' total
  * times a round ratio, and the price moved by its inverse (`inferSplit`).
@@ -90,12 +91,24 @@ export const splitTransfers = (
   return out;
 };
 
-/** The cash a dividend pays each holding book (sorted): `qty × rate`, rounded down to cents, from {@link EXTERNAL}. */
-export const dividendTransfers = (dividend: CashDividend, list: readonly Holder[]): CashTransfer[] =>
-  holders(list).flatMap((h) => {
-    const amount = floorTo(dec(h.qty).times(dividend.rate), CASH_DP);
-    return amount.gt(0) ? [{ kind: 'cash' as const, from: EXTERNAL, to: h.bookId, amount: str(amount) }] : [];
-  });
+/**
+ * The cash a dividend pays each holding book (sorted), from {@link EXTERNAL}: `qty × rate` rounded down to
+ * cents, the cents this leaves of what the account is paid (its total holding × rate, rounded down) going
+ * to the largest holder, so the books' credits add up to the broker's payment.
+ */
+export const dividendTransfers = (dividend: CashDividend, list: readonly Holder[]): CashTransfer[] => {
+  const held = holders(list);
+  const amounts = held.map((h) => floorTo(dec(h.qty).times(dividend.rate), CASH_DP));
+  const paid = floorTo(held.reduce((a, h) => a.plus(h.qty), new D(0)).times(dividend.rate), CASH_DP);
+  const largest = held.reduce((k, h, i) => (dec(h.qty).gt(held[k]!.qty) ? i : k), 0);
+  if (held.length > 0)
+    amounts[largest] = amounts[largest]!.plus(paid.minus(amounts.reduce((a, b) => a.plus(b), new D(0))));
+  return held.flatMap((h, i) =>
+    amounts[i]!.gt(0)
+      ? [{ kind: 'cash' as const, from: EXTERNAL, to: h.bookId, amount: str(amounts[i]!) }]
+      : [],
+  );
+};
 
 /** Ratios a split is recognized by: n-for-m with n, m ≤ 20 (2-for-1, 3-for-2, 1-for-10...). */
 const MAX_TERM = 20;
