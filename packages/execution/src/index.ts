@@ -28,6 +28,7 @@ export {
   type ReconcileOptions,
   type ReconcileResult,
   reconcile,
+  receivableDividends,
   unallocatedFromTransfers,
 } from './reconcile.ts';
 export {

@@ -9,8 +9,8 @@
  * A re-run recomputes the same and records nothing twice (the status move replays; a NAV recorded before a
  * FAILED branch's second run traded is restated, once, to the books as they now are).
  */
-import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
-import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
+import { addDays, type BookId, EXTERNAL, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
+import { receivableDividends, reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import {
   allPages,
   type BookLedger,
@@ -55,6 +55,7 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     ledger,
     broker,
     ...(unallocatedCash === undefined ? {} : { unallocatedCash }),
+    receivableCash: await receivableDividends(ledger, input.tradingDay),
   });
   const reconciliation = { ok: report.ok, differences: report.differences.length };
   if (!report.ok) logger.error('reconciliation found differences', { differences: report.differences });
@@ -155,7 +156,7 @@ const recordNavs = async (deps: StepDeps<Ledger>, day: string, snapshot: LoadedS
   });
 };
 
-/** Value moved into and out of a book by the day's transfers (shares at D's price). */
+/** Value moved into and out of a book by the day's transfers between books (shares at D's price). */
 const flowsOf = (
   bookId: BookId,
   transfers: readonly Transfer[],
@@ -164,6 +165,8 @@ const flowsOf = (
   let into = new Decimal(0);
   let out = new Decimal(0);
   for (const t of transfers) {
+    // A corporate action is no flow: a split changes no value, a dividend is income (day P&L).
+    if (t.from === EXTERNAL || t.to === EXTERNAL) continue;
     const price = t.kind === 'position' ? snapshot.prices[t.symbol ?? ''] : undefined;
     // Cash at face value; shares at D's close, or at their cost basis when D has no price.
     const value = price === undefined ? new Decimal(t.amount) : new Decimal(t.qty ?? '0').times(price);

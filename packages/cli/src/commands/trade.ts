@@ -131,6 +131,7 @@ export async function settleExecution(
     session.world.ledger,
     session.world.broker,
     session.config.account.startingCash,
+    runId.slice(0, 10),
   );
   return buildReport(session.world.ledger, runId, reconciliation, {
     executionName: execution.executionName,
