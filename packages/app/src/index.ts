@@ -43,5 +43,6 @@ export { planPoolTask } from './steps/plan-pool.ts';
 export { planRebalanceTask } from './steps/plan-rebalance.ts';
 export { prepareRunTask } from './steps/prepare-run.ts';
 export { causeMessage, recordBranchFailureTask } from './steps/record-branch-failure.ts';
+export { capitalPolicyOf } from './strategies.ts';
 export { kebab, runTask, type TaskDefinition, type TaskOf, task } from './task.ts';
 export { createSteps, type Step, type StepContext, tasks } from './tasks.ts';

@@ -9,13 +9,7 @@
  * `allocation × (books + unallocated)`. Books that cannot be valued (a held symbol without a price today) are
  * left for the next run, with a warning: moving capital is never urgent enough to stop a trading day.
  */
-import {
-  addDays,
-  type Broker,
-  isRebalanceDue,
-  PriceInvalidError,
-  resolveAllocations,
-} from '@ensemble/core';
+import { addDays, type Broker, isRebalanceDue, PriceInvalidError, resolveAllocations } from '@ensemble/core';
 import {
   allocationsChanged,
   allPages,
@@ -61,7 +55,8 @@ export const settleCapital = async (
   const unrecorded = state.allocations === undefined;
   const frequency = deps.config.account.capitalRebalance?.frequency;
   const due = frequency !== undefined && (await firstRunOfPeriod(ledger, run.tradingDay, frequency));
-  if (!changed && !unrecorded && !due) return { status: 'not-due', reason: 'not the first run of the period' };
+  if (!changed && !unrecorded && !due)
+    return { status: 'not-due', reason: 'not the first run of the period' };
 
   const account = await broker.getAccount();
   let r: RebalanceCapitalResult;
@@ -81,7 +76,8 @@ export const settleCapital = async (
     logger.warn('capital not rebalanced: a book cannot be valued today', { error: e.message });
     return { status: 'unpriced', reason: e.message };
   }
-  const reason = r.plan?.reason ?? `${r.status}${r.drifted.length > 0 ? `: ${r.drifted.length} drifted` : ''}`;
+  const reason =
+    r.plan?.reason ?? `${r.status}${r.drifted.length > 0 ? `: ${r.drifted.length} drifted` : ''}`;
   logger.info('capital', { status: r.status, planId: r.plan?.planId, reason, unmet: r.unmet });
   return { status: r.status, reason };
 };

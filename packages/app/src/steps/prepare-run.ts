@@ -38,7 +38,12 @@ import { type CapitalStepLedger, settleCapital } from './capital.ts';
 import { type CorporateActionsLedger, settleCorporateActions } from './corporate-actions.ts';
 
 /** The ledger roles PrepareRun uses. */
-type Ledger = RunLedger & BookLedger & FlipLedger & CapitalLedger & CapitalStepLedger & CorporateActionsLedger;
+type Ledger = RunLedger &
+  BookLedger &
+  FlipLedger &
+  CapitalLedger &
+  CapitalStepLedger &
+  CorporateActionsLedger;
 
 export const prepareRun = async (
   deps: StepDeps<Ledger>,

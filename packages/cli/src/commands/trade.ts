@@ -136,6 +136,7 @@ export async function settleExecution(
   return buildReport(session.world.ledger, runId, reconciliation, {
     executionName: execution.executionName,
     elapsedMs: performance.now() - startedMs,
+    config: session.config,
   });
 }
 
