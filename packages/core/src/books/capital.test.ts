@@ -158,9 +158,10 @@ describe('planCapitalRebalance', () => {
       ['pool', '0.5'],
       ['strategy#a', '0.4'],
     ]);
+    // (unallocated is the further from its target, 800 over 1 200: it gives first.)
     expect(r.transfers).toEqual([
-      { kind: 'cash', from: 'pool', to: 'strategy#a', amount: '500' },
       { kind: 'cash', from: 'unallocated', to: 'strategy#a', amount: '800' },
+      { kind: 'cash', from: 'pool', to: 'strategy#a', amount: '500' },
     ]);
     expect(r.moves).toEqual([{ from: 'pool', to: 'strategy#a', amount: '1500' }]);
     expect(r.unmet).toBe('0');

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import {
   byString,
   CASH_DP,
+  D,
   type D as Dec,
   DecimalString,
   dec,
@@ -189,6 +190,12 @@ export interface CapitalRebalance {
   readonly unmet: DecimalString;
 }
 
+/**
+ * The smallest value moved as a slice of positions (USD): a smaller one would hand the receiver dust to sell
+ * (under the planner's minimum trade it would stay in its book). Below it, the debt waits for cash.
+ */
+export const MIN_POSITION_MOVE = new D(100);
+
 /** Options of {@link planCapitalRebalance}. */
 export interface CapitalRebalanceOptions {
   /**
@@ -207,10 +214,11 @@ export interface CapitalRebalanceOptions {
  * book's NAV leaves `target ± band × target` (relative: with 0.1 a 50 % book may move between 45 % and 55 %),
  * or when `force`d, every book is brought to its target:
  *  1. **cash first**: a donor gives at most its excess and at most its cash, rounded down to cents; donors
- *     and receivers are matched in book-id order (`unallocated` sorts as a book);
- *  2. **then positions**: what a donor still owes a receiver book is a {@link PositionMove} (a slice of its
- *     positions, `positionSlices`), matched the same way; `unallocated` takes cash only, so what it is still
- *     owed after that is `unmet` (the donor's cash goes back as the book sells, at the next rebalances).
+ *     and receivers are matched furthest from their target first (relative; ties in id order);
+ *  2. **then positions**: what a donor outside its band (any donor, when forced) still owes a receiver book
+ *     is a {@link PositionMove} (a slice of its positions, `positionSlices`; at least
+ *     {@link MIN_POSITION_MOVE}), matched the same way. A donor inside its band gives cash only; `unallocated`
+ *     takes cash only, so what it is still owed after that is `unmet` (it comes back as cash, later).
  */
 export const planCapitalRebalance = (
   allocations: Readonly<Record<BookId, DecimalString>>,
@@ -248,15 +256,27 @@ export const planCapitalRebalance = (
   if (drifted.length === 0 && !options.force) return { ...none, drifted };
 
   const excess = (r: (typeof rows)[number]) => r.nav.minus(r.target.times(total));
+  // The furthest from its target (relative) first, so the books that drifted most are settled first.
+  const relative = (r: (typeof rows)[number]) =>
+    excess(r)
+      .abs()
+      .div(maxD(r.target.times(total), new D('0.01')));
+  const furthest = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
+    relative(b).comparedTo(relative(a)) || byString(a.id, b.id);
+  const outside = new Set(drifted.map((d) => d.bookId));
   const donors = rows
     .filter((r) => excess(r).gt(0))
+    .sort(furthest)
     .map((r) => {
       const owed = floorTo(excess(r), CASH_DP);
       const cash = floorTo(minD(owed, maxD(r.cash, ZERO)), CASH_DP);
-      return { id: r.id, cash, beyond: r.id === UNALLOCATED ? ZERO : owed.minus(cash) };
+      // Positions move only from a book outside its band (or any, when forced): a book inside it gives cash.
+      const slices = r.id !== UNALLOCATED && (options.force || outside.has(r.id));
+      return { id: r.id, cash, beyond: slices ? owed.minus(cash) : ZERO };
     });
   const receivers = rows
     .filter((r) => excess(r).lt(0))
+    .sort(furthest)
     .map((r) => ({ id: r.id, left: floorTo(excess(r).neg(), CASH_DP) }));
   const transfers: CashTransfer[] = [];
   for (const d of donors) {
@@ -272,7 +292,7 @@ export const planCapitalRebalance = (
   for (const d of donors) {
     for (const r of receivers.filter((x) => x.id !== UNALLOCATED)) {
       const amount = minD(d.beyond, r.left);
-      if (amount.lte(0)) continue;
+      if (amount.lt(MIN_POSITION_MOVE)) continue;
       moves.push({ from: d.id, to: r.id, amount: str(amount) });
       d.beyond = d.beyond.minus(amount);
       r.left = r.left.minus(amount);

@@ -17,6 +17,7 @@ export {
   type CapitalRebalanceOptions,
   fundBooks,
   initialFunding,
+  MIN_POSITION_MOVE,
   type PositionMove,
   parseCapitalPolicy,
   planCapitalRebalance,
