@@ -254,17 +254,19 @@ describe('capital and flows end to end (ensemble run)', () => {
         });
         expect(s.book!.nav).toBe('0.00');
       }
-      // Assert (5): on the flip back, the carved books and the pool trade no symbol against each other.
+      // Assert (5): on the flip back, each strategy got what it targets: the carved books and the pool trade
+      // against each other only what the day's own signals changed (was 29 orders, 16 574.67 of 84 600 before
+      // the carve by weights): under 1 % of the carved books' value.
       const flipBack = days[4]!;
       const carved = flipBack.strategies.filter((s) => s.flip?.to === 'per-book');
       expect(carved.map((s) => s.id).sort()).toEqual(['gold', 'holy-grail']);
       const poolSides = new Map((flipBack.pool?.orders ?? []).map((o) => [o.symbol, o.side]));
-      const offsetting = carved.flatMap((s) =>
-        s.orders
-          .filter((o) => poolSides.has(o.symbol) && poolSides.get(o.symbol) !== o.side)
-          .map((o) => `${s.id} ${o.side} ${o.symbol}`),
-      );
-      expect(offsetting).toEqual([]);
+      const offsetting = carved
+        .flatMap((s) => s.orders.filter((o) => poolSides.has(o.symbol) && poolSides.get(o.symbol) !== o.side))
+        .reduce((a, o) => a.plus(o.filledNotional), new Decimal(0));
+      const carvedValue = carved.reduce((a, s) => a.plus(s.book!.nav), new Decimal(0));
+      expect(carvedValue.gt(15_000)).toBe(true);
+      expect(offsetting.lt(carvedValue.times('0.01'))).toBe(true);
       // Assert (3): the new allocations are applied the day they appear: holy-grail gives, tqqq-ftlt gets.
       const realloc = days[5]!;
       expect(realloc.capital.transfers.some((t) => t.from === 'strategy#holy-grail')).toBe(true);
