@@ -27,8 +27,8 @@ export {
   type ReconcileDifference,
   type ReconcileOptions,
   type ReconcileResult,
-  reconcile,
   receivableDividends,
+  reconcile,
   unallocatedFromTransfers,
 } from './reconcile.ts';
 export {

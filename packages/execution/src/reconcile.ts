@@ -137,7 +137,9 @@ export const receivableDividends = async (
   day: string,
   lookbackDays = 120,
 ): Promise<string> => {
-  const plans = await allPages((o) => ledger.listTransferPlans({ ...o, from: addDays(day, -lookbackDays), to: day }));
+  const plans = await allPages((o) =>
+    ledger.listTransferPlans({ ...o, from: addDays(day, -lookbackDays), to: day }),
+  );
   let owed = new D(0);
   for (const p of plans) {
     const a = p.corporateAction;

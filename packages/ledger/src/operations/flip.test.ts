@@ -253,7 +253,10 @@ forEachServer('ledger flag flip', (endpoint) => {
       expect(alpha).toEqual({ ...expected.book, bookId: 'strategy#alpha' });
       expect(alpha.positions.map((p) => p.symbol)).toEqual(['BRK']);
       expect(new D(alpha.cash).gt(0)).toBe(true);
-      expect(out.plan?.transfers.map((t) => t.transferId)).toEqual(['flip:alpha:3:position:BRK', 'flip:alpha:3:cash']);
+      expect(out.plan?.transfers.map((t) => t.transferId)).toEqual([
+        'flip:alpha:3:position:BRK',
+        'flip:alpha:3:cash',
+      ]);
       expect(totals(await ledger.getBook('pool'), alpha)).toEqual(totals(pool0));
     });
 
