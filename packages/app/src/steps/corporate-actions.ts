@@ -73,11 +73,13 @@ export const settleCorporateActions = async (
   const books = await held();
   const atBroker = new Map((await broker.listPositions()).map((p) => [p.symbol, new D(p.qty)]));
   const split = new Set(applied.filter((a) => a.action.kind === 'split').map((a) => a.action.symbol));
-  const previousPrices = previous ? (await deps.readSnapshot(previous.dataSnapshot)).prices : {};
+  let previousPrices: Readonly<Record<string, string>> | undefined;
   for (const symbol of symbols) {
     const ledgerQty = books.get(symbol) ?? new D(0);
     const brokerQty = atBroker.get(symbol) ?? new D(0);
     if (split.has(symbol) || brokerQty.minus(ledgerQty).abs().lte('0.000001')) continue;
+    // The previous run's prices are read only when a quantity differs (most days none does).
+    previousPrices ??= previous ? (await deps.readSnapshot(previous.dataSnapshot)).prices : {};
     const previousPrice = previousPrices[symbol];
     const price = run.snapshot.prices[symbol];
     if (previousPrice === undefined || price === undefined) continue;
