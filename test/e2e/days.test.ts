@@ -25,7 +25,7 @@ interface Book {
   bookId: string;
   nav: string;
   cash: string;
-  dayPnl: string | null;
+  dayPnl: string;
 }
 interface DayJson {
   runId: string;
@@ -33,6 +33,8 @@ interface DayJson {
   status: string;
   strategies: { id: string; flow: string; outcome: string; orders: Order[]; book: Book | null }[];
   pool: { members: string[]; orders: Order[]; book: Book | null } | null;
+  account: { nav: string; dayPnl: string };
+  capital: { transfers: { from: string; to: string; amount: string }[] };
   reconciliation: { ok: boolean; differences: unknown[] };
   elapsedMs?: number;
   execution: { name: string; status: string; skipped?: string; transitions?: unknown };
@@ -130,7 +132,12 @@ describe('ensemble run --days N', () => {
           expect(book.dayPnl).toBe(new Decimal(book.nav).minus(before.get(book.bookId)!.nav).toFixed(2));
         }
       }
-      for (const { book } of booksOf(days[0]!)) expect(book.dayPnl).toBeNull();
+      // On the first day it is measured against the book's funding (the day's transfers from unallocated).
+      const funding = (bookId: string) =>
+        days[0]!.capital.transfers.find((t) => t.from === 'unallocated' && t.to === bookId)!.amount;
+      for (const { book } of booksOf(days[0]!)) {
+        expect(book.dayPnl).toBe(new Decimal(book.nav).minus(funding(book.bookId)).toFixed(2));
+      }
 
       // Shares carry over: replay the fills day by day from empty books. Every sell is of shares the book
       // carried in from earlier days (a sell on day 2 of what was bought on day 1 — never of shares it
@@ -206,8 +213,11 @@ describe('ensemble run --days N', () => {
         expect(d.execution.skipped).toBeUndefined();
         expect(d.reconciliation.ok).toBe(true);
       }
-      expect(booksOf(days[0]!).every((b) => b.book.dayPnl === null)).toBe(true);
-      expect(booksOf(days[1]!).every((b) => b.book.dayPnl !== null)).toBe(true);
+      // Day 1 against the funding, day 2 against day 1: the account's day P&L is the sum of the books'.
+      for (const d of days) {
+        const sum = booksOf(d).reduce((a, b) => a.plus(b.book.dayPnl), new Decimal(0));
+        expect(sum.toFixed(2)).toBe(d.account.dayPnl);
+      }
     },
     2 * PER_DAY_MS + 10_000,
   );

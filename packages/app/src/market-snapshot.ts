@@ -14,7 +14,15 @@
  * from there (null where the symbol has no bar on a session of the calendar).
  */
 import { createHash } from 'node:crypto';
-import { type BarSeries, type MarketData, MissingDataError, PriceHistory } from '@ensemble/core';
+import {
+  type BarSeries,
+  D,
+  type MarketData,
+  MissingDataError,
+  PriceHistory,
+  quotePrice,
+  str,
+} from '@ensemble/core';
 import * as z from 'zod';
 import { SnapshotNotFoundError } from './errors.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -93,7 +101,12 @@ export interface LoadedSnapshot {
   readonly tradingDay: string;
   readonly history: PriceHistory;
   readonly problems: Readonly<Record<string, string>>;
-  /** Close of D by symbol (decimal strings), for symbols with a bar on D. */
+  /**
+   * Close of D by symbol (decimal strings), for symbols with a bar on D, at the broker's price precision
+   * (core's `quotePrice`: cents at or above $1, four decimals below). Books are marked, plans sized and
+   * flips valued at these prices, which are also the prices the simulated broker fills at: a mark finer than
+   * the fill would make P&L out of nothing on every low-priced fill.
+   */
   readonly prices: Readonly<Record<string, string>>;
 }
 
@@ -136,7 +149,9 @@ const toLoaded = (ref: string, s: MarketSnapshot): LoadedSnapshot => {
       values.push(c);
     });
     bars.push({ symbol, dates, closes: Float64Array.from(values) });
-    if (dates[dates.length - 1] === s.tradingDay) prices[symbol] = String(values[values.length - 1]!);
+    if (dates[dates.length - 1] === s.tradingDay) {
+      prices[symbol] = str(quotePrice(new D(String(values[values.length - 1]!))));
+    }
   }
   return {
     ref,

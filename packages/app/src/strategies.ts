@@ -44,25 +44,35 @@ export const strategyOf = (config: LoadedConfig, id: string): LoadedStrategy => 
 export const bookSettings = (s: LoadedStrategy): PlannerSettings => settingsFromStrategy(s.strategy.settings);
 
 /**
- * Planner settings of the pool: the account's `driftBand` as a threshold corridor when set, else a daily
+ * Planner settings of the pool: the account's `poolCorridor` as a threshold corridor when set, else a daily
  * rebalance (the members' own thresholds do not apply to the merged book).
  */
 export const poolSettings = (config: LoadedConfig): PlannerSettings =>
   parsePlannerSettings({
     rebalance:
-      config.account.driftBand === undefined
+      config.account.poolCorridor === undefined
         ? { kind: 'frequency', frequency: 'daily' }
-        : { kind: 'threshold', threshold: String(config.account.driftBand) },
+        : { kind: 'threshold', threshold: String(config.account.poolCorridor) },
   });
 
-/** The account's capital policy in core's terms (allocations of the enabled live strategies). */
-export const capitalPolicyOf = (config: LoadedConfig): CapitalPolicy =>
-  config.account.capitalPolicy === 'fixed'
+/**
+ * The account's capital policy in core's terms: allocations of the enabled live strategies, and capital
+ * rebalancing (`capitalBand`, on when `account.capitalRebalance` is set; the band defaults to core's 0.1).
+ */
+export const capitalPolicyOf = (config: LoadedConfig): CapitalPolicy => {
+  const rebalance = config.account.capitalRebalance;
+  const drift =
+    rebalance === undefined
+      ? { rebalanceCapital: false }
+      : { rebalanceCapital: true, capitalBand: String(rebalance.band) };
+  return config.account.capitalPolicy === 'fixed'
     ? parseCapitalPolicy({
         kind: 'fixed',
         allocations: Object.fromEntries(liveStrategies(config).map((s) => [s.id, String(s.allocation)])),
+        ...drift,
       })
-    : parseCapitalPolicy({ kind: 'equal' });
+    : parseCapitalPolicy({ kind: 'equal', ...drift });
+};
 
 /**
  * The fraction of account equity each shadowed strategy's paper book is funded with: a live strategy's

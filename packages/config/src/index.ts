@@ -8,6 +8,7 @@ export { loadConfig, loadConfigText, resolveStrategyFile } from './load.ts';
 export {
   AccountConfig,
   CapitalPolicy,
+  CapitalRebalanceFrequency,
   CONFIG_FILE_NAME,
   EnsembleConfig,
   StrategyConfig,

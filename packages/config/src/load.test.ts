@@ -344,6 +344,41 @@ describe('loadConfigText', () => {
   });
 });
 
+describe('account.driftBand (deprecated)', () => {
+  it('is read as the pool corridor it always set, with a warning naming both settings', async () => {
+    // Arrange
+    const text = yaml(
+      [{ id: 'spy', file: 'spy.clj', allocation: 1 }],
+      'startingCash: "100000"\n  capitalPolicy: fixed\n  driftBand: 0.1',
+    );
+
+    // Act
+    const config = await loadConfigText(text, CONFIG, { readFile: files });
+
+    // Assert
+    expect(config.account).toEqual({ startingCash: '100000', capitalPolicy: 'fixed', poolCorridor: 0.1 });
+    expect(config.warnings).toEqual([
+      "account.driftBand is deprecated: it sets the pool's corridor (absolute weight points), read as " +
+        'poolCorridor: 0.1. Rename it to poolCorridor; capital rebalancing between books is ' +
+        'account.capitalRebalance (a relative band and a frequency)',
+    ]);
+  });
+
+  it('is refused next to poolCorridor', async () => {
+    // Arrange
+    const text = yaml(
+      [{ id: 'spy', file: 'spy.clj', allocation: 1 }],
+      'startingCash: "100000"\n  capitalPolicy: fixed\n  driftBand: 0.1\n  poolCorridor: 0.05',
+    );
+
+    // Act
+    const err = await invalid(loadConfigText(text, CONFIG, { readFile: files }));
+
+    // Assert
+    expect(err.message).toMatch(/account\.driftBand is the old name of account\.poolCorridor/);
+  });
+});
+
 describe('loadConfig', () => {
   let dir: string;
 

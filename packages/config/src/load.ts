@@ -9,7 +9,7 @@ import { analyzeStrategy, ConfigInvalidError, isEnsembleError, parseStrategy } f
 import { Decimal } from 'decimal.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { entryLabel, formatZodIssue, rawEntries } from './issues.ts';
-import { EnsembleConfig, StrategyConfig } from './schema.ts';
+import { type AccountConfig, EnsembleConfig, StrategyConfig } from './schema.ts';
 import type { LoadedConfig, LoadedStrategy, LoadOptions } from './types.ts';
 
 /** Allocations of enabled strategies may exceed 1 by this much (float noise in hand-written fractions). */
@@ -78,7 +78,32 @@ export async function loadConfigText(
     throw new ConfigInvalidError(`${path}: invalid configuration (${count})`, issues);
   }
   if (parsed.data.account.capitalPolicy === 'fixed') warnings.push(...underAllocation(sum));
-  return { path, account: parsed.data.account, rails: parsed.data.rails ?? {}, strategies, warnings };
+  const account = migrateAccount(parsed.data.account, path, warnings);
+  return { path, account, rails: parsed.data.rails ?? {}, strategies, warnings };
+}
+
+/**
+ * `account.driftBand` was the pool's corridor under a name that promised capital rebalancing. It is read as
+ * `poolCorridor` (what it always did), with a warning naming both settings; both at once is an error.
+ */
+function migrateAccount(
+  account: AccountConfig,
+  path: string,
+  warnings: string[],
+): Omit<AccountConfig, 'driftBand'> {
+  const { driftBand, ...rest } = account;
+  if (driftBand === undefined) return rest;
+  if (rest.poolCorridor !== undefined) {
+    throw new ConfigInvalidError(`${path}: invalid configuration (1 problem)`, [
+      'account.driftBand is the old name of account.poolCorridor: keep poolCorridor only',
+    ]);
+  }
+  warnings.push(
+    `account.driftBand is deprecated: it sets the pool's corridor (absolute weight points), read as ` +
+      `poolCorridor: ${driftBand}. Rename it to poolCorridor; capital rebalancing between books is ` +
+      'account.capitalRebalance (a relative band and a frequency)',
+  );
+  return { ...rest, poolCorridor: driftBand };
 }
 
 /** The YAML as plain data, or a ConfigInvalidError with each syntax error at `path:line:col`. */

@@ -76,15 +76,20 @@ describe('StrategyConfig: mode and shadow', () => {
 });
 
 describe('AccountConfig', () => {
-  it('accepts a decimal string, a policy and an optional drift band', () => {
+  it('accepts a decimal string, a policy, an optional pool corridor and capital rebalancing', () => {
     // Arrange
-    const account = { startingCash: '100000.50', capitalPolicy: 'equal', driftBand: 0.1 };
+    const account = {
+      startingCash: '100000.50',
+      capitalPolicy: 'equal',
+      poolCorridor: 0.05,
+      capitalRebalance: { band: 0.1 },
+    };
 
     // Act
     const parsed = AccountConfig.parse(account);
 
-    // Assert
-    expect(parsed).toEqual(account);
+    // Assert: the frequency defaults to weekly.
+    expect(parsed).toEqual({ ...account, capitalRebalance: { band: 0.1, frequency: 'weekly' } });
   });
 
   it.each([
@@ -92,7 +97,10 @@ describe('AccountConfig', () => {
     ['a zero startingCash', { startingCash: '0.00' }],
     ['a negative startingCash', { startingCash: '-5' }],
     ['an unknown capital policy', { capitalPolicy: 'weighted' }],
-    ['a drift band of 1', { driftBand: 1 }],
+    ['a pool corridor of 1', { poolCorridor: 1 }],
+    ['a capital band of 0', { capitalRebalance: { band: 0 } }],
+    ['an unknown capital rebalancing frequency', { capitalRebalance: { band: 0.1, frequency: 'hourly' } }],
+    ['a misspelt capital rebalancing key', { capitalRebalance: { bnad: 0.1 } }],
     ['a misspelt key', { startingcash: '1' }],
   ])('rejects %s', (_, change) => {
     // Arrange

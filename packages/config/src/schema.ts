@@ -11,6 +11,14 @@ import * as z from 'zod';
 export const CapitalPolicy = z.enum(['fixed', 'equal']);
 export type CapitalPolicy = z.infer<typeof CapitalPolicy>;
 
+/** A number in (0, 1), named in its messages. */
+const Fraction = (name: string) =>
+  z.number().gt(0, `${name} must be in (0, 1)`).lt(1, `${name} must be in (0, 1)`);
+
+/** How often capital rebalancing checks the band: on the first run of each day, ISO week, month or quarter. */
+export const CapitalRebalanceFrequency = z.enum(['daily', 'weekly', 'monthly', 'quarterly']);
+export type CapitalRebalanceFrequency = z.infer<typeof CapitalRebalanceFrequency>;
+
 /** The one broker account every strategy trades in. */
 export const AccountConfig = z.strictObject({
   /** Cash the simulated broker starts with (USD), a quoted decimal string such as `"100000"`. */
@@ -25,10 +33,26 @@ export const AccountConfig = z.strictObject({
    */
   capitalPolicy: CapitalPolicy,
   /**
-   * Fraction a book's weights may drift from their targets before it is rebalanced, in (0, 1).
-   * Absent: rebalance to target on every run.
+   * The pool's corridor, in absolute weight points, in (0, 1): the pool trades when a merged weight is more than
+   * this away from its target (`0.05` keeps a 20 % target within 15–25 %), like a strategy's
+   * `:rebalance-threshold`. Absent: the pool rebalances to target on every run.
    */
-  driftBand: z.number().gt(0, 'driftBand must be in (0, 1)').lt(1, 'driftBand must be in (0, 1)').optional(),
+  poolCorridor: Fraction('poolCorridor').optional(),
+  /**
+   * Capital rebalancing between books: when a book's share of the capital leaves its target by more than
+   * `band` (relative: 0.1 lets a 20 % book move within 18–22 %), capital moves back between books as ledger
+   * transfers (cash first, then slices of positions), checked on the first run of each `frequency` period.
+   * Absent: books keep what they earn (a change of allocations still moves capital).
+   */
+  capitalRebalance: z
+    .strictObject({
+      band: Fraction('capitalRebalance.band'),
+      /** @default "weekly" */
+      frequency: CapitalRebalanceFrequency.default('weekly'),
+    })
+    .optional(),
+  /** Deprecated: the old name of `poolCorridor` (read as it, with a warning; see `load.ts`). */
+  driftBand: Fraction('driftBand').optional(),
 });
 export type AccountConfig = z.infer<typeof AccountConfig>;
 

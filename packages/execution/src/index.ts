@@ -27,6 +27,7 @@ export {
   type ReconcileDifference,
   type ReconcileOptions,
   type ReconcileResult,
+  receivableDividends,
   reconcile,
   unallocatedFromTransfers,
 } from './reconcile.ts';

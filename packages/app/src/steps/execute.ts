@@ -88,9 +88,10 @@ export const executeBook = async (
   const plan = await ledger.getPlan(run.runId, bookId);
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
+  // The plan's symbols, and the book's holdings (its daily turnover limit is a multiple of its NAV).
+  const held = (await ledger.getBook(bookId)).positions.map((p) => p.symbol);
   const prices = Object.fromEntries(
-    plan.orders
-      .map((o) => o.symbol)
+    [...new Set([...plan.orders.map((o) => o.symbol), ...held])]
       .filter((s) => snapshot.prices[s] !== undefined)
       .map((s) => [s, { price: snapshot.prices[s]!, session: run.tradingDay }]),
   );

@@ -18,17 +18,15 @@
  * output carries the day's comparison (`shadows`, the notification's data), read from both scopes; reading it
  * can only leave it out, never fail Finalize.
  */
-import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
-import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
-import {
-  allPages,
-  type BookLedger,
-  type OrderLedger,
-  type PlanLedger,
-  type RunLedger,
-  type SignalLedger,
-  type Transfer,
-  type TransferLedger,
+import { outcomeOfError } from '@ensemble/core';
+import { receivableDividends, reconcile, unallocatedFromTransfers } from '@ensemble/execution';
+import type {
+  BookLedger,
+  OrderLedger,
+  PlanLedger,
+  RunLedger,
+  SignalLedger,
+  TransferLedger,
 } from '@ensemble/ledger';
 import {
   type FinalizeInput,
@@ -37,14 +35,13 @@ import {
   type ShadowSummary,
   withRetried,
 } from '@ensemble/workflow/contract';
-import { Decimal } from 'decimal.js';
 import { RunNotActiveError } from '../errors.ts';
-import type { LoadedSnapshot } from '../market-snapshot.ts';
 import { type DailyReportLedger, publishDailyReport } from '../report/daily-report.ts';
 import { shadowComparison, shadowSummaryOf } from '../shadow/comparison.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
+import { recordNavs } from './record-navs.ts';
 
 /** The ledger roles Finalize uses (the last three: reading the shadow comparison). */
 type Ledger = RunLedger &
@@ -77,6 +74,7 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     ledger,
     broker,
     ...(unallocatedCash === undefined ? {} : { unallocatedCash }),
+    receivableCash: await receivableDividends(ledger, input.tradingDay),
   });
   const reconciliation = { ok: report.ok, differences: report.differences.length };
   if (!report.ok) logger.error('reconciliation found differences', { differences: report.differences });
@@ -169,79 +167,6 @@ const summary = (input: FinalizeInput, reconciliation: { ok: boolean; difference
   if (input.pool?.error) parts.push(`pool failed: ${input.pool.error.Error}`);
   if (!reconciliation.ok) parts.push(`${reconciliation.differences} reconciliation differences`);
   return parts.join(', ');
-};
-
-/** Books valued and recorded at once (each book's NAV is its own item). */
-const NAV_CONCURRENCY = 8;
-
-/**
- * Records the NAV of the day once for each book (`only` these, else every book with cash or positions); a
- * book that cannot be valued is logged and left out.
- */
-export const recordNavs = async (
-  deps: StepDeps<Ledger>,
-  day: string,
-  snapshot: LoadedSnapshot,
-  only?: readonly BookId[],
-): Promise<void> => {
-  const { ledger } = deps.ports;
-  const { logger } = deps.observe;
-  const [cash, positions, transfers] = await Promise.all([
-    only ? [] : allPages((o) => ledger.listCashBalances(o)),
-    only ? [] : allPages((o) => ledger.listAllPositions(o)),
-    allPages((o) => ledger.listTransfers({ ...o, from: day, to: day })),
-  ]);
-  const bookIds =
-    only ?? [...new Set([...cash.map((c) => c.bookId), ...positions.map((p) => p.bookId)])].sort();
-  await forEachLimit(bookIds, NAV_CONCURRENCY, async (bookId) => {
-    let valued: ReturnType<typeof valueBook>;
-    try {
-      valued = valueBook(await ledger.getBook(bookId), snapshot.prices);
-    } catch (e) {
-      logger.error('book not valued: NAV not recorded', { bookId, error: (e as Error).message });
-      return;
-    }
-    const flows = flowsOf(bookId, transfers, snapshot);
-    const nav = {
-      bookId,
-      day,
-      cash: valued.cash,
-      positionsValue: valued.marketValue,
-      nav: valued.nav,
-      flowsIn: flows.in.toFixed(),
-      flowsOut: flows.out.toFixed(),
-    };
-    const r = await ledger.recordNav(nav);
-    if (r.status !== 'conflict') return;
-    // The day's books changed after its NAV was recorded (a FAILED branch ran again and traded): restate
-    // it, unless a later day is already recorded (a late redrive must not rewrite history with today's books).
-    const later = await ledger.listNav(bookId, { from: addDays(day, 1), limit: 1 });
-    if (later.data.length > 0) {
-      logger.warn('NAV of the day differs, but a later day is recorded: not restated', { bookId });
-      return;
-    }
-    const restated = await ledger.restateNav(nav, r.current);
-    if (restated.status === 'conflict') logger.warn('NAV of the day restated concurrently', { bookId });
-    else logger.info('NAV of the day restated after a re-run', { bookId, was: r.current.nav, now: nav.nav });
-  });
-};
-
-/** Value moved into and out of a book by the day's transfers (shares at D's price). */
-const flowsOf = (
-  bookId: BookId,
-  transfers: readonly Transfer[],
-  snapshot: LoadedSnapshot,
-): { in: Decimal; out: Decimal } => {
-  let into = new Decimal(0);
-  let out = new Decimal(0);
-  for (const t of transfers) {
-    const price = t.kind === 'position' ? snapshot.prices[t.symbol ?? ''] : undefined;
-    // Cash at face value; shares at D's close, or at their cost basis when D has no price.
-    const value = price === undefined ? new Decimal(t.amount) : new Decimal(t.qty ?? '0').times(price);
-    if (t.to === bookId) into = into.plus(value);
-    if (t.from === bookId) out = out.plus(value);
-  }
-  return { in: into.toDecimalPlaces(2), out: out.toDecimalPlaces(2) };
 };
 
 /** The `Finalize` task. */

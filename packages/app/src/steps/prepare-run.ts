@@ -5,8 +5,10 @@
  *  3. The Run of (day, stage) is idempotent: a finished one → `SKIP` ('already ran'); a RUNNING one (a retry,
  *     or a second start) continues with the snapshot and flows it recorded.
  *  4. Otherwise: the market-data snapshot (bars once per symbol for every strategy and every held symbol),
- *     flag flips for strategies whose configured flow differs from the ledger's, initial funding of
- *     strategies the ledger does not know, then the Run, recording each strategy's flow (`Run.flows`).
+ *     corporate actions since the previous run (corporate-actions.ts), flag flips for strategies whose
+ *     configured flow differs from the ledger's, initial funding of strategies the ledger does not know,
+ *     capital (a change of allocations, or the periodic capital rebalance: capital.ts), then the Run,
+ *     recording each strategy's flow (`Run.flows`).
  *  5. Small Map items: one `{strategyId, flow}` per enabled live strategy, with the flow the Run recorded. A
  *     strategy the Run has no flow for (enabled after the Run started, or a Run recorded before runs stored
  *     flows) trades with its configured flow, with a warning: step 4 flipped every enabled strategy to its
@@ -35,9 +37,16 @@ import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts'
 import type { StepDeps } from '../step-deps.ts';
 import { capitalPolicyOf, enabledStrategies, liveStrategies, shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
+import { type CapitalStepLedger, settleCapital } from './capital.ts';
+import { type CorporateActionsLedger, settleCorporateActions } from './corporate-actions.ts';
 
 /** The ledger roles PrepareRun uses. */
-type Ledger = RunLedger & BookLedger & FlipLedger & CapitalLedger;
+type Ledger = RunLedger &
+  BookLedger &
+  FlipLedger &
+  CapitalLedger &
+  CapitalStepLedger &
+  CorporateActionsLedger;
 
 export const prepareRun = async (
   deps: StepDeps<Ledger>,
@@ -113,6 +122,9 @@ const startRun = async (
   const snapshotRef = await storeMarketSnapshot(snapshots, snapshot);
   const read = await deps.readSnapshot(snapshotRef);
 
+  const actions = await settleCorporateActions(deps, { runId, tradingDay, snapshot: read });
+  if (actions.length > 0) logger.info('corporate actions', { applied: actions.length });
+
   let state: FlowState = await ledger.getFlowState();
   for (const s of strategies) {
     const known = state.flows[s.id];
@@ -142,7 +154,8 @@ const startRun = async (
     runId,
   });
   if (funded.status === 'funded') logger.info('books funded', { planId: funded.plan?.planId });
-  state = funded.state;
+  const capital = await settleCapital(deps, { runId, tradingDay, prices: read.prices, held });
+  state = capital.status === 'not-due' ? funded.state : await ledger.getFlowState();
 
   // The equity breaker's comparison, made once for the run (each Execute reads it from the Run record).
   const lookback = RailSettings.parse(deps.config.rails).equityLookbackDays;

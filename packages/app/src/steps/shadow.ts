@@ -34,11 +34,11 @@ import { activeRun } from './active-run.ts';
 import { aggregatePool } from './aggregate-pool.ts';
 import { evaluate, shadowTraceKey } from './evaluate.ts';
 import { executeBook, output, recordOutcome } from './execute.ts';
-import { recordNavs } from './finalize.ts';
 import { planPoolBook } from './plan-pool.ts';
 import { planBook } from './plan-rebalance.ts';
 import { poolMembers } from './pool.ts';
 import { recordBranchFailure } from './record-branch-failure.ts';
+import { recordNavs } from './record-navs.ts';
 
 type Paper = StepDeps<ShadowLedger>;
 type Fills = ReturnType<typeof paperBroker>;

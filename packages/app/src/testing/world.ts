@@ -13,7 +13,7 @@ import {
   type SimBroker,
 } from '@ensemble/broker';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
-import { type MarketData, runInstant } from '@ensemble/core';
+import { CorporateAction, type CorporateActionInput, type MarketData, runInstant } from '@ensemble/core';
 import {
   createLedger,
   createShadowLedger,
@@ -22,7 +22,7 @@ import {
   type ShadowLedger,
 } from '@ensemble/ledger';
 import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
-import { createBundledMarketData } from '@ensemble/market-data';
+import { createBundledMarketData, withSplits } from '@ensemble/market-data';
 import type { TaskHandlers } from '@ensemble/workflow';
 import type {
   BranchResult,
@@ -82,6 +82,14 @@ export interface WorldOptions {
    * whole shares at cent prices keep broker and ledger cash equal to the cent. @default true
    */
   readonly wholeShares?: boolean;
+  /**
+   * Corporate actions to simulate: the SimBroker applies them to the account on their ex-dates and announces
+   * them, and the bars the steps read and the broker fills at show each split as a provider does
+   * (`withSplits`). @default none
+   */
+  readonly corporateActions?: readonly CorporateActionInput[];
+  /** The broker does not announce corporate actions (splits must be inferred). @default false */
+  readonly unannounced?: boolean;
 }
 
 /** Starts a world: an in-memory dynalite, a SimBroker account, a snapshot directory. */
@@ -93,9 +101,13 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
   const clock = () => now;
   const ledger = createLedger({ table: 'ensemble', client, clock });
   const shadowLedger = createShadowLedger({ table: 'ensemble', client, clock });
-  const bundled = createBundledMarketData();
+  const actions = (options.corporateActions ?? []).map((a) => CorporateAction.parse(a));
+  const bundled = withSplits(
+    createBundledMarketData(),
+    actions.filter((a) => a.kind === 'split'),
+  );
   const config = options.config ?? (await loadConfig(DEFAULT_CONFIG));
-  const broker = createSimBroker({
+  const sim = createSimBroker({
     store: createMemorySimBrokerStore(),
     prices: closePricesFrom(bundled),
     clock,
@@ -104,7 +116,10 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
       options.wholeShares === false
         ? []
         : [...new Set(config.strategies.flatMap((x) => x.requirements.symbols))],
+    corporateActions: actions,
   });
+  const { getCorporateActions: _announcements, ...silent } = sim;
+  const broker: SimBroker = options.unannounced ? silent : sim;
   const dir = await mkdtemp(join(tmpdir(), 'ensemble-functions-'));
   const logs: World['logs'] = [];
   const logger: StepLogger = {

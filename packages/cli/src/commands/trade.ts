@@ -71,6 +71,22 @@ export async function tradingDays(date: string | undefined, days: number): Promi
   return out;
 }
 
+/**
+ * Refuses days past the last bundled session, before anything runs: the simulated broker has no price there,
+ * so every strategy would be BLOCKED on missing data. Says where the data ends and how many of the asked
+ * sessions fit.
+ */
+export function assertWithinBundledData(days: readonly string[], lastBundled: string): void {
+  const past = days.filter((d) => d > lastBundled);
+  if (past.length === 0) return;
+  const fit = days.filter((d) => d <= lastBundled && isTradingDay(d)).length;
+  const asked = days.length === 1 ? `--date ${days[0]}` : `${days[0]} … ${days.at(-1)}`;
+  throw new UsageError(
+    `the bundled market data ends on ${lastBundled}: ${asked} reaches past it` +
+      (fit > 0 ? ` (${fit} of the sessions asked for fit: use --days ${fit})` : ' (pick an earlier --date)'),
+  );
+}
+
 /** One local execution of the definition for `day`, persisted for redrive; returns its report. */
 export async function runDay(
   session: LocalSession,
@@ -119,10 +135,12 @@ export async function settleExecution(
     session.world.ledger,
     session.world.broker,
     session.config.account.startingCash,
+    runId.slice(0, 10),
   );
   return buildReport(session.world.ledger, runId, reconciliation, {
     executionName: execution.executionName,
     elapsedMs: performance.now() - startedMs,
+    config: session.config,
     shadows: {
       shadowLedger: session.world.shadowLedger,
       config: session.config,
@@ -198,7 +216,9 @@ export async function sessionDays(session: LocalSession, date: string | undefine
       throw new UsageError(
         '--date today needs --broker alpaca (the simulated broker trades the bundled sessions)',
       );
-    return tradingDays(date, days);
+    const sessions = await tradingDays(date, days);
+    assertWithinBundledData(sessions, await lastBundledSession());
+    return sessions;
   }
   if (days !== 1) throw new UsageError('--days needs the simulated broker: Alpaca trades today only');
   const today = await session.world.today();

@@ -1,7 +1,9 @@
 /**
  * The report of one run, read back from the ledger (the single source of truth), as data for `--json` and
  * as text for people. Shape is part of the CLI contract: `runId`, `tradingDay`, `strategies[]` with
- * `{id, flow, outcome, error?, orders[], book, shadow}`, and `reconciliation: {ok, differences}`.
+ * `{id, mode, flow, flip?, outcome, error?, orders[], book, shadow}`, `pool`, `account: {nav, dayPnl}`,
+ * `capital: {policy, band, frequency, transfers[], books[]}`, `corporateActions[]` and
+ * `reconciliation: {ok, differences}` (capital-report.ts says how books and day P&L are read).
  *
  * Shadow mode (docs/shadow.md): every entry has `shadow`, its paper book of the day (null when the strategy
  * has none), read from the ledger's shadow scope with `@ensemble/app`'s comparison. A `mode: shadow`
@@ -9,8 +11,19 @@
  */
 
 import { type ShadowComparison, type ShadowComparisonInput, shadowComparison } from '@ensemble/app';
-import { allPages, type BookId, type LedgerRepository, type Nav, type Order } from '@ensemble/ledger';
+import type { LoadedConfig } from '@ensemble/config';
+import { allPages, type BookId, type LedgerRepository, type Order } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
+import {
+  dayCapital,
+  type ReportAccount,
+  type ReportBook,
+  type ReportCapital,
+  type ReportCorporateAction,
+  strategyBook,
+} from './capital-report.ts';
+
+export type { ReportAccount, ReportBook, ReportCapital, ReportCorporateAction } from './capital-report.ts';
 
 export interface ReportOrder {
   readonly clientOrderId: string;
@@ -20,14 +33,6 @@ export interface ReportOrder {
   readonly requestedQty: string | null;
   readonly filledQty: string;
   readonly filledNotional: string;
-}
-
-export interface ReportBook {
-  readonly bookId: string;
-  readonly nav: string;
-  readonly cash: string;
-  /** NAV change since the previous recorded day, net of transfers in/out; null on the first day. */
-  readonly dayPnl: string | null;
 }
 
 /** A strategy's paper book of the day (shadow mode). */
@@ -49,9 +54,12 @@ export interface ReportStrategy {
   /** `shadow`: paper only (everything real is empty); `live`: it trades. */
   readonly mode: 'live' | 'shadow';
   readonly flow: string;
+  /** The flip of the strategy's flow that day, when there was one. */
+  readonly flip?: { from: string; to: string };
   readonly outcome: string;
   readonly error?: { name: string; message: string };
   readonly orders: ReportOrder[];
+  /** Its own book: when per-book, and on the day its flow flipped (with the P&L it made before the flip). */
   readonly book: ReportBook | null;
   readonly shadow: ReportShadow | null;
 }
@@ -72,6 +80,11 @@ export interface RunReport {
   readonly killSwitch: { enabled: boolean; reason: string };
   readonly strategies: ReportStrategy[];
   readonly pool: { members: string[]; orders: ReportOrder[]; book: ReportBook | null } | null;
+  /** Every book and the pool: NAV, and day P&L (the sum of the books' shown). */
+  readonly account: ReportAccount;
+  /** Capital policy and band, the day's capital transfers, each book's share against its target. */
+  readonly capital: ReportCapital | null;
+  readonly corporateActions: ReportCorporateAction[];
   readonly reconciliation: { ok: boolean; differences: ReconciliationDifference[] };
   readonly elapsedMs?: number;
 }
@@ -85,17 +98,6 @@ const toReportOrder = (o: Order): ReportOrder => ({
   filledQty: o.filledQty,
   filledNotional: o.filledNotional,
 });
-
-async function bookOfDay(ledger: LedgerRepository, bookId: BookId, day: string): Promise<ReportBook | null> {
-  const series: Nav[] = await allPages((o) => ledger.listNav(bookId, { ...o, to: day }));
-  const today = series.find((n) => n.day === day);
-  if (!today) return null;
-  const before = series.filter((n) => n.day < day).at(-1);
-  const dayPnl = before
-    ? new Decimal(today.nav).minus(before.nav).minus(today.flowsIn).plus(today.flowsOut).toFixed(2)
-    : null;
-  return { bookId, nav: today.nav, cash: today.cash, dayPnl };
-}
 
 /** A comparison's paper side, as the report's `shadow`. */
 const reportShadow = (c: ShadowComparison): ReportShadow => ({
@@ -115,7 +117,12 @@ export async function buildReport(
   ledger: LedgerRepository,
   runId: string,
   reconciliation: RunReport['reconciliation'],
-  extra: { executionName?: string | null; elapsedMs?: number; shadows?: ReportShadows } = {},
+  extra: {
+    executionName?: string | null;
+    elapsedMs?: number;
+    config?: LoadedConfig;
+    shadows?: ReportShadows;
+  } = {},
 ): Promise<RunReport> {
   const run = await ledger.getRun(runId);
   if (!run) {
@@ -130,14 +137,18 @@ export async function buildReport(
       killSwitch: { enabled: killSwitch.enabled, reason: killSwitch.reason },
       strategies: [],
       pool: null,
+      account: { nav: '0.00', dayPnl: '0.00' },
+      capital: null,
+      corporateActions: [],
       reconciliation,
       ...(extra.elapsedMs === undefined ? {} : { elapsedMs: Math.round(extra.elapsedMs) }),
     };
   }
-  const [strategyRuns, orders, killSwitch] = await Promise.all([
+  const [strategyRuns, orders, killSwitch, day] = await Promise.all([
     allPages((o) => ledger.listStrategyRunsOfRun(runId, o)),
     allPages((o) => ledger.listOrdersOfRun(runId, o)),
     ledger.getKillSwitch(),
+    dayCapital(ledger, run.tradingDay, extra.config),
   ]);
   const ordersOf = (bookId: string) =>
     orders
@@ -152,14 +163,16 @@ export async function buildReport(
   for (const s of strategyRuns) {
     const bookId: BookId = `strategy#${s.strategyId}`;
     const c = paper.get(s.strategyId);
+    const flip = day.flips.get(s.strategyId);
     strategies.push({
       id: s.strategyId,
       mode: 'live',
       flow: s.flow,
+      ...(flip ? { flip } : {}),
       outcome: s.outcome,
       ...(s.error ? { error: s.error } : {}),
       orders: s.flow === 'per-book' ? ordersOf(bookId) : [],
-      book: s.flow === 'per-book' ? await bookOfDay(ledger, bookId, run.tradingDay) : null,
+      book: strategyBook(day, s.strategyId, s.flow),
       shadow: c ? reportShadow(c) : null,
     });
   }
@@ -177,7 +190,7 @@ export async function buildReport(
   strategies.sort((a, b) => a.id.localeCompare(b.id));
   const members = strategies.filter((s) => s.mode === 'live' && s.flow === 'aggregated').map((s) => s.id);
   const poolOrders = ordersOf('pool');
-  const poolBook = await bookOfDay(ledger, 'pool', run.tradingDay);
+  const poolBook = day.books.get('pool') ?? null;
   return {
     runId,
     tradingDay: run.tradingDay,
@@ -190,6 +203,9 @@ export async function buildReport(
       members.length > 0 || poolOrders.length > 0 || poolBook
         ? { members, orders: poolOrders, book: poolBook }
         : null,
+    account: day.account,
+    capital: day.capital,
+    corporateActions: day.corporateActions,
     reconciliation,
     ...(extra.elapsedMs === undefined ? {} : { elapsedMs: Math.round(extra.elapsedMs) }),
   };
@@ -227,6 +243,10 @@ export function formatReport(r: RunReport): string[] {
     lines.push(
       `  ${pad(s.id, 26)} ${pad(s.flow, 10)} ${pad(s.mode === 'shadow' ? 'paper' : s.outcome, 9)} ${lpad(String(s.orders.length), 6)} ${lpad(money(s.book?.nav), 12)} ${lpad(signed(s.book?.dayPnl ?? null), 10)}`,
     );
+    if (s.flip)
+      lines.push(
+        `      flipped ${s.flip.from} → ${s.flip.to} today (its own book's P&L before the flip shown)`,
+      );
     if (s.error) lines.push(`      ${s.error.name}: ${s.error.message}`);
     for (const o of s.orders) lines.push(orderLine(o));
     if (s.shadow) lines.push(shadowLine(s.shadow));
@@ -239,6 +259,10 @@ export function formatReport(r: RunReport): string[] {
     lines.push(`      members: ${r.pool.members.join(', ') || '(none)'}`);
     for (const o of r.pool.orders) lines.push(orderLine(o));
   }
+  lines.push(
+    `  ${pad('account', 26)} ${pad('', 10)} ${pad('', 9)} ${lpad('', 6)} ${lpad(money(r.account.nav), 12)} ${lpad(signed(r.account.dayPnl), 10)}`,
+  );
+  lines.push(...capitalLines(r));
   lines.push('');
   if (r.reconciliation.ok) lines.push('Reconciliation: OK — the sum of the books equals the broker account');
   else {
@@ -247,5 +271,29 @@ export function formatReport(r: RunReport): string[] {
       lines.push(`  ${pad(d.symbol, 8)} ledger ${d.ledger}  broker ${d.broker}  diff ${d.diff}`);
   }
   if (r.elapsedMs !== undefined) lines.push(`Elapsed: ${(r.elapsedMs / 1000).toFixed(2)} s`);
+  return lines;
+}
+
+/** Capital transfers, shares off target and corporate actions of the day, as text (nothing when none). */
+function capitalLines(r: RunReport): string[] {
+  const lines: string[] = [];
+  const c = r.capital;
+  if (c && c.transfers.length > 0) {
+    lines.push('', `Capital (${c.policy}${c.band ? `, band ±${c.band} relative, ${c.frequency}` : ''}):`);
+    for (const t of c.transfers) {
+      const what = t.symbol ? `${t.qty} ${t.symbol} (cost ${money(t.amount)})` : `$${money(t.amount)}`;
+      lines.push(`  ${pad(t.from, 26)} → ${pad(t.to, 26)} ${what}`);
+    }
+  }
+  for (const a of r.corporateActions) {
+    const head =
+      a.kind === 'split'
+        ? `split ${a.terms} of ${a.symbol} (${a.source})`
+        : `dividend $${a.terms}/share of ${a.symbol}`;
+    const books = a.books.map(
+      (b) => `${b.bookId} ${b.qty !== undefined ? `${b.qty} sh` : `+$${money(b.amount)}`}`,
+    );
+    lines.push(`Corporate action: ${head}, ex-date ${a.exDate}: ${books.join(', ')}`);
+  }
   return lines;
 }

@@ -14,7 +14,10 @@ export const createTransferEntity = (service: string = LEDGER_SERVICE) =>
       transferId: { type: 'string', required: true, readOnly: true },
       day: { type: 'string', required: true, readOnly: true },
       kind: { type: ['position', 'cash'] as const, required: true, readOnly: true },
-      /** A book, or `unallocated` (account cash no book owns; cash only). */
+      /**
+       * A book, `unallocated` (account cash no book owns; cash only) or `external` (outside the account: the
+       * issuer of a corporate action's new shares or dividend).
+       */
       from: { type: 'string', required: true, readOnly: true },
       to: { type: 'string', required: true, readOnly: true },
       symbol: { type: 'string', readOnly: true },

@@ -3,7 +3,7 @@
  * once with its amounts resolved and applied once through the journal; the transfer plans that group them
  * (transfer-plans.ts) and the FlowState they change (flow-state.ts).
  */
-import { CASH_DP, D, str, UNALLOCATED } from '@ensemble/core';
+import { CASH_DP, D, EXTERNAL, str, UNALLOCATED } from '@ensemble/core';
 import { LedgerInvariantError } from '../errors.ts';
 import type {
   BookId,
@@ -112,9 +112,16 @@ const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<Reco
   let transfer: Transfer;
   if (input.kind === 'position') {
     if (from === UNALLOCATED || to === UNALLOCATED) {
-      throw new LedgerInvariantError(`transfer ${transferId}: shares move only between books`);
+      throw new LedgerInvariantError(
+        `transfer ${transferId}: shares move only between books (or from/to outside, by a corporate action)`,
+      );
     }
     const qty = new D(input.qty);
+    if (from === EXTERNAL && input.costBasis === undefined) {
+      throw new LedgerInvariantError(
+        `transfer ${transferId}: shares issued from outside need their cost basis`,
+      );
+    }
     const amount =
       input.costBasis !== undefined
         ? str(new D(input.costBasis))
@@ -138,26 +145,30 @@ const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<Reco
 const transferEffects = (t: Transfer): Effect[] => {
   const amount = new D(t.amount);
   const effects: Effect[] = [];
+  // `unallocated` and `external` have no items: only the books' sides change.
+  const book = (id: string) => id !== UNALLOCATED && id !== EXTERNAL;
   if (t.kind === 'position') {
     const qty = new D(t.qty ?? '0');
     const symbol = t.symbol ?? '';
-    effects.push(
-      {
+    if (book(t.from)) {
+      effects.push({
         kind: 'position',
         bookId: t.from,
         symbol,
         apply: (s) => ({ qty: s.qty.minus(qty), costBasis: s.costBasis.minus(amount) }),
-      },
-      {
+      });
+    }
+    if (book(t.to)) {
+      effects.push({
         kind: 'position',
         bookId: t.to,
         symbol,
         apply: (s) => ({ qty: s.qty.plus(qty), costBasis: s.costBasis.plus(amount) }),
-      },
-    );
+      });
+    }
   } else {
-    if (t.from !== UNALLOCATED) effects.push({ kind: 'cash', bookId: t.from, apply: (c) => c.minus(amount) });
-    if (t.to !== UNALLOCATED) effects.push({ kind: 'cash', bookId: t.to, apply: (c) => c.plus(amount) });
+    if (book(t.from)) effects.push({ kind: 'cash', bookId: t.from, apply: (c) => c.minus(amount) });
+    if (book(t.to)) effects.push({ kind: 'cash', bookId: t.to, apply: (c) => c.plus(amount) });
   }
   return effects;
 };

@@ -48,7 +48,7 @@ export const PLANNED_STRATEGIES: readonly { id: string; flow: Flow }[] = [
   { id: 'delta', flow: 'aggregated' },
   { id: 'epsilon', flow: 'aggregated' },
 ];
-const POLICY: CapitalPolicy = { kind: 'equal', reserve: '0.05', driftBand: '0.1', rebalanceCapital: false };
+const POLICY: CapitalPolicy = { kind: 'equal', reserve: '0.05', capitalBand: '0.1', rebalanceCapital: false };
 
 const hash = (s: string) => [...s].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 1_000_003, 17);
 
