@@ -48,5 +48,6 @@ export const RailNames = [
   'max-daily-notional-book',
   'max-daily-notional-account',
   'equity-drop',
+  'strategy-disabled',
 ] as const;
 export type RailName = (typeof RailNames)[number];
