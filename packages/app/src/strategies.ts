@@ -13,6 +13,13 @@ import { UnknownStrategyError } from './errors.ts';
 export const enabledStrategies = (config: LoadedConfig): LoadedStrategy[] =>
   config.strategies.filter((s) => s.enabled);
 
+/**
+ * True when `id` is enabled in the configuration now. A redrive or a reopened day may meet a strategy its
+ * run started with that has been disabled (or removed) since: the steps then trade nothing new for it.
+ */
+export const isEnabledNow = (config: LoadedConfig, id: string): boolean =>
+  config.strategies.some((x) => x.id === id && x.enabled);
+
 /** The enabled strategy `id`, or an {@link UnknownStrategyError}. */
 export const strategyOf = (config: LoadedConfig, id: string): LoadedStrategy => {
   const s = config.strategies.find((x) => x.id === id && x.enabled);

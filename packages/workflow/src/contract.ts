@@ -27,6 +27,13 @@ export const ExecutionInput = z.object({
   tradingDay: TradingDay.optional(),
   /** Deployment stage (`dev`, `prod`, `local`); default from the environment. */
   stage: z.string().min(1).optional(),
+  /**
+   * Trade a day whose run already ended FAILED or BLOCKED again, once its cause is fixed (a kill switch
+   * lifted, an outage over, a lost execution log): PrepareRun moves the run back to RUNNING and every branch
+   * of it runs again, each step finding what the earlier attempts recorded (signals, plans, orders by client
+   * order id). Without it a later start of a finished day is skipped. @default false
+   */
+  reopen: z.boolean().optional(),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 

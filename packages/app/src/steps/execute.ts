@@ -6,6 +6,7 @@
  */
 import { bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
 import {
+  type ExecuteDeps,
   type ExecuteResult,
   type FaultInjector as ExecutionFaults,
   type ExecutionLedger,
@@ -18,6 +19,7 @@ import { RunNotActiveError, StepOrderError } from '../errors.ts';
 import type { FaultInjector } from '../ports.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
+import { isEnabledNow } from '../strategies.ts';
 import { poolMembers } from './pool.ts';
 
 /** The ledger roles Execute and ExecutePool uses. */
@@ -29,10 +31,20 @@ type Ledger = RunLedger &
 
 export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
-  const result = await executeBook(deps, input, bookOf(input.strategyId), input.flow, {
-    step: 'execute',
-    scope: input.strategyId,
-  });
+  const disabled = isEnabledNow(deps.config, input.strategyId)
+    ? undefined
+    : {
+        rail: 'strategy-disabled' as const,
+        reason: `${input.strategyId} was disabled since the run started: no new order (orders already at the broker are followed and booked)`,
+      };
+  const result = await executeBook(
+    deps,
+    input,
+    bookOf(input.strategyId),
+    input.flow,
+    { step: 'execute', scope: input.strategyId },
+    disabled,
+  );
   await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
   return output(result);
 };
@@ -50,12 +62,17 @@ export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promis
   return output(result);
 };
 
+/**
+ * The book's recorded plan through executePlan. With `halt` (a strategy disabled since its run started) no
+ * new order is placed, and a book with no plan has nothing at the broker to follow: it is BLOCKED at once.
+ */
 const executeBook = async (
   deps: StepDeps<Ledger>,
   run: RunRef,
   bookId: BookId,
   flow: Flow,
   fault: { step: string; scope: string },
+  halt?: ExecuteDeps['halt'],
 ): Promise<ExecuteResult> => {
   const { ledger, broker, clock } = deps.ports;
   const runRecord = await ledger.getRun(run.runId);
@@ -63,6 +80,8 @@ const executeBook = async (
   if (runRecord?.status !== 'RUNNING' && runRecord?.status !== 'FAILED')
     throw new RunNotActiveError(run.runId, runRecord?.status ?? null);
   const plan = await ledger.getPlan(run.runId, bookId);
+  if (!plan && halt)
+    return { outcome: 'BLOCKED', rail: halt.rail, reason: halt.reason, orders: [], skipped: [] };
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
   const prices = Object.fromEntries(
@@ -80,6 +99,7 @@ const executeBook = async (
       rails: deps.config.rails,
       leaseHolder: `${run.runId}/${bookId}`,
       ...(runRecord.equity ? { equityAtRunStart: runRecord.equity } : {}),
+      ...(halt ? { halt } : {}),
       ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, fault.step, fault.scope) } : {}),
     },
     {
@@ -129,8 +149,9 @@ const recordOutcome = async (
       finishedAt,
     };
     const r = await deps.ports.ledger.recordStrategyRun(record);
-    if (r.status === 'conflict' && r.current.outcome === 'FAILED' && result.outcome !== 'FAILED') {
-      // A redrive completed a branch an earlier attempt recorded as FAILED.
+    if (r.status === 'conflict' && supersedes(r.current.outcome, result.outcome)) {
+      // A redrive completed a branch an earlier attempt recorded as FAILED, or a reopened day traded a
+      // branch a lifted kill switch had BLOCKED.
       await deps.ports.ledger.supersedeFailedStrategyRun(record);
     } else if (r.status === 'conflict') {
       deps.observe.logger.warn('strategy outcome already recorded', {
@@ -141,6 +162,11 @@ const recordOutcome = async (
     }
   }
 };
+
+/** A later attempt's outcome replaces a recorded FAILED one, and a BLOCKED one once it traded or held. */
+const supersedes = (recorded: string, now: string): boolean =>
+  (recorded === 'FAILED' && now !== 'FAILED') ||
+  (recorded === 'BLOCKED' && (now === 'TRADED' || now === 'ALL_HOLD'));
 
 const output = (result: ExecuteResult): ExecuteOutput => ({
   outcome: result.outcome,

@@ -3,7 +3,8 @@
  *  1. The trading day: the input's, or today in New York by the broker's clock.
  *  2. The market calendar (the broker's): a closed day ends the execution with `SKIP` (no Run is created).
  *  3. The Run of (day, stage) is idempotent: a finished one → `SKIP` ('already ran'); a RUNNING one (a retry,
- *     or a second start) continues with the snapshot and flows it recorded.
+ *     or a second start) continues with the snapshot and flows it recorded. 3b. With `reopen`, a FAILED or
+ *     BLOCKED one is moved back to RUNNING and continues the same way (its disabled strategies included).
  *  4. Otherwise: the market-data snapshot (bars once per symbol for every strategy and every held symbol),
  *     flag flips for strategies whose configured flow differs from the ledger's, initial funding of
  *     strategies the ledger does not know, then the Run, recording each strategy's flow (`Run.flows`).
@@ -54,9 +55,46 @@ export const prepareRun = async (
   if (!sessions.some((s) => s.date === tradingDay)) return skip(`market closed on ${tradingDay}`);
 
   const existing = await ledger.getRun(runId);
-  if (existing && existing.status !== 'RUNNING') return skip(`already ran (${existing.status})`);
+  if (existing && existing.status !== 'RUNNING') {
+    if (input.input.reopen !== true || !REOPENABLE.has(existing.status))
+      return skip(`already ran (${existing.status})`);
+    const reopened = await reopenRun(deps, existing);
+    if (!reopened) return skip(`already ran (${existing.status}); it could not be reopened`);
+    return {
+      runId,
+      tradingDay,
+      stage,
+      action: 'TRADE',
+      snapshotRef: reopened.dataSnapshot,
+      ...itemsOf(deps, reopened, await strategiesOfRun(deps, runId)),
+    };
+  }
   const run = existing ?? (await startRun(deps, runId, tradingDay, stage));
   return { runId, tradingDay, stage, action: 'TRADE', snapshotRef: run.dataSnapshot, ...itemsOf(deps, run) };
+};
+
+/** Run statuses a start with `reopen` trades again: a day that did not trade as planned. */
+const REOPENABLE: ReadonlySet<string> = new Set(['FAILED', 'BLOCKED']);
+
+/**
+ * Step 3b: a FAILED or BLOCKED run moved back to RUNNING (`reopen`), with the snapshot, flows and funding it
+ * recorded at its start; null when another start moved it meanwhile to something else than RUNNING.
+ */
+const reopenRun = async (deps: StepDeps<Ledger>, run: Run): Promise<Run | null> => {
+  const moved = await deps.ports.ledger.updateRunStatus({
+    runId: run.runId,
+    expected: run.status,
+    status: 'RUNNING',
+  });
+  deps.observe.logger.info('run reopened', { runId: run.runId, was: run.status });
+  if (moved.status !== 'conflict') return moved.item;
+  return moved.current?.status === 'RUNNING' ? moved.current : null;
+};
+
+/** The strategies with an outcome recorded in the run (a reopened day runs them again, enabled or not). */
+const strategiesOfRun = async (deps: StepDeps<Ledger>, runId: string): Promise<string[]> => {
+  const runs = await allPages((o) => deps.ports.ledger.listStrategyRunsOfRun(runId, o));
+  return runs.map((r) => r.strategyId);
 };
 
 /** Steps 4 of the module comment; returns the Run (created now, or by a concurrent start). */
@@ -127,7 +165,15 @@ const startRun = async (
   return created.status === 'conflict' ? created.current : created.item;
 };
 
-const itemsOf = (deps: StepDeps<Ledger>, run: Run): { items: BranchItem[]; hasPool: boolean } => {
+/**
+ * The Map items: every enabled strategy (step 5), then, for a reopened run, the strategies it ran that are
+ * disabled now (their steps trade nothing new for them, and follow and book what they had already placed).
+ */
+const itemsOf = (
+  deps: StepDeps<Ledger>,
+  run: Run,
+  ranBefore: readonly string[] = [],
+): { items: BranchItem[]; hasPool: boolean } => {
   const items = enabledStrategies(deps.config).map((s): BranchItem => {
     const flow = run.flows[s.id];
     if (flow !== undefined) return { strategyId: s.id, flow };
@@ -138,6 +184,12 @@ const itemsOf = (deps: StepDeps<Ledger>, run: Run): { items: BranchItem[]; hasPo
     });
     return { strategyId: s.id, flow: s.flow };
   });
+  const listed = new Set(items.map((i) => i.strategyId));
+  for (const id of [...new Set(ranBefore)].sort()) {
+    const flow = run.flows[id];
+    if (listed.has(id) || flow === undefined) continue;
+    items.push({ strategyId: id, flow });
+  }
   return { items, hasPool: items.some((i) => i.flow === 'aggregated') };
 };
 
