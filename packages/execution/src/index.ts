@@ -24,19 +24,19 @@ export { fillIdOf } from './order-sync.ts';
 export { compareEquity, type EquityComparison, type EquityLedger, type RailVerdict } from './rails.ts';
 export { createRandom, type Random } from './random.ts';
 export {
-  type RecoverDeps,
-  type RecoveredAction,
-  type RecoveredOrder,
-  type RecoverInput,
-  recoverRunOrders,
-} from './recover.ts';
-export {
   type ReconcileDifference,
   type ReconcileOptions,
   type ReconcileResult,
   reconcile,
   unallocatedFromTransfers,
 } from './reconcile.ts';
+export {
+  type RecoverDeps,
+  type RecoveredAction,
+  type RecoveredOrder,
+  type RecoverInput,
+  recoverRunOrders,
+} from './recover.ts';
 export {
   AsOfPrice,
   ExecLine,

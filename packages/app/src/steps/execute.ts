@@ -18,8 +18,8 @@ import { Decimal } from 'decimal.js';
 import { RunNotActiveError, StepOrderError } from '../errors.ts';
 import type { FaultInjector } from '../ports.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { task } from '../task.ts';
 import { isEnabledNow } from '../strategies.ts';
+import { task } from '../task.ts';
 import { poolMembers } from './pool.ts';
 
 /** The ledger roles Execute and ExecutePool uses. */
