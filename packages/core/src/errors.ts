@@ -73,6 +73,8 @@ export const ErrorCatalog = {
   // Command line.
   Usage: terminal('UsageError'),
   Cloud: terminal('CloudError'),
+  HomeInUse: terminal('HomeInUseError'),
+  HomeDamaged: terminal('HomeDamagedError'),
   // A crash injected on purpose (`--fault`, crash-schedule tests): stands for the process dying there.
   SimulatedCrash: terminal('SimulatedCrash'),
 } as const satisfies Record<string, ErrorTraits>;

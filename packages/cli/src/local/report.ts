@@ -50,7 +50,8 @@ export interface RunReport {
   readonly killSwitch: { enabled: boolean; reason: string };
   readonly strategies: ReportStrategy[];
   readonly pool: { members: string[]; orders: ReportOrder[]; book: ReportBook | null } | null;
-  readonly reconciliation: { ok: boolean; differences: ReconciliationDifference[] };
+  /** `error`: the broker could not be read (an outage), so nothing was compared (`ok` false). */
+  readonly reconciliation: { ok: boolean; differences: ReconciliationDifference[]; error?: string };
   readonly elapsedMs?: number;
 }
 
@@ -176,7 +177,10 @@ export function formatReport(r: RunReport): string[] {
     for (const o of r.pool.orders) lines.push(orderLine(o));
   }
   lines.push('');
-  if (r.reconciliation.ok) lines.push('Reconciliation: OK — the sum of the books equals the broker account');
+  if (r.reconciliation.error !== undefined)
+    lines.push(`Reconciliation: not done — the broker could not be read (${r.reconciliation.error})`);
+  else if (r.reconciliation.ok)
+    lines.push('Reconciliation: OK — the sum of the books equals the broker account');
   else {
     lines.push(`Reconciliation: ${r.reconciliation.differences.length} difference(s)`);
     for (const d of r.reconciliation.differences)
