@@ -52,7 +52,6 @@ import {
   acquireHomeLock,
   HomeDamagedError,
   HomeInUseError,
-  type HomeLock,
   type HomeLockInfo,
   inUseMessage,
   type LocalHome,
