@@ -31,6 +31,7 @@ export async function killSwitchCommand(o: KillSwitchOptions, io: CliIO): Promis
     config: o.config,
   };
   try {
+    for (const n of session.world.notices) io.err(`note: ${n}`);
     const { ledger, holder } = session.world;
     const state =
       o.action === undefined

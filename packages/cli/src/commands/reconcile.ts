@@ -35,6 +35,7 @@ export async function reconcileCommand(o: ReconcileOptions, io: CliIO): Promise<
     ...(o.broker ? { broker: o.broker } : {}),
   };
   try {
+    for (const n of session.world.notices) io.err(`note: ${n}`);
     const { ledger, broker, holder } = session.world;
     const result = await reconcileLocal(ledger, broker, session.config.account.startingCash);
     // The latest run, whose orders a difference most likely comes from.

@@ -42,6 +42,7 @@ export async function repairCommand(o: RepairOptions, io: CliIO): Promise<number
     ...(io.command ? { command: io.command } : {}),
   });
   try {
+    for (const n of session.world.notices) io.err(`note: ${n}`);
     const { ledger, broker } = session.world;
     const run = await ledger.getRun(runId);
     if (!run) {
