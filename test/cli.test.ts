@@ -110,10 +110,10 @@ describe('ensemble signals', () => {
     // Act
     const run = await runCli(['signals', '--config', config, '--date', '2025-05-12', '--json']);
     // Assert
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     const [stale, fresh] = JSON.parse(run.out[0]!).strategies;
     expect(stale).toMatchObject({ id: 'stale', outcome: 'BLOCKED' });
-    expect(stale.error).toContain('no bar on the as-of session');
+    expect(stale.error).toBe('MissingDataError: DVAX: stale: last bar 2025-04-04 (as of 2025-05-12)');
     expect(fresh).toMatchObject({ id: 'fresh', outcome: 'EVALUATED' });
   });
 

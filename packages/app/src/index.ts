@@ -10,6 +10,7 @@ export {
   buildMarketSnapshot,
   createSnapshotReader,
   type LoadedSnapshot,
+  loadedSnapshotOf,
   MarketSnapshot,
   type SnapshotReader,
   snapshotKey,

@@ -113,6 +113,7 @@ const startRun = async (
     marketData,
     [...strategies.flatMap((s) => s.requirements.symbols), ...held],
     tradingDay,
+    RailSettings.parse(config.rails),
   );
   const problems = Object.keys(snapshot.problems);
   if (problems.length > 0) logger.warn('symbols unfit to trade on', { problems: snapshot.problems });
