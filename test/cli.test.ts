@@ -45,7 +45,7 @@ describe('ensemble evaluate', () => {
   it('rejects a malformed date as a usage error', async () => {
     const run = await runCli(['evaluate', corpus('gold.clj'), '--as-of', '23/10/2025']);
     expect(run.code).toBe(2);
-    expect(run.err[0]).toContain('--as-of must be YYYY-MM-DD');
+    expect(run.err[0]).toContain('--as-of must be a date YYYY-MM-DD');
   });
 });
 

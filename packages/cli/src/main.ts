@@ -3,7 +3,7 @@
  * Commands are imported on demand, so each one loads only what it uses.
  */
 import { parseArgs } from 'node:util';
-import { isEnsembleError, isIsoDate } from '@ensemble/core';
+import { isEnsembleError, isIsoDate, NYSE_CALENDAR_RANGE } from '@ensemble/core';
 import { type CliIO, processIO, UsageError } from './io.ts';
 
 export const USAGE = `Usage: ensemble <command> [options]
@@ -95,8 +95,15 @@ function broker(value: unknown): { broker?: 'sim' | 'alpaca' } {
   return { broker: value };
 }
 
+/** A `YYYY-MM-DD` that is a real date inside the calendar Ensemble knows, else a usage error. */
 function date(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || !isIsoDate(value)) throw new UsageError(`${flag} must be YYYY-MM-DD`);
+  if (typeof value !== 'string' || !isIsoDate(value))
+    throw new UsageError(
+      `${flag} must be a date YYYY-MM-DD${typeof value === 'string' ? `, not ${value}` : ''}`,
+    );
+  const { from, to } = NYSE_CALENDAR_RANGE;
+  if (value < from || value > to)
+    throw new UsageError(`${flag} ${value} is outside the market calendar Ensemble knows (${from} to ${to})`);
   return value;
 }
 

@@ -135,6 +135,11 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
         throw new UsageError(`unknown cloud command '${verb ?? ''}'\n\n${CLOUD_USAGE}`);
     }
   } catch (e) {
+    const setup = awsSetupProblem(e);
+    if (setup) {
+      io.err(`ensemble cloud: ${setup}`);
+      return 1;
+    }
     if (e instanceof CloudError) {
       io.err(`ensemble cloud: ${e.message}`);
       return 1;
@@ -142,6 +147,19 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
     throw e;
   }
 }
+
+/**
+ * What to configure when the AWS SDK could not even send a request (no region, no credentials), or null
+ * for any other error. The SDK says "Region is missing" or "Could not load credentials from any providers".
+ */
+export const awsSetupProblem = (e: unknown): string | null => {
+  if (!(e instanceof Error)) return null;
+  if (/region is missing/i.test(e.message))
+    return 'no AWS region is configured: set AWS_REGION (e.g. AWS_REGION=us-east-1), or use a profile that has one (AWS_PROFILE)';
+  if (e.name === 'CredentialsProviderError' || /could not load credentials/i.test(e.message))
+    return 'no AWS credentials were found: set AWS_PROFILE (after `aws sso login` or `aws configure`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  return null;
+};
 
 const printKillSwitch = (k: StageKillSwitch, io: CliIO): void => {
   const why = k.reason ? ` — ${k.reason}` : '';
