@@ -81,6 +81,28 @@ describe('refused before anything runs', () => {
     expect(r.err.join('\n')).not.toContain('root');
   });
 
+  it('a config too wide for one Step Functions execution is refused before the run', async () => {
+    const dir = await dirs.make();
+    const entries = Array.from(
+      { length: 952 },
+      (_, i) => `  - { id: gold-${i}, file: gold.clj, allocation: 0.001, flow: per-book }`,
+    );
+    const config = await strategiesWith(dir, {
+      'ensemble.config.yaml': [
+        'account: { startingCash: "100000", capitalPolicy: fixed }',
+        'strategies:',
+        ...entries,
+      ].join('\n'),
+    });
+    const home = await dirs.make();
+    const r = await runCli(['run', '--home', home, '--config', config, '--date', '2025-11-28']);
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toMatch(
+      /make a day of 20018 Step Functions history events.*"The history ceiling"/s,
+    );
+    expect(r.out).toEqual([]);
+  }, 120_000);
+
   it('cloud status without an AWS region or credentials says what to configure', async () => {
     const home = await dirs.make();
     const r = await ensemble(['cloud', 'status', '--stage', 'dev'], { env: { HOME: home } });

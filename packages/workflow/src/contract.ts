@@ -189,3 +189,50 @@ export const TaskSchemas = {
   ExecutePool: { input: RunRef, output: ExecuteOutput },
   Finalize: { input: FinalizeInput, output: FinalizeOutput },
 } as const satisfies Record<TaskName, { input: z.ZodType; output: z.ZodType }>;
+
+/**
+ * Step Functions' history ceiling as this definition spends it: a Standard execution's history holds at most
+ * 25,000 events, and a day writes a fixed number per strategy (its Map iteration) plus a fixed number for
+ * the run. The figures are the definition's, counted under AWS's accounting by `dayHistoryEvents`
+ * (history.ts); a test keeps them equal. A clean day may use `cleanDayShare` of the limit: the rest is kept
+ * for retries (3 events each) and the second run of failed branches (about 46 events per branch that fails
+ * and runs again).
+ */
+export const HistoryEvents = {
+  limit: 25_000,
+  cleanDayShare: 0.8,
+  /** One per-book strategy's iteration: Evaluate, RouteByFlow, PlanRebalance, Execute, BranchResult. */
+  perBook: 21,
+  /** One aggregated strategy's iteration: Evaluate, RouteByFlow, PoolMemberResult. */
+  aggregated: 11,
+  /** The run's own states and the execution, with the pool steps and without. */
+  runWithPool: 39,
+  runWithoutPool: 26,
+} as const;
+
+/** The history events of a clean day of `perBook` and `aggregated` strategies. */
+export const historyEventsOfDay = (shape: { perBook: number; aggregated: number }): number =>
+  (shape.aggregated > 0 ? HistoryEvents.runWithPool : HistoryEvents.runWithoutPool) +
+  shape.perBook * HistoryEvents.perBook +
+  shape.aggregated * HistoryEvents.aggregated;
+
+/** The events a clean day may use: the limit less the margin for retries and second runs. */
+export const historyBudget = (): number => Math.floor(HistoryEvents.limit * HistoryEvents.cleanDayShare);
+
+/** The most strategies one execution supports when all are per-book (the costlier flow). */
+export const MAX_STRATEGIES_PER_EXECUTION = Math.floor(
+  (historyBudget() - HistoryEvents.runWithoutPool) / HistoryEvents.perBook,
+);
+
+/** Why a day of this shape cannot run as one execution, or null when it fits (see {@link HistoryEvents}). */
+export const historyCeilingProblem = (shape: { perBook: number; aggregated: number }): string | null => {
+  const events = historyEventsOfDay(shape);
+  if (events <= historyBudget()) return null;
+  return (
+    `${shape.perBook + shape.aggregated} enabled strategies (${shape.perBook} per-book, ${shape.aggregated} aggregated) ` +
+    `make a day of ${events} Step Functions history events; one execution holds at most ` +
+    `${HistoryEvents.limit}, and a day may use ${historyBudget()} of them (the rest is kept for retries and ` +
+    `second runs): at most ${MAX_STRATEGIES_PER_EXECUTION} per-book strategies (an aggregated one costs about half). ` +
+    'Disable some, or split them across stages (docs/workflow.md, "The history ceiling")'
+  );
+};

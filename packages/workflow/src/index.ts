@@ -20,6 +20,13 @@ export {
   WorkflowEvent,
 } from './events.ts';
 export {
+  awsHistoryEventsOf,
+  type DayShape,
+  dayHistoryEvents,
+  EVENTS_PER_RETRY,
+  iterationHistoryEvents,
+} from './history.ts';
+export {
   localExecutionArn,
   type TaskContext,
   type TaskHandler,

@@ -14,7 +14,7 @@
  *     configured flow before creating the Run, so the two differ only if the configuration changed mid-run.
  * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
  */
-import { newYorkDate, RailSettings } from '@ensemble/core';
+import { ConfigInvalidError, newYorkDate, RailSettings } from '@ensemble/core';
 import { compareEquity } from '@ensemble/execution';
 import {
   allPages,
@@ -28,7 +28,12 @@ import {
   type RunLedger,
   runIdOf,
 } from '@ensemble/ledger';
-import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '@ensemble/workflow/contract';
+import {
+  type BranchItem,
+  historyCeilingProblem,
+  type PrepareRunInput,
+  type PrepareRunOutput,
+} from '@ensemble/workflow/contract';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { capitalPolicyOf, enabledStrategies } from '../strategies.ts';
@@ -53,6 +58,11 @@ export const prepareRun = async (
 
   const sessions = await broker.getCalendar({ from: tradingDay, to: tradingDay });
   if (!sessions.some((s) => s.date === tradingDay)) return skip(`market closed on ${tradingDay}`);
+  // A day too wide for one Step Functions execution's history is refused before anything is recorded or
+  // traded. The local runner has no such limit (benchmarks go beyond it); `ensemble run` refuses it itself.
+  const ceiling =
+    stage === LOCAL_STAGE ? null : historyCeilingProblem(shapeOf(enabledStrategies(deps.config)));
+  if (ceiling) throw new ConfigInvalidError(ceiling);
 
   const existing = await ledger.getRun(runId);
   if (existing && existing.status !== 'RUNNING') {
@@ -71,6 +81,15 @@ export const prepareRun = async (
   }
   const run = existing ?? (await startRun(deps, runId, tradingDay, stage));
   return { runId, tradingDay, stage, action: 'TRADE', snapshotRef: run.dataSnapshot, ...itemsOf(deps, run) };
+};
+
+/** The stage of local runs (the local interpreter, which has no history limit). */
+const LOCAL_STAGE = 'local';
+
+/** How many enabled strategies trade per book and in the pool (what the history ceiling counts). */
+export const shapeOf = (strategies: readonly { flow: string }[]): { perBook: number; aggregated: number } => {
+  const aggregated = strategies.filter((s) => s.flow === 'aggregated').length;
+  return { perBook: strategies.length - aggregated, aggregated };
 };
 
 /** Run statuses a start with `reopen` trades again: a day that did not trade as planned. */

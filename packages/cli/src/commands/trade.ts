@@ -7,9 +7,15 @@
  * process leaves something `ensemble redrive` continues.
  */
 import { resolve } from 'node:path';
-import { describeError, isTradingDay, nextSession, previousSession } from '@ensemble/core';
+import {
+  ConfigInvalidError,
+  describeError,
+  isTradingDay,
+  nextSession,
+  previousSession,
+} from '@ensemble/core';
 import { readBundledManifest } from '@ensemble/market-data';
-import { type LocalExecution, runLocal } from '@ensemble/workflow';
+import { historyCeilingProblem, type LocalExecution, runLocal } from '@ensemble/workflow';
 import type { CliIO } from '../io.ts';
 import { UsageError } from '../io.ts';
 import { exitCodeOf, isTransient, nextStepOf, printDay } from '../local/day-result.ts';
@@ -184,6 +190,11 @@ export async function tradeCommand(o: TradeOptions, io: CliIO): Promise<number> 
   for (const n of session.world.notices) io.err(`note: ${n}`);
   let code = 0;
   try {
+    // The local runner has no history limit, but a day Step Functions could not run is refused here too.
+    const enabled = session.config.strategies.filter((s) => s.enabled);
+    const aggregated = enabled.filter((s) => s.flow === 'aggregated').length;
+    const ceiling = historyCeilingProblem({ perBook: enabled.length - aggregated, aggregated });
+    if (ceiling) throw new ConfigInvalidError(`${session.config.path}: ${ceiling}`);
     if (o.fault !== undefined) checkFault(o.fault, session.config);
     const days = await sessionDays(session, o.date, o.days);
     for (const day of days) {
