@@ -25,6 +25,8 @@ Commands:
                                         when its log is lost). --broker defaults to the home's broker.
   repair <runId|DATE> [--json]          Book what the broker did under a run's client order ids (no log
                                         needed); places nothing.
+  liquidate <strategy> [--date DATE]    Sell the book of a strategy that is no longer enabled (an orphaned
+      [--json]                          book) and return its cash to the account.
   reconcile [--json]                    Sum of all books vs the broker account; exit 1 on a difference.
       [--broker sim|alpaca]
   kill-switch [on|off] [--reason TEXT]  Show or set the kill switch (when on, nothing trades; works while a
@@ -170,6 +172,30 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
           ...(values.home === undefined ? {} : { home: values.home as string }),
           ...(values.fault === undefined ? {} : { fault: values.fault as string }),
           ...(values.data === undefined ? {} : { data: values.data as string }),
+          ...broker(values.broker),
+        },
+        io,
+      );
+    }
+    case 'liquidate': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        home: { type: 'string' },
+        date: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        broker: { type: 'string' },
+      });
+      if (positionals.length !== 1) throw new UsageError('liquidate needs exactly one strategy id');
+      const { liquidateCommand } = await import('./commands/liquidate.ts');
+      return liquidateCommand(
+        {
+          strategyId: positionals[0]!,
+          config: configPath(values),
+          json: values.json === true,
+          ...(values.date === undefined
+            ? {}
+            : { date: values.date === 'today' ? 'today' : date(values.date, '--date') }),
+          ...(values.home === undefined ? {} : { home: values.home as string }),
           ...broker(values.broker),
         },
         io,

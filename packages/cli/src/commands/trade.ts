@@ -146,6 +146,7 @@ export async function settleExecution(
     reconciliation = { ok: false, differences: [], error: `${name}: ${message}` };
   }
   return buildReport(session.world.ledger, runId, reconciliation, {
+    enabled: new Set(session.config.strategies.filter((s) => s.enabled).map((s) => s.id)),
     executionName: execution.executionName,
     elapsedMs: performance.now() - startedMs,
   });

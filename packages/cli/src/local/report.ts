@@ -41,6 +41,20 @@ export interface ReconciliationDifference {
   readonly diff: string;
 }
 
+/**
+ * The book of a strategy that is not enabled any more but still holds shares or cash: nothing manages it
+ * (no run plans it), so it is shown, valued, with the ways out (`ensemble liquidate`, or re-enabling it
+ * with `flow: aggregated` to merge it into the pool).
+ */
+export interface OrphanedBook {
+  readonly strategyId: string;
+  readonly bookId: string;
+  readonly cash: string;
+  readonly positions: { symbol: string; qty: string }[];
+  /** The book's NAV on the report's day, when the day recorded one. */
+  readonly nav: string | null;
+}
+
 export interface RunReport {
   readonly runId: string;
   readonly tradingDay: string;
@@ -52,7 +66,41 @@ export interface RunReport {
   readonly pool: { members: string[]; orders: ReportOrder[]; book: ReportBook | null } | null;
   /** `error`: the broker could not be read (an outage), so nothing was compared (`ok` false). */
   readonly reconciliation: { ok: boolean; differences: ReconciliationDifference[]; error?: string };
+  /** Books of strategies not enabled now that still hold something (present when the caller named them). */
+  readonly orphans?: OrphanedBook[];
   readonly elapsedMs?: number;
+}
+
+/** The books of strategies not in `enabled` that hold shares or cash, valued on `day` (see {@link OrphanedBook}). */
+export async function orphanedBooks(
+  ledger: LedgerRepository,
+  enabled: ReadonlySet<string>,
+  day: string,
+): Promise<OrphanedBook[]> {
+  const [positions, cash] = await Promise.all([
+    allPages((o) => ledger.listAllPositions(o)),
+    allPages((o) => ledger.listCashBalances(o)),
+  ]);
+  const books = new Set<string>();
+  for (const p of positions) if (!new Decimal(p.qty).isZero()) books.add(p.bookId);
+  for (const c of cash) if (!new Decimal(c.cash).isZero()) books.add(c.bookId);
+  const out: OrphanedBook[] = [];
+  for (const bookId of [...books].sort()) {
+    if (!bookId.startsWith('strategy#')) continue;
+    const strategyId = bookId.slice('strategy#'.length);
+    if (enabled.has(strategyId)) continue;
+    const nav = await bookOfDay(ledger, bookId as BookId, day);
+    out.push({
+      strategyId,
+      bookId,
+      cash: cash.find((c) => c.bookId === bookId)?.cash ?? '0',
+      positions: positions
+        .filter((p) => p.bookId === bookId && !new Decimal(p.qty).isZero())
+        .map((p) => ({ symbol: p.symbol, qty: p.qty })),
+      nav: nav?.nav ?? null,
+    });
+  }
+  return out;
 }
 
 const toReportOrder = (o: Order): ReportOrder => ({
@@ -81,7 +129,7 @@ export async function buildReport(
   ledger: LedgerRepository,
   runId: string,
   reconciliation: RunReport['reconciliation'],
-  extra: { executionName?: string | null; elapsedMs?: number } = {},
+  extra: { executionName?: string | null; elapsedMs?: number; enabled?: ReadonlySet<string> } = {},
 ): Promise<RunReport> {
   const run = await ledger.getRun(runId);
   if (!run) {
@@ -125,6 +173,7 @@ export async function buildReport(
   const members = strategies.filter((s) => s.flow === 'aggregated').map((s) => s.id);
   const poolOrders = ordersOf('pool');
   const poolBook = await bookOfDay(ledger, 'pool', run.tradingDay);
+  const orphans = extra.enabled ? await orphanedBooks(ledger, extra.enabled, run.tradingDay) : undefined;
   return {
     runId,
     tradingDay: run.tradingDay,
@@ -138,6 +187,7 @@ export async function buildReport(
         ? { members, orders: poolOrders, book: poolBook }
         : null,
     reconciliation,
+    ...(orphans === undefined ? {} : { orphans }),
     ...(extra.elapsedMs === undefined ? {} : { elapsedMs: Math.round(extra.elapsedMs) }),
   };
 }
@@ -175,6 +225,22 @@ export function formatReport(r: RunReport): string[] {
     );
     lines.push(`      members: ${r.pool.members.join(', ') || '(none)'}`);
     for (const o of r.pool.orders) lines.push(orderLine(o));
+  }
+  if (r.orphans && r.orphans.length > 0) {
+    lines.push('');
+    lines.push('Orphaned books — strategies no longer enabled, whose books nothing manages:');
+    for (const o of r.orphans) {
+      const held = o.positions.map((p) => `${p.symbol} ${new Decimal(p.qty).toString()} sh`).join(', ');
+      lines.push(
+        `  ${pad(o.strategyId, 26)} NAV ${lpad(money(o.nav), 12)}  cash ${money(o.cash)}${held ? `  ${held}` : ''}`,
+      );
+    }
+    lines.push(
+      '  Liquidate one (sell its shares, return its cash to the account): ensemble liquidate <strategy>; or hand it to',
+    );
+    lines.push(
+      '  the pool: enable it again with `flow: aggregated` (its book merges into the pool, no orders).',
+    );
   }
   lines.push('');
   if (r.reconciliation.error !== undefined)
