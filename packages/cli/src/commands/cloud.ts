@@ -24,6 +24,8 @@ export interface CloudDeps {
 
 export const CLOUD_USAGE = `Usage:
   ensemble cloud start [--date YYYY-MM-DD] --stage S   Start the trading day (default: today in New York).
+      [--reopen]                                       Trade again a day whose run ended FAILED or BLOCKED
+                                                       (after the kill switch is lifted, or the cause fixed).
   ensemble cloud status [--stage S] [--limit N] [--json]
                                                        Recent executions with each strategy's outcome.
   ensemble cloud redrive <execution> [--stage S]       Redrive a failed execution (ARN, or its day's name).
@@ -40,6 +42,7 @@ const options = {
   json: { type: 'boolean', default: false },
   reason: { type: 'string' },
   'state-machine': { type: 'string' },
+  reopen: { type: 'boolean', default: false },
 } as const;
 
 /** Run `ensemble cloud <verb> ...`; returns the exit code. */
@@ -69,7 +72,13 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
         if (values.date !== undefined && !isIsoDate(values.date))
           throw new UsageError('--date must be YYYY-MM-DD');
         const day = values.date ?? newYorkDay(d.now());
-        const out = await startDay(d.client, await machine(), day, values.stage);
+        const out = await startDay(
+          d.client,
+          await machine(),
+          day,
+          values.stage,
+          values.reopen ? { at: d.now() } : undefined,
+        );
         io.out(`Started ${out.name} on ${values.stage}: ${out.executionArn}`);
         return 0;
       }
