@@ -139,7 +139,10 @@ export async function openLocalWorld(home: LocalHome, options: LocalWorldOptions
     client = createLocalDynamoClient(db.endpoint);
     if (await halfCreated(client, home)) {
       client.destroy();
-      await db.stop();
+      client = undefined;
+      const stopping = db;
+      db = undefined;
+      await stopping.stop();
       const aside = `${home.db}.half-created-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await rename(home.db, aside);
       notices.push(
