@@ -15,10 +15,17 @@ export const enabledStrategies = (config: LoadedConfig): LoadedStrategy[] =>
 
 /**
  * True when `id` is enabled in the configuration now. A redrive or a reopened day may meet a strategy its
- * run started with that has been disabled (or removed) since: the steps then trade nothing new for it.
+ * run started with that has been disabled (or removed) since: Execute then places nothing new for it.
  */
 export const isEnabledNow = (config: LoadedConfig, id: string): boolean =>
   config.strategies.some((x) => x.id === id && x.enabled);
+
+/**
+ * True when the configuration has `id` with `enabled: false`: Evaluate and PlanRebalance then record
+ * nothing for it (a strategy removed from the configuration altogether is unknown to them instead).
+ */
+export const isDisabledNow = (config: LoadedConfig, id: string): boolean =>
+  config.strategies.some((x) => x.id === id && !x.enabled);
 
 /** The enabled strategy `id`, or an {@link UnknownStrategyError}. */
 export const strategyOf = (config: LoadedConfig, id: string): LoadedStrategy => {
