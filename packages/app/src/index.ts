@@ -10,6 +10,7 @@ export {
   buildMarketSnapshot,
   createSnapshotReader,
   type LoadedSnapshot,
+  loadedSnapshotOf,
   MarketSnapshot,
   type SnapshotReader,
   snapshotKey,
@@ -71,6 +72,6 @@ export { prepareRunTask } from './steps/prepare-run.ts';
 export { prepareShadowsTask } from './steps/prepare-shadows.ts';
 export { causeMessage, recordBranchFailureTask } from './steps/record-branch-failure.ts';
 export { shadowTask } from './steps/shadow.ts';
-export { capitalPolicyOf, type ShadowedStrategy, shadowedStrategies } from './strategies.ts';
+export { capitalPolicyOf, dayShapeOf, type ShadowedStrategy, shadowedStrategies } from './strategies.ts';
 export { kebab, runTask, type TaskDefinition, type TaskOf, task } from './task.ts';
 export { createSteps, type Step, type StepContext, tasks } from './tasks.ts';

@@ -9,6 +9,7 @@ import {
   resolveAllocations,
   settingsFromStrategy,
 } from '@ensemble/core';
+import type { DayShape } from '@ensemble/workflow/contract';
 import { UnknownStrategyError } from './errors.ts';
 
 /** The enabled strategies, live and `mode: shadow` alike, in configuration order. */
@@ -32,6 +33,20 @@ export const shadowedStrategies = (config: LoadedConfig): ShadowedStrategy[] =>
     if (s.mode === 'shadow') return [{ strategy: s, flow: s.flow }];
     return s.shadow === undefined ? [] : [{ strategy: s, flow: s.shadow }];
   });
+
+/**
+ * True when `id` is enabled in the configuration now. A redrive or a reopened day may meet a strategy its
+ * run started with that has been disabled (or removed) since: Execute then places nothing new for it.
+ */
+export const isEnabledNow = (config: LoadedConfig, id: string): boolean =>
+  config.strategies.some((x) => x.id === id && x.enabled);
+
+/**
+ * True when the configuration has `id` with `enabled: false`: Evaluate and PlanRebalance then record
+ * nothing for it (a strategy removed from the configuration altogether is unknown to them instead).
+ */
+export const isDisabledNow = (config: LoadedConfig, id: string): boolean =>
+  config.strategies.some((x) => x.id === id && !x.enabled);
 
 /** The enabled strategy `id`, or an {@link UnknownStrategyError}. */
 export const strategyOf = (config: LoadedConfig, id: string): LoadedStrategy => {
@@ -94,4 +109,18 @@ export const paperAllocations = (config: LoadedConfig): Record<string, string> =
       s.mode === 'live' ? (resolved[s.id] ?? String(s.allocation)) : String(s.allocation),
     ]),
   );
+};
+
+/**
+ * What a day of this configuration is made of, as the history ceiling counts it: the live strategies per
+ * book and in the pool, and shadow mode's paper books (one per strategy shadowed per-book, plus the paper
+ * pool when any strategy is shadowed aggregated).
+ */
+export const dayShapeOf = (config: LoadedConfig): DayShape => {
+  const live = liveStrategies(config);
+  const aggregated = live.filter((s) => s.flow === 'aggregated').length;
+  const paper = shadowedStrategies(config);
+  const paperBooks =
+    paper.filter((p) => p.flow === 'per-book').length + (paper.some((p) => p.flow === 'aggregated') ? 1 : 0);
+  return { perBook: live.length - aggregated, aggregated, paperBooks };
 };

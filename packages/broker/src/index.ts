@@ -18,6 +18,7 @@ export {
   type StaticPrices,
   staticPrices,
 } from './prices.ts';
+export { readOnlyStore } from './read-only-store.ts';
 export {
   createSimBroker,
   DEFAULT_STARTING_CASH,

@@ -312,21 +312,22 @@ describe('loadConfigText', () => {
     const config = await loadConfigText(text, CONFIG, { readFile: files });
 
     // Assert
-    expect(config.warnings).toEqual(['allocations sum to 0.85: 15% of the account stays unallocated cash']);
+    expect(config.warnings).toEqual([
+      'allocations sum to 0.85: 15% of the account is allocated to no enabled strategy (a disabled strategy keeps the book it holds: the run report lists it under "orphaned books")',
+    ]);
   });
 
-  it('warns that nothing trades when every strategy is disabled', async () => {
+  it('refuses a config with every strategy disabled (nothing could trade; the kill switch is for that)', async () => {
     // Arrange
     const text = yaml([{ id: 'spy', file: 'spy.clj', allocation: 0.5, enabled: false }]);
 
     // Act
-    const config = await loadConfigText(text, CONFIG, { readFile: files });
+    const load = loadConfigText(text, CONFIG, { readFile: files });
 
     // Assert
-    expect(config.warnings).toEqual([
-      'no strategy is enabled: nothing will trade',
-      'allocations sum to 0: 100% of the account stays unallocated cash',
-    ]);
+    await expect(load).rejects.toThrow(
+      'no strategy is enabled: enable one (to stop all trading, use the kill switch instead)',
+    );
   });
 
   it('does not warn about unallocated cash under the equal capital policy', async () => {

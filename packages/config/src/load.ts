@@ -57,6 +57,8 @@ export async function loadConfigText(
   });
   issues.push(...duplicateIds(entries));
   const sum = allocationSum(entries);
+  if (entries.length > 0 && !entries.some((e) => e.entry.enabled))
+    issues.push('no strategy is enabled: enable one (to stop all trading, use the kill switch instead)');
   if (sum.minus(1).gt(SUM_TOLERANCE)) {
     const parts = entries.filter((e) => counts(e.entry)).map((e) => `${e.label} ${e.entry.allocation}`);
     issues.push(`allocations of enabled strategies sum to ${sum} (over 1): ${parts.join(', ')}`);
@@ -77,7 +79,13 @@ export async function loadConfigText(
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
     throw new ConfigInvalidError(`${path}: invalid configuration (${count})`, issues);
   }
-  if (parsed.data.account.capitalPolicy === 'fixed') warnings.push(...underAllocation(sum));
+  if (parsed.data.account.capitalPolicy === 'fixed')
+    warnings.push(
+      ...underAllocation(
+        sum,
+        entries.some((e) => !e.entry.enabled),
+      ),
+    );
   const account = migrateAccount(parsed.data.account, path, warnings);
   return { path, account, rails: parsed.data.rails ?? {}, strategies, warnings };
 }
@@ -154,11 +162,15 @@ const counts = (entry: StrategyConfig): boolean => entry.enabled && entry.mode =
 const allocationSum = (entries: readonly Entry[]): Decimal =>
   entries.reduce((sum, e) => (counts(e.entry) ? sum.plus(e.entry.allocation) : sum), new Decimal(0));
 
-function underAllocation(sum: Decimal): string[] {
+function underAllocation(sum: Decimal, someDisabled: boolean): string[] {
   if (new Decimal(1).minus(sum).lte(SUM_TOLERANCE)) return [];
   const idle = new Decimal(1).minus(sum).times(100).toDecimalPlaces(2);
-  const none = sum.isZero() ? ['no strategy is enabled: nothing will trade'] : [];
-  return [...none, `allocations sum to ${sum}: ${idle}% of the account stays unallocated cash`];
+  const disabled = someDisabled
+    ? ' (a disabled strategy keeps the book it holds: the run report lists it under "orphaned books")'
+    : '';
+  return [
+    `allocations sum to ${sum}: ${idle}% of the account is allocated to no enabled strategy${disabled}`,
+  ];
 }
 
 /** The parsed strategy file, or why it could not be loaded. Unexpected (non-Ensemble) errors propagate. */

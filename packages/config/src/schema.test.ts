@@ -19,6 +19,7 @@ describe('StrategyConfig', () => {
     ['an allocation over 1', { allocation: 1.01 }],
     ['an unknown flow', { flow: 'both' }],
     ['an empty file', { file: '' }],
+    ['a file that is not a strategy file', { file: '/etc/passwd' }],
     ['a misspelt key', { alocation: 0.2 }],
   ])('rejects %s', (_, change) => {
     // Arrange

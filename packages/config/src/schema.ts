@@ -69,7 +69,11 @@ export const StrategyConfig = z
     /** Unique lowercase slug (`tqqq-ftlt`); it names the strategy's book and its orders. */
     id: StrategyId,
     /** The strategy file, relative to the config file's folder. */
-    file: z.string().min(1, 'file must not be empty'),
+    file: z
+      .string()
+      .min(1, 'file must not be empty')
+      // Only strategy files: an error never quotes the first token of some other file of the disk.
+      .refine((f) => f.endsWith('.clj'), 'file must name a .clj strategy file'),
     /** Fraction of the account the strategy trades, in (0, 1]; to pause a strategy, set `enabled: false`. */
     allocation: z.number().gt(0, 'allocation must be in (0, 1]').lte(1, 'allocation must be in (0, 1]'),
     /** `per-book`: the strategy owns its own book. `aggregated`: it is merged into the shared pool book. */

@@ -40,6 +40,7 @@ export const ErrorCatalog = {
   EnvInvalid: terminal('EnvInvalidError'),
   // Book math (core).
   PriceInvalid: blocking('PriceInvalidError'),
+  PriceSuspect: blocking('PriceSuspectError'),
   BookInvariant: terminal('BookInvariantError'),
   AllocationInvalid: terminal('AllocationInvalidError'),
   // Broker (core's port; the SimBroker and Alpaca adapters raise these).
@@ -75,6 +76,8 @@ export const ErrorCatalog = {
   Usage: terminal('UsageError'),
   Cloud: terminal('CloudError'),
   NoHistory: terminal('NoHistoryError'),
+  HomeInUse: terminal('HomeInUseError'),
+  HomeDamaged: terminal('HomeDamagedError'),
   // A crash injected on purpose (`--fault`, crash-schedule tests): stands for the process dying there.
   SimulatedCrash: terminal('SimulatedCrash'),
 } as const satisfies Record<string, ErrorTraits>;
@@ -215,6 +218,21 @@ export class MarketDataInvalidError extends EnsembleError {
     readonly symbol?: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A price that is there but not believable (a move far beyond the symbol's recent range, a close outside
+ * the day's high–low, a close near zero): the strategies reading the symbol are BLOCKED.
+ */
+export class PriceSuspectError extends EnsembleError {
+  override readonly name = ErrorNames.PriceSuspect;
+  constructor(
+    readonly symbol: string,
+    readonly asOf: string,
+    detail: string,
+  ) {
+    super(`${symbol}: ${detail} (as of ${asOf})`);
   }
 }
 

@@ -1,3 +1,4 @@
+export * from './bar-checks.ts';
 export * from './books/index.ts';
 export * from './broker/index.ts';
 export * from './calendar/index.ts';

@@ -54,6 +54,16 @@ export const RailSettings = z
     leaseWaitMs: z.number().int().min(0).max(120_000).default(15_000),
     /** How long to wait for the broker to confirm a cancel before giving up (retryably). @default 30000 */
     cancelGraceMs: z.number().int().min(0).default(30_000),
+    /**
+     * Price sanity (the market data, for every path): a symbol whose close on the trading day moved more
+     * than this many times its recent average daily range (|ln(close / previous close)| against the average
+     * true range, taken as at least 1 %) is unfit to trade on, and the strategies reading it are BLOCKED.
+     * 50 never trips on the bundled 2018–2025 bars but one day (an illiquid stock doubling), and catches a
+     * price off by a factor of 10 on anything but the wildest symbols. @default 50
+     */
+    priceMoveMaxRanges: z.number().positive().max(10_000).default(50),
+    /** Sessions the recent average daily range is measured over (at least 5 must exist). @default 20 */
+    priceRangeSessions: z.number().int().min(5).max(250).default(20),
   })
   .strict();
 export type RailSettings = z.infer<typeof RailSettings>;
@@ -69,5 +79,6 @@ export const RailNames = [
   'max-daily-notional-book',
   'max-daily-notional-account',
   'equity-drop',
+  'strategy-disabled',
 ] as const;
 export type RailName = (typeof RailNames)[number];

@@ -167,6 +167,7 @@ const makeGate = (
     });
   };
   return async () => {
+    if (deps.halt) return deps.halt;
     const kill = await checkKillSwitch(deps.ledger);
     if (kill) return kill;
     plan ??= planLevel();

@@ -32,6 +32,13 @@ export {
   unallocatedFromTransfers,
 } from './reconcile.ts';
 export {
+  type RecoverDeps,
+  type RecoveredAction,
+  type RecoveredOrder,
+  type RecoverInput,
+  recoverRunOrders,
+} from './recover.ts';
+export {
   AsOfPrice,
   ExecLine,
   type ExecuteDeps,

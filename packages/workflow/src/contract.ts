@@ -29,6 +29,13 @@ export const ExecutionInput = z.object({
   tradingDay: TradingDay.optional(),
   /** Deployment stage (`dev`, `prod`, `local`); default from the environment. */
   stage: z.string().min(1).optional(),
+  /**
+   * Trade a day whose run already ended FAILED or BLOCKED again, once its cause is fixed (a kill switch
+   * lifted, an outage over, a lost execution log): PrepareRun moves the run back to RUNNING and every branch
+   * of it runs again, each step finding what the earlier attempts recorded (signals, plans, orders by client
+   * order id). Without it a later start of a finished day is skipped. @default false
+   */
+  reopen: z.boolean().optional(),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
@@ -268,3 +275,68 @@ export const TaskSchemas = {
   Shadow: { input: ShadowInput, output: ShadowOutput },
   Finalize: { input: FinalizeInput, output: FinalizeOutput },
 } as const satisfies Record<TaskName, { input: z.ZodType; output: z.ZodType }>;
+
+/**
+ * Step Functions' history ceiling as this definition spends it: a Standard execution's history holds at most
+ * 25,000 events, and a day writes a fixed number per strategy (its Map iteration) plus a fixed number for
+ * the run. The figures are the definition's, counted under AWS's accounting by `dayHistoryEvents`
+ * (history.ts); a test keeps them equal. A clean day may use `cleanDayShare` of the limit: the rest is kept
+ * for retries (3 events each) and the second run of failed branches (about 46 events per branch that fails
+ * and runs again).
+ */
+export const HistoryEvents = {
+  limit: 25_000,
+  cleanDayShare: 0.8,
+  /** One per-book strategy's iteration: Evaluate, RouteByFlow, PlanRebalance, Execute, BranchResult. */
+  perBook: 21,
+  /** One aggregated strategy's iteration: Evaluate, RouteByFlow, PoolMemberResult. */
+  aggregated: 11,
+  /** The run's own states and the execution, with the pool steps and without (and no paper book). */
+  runWithPool: 41,
+  runWithoutPool: 28,
+  /** Shadow mode's run-level states on a day with paper books: PrepareShadows and the Shadows Map. */
+  shadowRun: 9,
+  /** One paper book's iteration of the Shadows Map: its Shadow task. */
+  paperBook: 7,
+} as const;
+
+/** What a day is made of, for counting: strategies by flow, and shadow mode's paper books. */
+export interface DayShape {
+  readonly perBook: number;
+  readonly aggregated: number;
+  /** Paper books (a shadowed strategy's own, or the paper pool). @default 0 */
+  readonly paperBooks?: number;
+}
+
+/** The history events of a clean day of `perBook` and `aggregated` strategies and `paperBooks`. */
+export const historyEventsOfDay = (shape: DayShape): number => {
+  const paper = shape.paperBooks ?? 0;
+  return (
+    (shape.aggregated > 0 ? HistoryEvents.runWithPool : HistoryEvents.runWithoutPool) +
+    shape.perBook * HistoryEvents.perBook +
+    shape.aggregated * HistoryEvents.aggregated +
+    (paper > 0 ? HistoryEvents.shadowRun + paper * HistoryEvents.paperBook : 0)
+  );
+};
+
+/** The events a clean day may use: the limit less the margin for retries and second runs. */
+export const historyBudget = (): number => Math.floor(HistoryEvents.limit * HistoryEvents.cleanDayShare);
+
+/** The most strategies one execution supports when all are per-book (the costlier flow). */
+export const MAX_STRATEGIES_PER_EXECUTION = Math.floor(
+  (historyBudget() - HistoryEvents.runWithoutPool) / HistoryEvents.perBook,
+);
+
+/** Why a day of this shape cannot run as one execution, or null when it fits (see {@link HistoryEvents}). */
+export const historyCeilingProblem = (shape: DayShape): string | null => {
+  const events = historyEventsOfDay(shape);
+  if (events <= historyBudget()) return null;
+  return (
+    `${shape.perBook + shape.aggregated} enabled strategies (${shape.perBook} per-book, ${shape.aggregated} aggregated) ` +
+    `${shape.paperBooks ? `and ${shape.paperBooks} paper books ` : ''}` +
+    `make a day of ${events} Step Functions history events; one execution holds at most ` +
+    `${HistoryEvents.limit}, and a day may use ${historyBudget()} of them (the rest is kept for retries and ` +
+    `second runs): at most ${MAX_STRATEGIES_PER_EXECUTION} per-book strategies (an aggregated one costs about half). ` +
+    'Disable some, or split them across stages (docs/workflow.md, "The history ceiling")'
+  );
+};

@@ -11,7 +11,7 @@ import { Decimal } from 'decimal.js';
 import { RecordConflictError } from '../errors.ts';
 import { assertSymbolsFit } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { strategyOf } from '../strategies.ts';
+import { isDisabledNow, strategyOf } from '../strategies.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles Evaluate uses. */
@@ -33,6 +33,11 @@ export const evaluate = async (
   const { ledger, snapshots } = deps.ports;
   const recorded = await ledger.getSignal(input.runId, input.strategyId);
   if (recorded) return { targets: countTargets(recorded.weights) };
+  if (isDisabledNow(deps.config, input.strategyId)) {
+    // Disabled since its run started (a redrive, a reopened day): no signal; Execute records it BLOCKED.
+    deps.observe.logger.warn('strategy disabled since the run started: not evaluated', input);
+    return { targets: 0 };
+  }
 
   const strategy = strategyOf(deps.config, input.strategyId);
   const snapshot = await deps.readSnapshot(input.snapshotRef);

@@ -7,6 +7,7 @@
  */
 import { type Broker, bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
 import {
+  type ExecuteDeps,
   type ExecuteResult,
   type FaultInjector as ExecutionFaults,
   type ExecutionLedger,
@@ -26,6 +27,7 @@ import { Decimal } from 'decimal.js';
 import { StepOrderError } from '../errors.ts';
 import type { FaultInjector } from '../ports.ts';
 import type { StepDeps } from '../step-deps.ts';
+import { isEnabledNow } from '../strategies.ts';
 import { task } from '../task.ts';
 import { activeRun } from './active-run.ts';
 import { poolMembers } from './pool.ts';
@@ -39,11 +41,18 @@ type Ledger = RunLedger &
 
 export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
+  const disabled = isEnabledNow(deps.config, input.strategyId)
+    ? undefined
+    : {
+        rail: 'strategy-disabled' as const,
+        reason: `${input.strategyId} was disabled since the run started: no new order (orders already at the broker are followed and booked)`,
+      };
   const run = await activeRun(deps.ports.ledger, input.runId);
   const result = await executeBook(deps, deps.ports.broker, input, bookOf(input.strategyId), input.flow, {
     step: 'execute',
     scope: input.strategyId,
     ...(run.equity ? { equity: run.equity } : {}),
+    ...(disabled ? { halt: disabled } : {}),
   });
   await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
   return output(result);
@@ -70,6 +79,11 @@ export interface ExecuteBookOptions {
   readonly scope: string;
   /** The run's equity comparison (the equity breaker reads it). @default computed by execution */
   readonly equity?: RunEquity;
+  /**
+   * A strategy disabled since its run started: no new order is placed (orders already at the broker are
+   * followed and booked), and a book with no plan has nothing at the broker to follow: it is BLOCKED at once.
+   */
+  readonly halt?: ExecuteDeps['halt'];
 }
 
 /**
@@ -86,6 +100,9 @@ export const executeBook = async (
 ): Promise<ExecuteResult> => {
   const { ledger, clock } = deps.ports;
   const plan = await ledger.getPlan(run.runId, bookId);
+  const { halt } = options;
+  if (!plan && halt)
+    return { outcome: 'BLOCKED', rail: halt.rail, reason: halt.reason, orders: [], skipped: [] };
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
   // The plan's symbols, and the book's holdings (its daily turnover limit is a multiple of its NAV).
@@ -104,6 +121,7 @@ export const executeBook = async (
       rails: deps.config.rails,
       leaseHolder: `${run.runId}/${bookId}`,
       ...(options.equity ? { equityAtRunStart: options.equity } : {}),
+      ...(options.halt ? { halt: options.halt } : {}),
       ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, options.step, options.scope) } : {}),
     },
     {
@@ -154,8 +172,9 @@ export const recordOutcome = async (
       finishedAt,
     };
     const r = await deps.ports.ledger.recordStrategyRun(record);
-    if (r.status === 'conflict' && r.current.outcome === 'FAILED' && result.outcome !== 'FAILED') {
-      // A redrive completed a branch an earlier attempt recorded as FAILED.
+    if (r.status === 'conflict' && supersedes(r.current.outcome, result.outcome)) {
+      // A redrive completed a branch an earlier attempt recorded as FAILED, or a reopened day traded a
+      // branch a lifted kill switch had BLOCKED.
       await deps.ports.ledger.supersedeFailedStrategyRun(record);
     } else if (r.status === 'conflict') {
       deps.observe.logger.warn('strategy outcome already recorded', {
@@ -166,6 +185,11 @@ export const recordOutcome = async (
     }
   }
 };
+
+/** A later attempt's outcome replaces a recorded FAILED one, and a BLOCKED one once it traded or held. */
+const supersedes = (recorded: string, now: string): boolean =>
+  (recorded === 'FAILED' && now !== 'FAILED') ||
+  (recorded === 'BLOCKED' && (now === 'TRADED' || now === 'ALL_HOLD'));
 
 /** A step's output of an execution's result. */
 export const output = (result: ExecuteResult): ExecuteOutput => ({

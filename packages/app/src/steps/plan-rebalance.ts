@@ -22,7 +22,7 @@ import type { BranchInput, PlanOutput } from '@ensemble/workflow/contract';
 import { RecordConflictError, StepOrderError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { bookSettings, strategyOf } from '../strategies.ts';
+import { bookSettings, isDisabledNow, strategyOf } from '../strategies.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles PlanRebalance uses. */
@@ -45,6 +45,8 @@ export const planBook = async (
   const bookId = bookOf(input.strategyId);
   const recorded = await ledger.getPlan(input.runId, bookId);
   if (recorded) return planOutput(recorded.orders.length);
+  // Disabled since its run started: nothing is planned (Execute records it BLOCKED).
+  if (isDisabledNow(config, input.strategyId)) return planOutput(0);
 
   const strategy = strategyOf(config, input.strategyId);
   const signal = await ledger.getSignal(input.runId, input.strategyId);

@@ -187,8 +187,15 @@ export interface DayResult {
   readonly calls: { task: TaskName; input: unknown; output?: unknown; error?: string }[];
 }
 
-/** Calls the steps in workflow order for `day` (the Map's iterations one after another). */
-export const driveDay = async (steps: Record<TaskName, Step>, day: string): Promise<DayResult> => {
+/**
+ * Calls the steps in workflow order for `day` (the Map's iterations one after another); `input` adds to the
+ * execution input (e.g. `reopen`).
+ */
+export const driveDay = async (
+  steps: Record<TaskName, Step>,
+  day: string,
+  input: { readonly reopen?: boolean } = {},
+): Promise<DayResult> => {
   const calls: DayResult['calls'] = [];
   const call = async (task: TaskName, input: unknown): Promise<unknown> => {
     try {
@@ -201,7 +208,7 @@ export const driveDay = async (steps: Record<TaskName, Step>, day: string): Prom
     }
   };
   const prepare = (await call('PrepareRun', {
-    input: { tradingDay: day },
+    input: { tradingDay: day, ...input },
     execution: { id: `exec-${day}`, name: `run-${day}` },
   })) as PrepareRunOutput;
   if (prepare.action === 'SKIP') return { prepare, branches: [], calls };

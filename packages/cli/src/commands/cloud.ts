@@ -30,6 +30,8 @@ export interface CloudDeps {
 
 export const CLOUD_USAGE = `Usage:
   ensemble cloud start [--date YYYY-MM-DD] --stage S   Start the trading day (default: today in New York).
+      [--reopen]                                       Trade again a day whose run ended FAILED or BLOCKED
+                                                       (after the kill switch is lifted, or the cause fixed).
   ensemble cloud status [--stage S] [--limit N] [--json]
                                                        Recent executions with each strategy's outcome.
   ensemble cloud redrive <execution> [--stage S]       Redrive a failed execution (ARN, or its day's name).
@@ -53,6 +55,7 @@ const options = {
   to: { type: 'string' },
   html: { type: 'string' },
   config: { type: 'string' },
+  reopen: { type: 'boolean', default: false },
 } as const;
 
 /** Run `ensemble cloud <verb> ...`; returns the exit code. */
@@ -82,7 +85,13 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
         if (values.date !== undefined && !isIsoDate(values.date))
           throw new UsageError('--date must be YYYY-MM-DD');
         const day = values.date ?? newYorkDay(d.now());
-        const out = await startDay(d.client, await machine(), day, values.stage);
+        const out = await startDay(
+          d.client,
+          await machine(),
+          day,
+          values.stage,
+          values.reopen ? { at: d.now() } : undefined,
+        );
         io.out(`Started ${out.name} on ${values.stage}: ${out.executionArn}`);
         return 0;
       }
@@ -186,6 +195,11 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
         throw new UsageError(`unknown cloud command '${verb ?? ''}'\n\n${CLOUD_USAGE}`);
     }
   } catch (e) {
+    const setup = awsSetupProblem(e);
+    if (setup) {
+      io.err(`ensemble cloud: ${setup}`);
+      return 1;
+    }
     if (e instanceof CloudError) {
       io.err(`ensemble cloud: ${e.message}`);
       return 1;
@@ -193,6 +207,19 @@ export async function cloudCommand(argv: readonly string[], io: CliIO, deps?: Cl
     throw e;
   }
 }
+
+/**
+ * What to configure when the AWS SDK could not even send a request (no region, no credentials), or null
+ * for any other error. The SDK says "Region is missing" or "Could not load credentials from any providers".
+ */
+export const awsSetupProblem = (e: unknown): string | null => {
+  if (!(e instanceof Error)) return null;
+  if (/region is missing/i.test(e.message))
+    return 'no AWS region is configured: set AWS_REGION (e.g. AWS_REGION=us-east-1), or use a profile that has one (AWS_PROFILE)';
+  if (e.name === 'CredentialsProviderError' || /could not load credentials/i.test(e.message))
+    return 'no AWS credentials were found: set AWS_PROFILE (after `aws sso login` or `aws configure`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  return null;
+};
 
 const printKillSwitch = (k: StageKillSwitch, io: CliIO): void => {
   const why = k.reason ? ` — ${k.reason}` : '';

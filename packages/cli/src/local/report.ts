@@ -12,7 +12,7 @@
 
 import { type ShadowComparison, type ShadowComparisonInput, shadowComparison } from '@ensemble/app';
 import type { LoadedConfig } from '@ensemble/config';
-import { allPages, type BookId, type LedgerRepository, type Order } from '@ensemble/ledger';
+import { allPages, type BookId, type LedgerRepository, type Nav, type Order } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
 import {
   dayCapital,
@@ -71,6 +71,20 @@ export interface ReconciliationDifference {
   readonly diff: string;
 }
 
+/**
+ * The book of a strategy that is not enabled any more but still holds shares or cash: nothing manages it
+ * (no run plans it), so it is shown, valued, with the ways out (`ensemble liquidate`, or re-enabling it
+ * with `flow: aggregated` to merge it into the pool).
+ */
+export interface OrphanedBook {
+  readonly strategyId: string;
+  readonly bookId: string;
+  readonly cash: string;
+  readonly positions: { symbol: string; qty: string }[];
+  /** The book's NAV on the report's day, when the day recorded one. */
+  readonly nav: string | null;
+}
+
 export interface RunReport {
   readonly runId: string;
   readonly tradingDay: string;
@@ -85,8 +99,58 @@ export interface RunReport {
   /** Capital policy and band, the day's capital transfers, each book's share against its target. */
   readonly capital: ReportCapital | null;
   readonly corporateActions: ReportCorporateAction[];
-  readonly reconciliation: { ok: boolean; differences: ReconciliationDifference[] };
+  /** `error`: the broker could not be read (an outage), so nothing was compared (`ok` false). */
+  readonly reconciliation: { ok: boolean; differences: ReconciliationDifference[]; error?: string };
+  /** Books of strategies not enabled now that still hold something (present when the caller named them). */
+  readonly orphans?: OrphanedBook[];
   readonly elapsedMs?: number;
+}
+
+/** A book's NAV record of `day` and its day P&L against the previous recorded day (or its funding). */
+async function bookOfDay(ledger: LedgerRepository, bookId: BookId, day: string): Promise<ReportBook | null> {
+  const series: Nav[] = await allPages((o) => ledger.listNav(bookId, { ...o, to: day }));
+  const today = series.find((n) => n.day === day);
+  if (!today) return null;
+  const before = series.filter((n) => n.day < day).at(-1);
+  // Its first day: against its funding (the day's flows in), as capital-report.ts reads every book.
+  const dayPnl = new Decimal(today.nav)
+    .minus(before?.nav ?? 0)
+    .minus(today.flowsIn)
+    .plus(today.flowsOut)
+    .toFixed(2);
+  return { bookId, nav: today.nav, cash: today.cash, dayPnl };
+}
+
+/** The books of strategies not in `enabled` that hold shares or cash, valued on `day` (see {@link OrphanedBook}). */
+export async function orphanedBooks(
+  ledger: LedgerRepository,
+  enabled: ReadonlySet<string>,
+  day: string,
+): Promise<OrphanedBook[]> {
+  const [positions, cash] = await Promise.all([
+    allPages((o) => ledger.listAllPositions(o)),
+    allPages((o) => ledger.listCashBalances(o)),
+  ]);
+  const books = new Set<string>();
+  for (const p of positions) if (!new Decimal(p.qty).isZero()) books.add(p.bookId);
+  for (const c of cash) if (!new Decimal(c.cash).isZero()) books.add(c.bookId);
+  const out: OrphanedBook[] = [];
+  for (const bookId of [...books].sort()) {
+    if (!bookId.startsWith('strategy#')) continue;
+    const strategyId = bookId.slice('strategy#'.length);
+    if (enabled.has(strategyId)) continue;
+    const nav = await bookOfDay(ledger, bookId as BookId, day);
+    out.push({
+      strategyId,
+      bookId,
+      cash: cash.find((c) => c.bookId === bookId)?.cash ?? '0',
+      positions: positions
+        .filter((p) => p.bookId === bookId && !new Decimal(p.qty).isZero())
+        .map((p) => ({ symbol: p.symbol, qty: p.qty })),
+      nav: nav?.nav ?? null,
+    });
+  }
+  return out;
 }
 
 const toReportOrder = (o: Order): ReportOrder => ({
@@ -122,6 +186,7 @@ export async function buildReport(
     elapsedMs?: number;
     config?: LoadedConfig;
     shadows?: ReportShadows;
+    enabled?: ReadonlySet<string>;
   } = {},
 ): Promise<RunReport> {
   const run = await ledger.getRun(runId);
@@ -191,6 +256,7 @@ export async function buildReport(
   const members = strategies.filter((s) => s.mode === 'live' && s.flow === 'aggregated').map((s) => s.id);
   const poolOrders = ordersOf('pool');
   const poolBook = day.books.get('pool') ?? null;
+  const orphans = extra.enabled ? await orphanedBooks(ledger, extra.enabled, run.tradingDay) : undefined;
   return {
     runId,
     tradingDay: run.tradingDay,
@@ -207,6 +273,7 @@ export async function buildReport(
     capital: day.capital,
     corporateActions: day.corporateActions,
     reconciliation,
+    ...(orphans === undefined ? {} : { orphans }),
     ...(extra.elapsedMs === undefined ? {} : { elapsedMs: Math.round(extra.elapsedMs) }),
   };
 }
@@ -263,8 +330,27 @@ export function formatReport(r: RunReport): string[] {
     `  ${pad('account', 26)} ${pad('', 10)} ${pad('', 9)} ${lpad('', 6)} ${lpad(money(r.account.nav), 12)} ${lpad(signed(r.account.dayPnl), 10)}`,
   );
   lines.push(...capitalLines(r));
+  if (r.orphans && r.orphans.length > 0) {
+    lines.push('');
+    lines.push('Orphaned books — strategies no longer enabled, whose books nothing manages:');
+    for (const o of r.orphans) {
+      const held = o.positions.map((p) => `${p.symbol} ${new Decimal(p.qty).toString()} sh`).join(', ');
+      lines.push(
+        `  ${pad(o.strategyId, 26)} NAV ${lpad(money(o.nav), 12)}  cash ${money(o.cash)}${held ? `  ${held}` : ''}`,
+      );
+    }
+    lines.push(
+      '  Liquidate one (sell its shares, return its cash to the account): ensemble liquidate <strategy>; or hand it to',
+    );
+    lines.push(
+      '  the pool: enable it again with `flow: aggregated` (its book merges into the pool, no orders).',
+    );
+  }
   lines.push('');
-  if (r.reconciliation.ok) lines.push('Reconciliation: OK — the sum of the books equals the broker account');
+  if (r.reconciliation.error !== undefined)
+    lines.push(`Reconciliation: not done — the broker could not be read (${r.reconciliation.error})`);
+  else if (r.reconciliation.ok)
+    lines.push('Reconciliation: OK — the sum of the books equals the broker account');
   else {
     lines.push(`Reconciliation: ${r.reconciliation.differences.length} difference(s)`);
     for (const d of r.reconciliation.differences)
