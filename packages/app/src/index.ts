@@ -72,6 +72,12 @@ export { prepareRunTask } from './steps/prepare-run.ts';
 export { prepareShadowsTask } from './steps/prepare-shadows.ts';
 export { causeMessage, recordBranchFailureTask } from './steps/record-branch-failure.ts';
 export { shadowTask } from './steps/shadow.ts';
-export { capitalPolicyOf, dayShapeOf, type ShadowedStrategy, shadowedStrategies } from './strategies.ts';
+export {
+  capitalPolicyOf,
+  dayShapeOf,
+  liveStrategies,
+  type ShadowedStrategy,
+  shadowedStrategies,
+} from './strategies.ts';
 export { kebab, runTask, type TaskDefinition, type TaskOf, task } from './task.ts';
 export { createSteps, type Step, type StepContext, tasks } from './tasks.ts';

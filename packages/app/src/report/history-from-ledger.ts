@@ -11,7 +11,8 @@
  * - The account is the sum of every book, the pool included; its flows are the deposits (flows between books
  *   cancel out).
  * - With market data: the benchmark's closes, and each book's holdings at every recorded close (positions
- *   replayed from the fills and position transfers, valued at the session's close) for the allocation charts.
+ *   replayed from the fills and position transfers, valued at the session's close as the books are marked:
+ *   at the broker's price precision) for the allocation charts.
  */
 import {
   attributedSeries,
@@ -21,6 +22,7 @@ import {
   type MarketData,
   type PerformanceHistory,
   POOL_BOOK,
+  quotePrice,
   type Series,
   type StrategyHistory,
   str,
@@ -128,7 +130,11 @@ const holdingsOf = (
     for (const [symbol, q] of qty) {
       const close = closes.get(symbol)?.get(day);
       if (q.isZero() || close === undefined) continue;
-      values[symbol] = q.times(close).toDecimalPlaces(2).toFixed();
+      // Marked as the books are: the close at the broker's price precision.
+      values[symbol] = q
+        .times(quotePrice(new D(String(close))))
+        .toDecimalPlaces(2)
+        .toFixed();
     }
     out.push([day, values]);
   }

@@ -3,7 +3,7 @@
  * reader, clock and observers, but the ledger's shadow scope for every read and write, and a broker and market
  * data that fail closed (the paper broker is passed to the planning and execution code explicitly).
  */
-import type { RunEquity, ShadowLedger } from '@ensemble/ledger';
+import type { Run, RunEquity, ShadowLedger } from '@ensemble/ledger';
 import { ShadowUnavailableError } from '../errors.ts';
 import type { ShadowPorts } from '../ports.ts';
 import type { StepDeps } from '../step-deps.ts';
@@ -32,6 +32,9 @@ export const paperDeps = (deps: StepDeps, ledger: ShadowLedger): StepDeps<Shadow
 
 /**
  * The equity comparison paper executions run with: no baseline, so the equity-drop breaker (which guards the
- * account's books) never halts a paper book's buys.
+ * account's books) never halts a paper book's buys; the account's value at the run's start (production's),
+ * so the account-wide daily limits, which scale with it, apply to the paper books as they would to the books
+ * they stand in for (the paper books' reservations count among themselves, in the shadow scope).
  */
-export const PAPER_EQUITY: RunEquity = { baselineDay: null, baseline: null, current: '0', dropPct: null };
+export const paperEquityOf = (run: Pick<Run, 'equity'>): RunEquity | undefined =>
+  run.equity ? { baselineDay: null, baseline: null, current: run.equity.current, dropPct: null } : undefined;

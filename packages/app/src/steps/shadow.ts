@@ -16,7 +16,7 @@
  * steps it reuses: a retry finds the signal, plan, orders and NAV recorded and completes what is missing.
  */
 import { type BookId, bookOf, isEnsembleError, isSimulatedCrash, POOL_BOOK } from '@ensemble/core';
-import type { ShadowLedger } from '@ensemble/ledger';
+import type { RunEquity, ShadowLedger } from '@ensemble/ledger';
 import type {
   BranchInput,
   ExecuteOutput,
@@ -27,7 +27,7 @@ import type {
 import { ShadowUnavailableError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import { paperBroker } from '../shadow/paper-broker.ts';
-import { PAPER_EQUITY, paperDeps, shadowPortsOf } from '../shadow/paper-deps.ts';
+import { paperDeps, paperEquityOf, shadowPortsOf } from '../shadow/paper-deps.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
 import { activeRun } from './active-run.ts';
@@ -45,9 +45,10 @@ type Fills = ReturnType<typeof paperBroker>;
 
 export const shadow = async (deps: StepDeps, input: ShadowInput): Promise<ShadowOutput> => {
   const { ledger, nonFractionable = [] } = shadowPortsOf(deps);
-  await activeRun(deps.ports.ledger, input.runId);
+  const production = await activeRun(deps.ports.ledger, input.runId);
   const snapshot = await deps.readSnapshot(input.snapshotRef);
   const paper = paperDeps(deps, ledger);
+  const equity = paperEquityOf(production);
   const fills = paperBroker({
     ledger,
     runId: input.runId,
@@ -64,8 +65,8 @@ export const shadow = async (deps: StepDeps, input: ShadowInput): Promise<Shadow
   };
   const out =
     input.bookId === POOL_BOOK
-      ? await paperPool(paper, fills, run, snapshot)
-      : await paperBook(paper, fills, run, snapshot, strategyOfBook(input.bookId));
+      ? await paperPool(paper, fills, run, snapshot, equity)
+      : await paperBook(paper, fills, run, snapshot, equity, strategyOfBook(input.bookId));
   return { bookId: input.bookId, ...out };
 };
 
@@ -80,13 +81,14 @@ const paperBook = (
   fills: Fills,
   run: RunRef,
   snapshot: LoadedSnapshot,
+  equity: RunEquity | undefined,
   strategyId: string,
 ): Promise<Omit<ShadowOutput, 'bookId'>> => {
   const branch: BranchInput = { ...run, strategyId, flow: 'per-book' };
   return settled(paper, run, [strategyId], 'per-book', async () => {
     await evaluate(paper, branch, shadowTraceKey(run.runId, strategyId));
     await planBook(paper, fills, branch);
-    return executed(paper, fills, run, snapshot, bookOf(strategyId), [strategyId]);
+    return executed(paper, fills, run, snapshot, equity, bookOf(strategyId), [strategyId]);
   });
 };
 
@@ -96,6 +98,7 @@ const paperPool = async (
   fills: Fills,
   run: RunRef,
   snapshot: LoadedSnapshot,
+  equity: RunEquity | undefined,
 ): Promise<Omit<ShadowOutput, 'bookId'>> => {
   const { poolShares } = await paper.ports.ledger.getFlowState();
   const members = Object.keys(poolShares).sort();
@@ -111,7 +114,7 @@ const paperPool = async (
     await aggregatePool(paper, run);
     await planPoolBook(paper, fills, run);
     const signalled = Object.keys((await poolMembers(paper.ports.ledger, run.runId)).targets).sort();
-    return executed(paper, fills, run, snapshot, POOL_BOOK, signalled);
+    return executed(paper, fills, run, snapshot, equity, POOL_BOOK, signalled);
   });
 };
 
@@ -121,6 +124,7 @@ const executed = async (
   fills: Fills,
   run: RunRef,
   snapshot: LoadedSnapshot,
+  equity: RunEquity | undefined,
   bookId: BookId,
   strategyIds: readonly string[],
 ): Promise<ExecuteOutput> => {
@@ -129,7 +133,7 @@ const executed = async (
   const result = await executeBook(paper, fills, run, bookId, flow, {
     step: 'shadow',
     scope: bookId === POOL_BOOK ? 'pool' : (strategyIds[0] ?? bookId),
-    equity: PAPER_EQUITY,
+    ...(equity ? { equity } : {}),
   });
   await recordOutcome(paper, run, strategyIds, flow, result, started);
   await recordNavs(paper, run.tradingDay, snapshot, [bookId]);

@@ -9,7 +9,7 @@
  * so the books' day P&Ls add up exactly to the change of the account's NAV less what came in from the
  * unallocated cash (funding): no P&L is hidden in a book the report does not show, on a flip day or any other.
  */
-import { capitalPolicyOf } from '@ensemble/app';
+import { capitalPolicyOf, liveStrategies } from '@ensemble/app';
 import type { LoadedConfig } from '@ensemble/config';
 import { addDays, bookOf, POOL_BOOK, resolveAllocations } from '@ensemble/core';
 import { allPages, type BookId, type LedgerRepository, type Nav, type TransferPlan } from '@ensemble/ledger';
@@ -153,7 +153,7 @@ const capitalOf = (
   plans: readonly TransferPlan[],
 ): ReportCapital | null => {
   if (!config) return null;
-  const strategies = config.strategies.filter((s) => s.enabled).map((s) => ({ id: s.id, flow: s.flow }));
+  const strategies = liveStrategies(config).map((s) => ({ id: s.id, flow: s.flow }));
   const byBook = strategies.length > 0 ? resolveAllocations(capitalPolicyOf(config), strategies).byBook : {};
   const totalAlloc = Object.values(byBook).reduce((a, b) => a.plus(b), new Decimal(0));
   const nav = new Decimal(account.nav);

@@ -5,7 +5,7 @@
  * without it, as a redrive after the cause is fixed.
  */
 
-import { type FaultInjector, kebab } from '@ensemble/app';
+import { type FaultInjector, kebab, shadowedStrategies } from '@ensemble/app';
 import type { LoadedConfig } from '@ensemble/config';
 import { SimulatedCrash } from '@ensemble/core';
 import { FaultPoints } from '@ensemble/execution';
@@ -29,14 +29,15 @@ export function parseFault(spec: string): FaultSpec | null {
 
 /** Steps that run once per strategy (their scope is a strategy id); the others run once per run. */
 const BRANCH_STEPS = new Set(['evaluate', 'plan-rebalance', 'execute', 'record-branch-failure']);
-/** Steps that pass on the execution's points too. */
-const EXECUTING_STEPS = new Set(['execute', 'execute-pool']);
+/** Steps that pass on the execution's points too (`shadow` executes a paper book). */
+const EXECUTING_STEPS = new Set(['execute', 'execute-pool', 'shadow']);
 
 /**
  * Throws a {@link UsageError} naming what is wrong with `spec` (a typo would otherwise run a clean day):
  * the step must be a task (`execute`, `prepare-run`…), the point one the step reaches (`start`, `end`, and
- * for `execute`/`execute-pool` every point of the execution, plus `after-fill`), and the scope `*`, an
- * enabled strategy (steps per strategy), or `run` (`pool` too for `execute-pool`).
+ * for `execute`/`execute-pool`/`shadow` every point of the execution, plus `after-fill`), and the scope `*`, an
+ * enabled strategy (steps per strategy), a paper book's strategy or `pool` (`shadow`), or `run` (`pool` too
+ * for `execute-pool`).
  */
 export function checkFault(spec: string, config: LoadedConfig): FaultSpec {
   const parsed = parseFault(spec);
@@ -57,10 +58,12 @@ export function checkFault(spec: string, config: LoadedConfig): FaultSpec {
     ? config.strategies.filter((s) => s.enabled).map((s) => s.id)
     : parsed.step === 'execute-pool'
       ? ['run', 'pool']
-      : ['run'];
+      : parsed.step === 'shadow'
+        ? [...shadowedStrategies(config).map((s) => s.strategy.id), 'pool']
+        : ['run'];
   if (parsed.strategyId !== '*' && !scopes.includes(parsed.strategyId))
     throw new UsageError(
-      `--fault: ${parsed.step} runs for ${BRANCH_STEPS.has(parsed.step) ? 'an enabled strategy' : 'the run'}, not '${parsed.strategyId}' (one of *, ${scopes.join(', ')})`,
+      `--fault: ${parsed.step} runs for ${BRANCH_STEPS.has(parsed.step) ? 'an enabled strategy' : parsed.step === 'shadow' ? 'a paper book' : 'the run'}, not '${parsed.strategyId}' (one of *, ${scopes.join(', ')})`,
     );
   return parsed;
 }
