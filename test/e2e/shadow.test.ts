@@ -213,6 +213,61 @@ describe('shadow mode end to end (ensemble run)', () => {
   );
 
   it(
+    'ensemble report: each paper book beside its production series, read from the shadow scope; HTML has both curves',
+    async () => {
+      // Arrange
+      const config = await shadowConfig();
+      const html = join(home, 'report.html');
+      // Act
+      const r = await runCli(['report', '--config', config, '--home', home, '--json', '--html', html]);
+      const text = await runCli(['report', '--config', config, '--home', home]);
+      // Assert
+      expect(r.code, r.err.join('\n')).toBe(0);
+      const report = JSON.parse(r.out.join('')) as {
+        sessions: number;
+        strategies: { id: string; equity: [string, string][] }[];
+        shadows: {
+          id: string;
+          mode: string;
+          flow: string;
+          production: { equity: [string, string][] } | null;
+          paper: { equity: [string, string][]; metrics: { totalReturn: number; orders: number } };
+          trackingDifference: number | null;
+        }[];
+      };
+      expect(report.sessions).toBe(10);
+      expect(report.shadows.map((s) => [s.id, s.mode, s.flow])).toEqual([
+        [KMLM, 'live', 'per-book'],
+        [TRIAL, 'shadow', 'per-book'],
+      ]);
+      // trial is no production unit; kmlm-switcher's production is its attributed share of the pool.
+      expect(report.strategies.map((s) => s.id)).not.toContain(TRIAL);
+      const [kmlm, trial] = report.shadows;
+      expect(kmlm!.production?.equity).toEqual(report.strategies.find((s) => s.id === KMLM)?.equity);
+      expect(trial!.production).toBeNull();
+      expect(trial!.trackingDifference).toBeNull();
+      expect(kmlm!.trackingDifference).toEqual(expect.any(Number));
+      // The paper curves are the shadow scope's NAV records, and the run's paper book NAVs every day.
+      await withHome(home, async ({ shadow }) => {
+        for (const s of [kmlm!, trial!]) {
+          const navs = await allPages((o) => shadow.listNav(`strategy#${s.id}`, o));
+          expect(s.paper.equity).toEqual(navs.map((n) => [n.day, n.nav]));
+          expect(s.paper.metrics.orders).toBeGreaterThan(0);
+        }
+      });
+      for (const [i, d] of days.entries()) {
+        const [day, nav] = trial!.paper.equity[i]!;
+        expect([day, new D(nav).toFixed(2)]).toEqual([d.tradingDay, entry(d, TRIAL).shadow?.book?.nav]);
+      }
+      const page = await readFile(html, 'utf8');
+      expect(page).toContain('Shadow: production vs paper');
+      expect(page).toContain(`"id":"shadow-${KMLM}"`);
+      expect(text.out.join('\n')).toMatch(new RegExp(`${TRIAL} \\(paper only\\)\\s+per-book\\s+10 `));
+    },
+    PER_DAY_MS,
+  );
+
+  it(
     'flipping the shadowed strategy to per-book carves its slice out of the pool to the cent; its paper history stays',
     async () => {
       // Arrange: the same home; kmlm-switcher now per-book, alone. PrepareRun flips it, then the step crashes

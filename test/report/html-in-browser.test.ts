@@ -1,7 +1,8 @@
 /**
  * The HTML report in a real browser (Debian's chromium through playwright-core; see test/support/browser.ts):
  * the file opens from disk with every network request refused, logs no console error, and every chart
- * draws — its canvas carries coloured pixels, not only axes — in both the single report and `--flow compare`;
+ * draws — its canvas carries coloured pixels, not only axes — in the single report, `--flow compare` and
+ * shadow mode's section;
  * the log-scale toggle redraws them.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildReport, type PerformanceReport } from '@ensemble/core';
 import { holdingsOf, renderReportHtml } from '@ensemble/report';
-import { sampleHistory } from '@ensemble/report/testing';
+import { sampleHistory, sampleShadowHistory } from '@ensemble/report/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser } from '../support/browser.ts';
@@ -141,6 +142,23 @@ describe('the HTML report in a browser', () => {
     const books = Object.keys(holdingsOf(history)).length;
     await expectEveryChartDrawn(page, 3 + books + 3);
     expect(await page.locator('text=Tracking difference per strategy').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shadow mode: production and paper curves drawn per shadowed strategy, with their table', async () => {
+    // Arrange
+    const shadowed = buildReport(sampleShadowHistory());
+    // Act
+    const { page, errors } = await open('shadow.html', renderReportHtml(shadowed));
+    // Assert: the three charts of the report, then one per shadowed strategy (delta: two curves; trial: one)
+    await expectEveryChartDrawn(page, 3 + 2);
+    const state = await drawn(page);
+    expect(state.charts.filter((c) => c.id.startsWith('shadow-')).map((c) => [c.id, c.series])).toEqual([
+      ['shadow-delta', 2],
+      ['shadow-trial', 1],
+    ]);
+    expect(await page.locator('#shadow table.metrics tbody tr').count()).toBe(2);
     expect(errors).toEqual([]);
     await page.close();
   });

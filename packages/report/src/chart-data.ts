@@ -1,8 +1,9 @@
 /**
  * From a report to the data of its charts (pure; the page's script only draws): on one time axis (the
  * account's sessions, as Unix seconds), the account and benchmark NAVs, every unit's growth of $1 (returns net
- * of flows, so a strategy that starts late or receives capital compares fairly), drawdowns, and each book's
- * allocation over time (weights of its largest holdings and cash, stacked).
+ * of flows, so a strategy that starts late or receives capital compares fairly), drawdowns, each book's
+ * allocation over time (weights of its largest holdings and cash, stacked), and per shadowed strategy its
+ * production and paper growth of $1 over the paper book's sessions.
  */
 import {
   drawdownSeries,
@@ -184,3 +185,31 @@ export const chartsOf = (r: PerformanceReport, holdings: HoldingsByUnit = {}, pr
   }
   return charts;
 };
+
+/**
+ * Shadow mode's charts: per shadowed strategy, the growth of $1 of production and of its paper book (returns
+ * net of flows) on the paper book's sessions.
+ */
+export const shadowChartsOf = (r: PerformanceReport, prefix = ''): ChartSpec[] =>
+  (r.shadows ?? []).map((s) => {
+    const days = s.paper.equity.map(([d]) => d);
+    return {
+      id: `${prefix}shadow-${s.id}`,
+      title: `${s.id}: production vs paper (${s.flow})`,
+      kind: 'line',
+      y: 'growth',
+      logScale: true,
+      x: days.map(seconds),
+      series: [
+        ...(s.production
+          ? [
+              {
+                label: 'production',
+                values: onAxis(days, growthIndex(s.production.equity, s.production.flows)),
+              },
+            ]
+          : []),
+        { label: 'paper', values: onAxis(days, growthIndex(s.paper.equity, s.paper.flows)) },
+      ],
+    };
+  });

@@ -1,7 +1,8 @@
 /**
  * `renderReportHtml`: one self-contained HTML file (no network needed to open it) — the metrics table, the
  * account's monthly returns, and uPlot charts (account equity with the benchmark, every unit's growth of $1
- * with a log-scale toggle, drawdowns, each book's allocation over time). For `--flow compare`, the two flows'
+ * with a log-scale toggle, drawdowns, each book's allocation over time) and, for shadowed strategies, production
+ * beside paper (a table, and both curves per strategy). For `--flow compare`, the two flows'
  * headline differences and per-strategy tracking differences, then both reports side by side.
  * docs/reports.md says why uPlot.
  */
@@ -12,9 +13,10 @@ import {
   monthlyReturns,
   type PerformanceComparison,
   type PerformanceReport,
+  type ReportShadow,
 } from '@ensemble/core';
 import { chartLibrary } from './assets.ts';
-import { type ChartSpec, chartsOf, type HoldingsByUnit } from './chart-data.ts';
+import { type ChartSpec, chartsOf, type HoldingsByUnit, shadowChartsOf } from './chart-data.ts';
 import { CLIENT_SCRIPT } from './client-script.ts';
 import { escapeHtml as esc, money, NONE, pct, ratio, signedPct } from './format.ts';
 
@@ -165,6 +167,57 @@ const kpis = (r: PerformanceReport): string => {
 
 const chartDiv = (c: ChartSpec): string => `<div class="chart" id="chart-${esc(c.id)}"></div>`;
 
+const SHADOW_HEAD = [
+  'strategy',
+  'mode',
+  'paper flow',
+  'sessions',
+  'production return',
+  'paper return',
+  'tracking difference',
+  'production max DD',
+  'paper max DD',
+  'production orders',
+  'paper orders',
+  'paper end NAV',
+];
+
+const shadowRow = (s: ReportShadow): string => {
+  const p = s.production?.metrics;
+  const q = s.paper.metrics;
+  return (
+    '<tr>' +
+    [
+      cell(s.id),
+      cell(s.mode),
+      cell(s.flow),
+      cell(String(s.paper.equity.length)),
+      cell(signedPct(p?.totalReturn), p?.totalReturn),
+      cell(signedPct(q.totalReturn), q.totalReturn),
+      cell(signedPct(s.trackingDifference), s.trackingDifference),
+      cell(pct(p?.maxDrawdown)),
+      cell(pct(q.maxDrawdown)),
+      cell(p ? String(p.orders) : NONE),
+      cell(String(q.orders)),
+      cell(money(s.paper.equity.at(-1)?.[1])),
+    ].join('') +
+    '</tr>'
+  );
+};
+
+/** Shadow mode: the table of production against paper, and both curves per shadowed strategy. */
+const shadowSection = (r: PerformanceReport, prefix: string, charts: ChartSpec[]): string => {
+  if (!r.shadows || r.shadows.length === 0) return '';
+  const mine = shadowChartsOf(r, prefix);
+  charts.push(...mine);
+  return (
+    `<section id="${esc(prefix)}shadow"><h2>Shadow: production vs paper</h2>` +
+    `<p class="sub">Paper books trade on the simulated broker in the ledger's shadow scope, never at the broker; both sides over the paper book's sessions, returns net of transfers. Tracking difference: paper − production.</p>` +
+    `<table class="metrics"><thead><tr>${SHADOW_HEAD.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${r.shadows.map(shadowRow).join('')}</tbody></table>` +
+    `<div class="grid">${mine.map(chartDiv).join('')}</div></section>`
+  );
+};
+
 /** One report's sections; its charts are added to `charts`. */
 const reportBody = (r: PerformanceReport, holdings: HoldingsByUnit, prefix: string, charts: ChartSpec[]) => {
   const mine = chartsOf(r, holdings, prefix);
@@ -179,6 +232,7 @@ const reportBody = (r: PerformanceReport, holdings: HoldingsByUnit, prefix: stri
     allocations.length > 0
       ? `<section><h2>Allocation over time, per book</h2><div class="grid">${allocations.map(chartDiv).join('')}</div></section>`
       : '',
+    shadowSection(r, prefix, charts),
   ].join('\n');
 };
 

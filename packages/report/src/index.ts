@@ -3,6 +3,13 @@
  * HTML page with uPlot charts inlined, and a one-screen text summary.
  */
 export { type ChartLibrary, chartLibrary } from './assets.ts';
-export { type ChartSeries, type ChartSpec, chartsOf, type HoldingsByUnit, holdingsOf } from './chart-data.ts';
+export {
+  type ChartSeries,
+  type ChartSpec,
+  chartsOf,
+  type HoldingsByUnit,
+  holdingsOf,
+  shadowChartsOf,
+} from './chart-data.ts';
 export { type ReportExtras, renderReportHtml } from './html.ts';
-export { formatPeriodSummary, formatReportText } from './text.ts';
+export { formatPeriodSummary, formatReportText, formatShadows } from './text.ts';

@@ -1,8 +1,8 @@
 import { buildReport } from '@ensemble/core';
 import { describe, expect, it } from 'vitest';
-import { chartsOf, holdingsOf } from './chart-data.ts';
+import { chartsOf, holdingsOf, shadowChartsOf } from './chart-data.ts';
 import { renderReportHtml } from './html.ts';
-import { sampleHistory } from './testing/sample.ts';
+import { sampleHistory, sampleShadowHistory } from './testing/sample.ts';
 import { formatPeriodSummary, formatReportText } from './text.ts';
 
 const history = sampleHistory('2024-01-02', '2024-03-28');
@@ -61,5 +61,37 @@ describe('text', () => {
     const summary = formatPeriodSummary(report);
     expect(summary[0]).toMatch(/^Period 2024-01-02 → 2024-03-28: \d+ sessions/);
     expect(summary.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(ids);
+  });
+});
+
+describe('shadow mode in the report', () => {
+  const shadowed = buildReport(sampleShadowHistory('2024-01-02', '2024-03-28'));
+
+  it('draws production and paper per shadowed strategy on the paper book’s sessions; paper only for trial', () => {
+    // Act
+    const charts = shadowChartsOf(shadowed);
+    // Assert
+    expect(charts.map((c) => [c.id, c.series.map((s) => s.label)])).toEqual([
+      ['shadow-delta', ['production', 'paper']],
+      ['shadow-trial', ['paper']],
+    ]);
+    const delta = shadowed.shadows![0]!;
+    expect(charts[0]!.x).toHaveLength(delta.paper.equity.length);
+    for (const s of charts[0]!.series) expect(s.values[0]).toBe(1);
+    expect(delta.production!.equity[0]![0]).toBe(delta.paper.equity[0]![0]);
+  });
+
+  it('the page has a shadow section with one row per shadowed strategy; the text one line each', () => {
+    // Act
+    const html = renderReportHtml(shadowed);
+    const lines = formatReportText(shadowed);
+    // Assert
+    expect(html).toContain('<h2>Shadow: production vs paper</h2>');
+    const data = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+    expect(JSON.parse(data!).charts.map((c: { id: string }) => c.id)).toContain('shadow-trial');
+    const at = lines.findIndex((l) => l.startsWith('Shadow ('));
+    expect(lines.slice(at + 2).map((l) => l.trim().split(/\s+/)[0])).toEqual(['delta', 'trial']);
+    expect(lines[at + 3]).toContain('(paper only)');
+    expect(renderReportHtml(report)).not.toContain('Shadow: production vs paper');
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The report as text for a terminal: one screen — the period, then one line per unit (account, benchmark,
- * pool, each strategy) with its return, CAGR, max drawdown, Sharpe ratio, orders and fees. `ensemble report`,
+ * pool, each strategy) with its return, CAGR, max drawdown, Sharpe ratio, orders and fees, and shadowed
+ * strategies' production against paper. `ensemble report`,
  * the summary after `ensemble run --days N` and the backtest print it.
  */
-import type { Metrics, PerformanceReport } from '@ensemble/core';
+import type { Metrics, PerformanceReport, ReportShadow } from '@ensemble/core';
 import { lpad, money, pad, pct, ratio, signedPct } from './format.ts';
 
 const ID_WIDTH = 26;
@@ -37,8 +38,24 @@ export const formatReportText = (r: PerformanceReport, title = 'Performance'): s
   if (m.maxDrawdownPeak && m.maxDrawdownTrough)
     out.push(`Max drawdown ${pct(m.maxDrawdown)} from ${m.maxDrawdownPeak} to ${m.maxDrawdownTrough}`);
   out.push(`Fills: ${r.fills}`);
+  if (r.shadows && r.shadows.length > 0) out.push('', ...formatShadows(r.shadows));
   return out;
 };
+
+/**
+ * Shadow mode's lines: per shadowed strategy, production and paper returns over the paper book's sessions,
+ * the tracking difference (paper − production), and the paper book's end NAV.
+ */
+export const formatShadows = (shadows: readonly ReportShadow[]): string[] => [
+  "Shadow (paper books, never at the broker; over each paper book's sessions):",
+  `  ${pad('', ID_WIDTH)} ${pad('paper flow', 10)} ${lpad('sessions', 8)} ${lpad('production', 10)} ${lpad('paper', 9)} ${lpad('tracking', 9)} ${lpad('paper NAV', 14)}`,
+  ...shadows.map(
+    (s) =>
+      `  ${pad(s.mode === 'shadow' ? `${s.id} (paper only)` : s.id, ID_WIDTH)} ${pad(s.flow, 10)} ${lpad(String(s.paper.equity.length), 8)}` +
+      ` ${lpad(signedPct(s.production?.metrics.totalReturn), 10)} ${lpad(signedPct(s.paper.metrics.totalReturn), 9)}` +
+      ` ${lpad(signedPct(s.trackingDifference), 9)} ${lpad(money(s.paper.equity.at(-1)?.[1]), 14)}`,
+  ),
+];
 
 /**
  * A period's summary in one screen (the end of `ensemble run --days N`): per unit its NAV at the start and

@@ -38,6 +38,7 @@ export const publishDailyReport = async (
     to: day.tradingDay,
     marketData: deps.ports.marketData,
     holdings: false,
+    ...(deps.shadow ? { shadowLedger: deps.shadow.ledger } : {}),
   });
   const report = history ? buildReport(history) : null;
   let location: string | null = null;

@@ -13,6 +13,8 @@
  * - With market data: the benchmark's closes, and each book's holdings at every recorded close (positions
  *   replayed from the fills and position transfers, valued at the session's close as the books are marked:
  *   at the broker's price precision) for the allocation charts.
+ * - With the ledger's shadow scope: each strategy with a paper book, its paper series (its own paper book, or
+ *   its share of the paper pool, read the same way) beside its production series.
  */
 import {
   attributedSeries,
@@ -24,6 +26,7 @@ import {
   POOL_BOOK,
   quotePrice,
   type Series,
+  type ShadowHistory,
   type StrategyHistory,
   str,
   sumSeries,
@@ -56,8 +59,15 @@ export interface HistoryFromLedgerOptions {
       readonly flow: StrategyHistory['flow'];
       readonly allocation: number;
       readonly enabled?: boolean;
+      /** `shadow`: runs on paper only (docs/shadow.md). @default 'live' */
+      readonly mode?: 'live' | 'shadow';
     }[];
   };
+  /**
+   * The ledger's shadow scope: each strategy with a paper book there is reported beside its production
+   * series (`shadows`). @default none
+   */
+  readonly shadowLedger?: HistoryLedger;
   /** First day. @default the first recorded NAV */
   readonly from?: TradingDay;
   /** Last day. @default the last recorded NAV */
@@ -212,6 +222,53 @@ const readBook = async (
 export const historyFromLedger = async (
   ledger: HistoryLedger,
   options: HistoryFromLedgerOptions,
+): Promise<PerformanceHistory | null> => {
+  const { shadowLedger, ...rest } = options;
+  const history = await recordedHistory(ledger, rest);
+  if (!history || !shadowLedger) return history;
+  const shadows = await shadowHistories(shadowLedger, history, rest);
+  return shadows.length > 0 ? { ...history, shadows } : history;
+};
+
+/**
+ * The strategies with a paper book in the shadow scope, production beside paper: every configured strategy
+ * (a promoted one keeps its paper history) whose paper series has a NAV in the range; the paper flow is the
+ * one its paper history took (its own paper book, else a share of the paper pool).
+ */
+const shadowHistories = async (
+  shadowLedger: HistoryLedger,
+  production: PerformanceHistory,
+  options: Omit<HistoryFromLedgerOptions, 'shadowLedger'>,
+): Promise<ShadowHistory[]> => {
+  const strategies = await Promise.all(
+    options.config.strategies.map(async (s) => {
+      const own = await shadowLedger.listNav(bookOf(s.id), { limit: 1 });
+      return { ...s, flow: own.data.length > 0 ? ('per-book' as const) : ('aggregated' as const) };
+    }),
+  );
+  const paper = await recordedHistory(shadowLedger, {
+    ...options,
+    config: { ...options.config, strategies },
+    benchmark: null,
+    holdings: false,
+  });
+  if (!paper) return [];
+  return paper.strategies.map((p) => {
+    const mode = options.config.strategies.find((s) => s.id === p.id)?.mode ?? 'live';
+    return {
+      id: p.id,
+      mode,
+      flow: p.flow,
+      production: mode === 'live' ? (production.strategies.find((s) => s.id === p.id) ?? null) : null,
+      paper: p,
+    };
+  });
+};
+
+/** The recorded history of one scope (see the module comment). */
+const recordedHistory = async (
+  ledger: HistoryLedger,
+  options: Omit<HistoryFromLedgerOptions, 'shadowLedger'>,
 ): Promise<PerformanceHistory | null> => {
   const range = {
     ...(options.from ? { from: options.from } : {}),

@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { historyFromLedger } from '@ensemble/app';
 import type { LoadedConfig } from '@ensemble/config';
 import type { MarketData, PerformanceHistory } from '@ensemble/core';
-import { createLedger } from '@ensemble/ledger';
+import { createLedger, createShadowLedger } from '@ensemble/ledger';
 import { CloudError } from './errors.ts';
 import { ledgerTableNameOf } from './naming.ts';
 
@@ -28,6 +28,7 @@ export const stageHistory = async (o: StageHistoryOptions): Promise<PerformanceH
   try {
     return await historyFromLedger(createLedger({ table, client: o.client }), {
       config: o.config,
+      shadowLedger: createShadowLedger({ table, client: o.client }),
       marketData: o.marketData,
       ...(o.from ? { from: o.from } : {}),
       ...(o.to ? { to: o.to } : {}),

@@ -2,7 +2,8 @@
  * `ensemble report [--home DIR] [--from D] [--to D] [--json] [--html FILE]`: the performance report of the
  * recorded local days, read from the home's ledger (`historyFromLedger`: each book's NAV records, pool
  * members' attributed shares, fills and orders), with the benchmark and each book's holdings from the
- * world's market data. Text by default; `--json` the report object (the backtest's shape); `--html FILE`
+ * world's market data, and each shadowed strategy's paper book beside its production series (the ledger's
+ * shadow scope). Text by default; `--json` the report object (the backtest's shape); `--html FILE`
  * the self-contained page.
  */
 import { existsSync } from 'node:fs';
@@ -46,6 +47,7 @@ export async function reportCommand(o: ReportOptions, io: CliIO): Promise<number
       ...(o.to ? { to: o.to } : {}),
       marketData: session.world.marketData,
       ...(o.benchmark ? { benchmark: o.benchmark } : {}),
+      shadowLedger: session.world.shadowLedger,
     });
     if (!history) {
       const range = o.from || o.to ? ` between ${o.from ?? 'the start'} and ${o.to ?? 'the end'}` : '';

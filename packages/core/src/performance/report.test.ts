@@ -132,6 +132,49 @@ describe('buildReport', () => {
   });
 });
 
+describe('buildReport with shadowed strategies', () => {
+  it('compares production and paper over the paper book’s sessions; a paper-only strategy has no production', () => {
+    // Arrange: production from day 1 (+10% before the paper book starts on day 3), paper from day 3.
+    const production = strategy('a', [
+      [DAYS[0]!, '100'],
+      [DAYS[1]!, '110'],
+      [DAYS[2]!, '110'],
+      [DAYS[3]!, '121'],
+    ]);
+    const paper = unit('a', [
+      [DAYS[2]!, '200'],
+      [DAYS[3]!, '210'],
+    ]);
+    const trial = unit('trial', [
+      [DAYS[2]!, '50'],
+      [DAYS[3]!, '45'],
+    ]);
+    const history = historyOf([production], null, {
+      shadows: [
+        { id: 'a', mode: 'live', flow: 'aggregated', production, paper },
+        { id: 'trial', mode: 'shadow', flow: 'per-book', production: null, paper: trial },
+      ],
+    });
+    // Act
+    const report = buildReport(history);
+    // Assert: production is cut to the paper book's days (+10%), paper +5%: tracking difference −5 points.
+    const [a, t] = report.shadows!;
+    expect(a!.production!.equity).toEqual([
+      [DAYS[2], '110'],
+      [DAYS[3], '121'],
+    ]);
+    expect(a!.production!.metrics.totalReturn).toBeCloseTo(0.1, 12);
+    expect(a!.paper.metrics.totalReturn).toBeCloseTo(0.05, 12);
+    expect(a!.trackingDifference).toBeCloseTo(-0.05, 12);
+    expect(t).toMatchObject({ id: 'trial', mode: 'shadow', flow: 'per-book', production: null });
+    expect(t!.trackingDifference).toBeNull();
+    expect(t!.paper.metrics.totalReturn).toBeCloseTo(-0.1, 12);
+    // The account is production's only.
+    expect(report.account.equity.at(-1)).toEqual([DAYS[3], '121']);
+    expect(buildReport(historyOf([production], null)).shadows).toBeUndefined();
+  });
+});
+
 describe('attributedSeries', () => {
   it('a member earns exactly the pool’s return; a flip changing its fraction is a flow', () => {
     // Arrange: the pool grows 10 %, then takes in 500 (a member merging in: this one's fraction 0.5 → 0.34375)

@@ -1,7 +1,9 @@
 /**
  * `buildReport`: a {@link PerformanceHistory} → the {@link PerformanceReport} (`--json` contract) — each
  * unit's metrics (metrics.ts) next to its equity curve and flows; beta and correlation for the account
- * against the benchmark; the benchmark drawn as the account's first NAV invested in it on the first session.
+ * against the benchmark; the benchmark drawn as the account's first NAV invested in it on the first session;
+ * shadowed strategies' production and paper series over the paper book's sessions, and their tracking
+ * difference.
  * And `compareReports`: what differs between the per-book and the aggregated run of the same set.
  */
 import { CASH_DP, D, str } from '../decimal.ts';
@@ -12,8 +14,10 @@ import type {
   EquityCurve,
   PerformanceHistory,
   PerformanceReport,
+  ReportShadow,
   ReportUnit,
   Series,
+  ShadowHistory,
   UnitHistory,
 } from './types.ts';
 
@@ -33,6 +37,38 @@ const benchmarkCurve = (closes: Series, days: ReadonlySet<string>, base: D): Equ
   if (!first) return [];
   const start = new D(first[1]);
   return within.map(([day, c]) => [day, str(base.times(c).div(start).toDecimalPlaces(CASH_DP))] as const);
+};
+
+/** `u` within `[from, to]` (by session). */
+const within = (u: UnitHistory, from: string, to: string): UnitHistory => {
+  const inside = <T extends readonly [string, ...unknown[]]>(xs: readonly T[] | undefined) =>
+    (xs ?? []).filter(([day]) => day >= from && day <= to);
+  return {
+    ...u,
+    equity: inside(u.equity),
+    ...(u.flows ? { flows: inside(u.flows) } : {}),
+    traded: inside(u.traded),
+    holdings: inside(u.holdings),
+  };
+};
+
+/** A shadowed strategy's two series over the paper book's sessions, and their tracking difference. */
+const shadowOf = (s: ShadowHistory): ReportShadow => {
+  const from = s.paper.equity[0]?.[0] ?? '';
+  const to = s.paper.equity.at(-1)?.[0] ?? '';
+  const paper = unitOf(s.paper);
+  const production = s.production ? unitOf(within(s.production, from, to)) : null;
+  return {
+    id: s.id,
+    mode: s.mode,
+    flow: s.flow,
+    production,
+    paper,
+    trackingDifference:
+      production && production.equity.length > 0
+        ? paper.metrics.totalReturn - production.metrics.totalReturn
+        : null,
+  };
 };
 
 /** The report of a history (see the module comment). */
@@ -63,6 +99,7 @@ export const buildReport = (history: PerformanceHistory): PerformanceReport => {
           equity: benchmarkEquity,
         }
       : null,
+    ...(history.shadows && history.shadows.length > 0 ? { shadows: history.shadows.map(shadowOf) } : {}),
   };
 };
 

@@ -43,6 +43,22 @@ export interface StrategyHistory extends UnitHistory {
   readonly allocation: DecimalString;
 }
 
+/**
+ * A strategy with a paper book (shadow mode, docs/shadow.md): its production series beside its paper book's,
+ * read from the ledger's two scopes.
+ */
+export interface ShadowHistory {
+  readonly id: string;
+  /** `shadow`: a paper-only strategy (no production series); `live`: a live strategy with a paper book. */
+  readonly mode: 'live' | 'shadow';
+  /** The paper book's flow: its own paper book (`per-book`), or its attributed share of the paper pool. */
+  readonly flow: Flow;
+  /** Its production series (its book, or its attributed share of the pool); null for a `shadow` strategy. */
+  readonly production: UnitHistory | null;
+  /** Its paper series. */
+  readonly paper: UnitHistory;
+}
+
 /** What a performance report is computed from. */
 export interface PerformanceHistory {
   readonly from: TradingDay;
@@ -59,6 +75,8 @@ export interface PerformanceHistory {
   readonly benchmark: { readonly symbol: string; readonly closes: Series } | null;
   /** How fills were priced, in words (the report says it). */
   readonly fills: string;
+  /** Strategies with a paper book, production beside paper. @default none */
+  readonly shadows?: readonly ShadowHistory[];
 }
 
 /**
@@ -114,6 +132,21 @@ export interface PerformanceReport {
   readonly pool: (ReportUnit & { readonly members: readonly string[] }) | null;
   /** The benchmark's closes as the value of the account's E₀ invested in it on the first session. */
   readonly benchmark: (ReportUnit & { readonly symbol: string }) | null;
+  /** Shadowed strategies, production beside paper; absent when none has a paper book. */
+  readonly shadows?: readonly ReportShadow[];
+}
+
+/** A shadowed strategy in a report: both series over the paper book's sessions, and how far apart they are. */
+export interface ReportShadow {
+  readonly id: string;
+  readonly mode: ShadowHistory['mode'];
+  /** The paper book's flow. */
+  readonly flow: Flow;
+  /** Production over the paper book's sessions; null for a `shadow` strategy. */
+  readonly production: ReportUnit | null;
+  readonly paper: ReportUnit;
+  /** Paper's total return − production's over the same sessions (a fraction); null without production. */
+  readonly trackingDifference: number | null;
 }
 
 /** `--flow compare`: the same set run per-book and all-aggregated. */

@@ -131,3 +131,31 @@ export const sampleHistory = (from = '2023-01-03', to = '2024-06-28'): Performan
     fills: 'signals and fills at the session close; no slippage, no fees',
   };
 };
+
+/**
+ * The sample history with shadow mode: `delta` (a pool member) shadowed per-book from the last third of the
+ * sessions, and `trial`, a paper-only strategy over the same sessions.
+ */
+export const sampleShadowHistory = (from = '2023-01-03', to = '2024-06-28'): PerformanceHistory => {
+  const history = sampleHistory(from, to);
+  const days = history.account.equity.map(([d]) => d);
+  const late = days.slice(Math.floor((days.length * 2) / 3));
+  const paperDelta = walk(late, 6_000, 5, 0.0005, 0.015);
+  const trial = walk(late, 20_000, 6, 0.0003, 0.02);
+  const delta = history.strategies.find((s) => s.id === 'delta')!;
+  const paper = (id: string, w: Walk): UnitHistory => ({
+    id,
+    equity: w.equity,
+    traded: w.traded,
+    orders: w.traded.length * 2,
+    fees: '0',
+    holdings: [],
+  });
+  return {
+    ...history,
+    shadows: [
+      { id: 'delta', mode: 'live', flow: 'per-book', production: delta, paper: paper('delta', paperDelta) },
+      { id: 'trial', mode: 'shadow', flow: 'per-book', production: null, paper: paper('trial', trial) },
+    ],
+  };
+};
