@@ -98,7 +98,7 @@ describe('refused before anything runs', () => {
     const r = await runCli(['run', '--home', home, '--config', config, '--date', '2025-11-28']);
     expect(r.code).toBe(1);
     expect(r.err.join('\n')).toMatch(
-      /make a day of 20018 Step Functions history events.*"The history ceiling"/s,
+      /make a day of 20020 Step Functions history events.*"The history ceiling"/s,
     );
     expect(r.out).toEqual([]);
   }, 120_000);

@@ -1,7 +1,7 @@
 /**
  * Simulated splits on real bars. The bundled closes are adjusted (a real split is invisible in them), so to
  * simulate a split of a held symbol the bars are shown as a provider shows them: as of a day on or after the
- * split's ex-date, the whole series is divided by the split's ratio (`adjustment=all`, back-adjusted: the
+ * split's ex-date, the whole series (closes, highs, lows) is divided by the split's ratio (`adjustment=all`, back-adjusted: the
  * indicators see no jump); as of an earlier day, unchanged. The simulated broker fills and marks at the same
  * view (`closePricesFrom(withSplits(...))`), so the ex-date's price is the split-adjusted one.
  */
@@ -21,7 +21,14 @@ export const withSplits = (marketData: MarketData, splits: readonly Split[]): Ma
         continue;
       }
       const ratio = due.reduce((r, s) => r * splitRatio(s).toNumber(), 1);
-      out.set(symbol, { ...series, closes: series.closes.map((c) => c / ratio) });
+      // Every price of the series, so that each close stays within its day's high–low.
+      const adjusted = (xs: Float64Array) => xs.map((x) => x / ratio);
+      out.set(symbol, {
+        ...series,
+        closes: adjusted(series.closes),
+        ...(series.highs ? { highs: adjusted(series.highs) } : {}),
+        ...(series.lows ? { lows: adjusted(series.lows) } : {}),
+      });
     }
     return out;
   },

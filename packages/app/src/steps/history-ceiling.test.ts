@@ -30,7 +30,7 @@ describe('the history ceiling in PrepareRun', () => {
       execution: { id: 'exec', name: '2025-11-28' },
     });
     await expect(prepare).rejects.toThrow(
-      /952 enabled strategies \(952 per-book, 0 aggregated\) make a day of 20018 Step Functions history events.*at most 951 per-book strategies/,
+      /952 enabled strategies \(952 per-book, 0 aggregated\) make a day of 20020 Step Functions history events.*at most 951 per-book strategies/,
     );
     expect(await world.ledger.getRun('2025-11-28.dev')).toBeNull();
   });
