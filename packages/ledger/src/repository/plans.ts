@@ -20,6 +20,7 @@ import {
 } from './attributions.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { SameOn } from './records.ts';
 
 /** One order of a plan as the planner decided it: a share quantity at an as-of price, and its notional. */
 export type PlannedOrderInput = PlannedOrder & Required<Pick<PlannedOrder, 'qty' | 'price' | 'notional'>>;
@@ -57,7 +58,7 @@ const recordPlan = (ctx: Ctx, input: RecordPlanInput): Promise<RecordResult<Plan
     item,
     () => ctx.svc.entities.plan.create(item).go({ originalErr: true }),
     () => getPlan(ctx, input.runId, input.bookId),
-    (e) => sameOn(item, e, ['orders']),
+    (e) => sameOn(item, e, SameOn.plan),
   );
 };
 
