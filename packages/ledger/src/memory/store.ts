@@ -1,0 +1,143 @@
+/**
+ * Where a memory ledger keeps its records: one {@link Table} per record kind, with the DynamoDB table's access
+ * patterns as indexes (same partitions, same sort order), and the context every memory role is given.
+ */
+import type {
+  CashBalance,
+  Fill,
+  FlowState,
+  KillSwitch,
+  Lease,
+  Nav,
+  Order,
+  Plan,
+  PoolAttribution,
+  Position,
+  RecordResult,
+  Run,
+  Signal,
+  StrategyRun,
+  Transfer,
+  TransferPlan,
+} from '../types.ts';
+import { composite, Table } from './table.ts';
+
+/** A book's cash row. */
+export type CashRow = Omit<CashBalance, 'cash'> & { amount: string };
+
+/** A notional reservation row: a scope's total for a day and the keys that reserved it. */
+export interface NotionalRow {
+  day: string;
+  scope: string;
+  totalCents: number;
+  keys: string[];
+}
+
+/** Records of one run, by another attribute of theirs: partitions by run id, sorted by `sort`. */
+const byRun = <T extends { runId: string }>(sort: (row: T) => string) => ({
+  partition: (r: T) => r.runId,
+  sort,
+});
+
+/** Every table of a memory ledger. Share one store between ledgers to share their records. */
+export interface MemoryLedgerStore {
+  readonly runs: Table<Run>;
+  readonly strategyRuns: Table<StrategyRun>;
+  readonly signals: Table<Signal>;
+  readonly plans: Table<Plan>;
+  readonly poolAttributions: Table<PoolAttribution>;
+  readonly orders: Table<Order>;
+  readonly fills: Table<Fill>;
+  readonly positions: Table<Position>;
+  readonly cash: Table<CashRow>;
+  readonly navs: Table<Nav>;
+  readonly transfers: Table<Transfer>;
+  readonly transferPlans: Table<TransferPlan>;
+  readonly leases: Table<Lease>;
+  readonly notional: Table<NotionalRow>;
+  /** The one FlowState (null until first claimed). */
+  flowState: FlowState | null;
+  /** The kill switch (null until first set). */
+  killSwitch: KillSwitch | null;
+}
+
+/** A new, empty store. */
+export const createMemoryLedgerStore = (): MemoryLedgerStore => ({
+  runs: new Table<Run>((r) => r.runId, {
+    byRun: byRun(() => ''),
+    byDay: { partition: () => '', sort: (r) => composite(r.tradingDay, r.stage) },
+  }),
+  strategyRuns: new Table<StrategyRun>((r) => composite(r.runId, r.strategyId), {
+    byRun: byRun((r) => r.strategyId),
+    byStrategyDay: { partition: (r) => r.strategyId, sort: (r) => composite(r.tradingDay, r.runId) },
+  }),
+  signals: new Table<Signal>((r) => composite(r.runId, r.strategyId), {
+    byRun: byRun((r) => r.strategyId),
+    byStrategyDay: { partition: (r) => r.strategyId, sort: (r) => composite(r.tradingDay, r.runId) },
+  }),
+  plans: new Table<Plan>((r) => composite(r.runId, r.bookId), {
+    byRun: byRun((r) => r.bookId),
+    byBookDay: { partition: (r) => r.bookId, sort: (r) => composite(r.tradingDay, r.runId) },
+  }),
+  poolAttributions: new Table<PoolAttribution>((r) => composite(r.runId, r.strategyId), {
+    byRun: byRun((r) => r.strategyId),
+    byStrategyDay: { partition: (r) => r.strategyId, sort: (r) => composite(r.tradingDay, r.runId) },
+  }),
+  orders: new Table<Order>((r) => r.clientOrderId, {
+    byRun: byRun((r) => r.clientOrderId),
+    byBookDay: { partition: (r) => r.bookId, sort: (r) => composite(r.tradingDay, r.clientOrderId) },
+  }),
+  fills: new Table<Fill>((r) => r.fillId, {
+    byRun: byRun((r) => composite(r.clientOrderId, r.fillId)),
+    byOrder: { partition: (r) => composite(r.runId, r.clientOrderId), sort: (r) => r.fillId },
+    byBookDay: { partition: (r) => r.bookId, sort: (r) => composite(r.tradingDay, r.fillId) },
+  }),
+  positions: new Table<Position>((r) => composite(r.bookId, r.symbol), {
+    byBook: { partition: (r) => r.bookId, sort: (r) => r.symbol },
+    bySymbol: { partition: (r) => r.symbol, sort: (r) => r.bookId },
+    all: { partition: () => '', sort: (r) => composite(r.bookId, r.symbol) },
+  }),
+  cash: new Table<CashRow>((r) => r.bookId, {
+    all: { partition: () => '', sort: (r) => r.bookId },
+  }),
+  navs: new Table<Nav>((r) => composite(r.bookId, r.day), {
+    byBookDay: { partition: (r) => r.bookId, sort: (r) => r.day },
+    byDay: { partition: (r) => r.day, sort: (r) => r.bookId },
+  }),
+  transfers: new Table<Transfer>((r) => r.transferId, {
+    byDay: { partition: () => '', sort: (r) => composite(r.day, r.transferId) },
+  }),
+  transferPlans: new Table<TransferPlan>((r) => r.planId, {
+    byDay: { partition: () => '', sort: (r) => composite(r.day, r.planId) },
+  }),
+  leases: new Table<Lease>((r) => r.symbol),
+  notional: new Table<NotionalRow>((r) => composite(r.day, r.scope)),
+  flowState: null,
+  killSwitch: null,
+});
+
+/** What every memory role is given: the store, the clock, and the hook before each write. */
+export interface MemoryCtx {
+  readonly store: MemoryLedgerStore;
+  /** `createdAt`/`updatedAt`/`recordedAt` (ISO). */
+  now(): string;
+  /** Called before every write (an operation that may change the store), named by its operation. */
+  write(operation: string): void;
+}
+
+/**
+ * Create a record once, as the DynamoDB repository's `createOnce`: `created` if absent (stored now),
+ * `exists` if an equal one is there (`same`), `conflict` otherwise.
+ */
+export const createOnce = <T extends object>(
+  m: MemoryCtx,
+  operation: string,
+  table: Table<T>,
+  item: T,
+  same: (existing: T) => boolean,
+): RecordResult<T> => {
+  m.write(operation);
+  const existing = table.get(table.key(item));
+  if (existing === undefined) return { status: 'created', item: table.put(item) };
+  return same(existing) ? { status: 'exists', item: existing } : { status: 'conflict', current: existing };
+};
