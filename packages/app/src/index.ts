@@ -29,6 +29,15 @@ export {
   systemClock,
 } from './ports.ts';
 export {
+  type CaughtError,
+  caught,
+  type DayRun,
+  DOMAIN_RETRY_ATTEMPTS,
+  type RunDayOptions,
+  runDay,
+  type TaskCall,
+} from './run-day.ts';
+export {
   checkKey,
   createLocalSnapshotStore,
   createMemorySnapshotStore,
