@@ -9,7 +9,16 @@ export {
   SIM_BROKER_TABLE,
 } from './dynamo-store.ts';
 export type { DelayedFillRule, PartialFillRule, SimFaultKind, SimFaults, SimOperation } from './faults.ts';
-export { type FeeInput, type FeeModel, type RegulatoryFeeOptions, regulatoryFees, zeroFees } from './fees.ts';
+export {
+  type FeeInput,
+  type FeeModel,
+  type FillCosts,
+  fillCostOptions,
+  notionalFees,
+  type RegulatoryFeeOptions,
+  regulatoryFees,
+  zeroFees,
+} from './fees.ts';
 export { createMemorySimBrokerStore } from './memory-store.ts';
 export {
   closePricesFrom,

@@ -5,5 +5,12 @@
 
 export { ConfigInvalidError } from './errors.ts';
 export { loadConfig, loadConfigText, resolveStrategyFile } from './load.ts';
-export { AccountConfig, CapitalPolicy, CONFIG_FILE_NAME, EnsembleConfig, StrategyConfig } from './schema.ts';
+export {
+  AccountConfig,
+  CapitalPolicy,
+  CONFIG_FILE_NAME,
+  EnsembleConfig,
+  SimulatedFills,
+  StrategyConfig,
+} from './schema.ts';
 export type { LoadedConfig, LoadedStrategy, LoadOptions } from './types.ts';

@@ -33,9 +33,14 @@ describe('StrategyConfig', () => {
 });
 
 describe('AccountConfig', () => {
-  it('accepts a decimal string, a policy and an optional drift band', () => {
+  it('accepts a decimal string, a policy, an optional drift band and simulated fills', () => {
     // Arrange
-    const account = { startingCash: '100000.50', capitalPolicy: 'equal', driftBand: 0.1 };
+    const account = {
+      startingCash: '100000.50',
+      capitalPolicy: 'equal',
+      driftBand: 0.1,
+      simulatedFills: { slippageBps: 5, feeBps: 1.5 },
+    };
 
     // Act
     const parsed = AccountConfig.parse(account);
@@ -51,6 +56,9 @@ describe('AccountConfig', () => {
     ['an unknown capital policy', { capitalPolicy: 'weighted' }],
     ['a drift band of 1', { driftBand: 1 }],
     ['a misspelt key', { startingcash: '1' }],
+    ['a negative slippage', { simulatedFills: { slippageBps: -1 } }],
+    ['a fee of 100 %', { simulatedFills: { feeBps: 10_000 } }],
+    ['an unknown fill setting', { simulatedFills: { commission: 1 } }],
   ])('rejects %s', (_, change) => {
     // Arrange
     const account = { startingCash: '100000', capitalPolicy: 'fixed', ...change };
