@@ -4,6 +4,25 @@
  * a snapshot store — with the task table that runs them against the workflow contract's schemas. Lambda
  * handlers (`@ensemble/functions`), the local runner (`@ensemble/cli`) and the backtest all run these steps.
  */
+export {
+  type BacktestFlow,
+  BacktestInputInvalidError,
+  type BacktestOptions,
+  type BacktestResult,
+  type BrokerPorts,
+  compareFlows,
+  type FillCosts,
+  fillsText,
+  RANGE_TRACE,
+  runBacktest,
+  type SessionProgress,
+  type SessionResult,
+} from './backtest/engine.ts';
+export {
+  type BacktestHistory,
+  BacktestInvariantError,
+  type UnitWithFlows,
+} from './backtest/history.ts';
 export * from './errors.ts';
 export {
   assertSymbolsFit,

@@ -67,6 +67,9 @@ export const ErrorCatalog = {
   StepOrder: terminal('StepOrderError'),
   RunNotActive: terminal('RunNotActiveError'),
   RecordConflict: terminal('RecordConflictError'),
+  // Backtest: its input (dates, benchmark) does not fit the data; its books do not add up.
+  BacktestInputInvalid: terminal('BacktestInputInvalidError'),
+  BacktestInvariant: terminal('BacktestInvariantError'),
   // Workflow package (runner options, redrive).
   WorkflowConfigInvalid: terminal('WorkflowConfigInvalidError'),
   ExecutionNotRedrivable: terminal('ExecutionNotRedrivableError'),

@@ -16,6 +16,7 @@ export type { TraceNode } from './eval/trace.ts';
 export { toWeightStrings } from './eval/weights.ts';
 export * from './indicators/index.ts';
 export * from './market.ts';
+export type * from './performance/types.ts';
 export * from './planner/index.ts';
 export * from './rails.ts';
 export * from './vocabulary.ts';
