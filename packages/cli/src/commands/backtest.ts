@@ -15,6 +15,7 @@ import {
   fillCostOptions,
 } from '@ensemble/broker';
 import { loadConfig } from '@ensemble/config';
+import { backtestBroker } from '../backtest/broker.ts';
 import { writeCsv } from '../backtest/csv.ts';
 import { progressBar } from '../backtest/progress-bar.ts';
 import { type Backtested, renderHtml, renderJson, renderText } from '../backtest/render.ts';
@@ -62,14 +63,7 @@ export async function backtestCommand(o: BacktestCommandOptions, io: CliIO): Pro
       ...(o.to === undefined ? {} : { to: o.to }),
       ...(costs ? { fillCosts: costs } : {}),
       benchmark,
-      broker: ({ clock, marketData, startingCash, fillCosts }) =>
-        createSimBroker({
-          store: createMemorySimBrokerStore(),
-          prices: closePricesFrom(marketData),
-          clock,
-          startingCash,
-          ...fillCostOptions(fillCosts),
-        }),
+      broker: backtestBroker,
       ...(bar ? { onSession: (p) => bar.update(p.index, p.total, p.day) } : {}),
     };
   };
