@@ -6,9 +6,10 @@
  *   order count (orders that reached the broker);
  * - a pool member: its attributed share of the pool, Aₜ = fₜ·Pₜ in cents with fₜ its pool fraction on the
  *   session (the ledger's pool attribution of the run; on a session without one — the pool held — the
- *   latest before), its flows what the pool's return does not explain, Fₜ = Aₜ − Aₜ₋₁·(Pₜ − PFₜ)/Pₜ₋₁, and
- *   its share of the pool's traded notional, fees and holdings (every member earns the pool's return: core's
- *   attribution);
+ *   latest before), its flows what the pool's return does not explain, Fₜ = fₜ·Pₜ − fₜ₋₁·(Pₜ − PFₜ) in
+ *   cents (its share of the pool's flows, and the value its fraction gained or lost; f before its first
+ *   session is 0), and its share of the pool's traded notional, fees and holdings (every member earns the
+ *   pool's return: core's attribution);
  * - the account: the sum of every per-book book and the pool each session — asserted: a book that has a NAV
  *   must have one on every session from its first, or the sum would silently leave it out;
  * - holdings: each book's market value per symbol at each close, captured while the backtest ran.
@@ -145,20 +146,21 @@ const memberUnit = (id: string, pool: Book, fractions: Series): UnitWithFlows =>
   const holdings: (readonly [TradingDay, Record<string, string>])[] = [];
   let fees = ZERO;
   let k = -1;
-  let before: { value: D; pool: D } | undefined;
+  let before = ZERO;
   for (const [day, p] of pool.unit.equity) {
     while (k + 1 < fractions.length && fractions[k + 1]![0] <= day) k++;
     if (k < 0) continue;
     const f = new D(fractions[k]![1]);
     const poolNav = new D(p);
-    const value = f.times(poolNav).toDecimalPlaces(CASH_DP);
-    equity.push([day, str(value)]);
-    const grown = before?.pool.gt(0)
-      ? before.value.times(poolNav.minus(poolFlows.get(day) ?? ZERO)).div(before.pool)
-      : ZERO;
-    const flow = value.minus(grown).toDecimalPlaces(6);
-    if (!flow.isZero()) flows.push([day, str(flow)]);
-    before = { value, pool: poolNav };
+    equity.push([day, str(f.times(poolNav).toDecimalPlaces(CASH_DP))]);
+    // Its share now, less what its share before would be worth after the pool's own flows.
+    const flow = f
+      .minus(before)
+      .times(poolNav)
+      .plus(before.times(poolFlows.get(day) ?? ZERO));
+    const cents = flow.toDecimalPlaces(CASH_DP);
+    if (!cents.isZero()) flows.push([day, str(cents)]);
+    before = f;
     const filled = pool.fillsByDay.get(day);
     if (filled) {
       traded.push([day, str(f.times(filled.traded).toDecimalPlaces(CASH_DP))]);
