@@ -18,7 +18,6 @@ import {
   type BookId,
   type Broker,
   bookOf,
-  D,
   EnsembleError,
   ErrorNames,
   isTradingDay,
@@ -28,7 +27,6 @@ import {
   previousSession,
   type Series,
   sessionsBetween,
-  valueBook,
 } from '@ensemble/core';
 import { type LedgerRepository, runIdOf } from '@ensemble/ledger';
 import { createMemoryLedger } from '@ensemble/ledger/memory';
@@ -269,7 +267,10 @@ const runFlow = async (
   return { history, sessions: results, ledger };
 };
 
-/** Each book's market value per symbol at the close of `day` (a book that cannot be valued is left out). */
+/**
+ * Each book's market value per symbol at the close of `day`, in cents (for the allocation charts: plain
+ * numbers, not money; a held symbol without a close that day is left out, as the book's NAV is).
+ */
 const captureHoldings = async (
   ledger: LedgerRepository,
   bars: ReadonlyMap<string, BarSeries>,
@@ -277,27 +278,12 @@ const captureHoldings = async (
   holdings: Map<BookId, [string, Record<string, string>][]>,
 ): Promise<void> => {
   for (const [bookId, series] of holdings) {
-    const book = await ledger.getBook(bookId);
-    if (book.positions.length === 0) {
-      series.push([day, {}]);
-      continue;
-    }
-    const prices: Record<string, string> = {};
-    for (const p of book.positions) {
+    const values: Record<string, string> = {};
+    for (const p of (await ledger.getBook(bookId)).positions) {
       const close = closeOn(bars, p.symbol, day);
-      if (close !== undefined) prices[p.symbol] = close;
+      if (close !== undefined) values[p.symbol] = (Number(p.qty) * Number(close)).toFixed(2);
     }
-    try {
-      const valued = valueBook(book, prices);
-      series.push([
-        day,
-        Object.fromEntries(
-          valued.positions.map((p) => [p.symbol, new D(p.marketValue).toDecimalPlaces(2).toFixed()]),
-        ),
-      ]);
-    } catch {
-      // A held symbol without a close: Finalize could not value the book either (no NAV that day).
-    }
+    series.push([day, values]);
   }
 };
 

@@ -77,7 +77,7 @@ const executeBook = async (
       broker,
       clock: () => clock.now(),
       sleep: (ms) => clock.sleep(ms),
-      rails: deps.config.rails,
+      rails: deps.settings.rails(),
       leaseHolder: `${run.runId}/${bookId}`,
       ...(runRecord.equity ? { equityAtRunStart: runRecord.equity } : {}),
       ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, fault.step, fault.scope) } : {}),

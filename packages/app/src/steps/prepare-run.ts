@@ -13,7 +13,7 @@
  *     configured flow before creating the Run, so the two differ only if the configuration changed mid-run.
  * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
  */
-import { newYorkDate, RailSettings } from '@ensemble/core';
+import { newYorkDate } from '@ensemble/core';
 import { compareEquity } from '@ensemble/execution';
 import {
   allPages,
@@ -30,7 +30,7 @@ import {
 import type { BranchItem, PrepareRunInput, PrepareRunOutput } from '@ensemble/workflow/contract';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { capitalPolicyOf, enabledStrategies } from '../strategies.ts';
+import { enabledStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles PrepareRun uses. */
@@ -101,7 +101,7 @@ const startRun = async (
   }
   const account = await broker.getAccount();
   const funded = await fundBooks(ledger, {
-    policy: capitalPolicyOf(config),
+    policy: deps.settings.capitalPolicy(),
     strategies: strategies.map((s) => ({ id: s.id, flow: s.flow })),
     accountEquity: account.equity,
     accountCash: account.cash,
@@ -113,7 +113,7 @@ const startRun = async (
   state = funded.state;
 
   // The equity breaker's comparison, made once for the run (each Execute reads it from the Run record).
-  const lookback = RailSettings.parse(deps.config.rails).equityLookbackDays;
+  const lookback = deps.settings.rails().equityLookbackDays;
   const equity = await compareEquity(ledger, broker, tradingDay, lookback);
   const created = await ledger.createRun({
     tradingDay,
