@@ -9,8 +9,10 @@
  * What differs from a live day is how signals are computed: each strategy is evaluated once over the whole
  * range (range mode, signals.ts) and its weights are recorded as the run's Signal before the session runs,
  * so the Evaluate step finds them recorded and returns them — the idempotent path a retry or a redrive
- * takes. A session where range mode gave a strategy no weights records nothing for it: its Evaluate runs on
- * the day's full snapshot and fails or blocks as live.
+ * takes. A session where range mode gave a strategy no weights records nothing for it: its Evaluate runs and
+ * fails or blocks as live — on the day's full-history snapshot when every symbol it reads has a bar (it
+ * evaluates, and must fail as a live evaluation fails), else on the lean one (it blocks on the unfit symbol
+ * before evaluating, and the snapshot's problems are the same either way).
  */
 import type { LoadedConfig } from '@ensemble/config';
 import {
@@ -237,7 +239,8 @@ const runFlow = async (
     for (const s of strategies) {
       const weights = signals.weights.get(s.id)?.get(day);
       if (weights === undefined) {
-        fullHistory.add(day);
+        // Evaluate runs: on the day's whole history where it evaluates (a symbol unfit blocks it first).
+        if (signals.evaluatedLive.get(s.id)?.has(day) !== false) fullHistory.add(day);
         continue;
       }
       await ledger.recordSignal({ runId, tradingDay: day, strategyId: s.id, weights, traceRef: RANGE_TRACE });

@@ -21,6 +21,12 @@ export type SessionWeights = ReadonlyMap<string, Readonly<Record<string, string>
 export interface RangeSignals {
   /** Strategy id → session → weights (sessions without weights are absent). */
   readonly weights: ReadonlyMap<string, SessionWeights>;
+  /**
+   * Strategy id → the sessions on which it has no weights although every symbol it reads has a bar: its
+   * Evaluate evaluates it there (and fails as range mode did), on the day's whole history. On its other
+   * sessions without weights a symbol is unfit and Evaluate blocks before evaluating.
+   */
+  readonly evaluatedLive: ReadonlyMap<string, ReadonlySet<string>>;
   /** The first session of the range on which every strategy has weights, or null. */
   readonly firstEvaluable: string | null;
 }
@@ -40,7 +46,8 @@ export const rangeSignals = (
     return b && b.dates.length > 0 ? [b] : [];
   });
   const weights = new Map<string, Map<string, Readonly<Record<string, string>>>>();
-  if (series.length === 0) return { weights, firstEvaluable: null };
+  const evaluatedLive = new Map<string, Set<string>>();
+  if (series.length === 0) return { weights, evaluatedLive, firstEvaluable: null };
   const history = PriceHistory.fromSeries(series);
   const from = range.from ?? history.dates[0]!;
   const dateSets = new Map(series.map((s) => [s.symbol, new Set(s.dates)] as const));
@@ -49,14 +56,18 @@ export const rangeSignals = (
     s.requirements.symbols.every((symbol) => dateSets.get(symbol)?.has(day) === true);
   for (const s of strategies) {
     const byDay = new Map<string, Readonly<Record<string, string>>>();
+    const live = new Set<string>();
     for (const r of createStrategyEvaluator(s.strategy, history).evaluateRange(from, range.to)) {
-      if ('weights' in r && fit(s, r.session)) byDay.set(r.session, toWeightStrings(r.weights));
+      if (!fit(s, r.session)) continue;
+      if ('weights' in r) byDay.set(r.session, toWeightStrings(r.weights));
+      else live.add(r.session);
     }
     weights.set(s.id, byDay);
+    evaluatedLive.set(s.id, live);
   }
   const firstEvaluable =
     history.dates.find(
       (d) => d >= from && d <= range.to && strategies.every((s) => weights.get(s.id)?.has(d) === true),
     ) ?? null;
-  return { weights, firstEvaluable };
+  return { weights, evaluatedLive, firstEvaluable };
 };
