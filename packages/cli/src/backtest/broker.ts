@@ -10,7 +10,7 @@ import {
   createSimBroker,
   fillCostOptions,
   type SimBroker,
-} from '@ensemble/broker';
+} from '@ensemble/broker/sim';
 
 /** A fresh simulated account for one backtest. */
 export const backtestBroker = ({ clock, marketData, startingCash, fillCosts }: BrokerPorts): SimBroker =>

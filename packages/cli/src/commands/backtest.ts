@@ -8,12 +8,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type BacktestFlow, type BacktestOptions, compareFlows, runBacktest } from '@ensemble/app';
-import {
-  closePricesFrom,
-  createMemorySimBrokerStore,
-  createSimBroker,
-  fillCostOptions,
-} from '@ensemble/broker';
 import { loadConfig } from '@ensemble/config';
 import { backtestBroker } from '../backtest/broker.ts';
 import { writeCsv } from '../backtest/csv.ts';
