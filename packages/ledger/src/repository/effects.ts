@@ -7,7 +7,7 @@
 import { applyFill as applyFillToBook, CASH_DP, D, str, UNALLOCATED } from '@ensemble/core';
 import { LedgerInvariantError } from '../errors.ts';
 import type { BookId, Fill, Transfer } from '../types.ts';
-import type { ApplyTransferInput } from './transfers.ts';
+import type { ApplyTransferInput } from './inputs.ts';
 
 /** The state of a position as the journal computes on it. */
 export interface PositionState {

@@ -14,20 +14,12 @@ import type {
 } from '../types.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
 import { fillEffects } from './effects.ts';
+import type { RecordFillInput } from './inputs.ts';
 import { applyEntry } from './journal.ts';
 import { dayBounds, pageOf } from './paging.ts';
 import { newFill, SameOn } from './records.ts';
 
-/** Input of {@link recordFill}: the fill as the broker reported it. */
-export interface RecordFillInput extends Omit<Fill, 'notional' | 'fee' | 'appliedAt'> {
-  /**
-   * Cash the fill moved before fees, as the broker booked it (brokers round to cents).
-   * @default qty × price
-   */
-  notional?: string;
-  /** @default "0" */
-  fee?: string;
-}
+export type { RecordFillInput } from './inputs.ts';
 
 export const recordFill = (ctx: Ctx, input: RecordFillInput): Promise<RecordResult<Fill>> => {
   const fill = newFill(input);

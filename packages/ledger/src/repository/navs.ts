@@ -12,16 +12,11 @@ import type {
   TransitionResult,
 } from '../types.ts';
 import { type Ctx, conditional, createOnce, guard, sameOn } from './context.ts';
+import type { RecordNavInput } from './inputs.ts';
 import { pageOf } from './paging.ts';
 import { navValues, newNav, SameOn } from './records.ts';
 
-/** Input of {@link recordNav} and {@link restateNav}: a book's values at the close of a day. */
-export interface RecordNavInput extends Pick<Nav, 'bookId' | 'day' | 'cash' | 'positionsValue' | 'nav'> {
-  /** @default "0" */
-  flowsIn?: string;
-  /** @default "0" */
-  flowsOut?: string;
-}
+export type { RecordNavInput } from './inputs.ts';
 
 export const recordNav = (ctx: Ctx, input: RecordNavInput): Promise<RecordResult<Nav>> => {
   const item = newNav(input, ctx.now());

@@ -9,7 +9,6 @@ import type {
   DayRangeOptions,
   Fill,
   Order,
-  OrderStatus,
   Page,
   PageOptions,
   RecordResult,
@@ -25,40 +24,11 @@ import {
   type RecordFillInput,
   recordFill,
 } from './fills.ts';
+import type { RecordOrderIntentInput, UpdateOrderStatusInput } from './inputs.ts';
 import { dayBounds, pageOf } from './paging.ts';
 import { isReplayedOrderMove, newOrder, orderStatusChange, SameOn } from './records.ts';
 
-/**
- * Input of {@link OrderLedger.recordOrderIntent}: the order's intent. Its `clientOrderId` is deterministic
- * from (runId, strategy or book, symbol, side), so a retried submit is idempotent.
- */
-export interface RecordOrderIntentInput
-  extends Pick<
-    Order,
-    | 'clientOrderId'
-    | 'runId'
-    | 'tradingDay'
-    | 'bookId'
-    | 'symbol'
-    | 'side'
-    | 'requestedQty'
-    | 'requestedNotional'
-  > {
-  /** Why the order exists (kept in its INTENT history entry). */
-  reason?: string;
-}
-
-/** Input of {@link updateOrderStatus}. */
-export interface UpdateOrderStatusInput {
-  clientOrderId: string;
-  /** The version the order must be at now; the write is refused otherwise. */
-  expectedVersion: number;
-  status: OrderStatus;
-  brokerOrderId?: string;
-  filledQty?: string;
-  filledNotional?: string;
-  reason?: string;
-}
+export type { RecordOrderIntentInput, UpdateOrderStatusInput } from './inputs.ts';
 
 /** Orders (intent, then the broker's view of them) and their fills, applied once to the books. */
 export interface OrderLedger {

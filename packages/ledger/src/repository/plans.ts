@@ -8,7 +8,6 @@ import type {
   Page,
   PageOptions,
   Plan,
-  PlannedOrder,
   PoolAttribution,
   RecordResult,
 } from '../types.ts';
@@ -19,16 +18,11 @@ import {
   recordPoolAttribution,
 } from './attributions.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
+import type { RecordPlanInput } from './inputs.ts';
 import { dayBounds, pageOf } from './paging.ts';
 import { SameOn } from './records.ts';
 
-/** One order of a plan as the planner decided it: a share quantity at an as-of price, and its notional. */
-export type PlannedOrderInput = PlannedOrder & Required<Pick<PlannedOrder, 'qty' | 'price' | 'notional'>>;
-
-/** Input of {@link PlanLedger.recordPlan}: the plan without its timestamp. */
-export interface RecordPlanInput extends Omit<Plan, 'recordedAt' | 'orders'> {
-  orders: PlannedOrderInput[];
-}
+export type { PlannedOrderInput, RecordPlanInput } from './inputs.ts';
 
 /** What the planner decided: each book's plan in a run, and each pool member's attribution. */
 export interface PlanLedger {

@@ -17,11 +17,15 @@ import type {
   Transfer,
   TransferPlan,
 } from '../types.ts';
-import type { RecordFillInput } from './fills.ts';
-import type { RecordNavInput } from './navs.ts';
-import type { RecordOrderIntentInput, UpdateOrderStatusInput } from './orders.ts';
-import type { RecordPlanInput } from './plans.ts';
-import type { CreateRunInput, UpdateRunStatusInput } from './runs.ts';
+import type {
+  CreateRunInput,
+  RecordFillInput,
+  RecordNavInput,
+  RecordOrderIntentInput,
+  RecordPlanInput,
+  UpdateOrderStatusInput,
+  UpdateRunStatusInput,
+} from './inputs.ts';
 
 /**
  * The caller-supplied fields a create-once write compares: an existing record equal on these is the same

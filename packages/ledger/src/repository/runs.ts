@@ -13,15 +13,13 @@ import type {
   PoolAttribution,
   RecordResult,
   Run,
-  RunEquity,
-  RunStatus,
   Signal,
-  StoredError,
   StrategyRun,
   TradingDay,
   TransitionResult,
 } from '../types.ts';
 import { type Ctx, conditional, createOnce, guard, sameOn } from './context.ts';
+import type { CreateRunInput, UpdateRunStatusInput } from './inputs.ts';
 import { DEFAULT_LIMIT, dayBounds, pageOf } from './paging.ts';
 import { isReplayedRunMove, newRun, runStatusChange, SameOn } from './records.ts';
 import {
@@ -32,21 +30,7 @@ import {
   supersedeFailedStrategyRun,
 } from './strategy-runs.ts';
 
-/** Input of {@link createRun}. */
-export interface CreateRunInput
-  extends Pick<Run, 'tradingDay' | 'stage' | 'asOf' | 'dataSnapshot' | 'flows'> {
-  /** The books' value at the start against the last NAV (not compared on a repeat: the first one stays). */
-  equity?: RunEquity;
-}
-
-/** Input of {@link updateRunStatus}. */
-export interface UpdateRunStatusInput {
-  runId: string;
-  /** The status the run must be in now; the write is refused otherwise. */
-  expected: RunStatus;
-  status: RunStatus;
-  error?: StoredError;
-}
+export type { CreateRunInput, UpdateRunStatusInput } from './inputs.ts';
 
 /** One page of a run's timeline: its records grouped by kind (each kind in key order; sort by time to read). */
 export interface RunTimeline {

@@ -9,9 +9,7 @@ import type {
   FlowState,
   Page,
   RecordResult,
-  TradingDay,
   Transfer,
-  TransferEndpoint,
   TransferPlan,
   TransitionResult,
 } from '../types.ts';
@@ -31,6 +29,7 @@ import {
   getFlowState,
   releaseFlowState,
 } from './flow-state.ts';
+import type { ApplyTransferInput } from './inputs.ts';
 import { applyEntry } from './journal.ts';
 import { dayBounds, pageOf } from './paging.ts';
 import { SameOn } from './records.ts';
@@ -41,6 +40,8 @@ import {
   type RecordTransferPlanInput,
   recordTransferPlan,
 } from './transfer-plans.ts';
+
+export type { ApplyTransferInput } from './inputs.ts';
 
 /** Moves of value between books, the plans that group them, and the FlowState those plans change. */
 export interface TransferLedger {
@@ -67,26 +68,6 @@ export interface TransferLedger {
   /** List transfer plans by day. */
   listTransferPlans(options?: DayRangeOptions): Promise<Page<TransferPlan>>;
 }
-
-/** Input of {@link applyTransfer}: shares of a symbol, or cash. */
-export type ApplyTransferInput = {
-  /** Deterministic id of the move (e.g. `<runId>:flip:<strategy>:<symbol>`); the move happens once per id. */
-  transferId: string;
-  day: TradingDay;
-  from: TransferEndpoint;
-  to: TransferEndpoint;
-  reason: string;
-  runId?: string;
-} & (
-  | {
-      kind: 'position';
-      symbol: string;
-      qty: string;
-      /** Cost basis moved with the shares. @default pro rata of the source position when first recorded, rounded down to cents */
-      costBasis?: string;
-    }
-  | { kind: 'cash'; amount: string }
-);
 
 /** Result of {@link applyTransfer}. */
 export type TransferResult =
