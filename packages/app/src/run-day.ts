@@ -78,13 +78,6 @@ export const caught = (e: unknown): CaughtError => ({
   Cause: e instanceof Error ? e.message : String(e),
 });
 
-/** A day failed: how the execution ends. */
-class ExecutionFailed extends Error {
-  constructor(readonly error: CaughtError) {
-    super(error.Cause);
-  }
-}
-
 /** Runs one trading day through `steps` (see the module comment). Never throws for a step's error. */
 export const runDay = async (
   steps: Readonly<Record<TaskName, Step>>,
@@ -133,9 +126,18 @@ export const runDay = async (
     })) as FinalizeOutput;
     day.finalize = finalize;
     if (finalize.retryBranches === 0 && !finalize.retryPool) return day;
-    day.retried = [];
-    for (const item of finalize.retryItems) day.retried.push(await secondRun(call, ref, item));
-    if (finalize.retryPool) day.pool = await poolSecondRun(call, ref);
+    const retried: BranchResult[] = [];
+    day.retried = retried;
+    for (const item of finalize.retryItems) {
+      const again = await secondRun(call, ref, item);
+      if ('failedAgain' in again) return { ...day, status: 'FAILED', error: again.failedAgain };
+      retried.push(again);
+    }
+    if (finalize.retryPool) {
+      const again = await poolSecondRun(call, ref);
+      if ('failedAgain' in again) return { ...day, status: 'FAILED', error: again.failedAgain };
+      day.pool = again.pool;
+    }
     day.finalizeRetried = (await call('Finalize', {
       ...ref,
       branches: day.branches,
@@ -144,9 +146,7 @@ export const runDay = async (
     })) as FinalizeOutput;
     return day;
   } catch (e) {
-    day.status = 'FAILED';
-    day.error = e instanceof ExecutionFailed ? e.error : caught(e);
-    return day;
+    return { ...day, status: 'FAILED', error: caught(e) };
   }
 };
 
@@ -182,23 +182,32 @@ const poolFirstRun = async (call: Call, ref: Ref): Promise<NonNullable<FinalizeI
   }
 };
 
-/** A failed branch's second run, without a Catch: a failure, or an outcome still FAILED, fails the day. */
-const secondRun = async (call: Call, ref: Ref, item: BranchItem): Promise<BranchResult> => {
+/** A second run that ended FAILED again: how the day's execution fails. */
+type FailedAgain = { readonly failedAgain: CaughtError };
+
+/**
+ * A failed branch's second run, without a Catch: a task's failure fails the day (it propagates), and so
+ * does an outcome still FAILED.
+ */
+const secondRun = async (call: Call, ref: Ref, item: BranchItem): Promise<BranchResult | FailedAgain> => {
   const input = { ...ref, ...item };
   await call('Evaluate', input);
   await call('PlanRebalance', input);
   const out = (await call('Execute', input)) as { outcome: BranchResult['outcome'] };
-  if (out.outcome === 'FAILED') throw new ExecutionFailed(failedAgain('BranchFailed', 'branch'));
+  if (out.outcome === 'FAILED') return { failedAgain: failedAgain('BranchFailed', 'branch') };
   return { ...item, outcome: out.outcome };
 };
 
 /** A FAILED pool's second run, without a Catch. */
-const poolSecondRun = async (call: Call, ref: Ref): Promise<NonNullable<FinalizeInput['pool']>> => {
+const poolSecondRun = async (
+  call: Call,
+  ref: Ref,
+): Promise<{ readonly pool: NonNullable<FinalizeInput['pool']> } | FailedAgain> => {
   await call('AggregatePool', ref);
   await call('PlanPool', ref);
   const out = (await call('ExecutePool', ref)) as NonNullable<FinalizeInput['pool']>;
-  if (out.outcome === 'FAILED') throw new ExecutionFailed(failedAgain('PoolFailed', 'pool'));
-  return out;
+  if (out.outcome === 'FAILED') return { failedAgain: failedAgain('PoolFailed', 'pool') };
+  return { pool: out };
 };
 
 /** The definition's Fail state after a second run ended FAILED again (second-run.ts). */
