@@ -14,9 +14,22 @@ const ALLOWED = {
   execution: ['core', 'ledger'],
   alpaca: ['core', 'broker', 'market-data'],
   workflow: ['core'],
-  app: ['core', 'config', 'execution', 'ledger', 'workflow'],
-  functions: ['core', 'config', 'ledger', 'broker', 'market-data', 'alpaca', 'workflow', 'app'],
-  cli: ['core', 'config', 'ledger', 'broker', 'market-data', 'alpaca', 'execution', 'workflow', 'app'],
+  report: ['core'],
+  // broker: the SimBroker, which fills shadow mode's paper orders (docs/shadow.md); never a trading port.
+  app: ['core', 'config', 'execution', 'ledger', 'broker', 'workflow', 'report'],
+  functions: ['core', 'config', 'ledger', 'broker', 'market-data', 'alpaca', 'workflow', 'app', 'report'],
+  cli: [
+    'core',
+    'config',
+    'ledger',
+    'broker',
+    'market-data',
+    'alpaca',
+    'execution',
+    'workflow',
+    'app',
+    'report',
+  ],
   // (and @ensemble/stacks/resource-names: see `stacks-own-resource-names`)
 };
 

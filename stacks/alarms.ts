@@ -1,23 +1,15 @@
 /**
  * The alarms of alarm-specs.ts: log metric filters for the handler-level ones, CloudWatch alarms for all,
- * one SNS topic (e-mail subscription from the stage settings).
+ * sent to the stage's SNS topic (topic.ts; e-mail subscription from the stage settings).
  */
 import type { TaskName } from '../packages/workflow/src/contract.ts';
 import { ALARMS, type AlarmSpec, metricNamespace } from './alarm-specs.ts';
 import { taskFunctionsByName } from './functions.ts';
 import { starter } from './schedule.ts';
-import { settings } from './settings.ts';
+import { alarmTopic } from './topic.ts';
 import { stateMachine } from './workflow.ts';
 
-export const alarmTopic = new aws.sns.Topic('Alarms', { name: `${$app.name}-${$app.stage}-alarms` });
-
-if (settings.alarmEmail !== undefined) {
-  new aws.sns.TopicSubscription('AlarmEmail', {
-    topic: alarmTopic.arn,
-    protocol: 'email',
-    endpoint: settings.alarmEmail,
-  });
-}
+export { alarmTopic };
 
 const logGroupOf = (task: TaskName) =>
   $interpolate`/aws/lambda/${(taskFunctionsByName[task] as sst.aws.Function).name}`;

@@ -22,7 +22,7 @@ export const BucketPrefixes = {
   snapshots: 'snapshots/',
   /** Evaluation traces (each strategy's decision path), written by Evaluate. */
   traces: 'traces/',
-  /** Run reports (reserved: no step writes one yet, so no function is granted it). */
+  /** Daily performance reports (JSON and HTML), written by Finalize. */
   reports: 'reports/',
 } as const;
 export type BucketPrefix = (typeof BucketPrefixes)[keyof typeof BucketPrefixes];
@@ -66,6 +66,8 @@ export interface Uses {
   readonly secrets: readonly SecretName[];
   /** May start executions of the state machine (the scheduled starter only). */
   readonly startExecution: boolean;
+  /** Publishes to the stage's SNS topic (the day's summary; it receives the topic's ARN). */
+  readonly publish: boolean;
 }
 
 /** One Lambda function. */
@@ -77,6 +79,11 @@ export interface FunctionSpec {
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly uses: Uses;
+  /**
+   * npm packages installed next to the bundle instead of bundled: packages whose files the code reads at
+   * run time (Finalize inlines uPlot's script into the HTML report).
+   */
+  readonly install: readonly string[];
 }
 
 /** `PlanRebalance` → `plan-rebalance`. */
@@ -87,7 +94,14 @@ export const handlerOf = (name: string): string => `packages/functions/src/handl
 
 /** What a spec declares: everything but the secrets, which follow from the ports. */
 type DeclaredUses = Omit<Uses, 'secrets'>;
-const none: DeclaredUses = { table: [], read: [], write: [], ports: [], startExecution: false };
+const none: DeclaredUses = {
+  table: [],
+  read: [],
+  write: [],
+  ports: [],
+  startExecution: false,
+  publish: false,
+};
 const snapshots: readonly BucketPrefix[] = [BucketPrefixes.snapshots];
 const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
 
@@ -96,11 +110,17 @@ const READ: readonly DynamoAction[] = ['GetItem', 'Query'];
  * times out first) and uses. Table actions and ports are checked against the step code in test/infra
  * (`ledger.x(` calls mapped to DynamoDB actions through the ledger's source; `runtime.broker` /
  * `runtime.marketData` reached from the step function). Bucket grants follow the keys the code writes:
- * `snapshots/` (PrepareRun's market snapshot, read by every later step through its `snapshotRef`) and
- * `traces/` (Evaluate's decision traces). Steps that read only the snapshot (Evaluate, AggregatePool) and
- * RecordBranchFailure use no port, so they never hold the Alpaca keys.
+ * `snapshots/` (PrepareRun's market snapshot, read by every later step through its `snapshotRef`),
+ * `traces/` (Evaluate's and Shadow's decision traces) and `reports/` (Finalize's daily report, whose summary
+ * it also publishes to the topic; its benchmark comes from the market-data port). Steps that read only the
+ * snapshot (Evaluate, AggregatePool), RecordBranchFailure and shadow mode's (PrepareShadows, Shadow: they
+ * trade paper books on the SimBroker over the ledger's shadow scope) use no port, so they never hold the
+ * Alpaca keys.
  */
-const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses'> & { readonly uses: DeclaredUses })[] = [
+const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses' | 'install'> & {
+  readonly uses: DeclaredUses;
+  readonly install?: readonly string[];
+})[] = [
   {
     name: 'PrepareRun',
     memoryMb: 1024,
@@ -160,10 +180,31 @@ const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses'> & { readonly uses:
     uses: { ...none, table: [...DynamoActions], read: snapshots, ports: ['broker'] },
   },
   {
+    // Shadow mode (docs/shadow.md): paper books in the ledger's shadow scope, no trading port, no keys.
+    name: 'PrepareShadows',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    uses: { ...none, table: [...READ, 'PutItem', 'UpdateItem'], read: snapshots },
+  },
+  {
+    name: 'Shadow',
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    uses: { ...none, table: [...DynamoActions], read: snapshots, write: [BucketPrefixes.traces] },
+  },
+  {
     name: 'Finalize',
     memoryMb: 512,
     timeoutSeconds: 120,
-    uses: { ...none, table: [...READ, 'PutItem', 'UpdateItem'], read: snapshots, ports: ['broker'] },
+    uses: {
+      ...none,
+      table: [...READ, 'PutItem', 'UpdateItem'],
+      read: snapshots,
+      write: [BucketPrefixes.reports],
+      ports: ['broker', 'marketData'],
+      publish: true,
+    },
+    install: ['uplot'],
   },
   { name: 'StartExecution', memoryMb: 256, timeoutSeconds: 30, uses: { ...none, startExecution: true } },
 ];
@@ -171,6 +212,7 @@ const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses'> & { readonly uses:
 /** Every function, with its handler path and the secrets of its ports. */
 export const FUNCTIONS: readonly FunctionSpec[] = SPECS.map((f) => ({
   ...f,
+  install: f.install ?? [],
   handler: handlerOf(f.name),
   uses: { ...f.uses, secrets: secretsForPorts(f.uses.ports) },
 }));

@@ -32,6 +32,8 @@ export interface DataArns {
   readonly bucket: string;
   /** The state machine (only the starter uses it). */
   readonly stateMachine?: string;
+  /** The stage's SNS topic (only Finalize publishes to it). */
+  readonly topic?: string;
 }
 
 /** Actions that AWS only authorizes on `Resource: "*"`; nothing else may use a wildcard resource. */
@@ -89,6 +91,10 @@ export const functionStatements = (uses: Uses, arns: DataArns): Statement[] => {
       Action: ['s3:PutObject'],
       Resource: uses.write.map((p) => `${arns.bucket}/${p}*`),
     });
+  }
+  if (uses.publish) {
+    if (!arns.topic) throw new Error('publish needs the topic ARN');
+    out.push({ Sid: 'PublishSummary', Effect: 'Allow', Action: ['sns:Publish'], Resource: [arns.topic] });
   }
   if (uses.startExecution) {
     if (!arns.stateMachine) throw new Error('startExecution needs the state machine ARN');

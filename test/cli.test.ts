@@ -45,7 +45,7 @@ describe('ensemble evaluate', () => {
   it('rejects a malformed date as a usage error', async () => {
     const run = await runCli(['evaluate', corpus('gold.clj'), '--as-of', '23/10/2025']);
     expect(run.code).toBe(2);
-    expect(run.err[0]).toContain('--as-of must be YYYY-MM-DD');
+    expect(run.err[0]).toContain('--as-of must be a date YYYY-MM-DD');
   });
 });
 
@@ -110,10 +110,10 @@ describe('ensemble signals', () => {
     // Act
     const run = await runCli(['signals', '--config', config, '--date', '2025-05-12', '--json']);
     // Assert
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     const [stale, fresh] = JSON.parse(run.out[0]!).strategies;
     expect(stale).toMatchObject({ id: 'stale', outcome: 'BLOCKED' });
-    expect(stale.error).toContain('no bar on the as-of session');
+    expect(stale.error).toBe('MissingDataError: DVAX: stale: last bar 2025-04-04 (as of 2025-05-12)');
     expect(fresh).toMatchObject({ id: 'fresh', outcome: 'EVALUATED' });
   });
 

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundleFunctions, packageOf } from '../infra/bundle.ts';
 import { benchBacktest, formatBacktest } from './backtest.ts';
 import { benchDsl } from './dsl.ts';
 import { benchPlanner } from './planner.ts';
@@ -61,6 +62,24 @@ if (!only || only === 'workflow') {
   const wf = await benchWorkflow(sizes, (line) => console.log(`  ${line}`));
   for (const line of formatWorkflow(wf)) console.log(line);
   report.workflow = wf;
+}
+
+if (!only || only === 'bundles') {
+  // Each Lambda function bundled as SST bundles it (esbuild, minified, AWS SDK external): size and the
+  // largest packages inside (test/infra/bundles.test.ts guards the limits).
+  const bundles = await bundleFunctions();
+  console.log('\nLambda bundles (esbuild, minified, AWS SDK external)');
+  const rows = bundles.map((b) => {
+    const byPackage = new Map<string, number>();
+    for (const [path, bytes] of b.inputs)
+      byPackage.set(packageOf(path), (byPackage.get(packageOf(path)) ?? 0) + bytes);
+    const top = [...byPackage].sort((x, y) => y[1] - x[1]).slice(0, 4);
+    console.log(
+      `${b.name.padEnd(20)} ${(b.bytes / 1048576).toFixed(2).padStart(5)} MB  ${top.map(([p, n]) => `${p} ${(n / 1024).toFixed(0)} KB`).join(', ')}`,
+    );
+    return { name: b.name, bytes: b.bytes, top: Object.fromEntries(top) };
+  });
+  report.bundles = rows;
 }
 
 if (!only || only === 'backtest') {

@@ -3,8 +3,9 @@
  * interpreter, in one home, and the books carry over from one day to the next — which is how a user watches
  * books evolve. Each test gets its own home folder (its own database and simulated account).
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isTradingDay, previousSession } from '@ensemble/core';
+import { D, isTradingDay, type PerformanceReport, previousSession } from '@ensemble/core';
 import { allPages, type BookId, createLedger } from '@ensemble/ledger';
 import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { readBundledManifest } from '@ensemble/market-data';
@@ -24,7 +25,7 @@ interface Book {
   bookId: string;
   nav: string;
   cash: string;
-  dayPnl: string | null;
+  dayPnl: string;
 }
 interface DayJson {
   runId: string;
@@ -32,6 +33,8 @@ interface DayJson {
   status: string;
   strategies: { id: string; flow: string; outcome: string; orders: Order[]; book: Book | null }[];
   pool: { members: string[]; orders: Order[]; book: Book | null } | null;
+  account: { nav: string; dayPnl: string };
+  capital: { transfers: { from: string; to: string; amount: string }[] };
   reconciliation: { ok: boolean; differences: unknown[] };
   elapsedMs?: number;
   execution: { name: string; status: string; skipped?: string; transitions?: unknown };
@@ -129,7 +132,12 @@ describe('ensemble run --days N', () => {
           expect(book.dayPnl).toBe(new Decimal(book.nav).minus(before.get(book.bookId)!.nav).toFixed(2));
         }
       }
-      for (const { book } of booksOf(days[0]!)) expect(book.dayPnl).toBeNull();
+      // On the first day it is measured against the book's funding (the day's transfers from unallocated).
+      const funding = (bookId: string) =>
+        days[0]!.capital.transfers.find((t) => t.from === 'unallocated' && t.to === bookId)!.amount;
+      for (const { book } of booksOf(days[0]!)) {
+        expect(book.dayPnl).toBe(new Decimal(book.nav).minus(funding(book.bookId)).toFixed(2));
+      }
 
       // Shares carry over: replay the fills day by day from empty books. Every sell is of shares the book
       // carried in from earlier days (a sell on day 2 of what was bought on day 1 — never of shares it
@@ -205,8 +213,11 @@ describe('ensemble run --days N', () => {
         expect(d.execution.skipped).toBeUndefined();
         expect(d.reconciliation.ok).toBe(true);
       }
-      expect(booksOf(days[0]!).every((b) => b.book.dayPnl === null)).toBe(true);
-      expect(booksOf(days[1]!).every((b) => b.book.dayPnl !== null)).toBe(true);
+      // Day 1 against the funding, day 2 against day 1: the account's day P&L is the sum of the books'.
+      for (const d of days) {
+        const sum = booksOf(d).reduce((a, b) => a.plus(b.book.dayPnl), new Decimal(0));
+        expect(sum.toFixed(2)).toBe(d.account.dayPnl);
+      }
     },
     2 * PER_DAY_MS + 10_000,
   );
@@ -232,4 +243,87 @@ describe('ensemble run --days N', () => {
     },
     4 * PER_DAY_MS + 10_000,
   );
+
+  it(
+    'ends with a summary of the period; `ensemble report` reads the same days back from the ledger',
+    async () => {
+      // Arrange / Act: three sessions in text mode
+      const home = await newHome();
+      const r = await runCli(['run', '--home', home, '--date', '2025-11-24', '--days', '3']);
+      expect(r.code, r.err.join('\n')).toBe(0);
+      // Assert: the output ends with the period's table — the account, the benchmark, the pool and every
+      // strategy, each with its start and end NAV, return and max drawdown.
+      const at = r.out.findIndex((l) => l.startsWith('Period 2025-11-24 → 2025-11-26: 3 sessions'));
+      expect(at, r.out.slice(-30).join('\n')).toBeGreaterThan(0);
+      const table = r.out.slice(at + 2);
+      const ids = (await reportJson(home)).strategies.map((s) => s.id);
+      expect(table.map((l) => l.trim().split(/\s+/)[0])).toEqual(['account', 'SPY', 'pool', ...ids]);
+      expect(table.length).toBeLessThan(30);
+
+      // The report of the recorded days: the books' NAV records, the account their sum.
+      const report = await reportJson(home);
+      expect([report.from, report.to, report.sessions, report.flow]).toEqual([
+        '2025-11-24',
+        '2025-11-26',
+        3,
+        'recorded',
+      ]);
+      const books = await withLedger(home, async (l) => {
+        const navs = await Promise.all(
+          [
+            'pool',
+            ...report.strategies.filter((s) => s.flow === 'per-book').map((s) => `strategy#${s.id}`),
+          ].map((b) => allPages((o) => l.listNav(b as BookId, o))),
+        );
+        return navs;
+      });
+      for (const [i, [day, nav]] of report.account.equity.entries()) {
+        // Core's Decimal (50 digits): the NAVs carry more digits than decimal.js's default 20.
+        const sum = books.reduce((a, navs) => a.plus(navs[i]?.nav ?? 0), new D(0));
+        expect(new D(nav).eq(sum), day).toBe(true);
+      }
+      // The summary's returns are the report's.
+      for (const s of report.strategies) {
+        const line = table.find((l) => l.trim().startsWith(`${s.id} `))!;
+        const shown = line.trim().split(/\s+/)[4]!;
+        expect(Number(shown.replace('−', '-').replace('%', ''))).toBe(
+          Number((s.metrics.totalReturn * 100).toFixed(2)),
+        );
+      }
+      // Finalize wrote each day's report in the home; --html writes the page.
+      for (const day of ['2025-11-24', '2025-11-25', '2025-11-26']) {
+        const json = JSON.parse(await readFile(join(home, 'reports', day, 'report.json'), 'utf8'));
+        expect(json.to).toBe(day);
+        expect(await readFile(join(home, 'reports', day, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
+      }
+      const page = join(home, 'page.html');
+      const html = await runCli(['report', '--home', home, '--html', page]);
+      expect(html.code, html.err.join('\n')).toBe(0);
+      expect(html.out[0]).toMatch(/^Recorded days 2025-11-24 → 2025-11-26: 3 sessions/);
+      expect(await readFile(page, 'utf8')).toContain('Allocation over time, per book');
+
+      // Bad input: one clear line, exit 2 (usage) or 1 (nothing recorded).
+      const reversed = await runCli(['report', '--home', home, '--from', '2025-11-26', '--to', '2025-11-24']);
+      expect([reversed.code, reversed.err[0]?.split('\n')[0]]).toEqual([
+        2,
+        'ensemble: --from 2025-11-26 is after --to 2025-11-24',
+      ]);
+      const outside = await runCli(['report', '--home', home, '--from', '2025-12-20']);
+      expect([outside.code, outside.err]).toEqual([
+        1,
+        [`${home} has no recorded session between 2025-12-20 and the end`],
+      ]);
+      const empty = await runCli(['report', '--home', join(home, 'nothing')]);
+      expect(empty.code).toBe(1);
+      expect(empty.err).toHaveLength(1);
+    },
+    3 * PER_DAY_MS + 30_000,
+  );
 });
+
+/** `ensemble report --json` of a home. */
+async function reportJson(home: string): Promise<PerformanceReport> {
+  const r = await runCli(['report', '--home', home, '--json']);
+  expect(r.code, r.err.join('\n')).toBe(0);
+  return JSON.parse(r.out.join('')) as PerformanceReport;
+}

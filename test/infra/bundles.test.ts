@@ -33,6 +33,13 @@ const TRADING_ONLY = [
   'packages/alpaca',
 ];
 
+/**
+ * Shadow mode's paper trading (docs/shadow.md): the Shadow function carries the SimBroker, which fills its
+ * paper orders, and no trading adapter; it runs the branch and pool step code (Evaluate's, Finalize's NAVs)
+ * on the ledger's shadow scope.
+ */
+const PAPER = 'Shadow';
+
 const MAX_BYTES = 1.5 * 1024 * 1024;
 
 describe('Lambda bundles', () => {
@@ -42,7 +49,7 @@ describe('Lambda bundles', () => {
   }, 120_000);
 
   it('every function is bundled, and none exceeds 1.5 MB', () => {
-    expect(bundles.length).toBe(10);
+    expect(bundles.length).toBe(12);
     for (const b of bundles) expect(b.bytes, b.name).toBeLessThanOrEqual(MAX_BYTES);
   });
 
@@ -60,8 +67,19 @@ describe('Lambda bundles', () => {
       if (b.name === 'StartExecution') continue;
       const packages = new Set([...b.inputs.keys()].map(packageOf));
       const trading = functionSpec(b.name).uses.ports.length > 0;
-      for (const p of TRADING_ONLY) expect(packages.has(p), `${b.name} and ${p}`).toBe(trading);
+      for (const p of TRADING_ONLY) {
+        const paperFills = b.name === PAPER && p === 'packages/broker';
+        expect(packages.has(p), `${b.name} and ${p}`).toBe(trading || paperFills);
+      }
     }
+  });
+
+  it('a function whose code reads uPlot’s files (the HTML report) has uplot installed beside its bundle', () => {
+    for (const b of bundles) {
+      const reads = [...b.inputs.keys()].some((p) => p.startsWith('packages/report/src/assets.ts'));
+      expect(functionSpec(b.name).install.includes('uplot'), b.name).toBe(reads);
+    }
+    expect(functionSpec('Finalize').install).toEqual(['uplot']);
   });
 
   it('a task function carries its own step and no other step', () => {
@@ -77,6 +95,7 @@ describe('Lambda bundles', () => {
       // A step may import a pure helper from a sibling (PlanPool and AggregatePool from plan-rebalance and
       // pool); it never pulls in PrepareRun, Evaluate or Finalize unless it is one.
       for (const other of ['prepare-run', 'evaluate', 'finalize']) {
+        if (b.name === PAPER && other !== 'prepare-run') continue;
         if (!expected.endsWith(`/${other}.ts`))
           expect(steps, b.name).not.toContain(`packages/app/src/steps/${other}.ts`);
       }

@@ -77,6 +77,15 @@ const callsIn = (files: Iterable<string>, receiver: string): Set<string> => {
 export const ledgerCallsIn = (files: Iterable<string>): Set<string> => callsIn(files, 'ledger');
 /** `broker.x(` calls in the files. */
 export const brokerCallsIn = (files: Iterable<string>): Set<string> => callsIn(files, 'broker');
+/** `notifier.x(` calls in the files (the day's summary, published to the stage's topic). */
+export const notifierCallsIn = (files: Iterable<string>): Set<string> => callsIn(files, 'notifier');
+
+/** Bucket prefixes of the keys written in the files: template literals such as `` `reports/${day}` ``. */
+export const keyPrefixesIn = (files: Iterable<string>): Set<string> => {
+  const out = new Set<string>();
+  for (const f of files) for (const m of read(f).matchAll(/`([a-z]+\/)\$\{/g)) out.add(m[1]!);
+  return out;
+};
 
 const VERB_ACTION: Record<string, DynamoAction | 'UNSUPPORTED'> = {
   get: 'GetItem',

@@ -30,8 +30,10 @@ import {
 import {
   brokerCallsIn,
   derivedUsesOf,
+  keyPrefixesIn,
   ledgerMethodActions,
   marketDataCallsIn,
+  notifierCallsIn,
   portsIn,
   ROOT,
   runtimePortsOf,
@@ -43,11 +45,15 @@ const ARNS: DataArns = {
   indexes: ['gsi1', 'gsi2'],
   bucket: 'arn:aws:s3:::ensemble-prod-artifactsbucket-xyz',
   stateMachine: 'arn:aws:states:us-east-1:111122223333:stateMachine:ensemble-prod',
+  topic: 'arn:aws:sns:us-east-1:111122223333:ensemble-prod-alarms',
 };
 
 /** (action, resource) pairs a document allows, as sorted strings. */
 const grants = (doc: PolicyDocument): string[] =>
   doc.Statement.flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${a} ${r}`))).sort();
+
+/** Tasks that trade paper books only (shadow mode): the broker they give execution is the paper broker. */
+const PAPER_TASKS: readonly string[] = ['Shadow'];
 
 /** The step file a task's handler runs (ExecutePool shares Execute's module). */
 const stepOf = (name: string): string => (name === 'ExecutePool' ? 'execute' : kebab(name));
@@ -100,6 +106,19 @@ describe('function policies', () => {
       const derived = derivedUsesOf(stepOf(name), methodActions);
       const foreign = [...(derived?.files ?? [])].filter((f) => !f.includes('/packages/app/'));
       const ports = runtimePortsOf(name);
+      if (PAPER_TASKS.includes(name)) {
+        // Shadow mode executes through `@ensemble/execution` with a broker it builds itself: the SimBroker on
+        // a paper account in the ledger's shadow scope (docs/shadow.md). It reaches no runtime port, so it
+        // gets no adapter and no keys; what it gives execution is that paper broker.
+        const own = [...(derived?.files ?? [])]
+          .filter((f) => f.includes('/packages/app/'))
+          .map((f) => readFileSync(f, 'utf8'))
+          .join('\n');
+        expect(own).toMatch(/createSimBroker\(\{\s*store: paperAccountStore\(/);
+        expect(own).toMatch(/executeBook\(paper, fills,/);
+        expect(ports.size).toBe(0);
+        return;
+      }
       if (brokerCallsIn(foreign).size > 0) expect(ports).toContain('broker');
       if (marketDataCallsIn(foreign).size > 0) expect(ports).toContain('marketData');
     },
@@ -129,10 +148,27 @@ describe('function policies', () => {
 
   it('every S3 key prefix the application steps write is a declared bucket prefix', () => {
     const src = join(ROOT, 'packages/app/src');
-    const texts = ['market-snapshot.ts', 'steps/evaluate.ts'].map((f) => readFileSync(join(src, f), 'utf8'));
-    const prefixes = new Set(texts.flatMap((t) => [...t.matchAll(/`([a-z]+\/)\$\{/g)].map((m) => m[1]!)));
-    expect([...prefixes].sort()).toEqual([BucketPrefixes.snapshots, BucketPrefixes.traces].sort());
+    const files = ['market-snapshot.ts', 'steps/evaluate.ts', 'report/daily-report.ts'].map((f) =>
+      join(src, f),
+    );
+    expect([...keyPrefixesIn(files)].sort()).toEqual(
+      [BucketPrefixes.snapshots, BucketPrefixes.traces, BucketPrefixes.reports].sort(),
+    );
   });
+
+  it.each(taskFunctions().map((f) => [f.name]))(
+    '%s writes reports/ and publishes to the topic exactly when its step code does',
+    (name) => {
+      // Arrange / Act: the files the step reaches; the report keys and `notifier.publish(` calls in them
+      const spec = functionSpec(name);
+      const files = derivedUsesOf(stepOf(name), methodActions)?.files ?? new Set<string>();
+      // Assert
+      expect(spec.uses.write.includes(BucketPrefixes.reports)).toBe(
+        keyPrefixesIn(files).has(BucketPrefixes.reports),
+      );
+      expect(spec.uses.publish).toBe(notifierCallsIn(files).has('publish'));
+    },
+  );
 
   it('lists and asserts each policy (action, resource) pairs', () => {
     const T = ARNS.table;
@@ -152,7 +188,20 @@ describe('function policies', () => {
       AggregatePool: [...item('GetItem', 'PutItem'), ...idx, ...readSnap],
       PlanPool: [...item('GetItem', 'PutItem'), ...idx, ...readSnap],
       ExecutePool: [...item('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'), ...idx, ...readSnap],
-      Finalize: [...item('GetItem', 'PutItem', 'UpdateItem'), ...idx, ...readSnap],
+      PrepareShadows: [...item('GetItem', 'PutItem', 'UpdateItem'), ...idx, ...readSnap],
+      Shadow: [
+        ...item('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
+        ...idx,
+        ...readSnap,
+        `s3:PutObject ${ARNS.bucket}/traces/*`,
+      ],
+      Finalize: [
+        ...item('GetItem', 'PutItem', 'UpdateItem'),
+        ...idx,
+        ...readSnap,
+        `s3:PutObject ${ARNS.bucket}/reports/*`,
+        `sns:Publish ${ARNS.topic}`,
+      ],
       StartExecution: [`states:StartExecution ${ARNS.stateMachine}`],
     };
     for (const f of FUNCTIONS) {
@@ -179,17 +228,18 @@ describe('function policies', () => {
         for (const a of s.Action) expect(WILDCARD_ONLY_ACTIONS).toContain(a);
       }
       for (const r of s.Resource.filter((x) => x !== '*')) {
-        expect(r).toMatch(/^arn:aws:(dynamodb|s3|states|lambda):/);
+        expect(r).toMatch(/^arn:aws:(dynamodb|s3|states|lambda|sns):/);
         // A trailing wildcard only below a declared prefix (`bucket/snapshots/*`) or a function's versions.
         if (r.endsWith('*')) expect(r).toMatch(/\/(snapshots|traces|reports)\/\*$|:function:[^:]+:\*$/);
       }
     }
   });
 
-  it('a function that starts executions needs the state machine ARN', () => {
+  it('a function that starts executions needs the state machine ARN; one that publishes, the topic', () => {
     expect(() =>
       functionPolicy(functionSpec('StartExecution'), { ...ARNS, stateMachine: undefined }),
     ).toThrow();
+    expect(() => functionPolicy(functionSpec('Finalize'), { ...ARNS, topic: undefined })).toThrow();
   });
 
   it('sst permissions carry the same statements, conditions included', () => {

@@ -272,3 +272,49 @@ describe('AlpacaBroker through the SDK against the fake server', () => {
     }
   });
 });
+
+describe('AlpacaBroker corporate actions (the market-data API) through the SDK against the fake server', () => {
+  it('reads the announced splits and cash dividends of the symbols asked, in the dates asked', async () => {
+    // Arrange: the account behind the fake announces a forward split, a reverse split and a dividend.
+    const actions = [
+      { kind: 'split', symbol: 'TQQQ', exDate: '2025-11-20', newRate: '2', oldRate: '1' },
+      { kind: 'split', symbol: 'BRK/B', exDate: '2025-11-21', newRate: '1', oldRate: '10' },
+      { kind: 'dividend', symbol: 'SPY', exDate: '2025-09-19', rate: '1.83', payableDate: '2025-10-31' },
+      { kind: 'dividend', symbol: 'QQQ', exDate: '2025-12-22', rate: '0.7' },
+    ] as const;
+    const f = await startFixture({ corporateActions: actions });
+    try {
+      // Act
+      const read = await f.alpaca.broker.getCorporateActions?.({
+        symbols: ['TQQQ', 'BRK/B', 'SPY', 'QQQ'],
+        from: '2025-09-01',
+        to: '2025-11-30',
+      });
+      // Assert: through GET /v1/corporate-actions, symbols written as Alpaca does (BRK.B).
+      expect(read).toEqual([
+        { kind: 'dividend', symbol: 'SPY', exDate: '2025-09-19', rate: '1.83', payableDate: '2025-10-31' },
+        {
+          kind: 'split',
+          symbol: 'TQQQ',
+          exDate: '2025-11-20',
+          newRate: '2',
+          oldRate: '1',
+          source: 'announcement',
+        },
+        {
+          kind: 'split',
+          symbol: 'BRK/B',
+          exDate: '2025-11-21',
+          newRate: '1',
+          oldRate: '10',
+          source: 'announcement',
+        },
+      ]);
+      expect(f.fake.requests.at(-1)?.url).toMatch(
+        /^\/v1\/corporate-actions\?symbols=TQQQ%2CBRK\.B%2CSPY%2CQQQ&types=forward_split%2Creverse_split%2Ccash_dividend&start=2025-09-01&end=2025-11-30/,
+      );
+    } finally {
+      await f.close();
+    }
+  });
+});

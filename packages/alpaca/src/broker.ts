@@ -9,6 +9,8 @@ import type {
   BrokerOrder,
   BrokerPosition,
   CalendarDay,
+  CorporateAction,
+  CorporateActionQuery,
   MarketClock,
   SubmitOrderRequest,
 } from '@ensemble/core';
@@ -22,12 +24,14 @@ import {
   toAssetFacts,
   toCalendarDay,
   toClock,
+  toCorporateActions,
   toOrder,
   toPosition,
   WireAccount,
   WireAsset,
   WireCalendar,
   WireClock,
+  WireCorporateActionsPage,
   WireOrder,
   WireOrders,
   WirePositions,
@@ -157,6 +161,43 @@ export class AlpacaBroker implements Broker {
       out.set(fromAlpacaSymbol(symbol), toAssetFacts(parsed.data));
     }
     return out;
+  }
+
+  /**
+   * Splits and cash dividends of `symbols` with an ex-date in `[from, to]`, from the market-data API's
+   * corporate actions (every page), sorted by ex-date then symbol.
+   */
+  async getCorporateActions(query: CorporateActionQuery): Promise<CorporateAction[]> {
+    if (query.symbols.length === 0) return [];
+    const out: CorporateAction[] = [];
+    const seen = new Set<string>();
+    let pageToken: string | undefined;
+    do {
+      const page = await this.call({ operation: 'getCorporateActions' }, WireCorporateActionsPage, () =>
+        this.#sdk.corporateActions.corporateActionsRaw({
+          symbols: query.symbols.map(toAlpacaSymbol).join(','),
+          types: 'forward_split,reverse_split,cash_dividend',
+          start: new Date(`${query.from}T00:00:00Z`),
+          end: new Date(`${query.to}T00:00:00Z`),
+          limit: 1000,
+          ...(pageToken !== undefined && { pageToken }),
+        }),
+      );
+      out.push(...toCorporateActions(page));
+      pageToken = page.next_page_token || undefined;
+      if (pageToken !== undefined && seen.has(pageToken)) {
+        throw toBrokerError(
+          new Error(`corporate actions pagination does not progress (token ${pageToken})`),
+          {
+            operation: 'getCorporateActions',
+          },
+        );
+      }
+      if (pageToken !== undefined) seen.add(pageToken);
+    } while (pageToken !== undefined);
+    return out
+      .filter((a) => a.exDate >= query.from && a.exDate <= query.to)
+      .sort((a, b) => a.exDate.localeCompare(b.exDate) || a.symbol.localeCompare(b.symbol));
   }
 
   /**

@@ -45,6 +45,16 @@ describe('live-mode guard', () => {
       { APCA_API_KEY_ID: PAPER_KEY, APCA_API_BASE_URL: 'https://api.alpaca.markets' },
       /live host/,
     ],
+    [
+      'paper mode on the live host written as a fully qualified name (a trailing dot)',
+      { APCA_API_KEY_ID: PAPER_KEY, APCA_API_BASE_URL: 'https://api.alpaca.markets.' },
+      /live host/,
+    ],
+    [
+      'paper mode on the live host in capitals, with its port',
+      { APCA_API_KEY_ID: PAPER_KEY, APCA_API_BASE_URL: 'https://API.Alpaca.Markets.:443/v2' },
+      /live host/,
+    ],
     ['paper mode with a live key', { APCA_API_KEY_ID: LIVE_KEY }, /live key/],
     ['no key', { APCA_API_KEY_ID: '' }, /APCA_API_KEY_ID is required/],
     ['an unknown mode', { APCA_API_KEY_ID: PAPER_KEY, ENSEMBLE_ALPACA_MODE: 'yolo' }, /mode/],

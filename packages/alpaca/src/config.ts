@@ -33,7 +33,11 @@ export type AlpacaSettings = z.infer<typeof AlpacaSettings>;
 /** Settings as written (`mode` and `feed` optional). */
 export type AlpacaSettingsInput = z.input<typeof AlpacaSettings>;
 
-const hostOf = (url: string): string => new URL(url).host.toLowerCase();
+/**
+ * The host name a URL reaches, as DNS resolves it: lower case, without the port and without the trailing
+ * dot of a fully qualified name (`https://API.alpaca.markets.:443/` is the live host).
+ */
+const hostOf = (url: string): string => new URL(url).hostname.toLowerCase().replace(/\.+$/, '');
 
 /** Throws {@link ConfigInvalidError} when the settings could trade on the wrong account. */
 export const checkTradingMode = (s: AlpacaSettings): void => {

@@ -91,6 +91,8 @@ describe('validateDailyBars', () => {
       symbol: 'X',
       dates: ['2025-11-24', '2025-11-25', '2025-11-26'],
       closes: new Float64Array([10, 10, 11]),
+      highs: new Float64Array([Number.NaN, Number.NaN, Number.NaN]),
+      lows: new Float64Array([Number.NaN, Number.NaN, Number.NaN]),
     });
   });
 

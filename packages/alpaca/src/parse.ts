@@ -13,6 +13,7 @@ import type {
   BrokerOrderStatus,
   BrokerPosition,
   CalendarDay,
+  CorporateAction,
   MarketClock,
 } from '@ensemble/core';
 import { TradingDay } from '@ensemble/core';
@@ -186,3 +187,48 @@ export const WirePositions = z.array(WirePosition);
 export const WireOrders = z.array(WireOrder);
 export const WireCalendar = z.array(WireCalendarDay);
 export const WireAssets = z.array(WireAsset);
+
+/** A split of the market-data corporate-actions API (`forward_splits`, `reverse_splits`). */
+const WireSplit = z.object({ symbol: z.string(), new_rate: Money, old_rate: Money, ex_date: TradingDay });
+/** A cash dividend (`cash_dividends`). */
+const WireCashDividend = z.object({
+  symbol: z.string(),
+  rate: Money,
+  ex_date: TradingDay,
+  payable_date: TradingDay.nullish(),
+});
+
+/** One page of `GET /v1/corporate-actions` (the kinds Ensemble applies; other kinds are ignored). */
+export const WireCorporateActionsPage = z.object({
+  corporate_actions: z.object({
+    forward_splits: z.array(WireSplit).nullish(),
+    reverse_splits: z.array(WireSplit).nullish(),
+    cash_dividends: z.array(WireCashDividend).nullish(),
+  }),
+  next_page_token: z.string().nullish(),
+});
+
+/** The page's splits and cash dividends as core's corporate actions. */
+export const toCorporateActions = (page: z.infer<typeof WireCorporateActionsPage>): CorporateAction[] => {
+  const ca = page.corporate_actions;
+  const splits = [...(ca.forward_splits ?? []), ...(ca.reverse_splits ?? [])].map(
+    (w): CorporateAction => ({
+      kind: 'split',
+      symbol: fromAlpacaSymbol(w.symbol),
+      exDate: w.ex_date,
+      newRate: w.new_rate,
+      oldRate: w.old_rate,
+      source: 'announcement',
+    }),
+  );
+  const dividends = (ca.cash_dividends ?? []).map(
+    (w): CorporateAction => ({
+      kind: 'dividend',
+      symbol: fromAlpacaSymbol(w.symbol),
+      exDate: w.ex_date,
+      rate: w.rate,
+      ...(w.payable_date ? { payableDate: w.payable_date } : {}),
+    }),
+  );
+  return [...splits, ...dividends];
+};

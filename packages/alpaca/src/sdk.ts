@@ -36,6 +36,8 @@ export interface AlpacaSdk {
   readonly calendar: trading.CalendarApi;
   readonly assets: trading.AssetsApi;
   readonly stocks: marketData.StockApi;
+  /** Corporate actions (splits, dividends): the market-data API's `GET /v1/corporate-actions`. */
+  readonly corporateActions: marketData.CorporateActionsApi;
 }
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
@@ -67,5 +69,6 @@ export const createAlpacaSdk = (o: AlpacaSdkOptions): AlpacaSdk => {
     calendar: new trading.CalendarApi(tradingConfig),
     assets: new trading.AssetsApi(tradingConfig),
     stocks: new marketData.StockApi(dataConfig),
+    corporateActions: new marketData.CorporateActionsApi(dataConfig),
   };
 };

@@ -63,5 +63,7 @@ export const validateDailyBars = (
     symbol,
     dates: used.map((b) => b.date),
     closes: Float64Array.from(used, (b) => b.close),
+    highs: Float64Array.from(used, (b) => b.high ?? Number.NaN),
+    lows: Float64Array.from(used, (b) => b.low ?? Number.NaN),
   };
 };

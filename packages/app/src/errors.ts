@@ -3,7 +3,7 @@
  * `Catch` and the ledger see `name`). A missing snapshot blocks; the others are terminal: a retry would
  * see the same state.
  */
-import { EnsembleError, ErrorNames } from '@ensemble/core';
+import { EnsembleError, ErrorNames, withIssues } from '@ensemble/core';
 
 /** The market-data snapshot a branch was given by reference is not in the store. */
 export class SnapshotNotFoundError extends EnsembleError {
@@ -51,6 +51,14 @@ export class RecordConflictError extends EnsembleError {
   }
 }
 
+/**
+ * A shadow step ran in a context without shadow mode's ports (`AppContext.shadow`), or was asked for a paper
+ * book that is not the pool's nor a strategy's. Terminal; its Catch keeps it to shadow mode.
+ */
+export class ShadowUnavailableError extends EnsembleError {
+  override readonly name = ErrorNames.ShadowUnavailable;
+}
+
 /** A task was given input its contract schema rejects (a wiring bug in the state machine, or a bad start). */
 export class TaskInputInvalidError extends EnsembleError {
   override readonly name = ErrorNames.TaskInputInvalid;
@@ -58,7 +66,7 @@ export class TaskInputInvalidError extends EnsembleError {
     readonly task: string,
     readonly issues: readonly string[],
   ) {
-    super(`invalid input of ${task}:\n  - ${issues.join('\n  - ')}`);
+    super(withIssues(`invalid input of ${task}:`, issues));
   }
 }
 
@@ -69,7 +77,7 @@ export class TaskOutputInvalidError extends EnsembleError {
     readonly task: string,
     readonly issues: readonly string[],
   ) {
-    super(`invalid output of ${task}:\n  - ${issues.join('\n  - ')}`);
+    super(withIssues(`invalid output of ${task}:`, issues));
   }
 }
 

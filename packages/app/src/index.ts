@@ -29,6 +29,7 @@ export {
   buildMarketSnapshot,
   createSnapshotReader,
   type LoadedSnapshot,
+  loadedSnapshotOf,
   MarketSnapshot,
   type SnapshotReader,
   snapshotKey,
@@ -41,12 +42,38 @@ export {
   noMetrics,
   type Observability,
   type Ports,
+  type ShadowPorts,
   type StepLogger,
   type StepMetrics,
   type StepMetricUnit,
   silentLogger,
   systemClock,
 } from './ports.ts';
+export { type DailyReportLedger, publishDailyReport, reportKeys } from './report/daily-report.ts';
+export { type DayOutcome, dailySummary, dayPnl } from './report/daily-summary.ts';
+export {
+  type HistoryFromLedgerOptions,
+  type HistoryLedger,
+  historyFromLedger,
+  RECORDED_FLOW,
+} from './report/history-from-ledger.ts';
+export { createMemoryNotifier, type Notification, type Notifier } from './report/notifier.ts';
+export {
+  createLocalReportStore,
+  createMemoryReportStore,
+  type ReportStore,
+  type StoredReports,
+} from './report/report-store.ts';
+export {
+  type ComparisonLedger,
+  type ComparisonOrder,
+  type ComparisonSide,
+  type ShadowComparison,
+  type ShadowComparisonInput,
+  shadowComparison,
+  shadowSummaryOf,
+} from './shadow/comparison.ts';
+export { paperAccountId } from './shadow/paper-broker.ts';
 export {
   type CaughtError,
   caught,
@@ -64,12 +91,15 @@ export {
 } from './snapshot-store.ts';
 export { type StepDeps, stepDeps } from './step-deps.ts';
 export { aggregatePoolTask } from './steps/aggregate-pool.ts';
-export { evaluateTask, traceKey } from './steps/evaluate.ts';
+export { evaluateTask, shadowTraceKey, traceKey } from './steps/evaluate.ts';
 export { executePoolTask, executeTask } from './steps/execute.ts';
 export { finalizeTask } from './steps/finalize.ts';
 export { planPoolTask } from './steps/plan-pool.ts';
 export { planRebalanceTask } from './steps/plan-rebalance.ts';
 export { prepareRunTask } from './steps/prepare-run.ts';
+export { prepareShadowsTask } from './steps/prepare-shadows.ts';
 export { causeMessage, recordBranchFailureTask } from './steps/record-branch-failure.ts';
+export { shadowTask } from './steps/shadow.ts';
+export { capitalPolicyOf, dayShapeOf, type ShadowedStrategy, shadowedStrategies } from './strategies.ts';
 export { kebab, runTask, type TaskDefinition, type TaskOf, task } from './task.ts';
 export { createSteps, type Step, type StepContext, tasks } from './tasks.ts';

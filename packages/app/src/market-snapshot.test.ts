@@ -100,6 +100,21 @@ describe('the market-data snapshot', () => {
     );
   });
 
+  it('prices the day at the broker precision: cents at or above $1, four decimals below', async () => {
+    // Arrange: closes as the bundled data store them (doubles with more digits than a broker quotes).
+    const fine = [
+      series('LOW', [['2025-01-06', 0.123456]]),
+      series('MID', [['2025-01-06', 12.345]]),
+      series('ONE', [['2025-01-06', 0.99996]]),
+    ];
+    // Act
+    const snap = await buildMarketSnapshot(fixed(fine).data, ['LOW', 'MID', 'ONE'], '2025-01-06');
+    const loaded = await createSnapshotReader(store).read(await storeMarketSnapshot(store, snap));
+    // Assert: the SimBroker's fill price of each (core's quotePrice); the history keeps the raw closes.
+    expect(loaded.prices).toEqual({ LOW: '0.1235', MID: '12.35', ONE: '1' });
+    expect([...(loaded.history.closes('LOW') ?? [])]).toEqual([0.123456]);
+  });
+
   it('a missing reference is a SnapshotNotFoundError (never an empty snapshot)', async () => {
     await expect(createSnapshotReader(store).read('snapshots/2025-01-06/nope.json')).rejects.toMatchObject({
       name: 'SnapshotNotFoundError',

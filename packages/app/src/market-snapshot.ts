@@ -7,14 +7,33 @@
  * broker fills at the same price); with live data the last bar of D is the intraday bar at 15:45. Nothing
  * after D is ever loaded (`loadBars({ to: D })`).
  *
- * Validation: a symbol with no bars, or whose last bar is before D (stale), is recorded in `problems`;
- * only the strategies that read it are BLOCKED (Evaluate checks), the others proceed.
+ * Validation (core's `barProblem`, the same for the bundled bars, `--data` files and Alpaca's bars): a
+ * symbol the source could not serve (a malformed file, a gap or stale bars Alpaca refused), with no bars,
+ * a close that is not a price, a session missing between two bars, a last bar before D (stale), or a price
+ * on D that is not believable (a move far beyond its recent range, a close outside the day's high–low) is
+ * recorded in `problems` with the true reason; only the strategies that read it are BLOCKED (Evaluate
+ * checks), the others proceed. A symbol whose prices cannot be believed (invalid, suspect) is left out of
+ * the snapshot altogether, so no step values, plans or trades on them.
  *
  * Compact form: one shared session calendar, and per symbol the index of its first session and its closes
  * from there (null where the symbol has no bar on a session of the calendar).
  */
 import { createHash } from 'node:crypto';
-import { type BarSeries, type MarketData, MissingDataError, PriceHistory } from '@ensemble/core';
+import {
+  type BarSeries,
+  barProblem,
+  D,
+  type EnsembleError,
+  type MarketData,
+  MarketDataInvalidError,
+  MissingDataError,
+  PriceHistory,
+  type PriceSanitySettings,
+  PriceSuspectError,
+  quotePrice,
+  RailSettings,
+  str,
+} from '@ensemble/core';
 import * as z from 'zod';
 import { SnapshotNotFoundError } from './errors.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -30,33 +49,58 @@ export const MarketSnapshot = z.object({
     z.string(),
     z.object({ first: z.number().int().nonnegative(), closes: z.array(z.number().positive().nullable()) }),
   ),
-  /** Symbols unfit to trade on D, with why (`missing`, `stale: last bar …`). */
+  /**
+   * Symbols unfit to trade on D, with why, prefixed by the kind: `missing`, `invalid`, `gap`, `stale`,
+   * `suspect` (`stale: last bar 2025-11-26`).
+   */
   problems: z.record(z.string(), z.string()),
 });
 export type MarketSnapshot = z.infer<typeof MarketSnapshot>;
 
-/** Fetches bars for `symbols` up to `tradingDay` and builds the validated snapshot. */
+/** The default price-sanity settings (the rails' defaults). */
+const DEFAULT_SANITY: PriceSanitySettings = RailSettings.parse({});
+
+/** Kinds of problem whose symbol is left out of the snapshot: there is no price to believe. */
+const UNPRICED = new Set(['missing', 'invalid', 'suspect']);
+
+/** The kind of a problem the market-data source reported (Alpaca's refusals, a malformed file). */
+const kindOf = (e: EnsembleError): string => (e instanceof MissingDataError ? 'missing' : 'invalid');
+
+/**
+ * Fetches bars for `symbols` up to `tradingDay` and builds the validated snapshot. One symbol the source
+ * cannot serve (when it can say so: `loadBarsChecked`) is a problem of that symbol alone.
+ */
 export const buildMarketSnapshot = async (
   marketData: MarketData,
   symbols: Iterable<string>,
   tradingDay: string,
+  sanity: PriceSanitySettings = DEFAULT_SANITY,
 ): Promise<MarketSnapshot> => {
   const wanted = [...new Set(symbols)].sort();
-  const bars = await marketData.loadBars({ symbols: wanted, to: tradingDay });
+  const query = { symbols: wanted, to: tradingDay };
+  const { bars, problems: refused } = marketData.loadBarsChecked
+    ? await marketData.loadBarsChecked(query)
+    : { bars: await marketData.loadBars(query), problems: new Map<string, EnsembleError>() };
+  const problems: Record<string, string> = {};
+  const kept: [string, BarSeries][] = [];
+  for (const symbol of wanted) {
+    const why = refused.get(symbol);
+    if (why) {
+      problems[symbol] = `${kindOf(why)}: ${why.message}`;
+      continue;
+    }
+    const s = bars.get(symbol);
+    const problem = barProblem(s, tradingDay, sanity);
+    if (problem) problems[symbol] = `${problem.kind}: ${problem.detail}`;
+    if (s && !(problem && UNPRICED.has(problem.kind))) kept.push([symbol, s]);
+  }
   const sessionSet = new Set<string>();
-  for (const s of bars.values()) for (const d of s.dates) if (d <= tradingDay) sessionSet.add(d);
+  for (const [, s] of kept) for (const d of s.dates) if (d <= tradingDay) sessionSet.add(d);
   const sessions = [...sessionSet].sort();
   const index = new Map(sessions.map((d, i) => [d, i] as const));
   const series: MarketSnapshot['series'] = {};
-  const problems: Record<string, string> = {};
-  for (const symbol of wanted) {
-    const s = bars.get(symbol);
-    const last = s ? lastOnOrBefore(s, tradingDay) : -1;
-    if (!s || last < 0) {
-      problems[symbol] = 'missing: no bars';
-      continue;
-    }
-    if (s.dates[last] !== tradingDay) problems[symbol] = `stale: last bar ${s.dates[last]}`;
+  for (const [symbol, s] of kept) {
+    const last = lastOnOrBefore(s, tradingDay);
     const first = index.get(s.dates[0]!)!;
     const closes: (number | null)[] = new Array(index.get(s.dates[last]!)! - first + 1).fill(null);
     for (let k = 0; k <= last; k++) closes[index.get(s.dates[k]!)! - first] = s.closes[k]!;
@@ -93,7 +137,12 @@ export interface LoadedSnapshot {
   readonly tradingDay: string;
   readonly history: PriceHistory;
   readonly problems: Readonly<Record<string, string>>;
-  /** Close of D by symbol (decimal strings), for symbols with a bar on D. */
+  /**
+   * Close of D by symbol (decimal strings), for symbols with a bar on D, at the broker's price precision
+   * (core's `quotePrice`: cents at or above $1, four decimals below). Books are marked, plans sized and
+   * flips valued at these prices, which are also the prices the simulated broker fills at: a mark finer than
+   * the fill would make P&L out of nothing on every low-priced fill.
+   */
   readonly prices: Readonly<Record<string, string>>;
 }
 
@@ -108,7 +157,7 @@ export const createSnapshotReader = (store: SnapshotStore, keep = 2): SnapshotRe
   const load = async (ref: string): Promise<LoadedSnapshot> => {
     const raw = await store.get(ref);
     if (raw === null) throw new SnapshotNotFoundError(ref);
-    return toLoaded(ref, MarketSnapshot.parse(raw));
+    return loadedSnapshotOf(MarketSnapshot.parse(raw), ref);
   };
   return {
     read(ref) {
@@ -124,7 +173,8 @@ export const createSnapshotReader = (store: SnapshotStore, keep = 2): SnapshotRe
   };
 };
 
-const toLoaded = (ref: string, s: MarketSnapshot): LoadedSnapshot => {
+/** A snapshot as the steps read it (`ref`: the key it is stored under, if any). */
+export const loadedSnapshotOf = (s: MarketSnapshot, ref = ''): LoadedSnapshot => {
   const bars: BarSeries[] = [];
   const prices: Record<string, string> = {};
   for (const [symbol, { first, closes }] of Object.entries(s.series)) {
@@ -136,7 +186,9 @@ const toLoaded = (ref: string, s: MarketSnapshot): LoadedSnapshot => {
       values.push(c);
     });
     bars.push({ symbol, dates, closes: Float64Array.from(values) });
-    if (dates[dates.length - 1] === s.tradingDay) prices[symbol] = String(values[values.length - 1]!);
+    if (dates[dates.length - 1] === s.tradingDay) {
+      prices[symbol] = str(quotePrice(new D(String(values[values.length - 1]!))));
+    }
   }
   return {
     ref,
@@ -147,10 +199,19 @@ const toLoaded = (ref: string, s: MarketSnapshot): LoadedSnapshot => {
   };
 };
 
-/** Throws a MissingDataError for the first of `symbols` the snapshot marks unfit (stale or missing). */
+/**
+ * Throws for the first of `symbols` the snapshot marks unfit, with the error its kind calls for (all
+ * blocking): PriceSuspectError (`suspect`), MarketDataInvalidError (`invalid`), MissingDataError (`missing`,
+ * `gap`, `stale`).
+ */
 export const assertSymbolsFit = (snapshot: LoadedSnapshot, symbols: Iterable<string>): void => {
   for (const symbol of [...symbols].sort()) {
     const problem = snapshot.problems[symbol];
-    if (problem !== undefined) throw new MissingDataError(symbol, snapshot.tradingDay, problem);
+    if (problem === undefined) continue;
+    if (problem.startsWith('suspect: '))
+      throw new PriceSuspectError(symbol, snapshot.tradingDay, problem.slice('suspect: '.length));
+    if (problem.startsWith('invalid: '))
+      throw new MarketDataInvalidError(`${symbol}: ${problem} (as of ${snapshot.tradingDay})`, symbol);
+    throw new MissingDataError(symbol, snapshot.tradingDay, problem);
   }
 };

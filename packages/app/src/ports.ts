@@ -1,6 +1,7 @@
 /**
  * What the application steps reach, and nothing more: four ports (the ledger, the broker, market data, the
- * clock) and a store for the run's snapshots, the run's settings (the loaded config and the stage), and what
+ * clock), a store for the run's snapshots, and optionally a store for the daily reports and a notifier; the
+ * run's settings (the loaded config and the stage), and what
  * the steps report through (logs, metrics, and fault points for demonstrations and tests). Lambda builds an
  * {@link AppContext} from its environment (`@ensemble/functions`); the CLI composes one for local runs
  * (embedded database, SimBroker or Alpaca, bundled data); the backtest composes one over in-memory adapters.
@@ -8,7 +9,9 @@
  */
 import type { LoadedConfig } from '@ensemble/config';
 import type { Broker, MarketData } from '@ensemble/core';
-import type { LedgerRepository } from '@ensemble/ledger';
+import type { LedgerRepository, ShadowLedger } from '@ensemble/ledger';
+import type { Notifier } from './report/notifier.ts';
+import type { ReportStore } from './report/report-store.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
 /** Time: "now", and waiting (a fake in tests and backtests, so polling deadlines pass at once). */
@@ -28,6 +31,10 @@ export interface Ports<L = LedgerRepository> {
   /** Market-data snapshots and evaluation traces, by key. */
   readonly snapshots: SnapshotStore;
   readonly clock: Clock;
+  /** Where Finalize writes the day's report (`reports/`). @default none: no report is written */
+  readonly reports?: ReportStore;
+  /** Where Finalize sends the day's summary. @default none: no summary is sent */
+  readonly notifier?: Notifier;
 }
 
 /** What steps log through (Powertools' Logger satisfies it). */
@@ -60,9 +67,29 @@ export interface Observability {
   readonly fault?: FaultInjector;
 }
 
+/**
+ * What shadow mode trades on paper with (docs/shadow.md): the ledger's shadow scope (paper books, runs,
+ * orders, NAVs, and the accounts of the simulated broker that fills paper orders). No broker port: the shadow
+ * steps build their paper broker from this ledger and the run's snapshot.
+ */
+export interface ShadowPorts {
+  readonly ledger: ShadowLedger;
+  /**
+   * Symbols the paper broker fills in whole shares only (as the account's broker would).
+   * @default []
+   */
+  readonly nonFractionable?: readonly string[];
+}
+
 /** Everything a step is given: its ports, the run's settings, and what it reports through. */
 export interface AppContext<L = LedgerRepository> {
   readonly ports: Ports<L>;
+  /**
+   * Shadow mode's paper ports; absent where shadow mode does not run (a shadow step then fails, on its own,
+   * with `ShadowUnavailable`).
+   * @default absent
+   */
+  readonly shadow?: ShadowPorts;
   /** The loaded, validated `ensemble.config.yaml` (strategies, account, rails). */
   readonly config: LoadedConfig;
   /** Deployment stage (`local`, `dev`, `prod`): part of run ids and client order ids. */

@@ -2,15 +2,18 @@
  * One trading day through the application's steps in process, in the state machine's order — what the
  * definition (`@ensemble/workflow`, definition.ts) does with them, without the interpreter:
  *
- *   PrepareRun → (SKIP: done) → per strategy, one after another: Evaluate → (aggregated: a pool member,
- *   SKIPPED) PlanRebalance → Execute, a failed task caught into RecordBranchFailure → if any strategy is
- *   aggregated: AggregatePool → PlanPool → ExecutePool (a failure caught into `{ outcome: FAILED, error }`)
- *   → Finalize → if Finalize lists FAILED per-book branches or a FAILED pool: their second run without a
+ *   PrepareRun (the execution input: trading day, stage, `reopen`) → (SKIP: done) → per strategy, one after
+ *   another: Evaluate → (aggregated: a pool member, SKIPPED) PlanRebalance → Execute, a failed task caught
+ *   into RecordBranchFailure → if any strategy is aggregated: AggregatePool → PlanPool → ExecutePool (a
+ *   failure caught into `{ outcome: FAILED, error }`; no pool: `{}`) → if PrepareRun says `hasShadows`:
+ *   PrepareShadows (its output replaces `prepare.shadows`; a failure is caught into `shadows.error`) → one
+ *   Shadow per paper book (a failure caught into `{ bookId, outcome: FAILED, error }`) → Finalize (branches,
+ *   pool, shadows) → if Finalize lists FAILED per-book branches or a FAILED pool: their second run without a
  *   Catch (still FAILED, or a task failing: the execution FAILS), then Finalize again.
  *
  * Retryable errors (the catalog's, which the definition's domain retrier lists) are retried at once, up to
  * {@link DOMAIN_RETRY_ATTEMPTS} times, as the definition retries them (its waits are the caller's `sleep`).
- * The Map's iterations run one after another (the definition runs up to 10 at once: the steps' leases and
+ * The Maps' iterations run one after another (the definition runs up to 10 at once: the steps' leases and
  * client order ids make either order trade the same). Used by the backtest and by the application's tests.
  */
 import { errorTraits } from '@ensemble/core';
@@ -20,6 +23,9 @@ import type {
   FinalizeInput,
   FinalizeOutput,
   PrepareRunOutput,
+  PrepareShadowsOutput,
+  ShadowResult,
+  ShadowsState,
   TaskName,
 } from '@ensemble/workflow/contract';
 import type { Step } from './tasks.ts';
@@ -53,6 +59,8 @@ export interface DayRun {
   readonly branches: BranchResult[];
   /** The pool steps' result as Finalize received it (`{}` when nothing is aggregated). */
   readonly pool?: NonNullable<FinalizeInput['pool']>;
+  /** Shadow mode's state as Finalize received it (PrepareRun's when nothing is shadowed). */
+  readonly shadows?: ShadowsState;
   /** The first Finalize's output. */
   readonly finalize?: FinalizeOutput;
   /** The second run's branch results, and the second Finalize's output, when anything ran again. */
@@ -66,6 +74,8 @@ export interface DayRun {
 export interface RunDayOptions {
   /** The execution's stage. @default the steps' (the application context's) */
   readonly stage?: string;
+  /** Trade again a day whose run ended FAILED or BLOCKED (the execution input's `reopen`). @default false */
+  readonly reopen?: boolean;
   /** `$$.Execution` as PrepareRun receives it. @default `{ id: 'exec-<day>', name: 'run-<day>' }` */
   readonly execution?: { readonly id: string; readonly name: string };
   /** Waits between retries of a retryable error. @default no wait */
@@ -106,7 +116,11 @@ export const runDay = async (
   const day: { -readonly [K in keyof DayRun]: DayRun[K] } = { status: 'SUCCEEDED', branches: [], calls };
   try {
     const prepare = (await call('PrepareRun', {
-      input: { tradingDay, ...(options.stage === undefined ? {} : { stage: options.stage }) },
+      input: {
+        tradingDay,
+        ...(options.stage === undefined ? {} : { stage: options.stage }),
+        ...(options.reopen === undefined ? {} : { reopen: options.reopen }),
+      },
       execution: options.execution ?? { id: `exec-${tradingDay}`, name: `run-${tradingDay}` },
     })) as PrepareRunOutput;
     day.prepare = prepare;
@@ -119,10 +133,12 @@ export const runDay = async (
     };
     for (const item of prepare.items) day.branches.push(await firstRun(call, ref, item));
     day.pool = prepare.hasPool ? await poolFirstRun(call, ref) : {};
+    day.shadows = prepare.hasShadows ? await shadowRun(call, ref, prepare.shadows) : prepare.shadows;
     const finalize = (await call('Finalize', {
       ...ref,
       branches: day.branches,
       pool: day.pool,
+      shadows: day.shadows,
     })) as FinalizeOutput;
     day.finalize = finalize;
     if (finalize.retryBranches === 0 && !finalize.retryPool) return day;
@@ -143,6 +159,7 @@ export const runDay = async (
       branches: day.branches,
       retried: day.retried,
       pool: day.pool,
+      shadows: day.shadows,
     })) as FinalizeOutput;
     return day;
   } catch (e) {
@@ -180,6 +197,28 @@ const poolFirstRun = async (call: Call, ref: Ref): Promise<NonNullable<FinalizeI
   } catch (e) {
     return { outcome: 'FAILED', error: caught(e) };
   }
+};
+
+/**
+ * Shadow mode's states: PrepareShadows (its output replaces the state; a failure is recorded in it and no
+ * paper book trades), then one Shadow per paper book, a failure caught into the book's result.
+ */
+const shadowRun = async (call: Call, ref: Ref, state: ShadowsState): Promise<ShadowsState> => {
+  let prepared: PrepareShadowsOutput;
+  try {
+    prepared = (await call('PrepareShadows', { ...ref, equity: state.equity })) as PrepareShadowsOutput;
+  } catch (e) {
+    return { ...state, error: caught(e) };
+  }
+  const items: ShadowResult[] = [];
+  for (const { bookId } of prepared.items) {
+    try {
+      items.push((await call('Shadow', { ...ref, bookId })) as ShadowResult);
+    } catch (e) {
+      items.push({ bookId, outcome: 'FAILED', error: caught(e) });
+    }
+  }
+  return { ...prepared, items };
 };
 
 /** A second run that ended FAILED again: how the day's execution fails. */

@@ -32,16 +32,19 @@ export const task = <N extends TaskName>(name: N, run: TaskOf<N>['run']): TaskOf
 /** `PlanRebalance` → `plan-rebalance`: how steps are named in fault specs and handler file names. */
 export const kebab = (name: TaskName): string => name.replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase();
 
-const faultScope = (input: unknown): string =>
-  typeof input === 'object' && input !== null && 'strategyId' in input
-    ? String((input as { strategyId: unknown }).strategyId)
-    : 'run';
+/** A task's fault scope: its strategy, a paper book's strategy (`pool` for the paper pool), or `run`. */
+const faultScope = (input: unknown): string => {
+  if (typeof input !== 'object' || input === null) return 'run';
+  if ('strategyId' in input) return String(input.strategyId);
+  if ('bookId' in input) return String(input.bookId).replace(/^strategy#/, '');
+  return 'run';
+};
 
 /**
  * Runs one task on already-parsed input and validates its output. The context's fault hook is called at
- * `start` and `end` of every task (`--fault <kebab-task>:<strategy, or run>:start`); `execute` and
- * `execute-pool` also pass on every point of `@ensemble/execution` (`before-submit`, `after-submit`,
- * `after-fill-record`, also reported as `after-fill`, …).
+ * `start` and `end` of every task (`--fault <kebab-task>:<strategy, pool, or run>:start`); `execute`,
+ * `execute-pool` and `shadow` also pass on every point of `@ensemble/execution` (`before-submit`,
+ * `after-submit`, `after-fill-record`, also reported as `after-fill`, …).
  */
 export const runTask = async <I extends z.ZodType, O extends z.ZodType>(
   def: TaskDefinition<I, O>,

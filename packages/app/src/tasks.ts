@@ -7,6 +7,7 @@ import type { TaskName } from '@ensemble/workflow/contract';
 import type * as z from 'zod';
 import { issueLines, TaskInputInvalidError } from './errors.ts';
 import type { AppContext } from './ports.ts';
+import { noMarketData, noTradingBroker } from './shadow/unavailable-ports.ts';
 import { type StepDeps, stepDeps } from './step-deps.ts';
 import { aggregatePoolTask } from './steps/aggregate-pool.ts';
 import { evaluateTask } from './steps/evaluate.ts';
@@ -15,7 +16,9 @@ import { finalizeTask } from './steps/finalize.ts';
 import { planPoolTask } from './steps/plan-pool.ts';
 import { planRebalanceTask } from './steps/plan-rebalance.ts';
 import { prepareRunTask } from './steps/prepare-run.ts';
+import { prepareShadowsTask } from './steps/prepare-shadows.ts';
 import { recordBranchFailureTask } from './steps/record-branch-failure.ts';
+import { shadowTask } from './steps/shadow.ts';
 import { runTask, type TaskDefinition, type TaskOf } from './task.ts';
 
 /** Every task of the workflow. */
@@ -28,6 +31,8 @@ export const tasks: { readonly [N in TaskName]: TaskOf<N> } = {
   AggregatePool: aggregatePoolTask,
   PlanPool: planPoolTask,
   ExecutePool: executePoolTask,
+  PrepareShadows: prepareShadowsTask,
+  Shadow: shadowTask,
   Finalize: finalizeTask,
 };
 
@@ -50,9 +55,23 @@ const stepOf =
     return runTask(def, deps, parsed.data);
   };
 
-/** Every task as an in-process function over an application context (the local runner, the backtest). */
+/**
+ * Every task as an in-process function over an application context (the local runner, the backtest). Shadow
+ * mode's tasks are given no broker and no market data (their calls fail closed), as their Lambda functions
+ * are given neither adapters nor keys: they trade on their paper broker only.
+ */
 export const createSteps = (app: AppContext): Record<TaskName, Step> => {
   const deps = stepDeps(app);
+  const paper = stepDeps({
+    ...app,
+    ports: {
+      ledger: app.ports.ledger,
+      broker: noTradingBroker,
+      marketData: noMarketData,
+      snapshots: app.ports.snapshots,
+      clock: app.ports.clock,
+    },
+  });
   return {
     PrepareRun: stepOf(tasks.PrepareRun, deps),
     Evaluate: stepOf(tasks.Evaluate, deps),
@@ -62,6 +81,8 @@ export const createSteps = (app: AppContext): Record<TaskName, Step> => {
     AggregatePool: stepOf(tasks.AggregatePool, deps),
     PlanPool: stepOf(tasks.PlanPool, deps),
     ExecutePool: stepOf(tasks.ExecutePool, deps),
+    PrepareShadows: stepOf(tasks.PrepareShadows, paper),
+    Shadow: stepOf(tasks.Shadow, paper),
     Finalize: stepOf(tasks.Finalize, deps),
   };
 };

@@ -15,7 +15,8 @@ export type SimOperation =
   | 'cancelOrder'
   | 'getClock'
   | 'getCalendar'
-  | 'getAssets';
+  | 'getAssets'
+  | 'getCorporateActions';
 
 /** How an injected failure looks: `BrokerUnavailable` or `RateLimited`. */
 export type SimFaultKind = 'unavailable' | 'rate-limited';

@@ -10,5 +10,6 @@ export {
   SIM_BROKER_TABLE,
 } from './dynamo-store.ts';
 export type { DelayedFillRule, PartialFillRule, SimFaultKind, SimFaults, SimOperation } from './faults.ts';
+export { readOnlyStore } from './read-only-store.ts';
 export * from './sim.ts';
 export { soleWriterStore } from './sole-writer-store.ts';

@@ -32,6 +32,23 @@ describe('SimBroker fills', () => {
     ]);
   });
 
+  it('marks positions at the price it fills at: cents at or above $1, four decimals below', async () => {
+    // Arrange: closes finer than the broker quotes, one above and one below a dollar.
+    const { broker, prices } = makeBroker();
+    prices.set('SOXS', '3.456789');
+    prices.set('PENY', '0.123456');
+    // Act
+    const soxs = await broker.submitOrder(order('b1', 'SOXS', 'buy', { qty: '100' }));
+    const peny = await broker.submitOrder(order('b2', 'PENY', 'buy', { qty: '1000' }));
+    // Assert: fill price and mark agree, so holding a position makes no P&L out of rounding.
+    expect([soxs.filledAvgPrice, peny.filledAvgPrice]).toEqual(['3.46', '0.1235']);
+    expect(await broker.listPositions()).toEqual([
+      { symbol: 'PENY', qty: '1000', avgEntryPrice: '0.1235', marketValue: '123.5' },
+      { symbol: 'SOXS', qty: '100', avgEntryPrice: '3.46', marketValue: '346' },
+    ]);
+    expect((await broker.getAccount()).equity).toBe('100000');
+  });
+
   it('sizes a notional buy to 9 decimals and spends at most the notional', async () => {
     const { broker } = makeBroker();
     const filled = await broker.submitOrder(order('n1', 'AAPL', 'buy', { notional: '1000.01' }));
@@ -275,5 +292,43 @@ describe('SimBroker facts', () => {
     const { broker } = makeBroker({ startingCash: '2500.5' });
     expect(await broker.getAccount()).toMatchObject({ cash: '2500.5', equity: '2500.5' });
     expect(broker.kind).toBe('sim');
+  });
+});
+
+describe('SimBroker corporate actions', () => {
+  it('applies a split and pays a dividend on their ex-dates, once, and announces them', async () => {
+    // Arrange: 10 AAPL bought on Monday; a 4-for-1 split on Tuesday, a 0.26 dividend on Wednesday.
+    const split = {
+      kind: 'split',
+      symbol: 'AAPL',
+      exDate: '2025-06-03',
+      newRate: '4',
+      oldRate: '1',
+    } as const;
+    const dividend = { kind: 'dividend', symbol: 'AAPL', exDate: '2025-06-04', rate: '0.26' } as const;
+    const { broker, time, prices } = makeBroker({ corporateActions: [split, dividend] });
+    await broker.submitOrder(order('b', 'AAPL', 'buy', { qty: '10' }));
+    const cash = (await broker.getAccount()).cash;
+    // Act / Assert: Tuesday, the split-adjusted price quoted: 40 shares, same cost, same value.
+    time.set('2025-06-03T19:45:00.000Z');
+    prices.set('AAPL', '50');
+    expect(await broker.listPositions()).toEqual([
+      { symbol: 'AAPL', qty: '40', avgEntryPrice: '50', marketValue: '2000' },
+    ]);
+    expect(await broker.listPositions()).toHaveLength(1);
+    // Wednesday: 40 × 0.26 = 10.40 paid, once however often the account is read.
+    time.set('2025-06-04T19:45:00.000Z');
+    await broker.getAccount();
+    expect((await broker.getAccount()).cash).toBe(String(Number(cash) + 10.4));
+    expect((await broker.listPositions())[0]?.qty).toBe('40');
+    expect(
+      await broker.getCorporateActions?.({ symbols: ['AAPL', 'SPY'], from: '2025-06-01', to: '2025-06-30' }),
+    ).toEqual([
+      { ...split, source: 'announcement' },
+      { ...dividend, payableDate: '2025-06-04' },
+    ]);
+    expect(
+      await broker.getCorporateActions?.({ symbols: ['SPY'], from: '2025-06-01', to: '2025-06-30' }),
+    ).toEqual([]);
   });
 });

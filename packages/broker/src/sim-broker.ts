@@ -14,6 +14,9 @@ import {
   type BrokerPosition,
   BrokerUnavailableError,
   type CalendarDay,
+  CorporateAction,
+  type CorporateActionInput,
+  type CorporateActionQuery,
   cents,
   D,
   DuplicateClientOrderIdError,
@@ -32,6 +35,7 @@ import {
   ZERO,
 } from '@ensemble/core';
 import * as z from 'zod';
+import { announced, applyDueActions } from './corporate-actions.ts';
 import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
 import { type FeeModel, zeroFees } from './fees.ts';
 import { acceptOrder, closeOrder, expireDayOrders, fillOrder, isOpen, toBrokerOrder } from './orders.ts';
@@ -58,6 +62,12 @@ export interface SimBrokerOptions {
   readonly fills?: { readonly delayPolls?: number; readonly partialFraction?: string };
   /** Broker order ids. @default crypto.randomUUID */
   readonly newOrderId?: () => string;
+  /**
+   * Corporate actions to simulate (splits, cash dividends): applied to the account on their ex-date and
+   * announced by `getCorporateActions`. The price source must quote split-adjusted prices from a split's
+   * ex-date on. @default []
+   */
+  readonly corporateActions?: readonly CorporateActionInput[];
 }
 
 /** The simulated broker: the port plus test knobs and a lookup by broker id. */
@@ -114,6 +124,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
   };
   const newOrderId = options.newOrderId ?? randomUUID;
   const faults = createFaultState();
+  const actions = (options.corporateActions ?? []).map((a) => CorporateAction.parse(a));
 
   /** Runs one port operation: injected faults first; storage failures become `BrokerUnavailable`. */
   const op = async <T>(name: SimOperation, body: () => Promise<T>): Promise<T> => {
@@ -160,6 +171,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       const now = clock();
       const before = snapshot.json ?? JSON.stringify(state);
       expireDayOrders(state, now);
+      if (actions.length > 0) applyDueActions(state, actions, toNewYork(now).date, nonFractionable);
       const result = await change(state, now);
       if (JSON.stringify(state) === before) return result;
       if (settled.length >= ARCHIVE_BATCH) {
@@ -191,7 +203,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     fillOrder(state, order.clientOrderId, price, !nonFractionable.has(order.symbol), fees, now.toISOString());
   };
 
-  /** Last close of each held symbol on or before the current session (cost basis when unknown). */
+  /** Last close of each held symbol on or before the current session, quoted (cost basis when unknown). */
   const valuePositions = async (state: SimAccountState, now: Date): Promise<BrokerPosition[]> => {
     const asOf = sessionOnOrBefore(toNewYork(now).date);
     const out: BrokerPosition[] = [];
@@ -201,7 +213,8 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       const qty = new D(p.qty);
       const close = await prices.lastClose(symbol, asOf);
       const avg = new D(p.costBasis).div(qty);
-      const mark = close ? new D(close.price) : avg;
+      // Marked at the price the broker would fill at (cents at or above $1, four decimals below), as books are.
+      const mark = close ? quotePrice(new D(close.price)) : avg;
       out.push({
         symbol,
         qty: p.qty,
@@ -348,6 +361,9 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
 
     getCalendar: (range: { from: string; to: string }) =>
       op('getCalendar', async (): Promise<CalendarDay[]> => sessionsBetween(range.from, range.to)),
+
+    getCorporateActions: (query: CorporateActionQuery) =>
+      op('getCorporateActions', async () => announced(actions, query)),
 
     getAssets: (symbols: readonly string[]) =>
       op('getAssets', async () => {

@@ -27,10 +27,10 @@ export {
   type SimBroker,
   type SimBrokerOptions,
 } from './sim-broker.ts';
-export type {
-  SimAccountSnapshot,
+export {
+  type SimAccountSnapshot,
   SimAccountState,
-  SimBrokerStore,
+  type SimBrokerStore,
   SimOrderRecord,
-  SimPosition,
+  type SimPosition,
 } from './types.ts';

@@ -49,6 +49,8 @@ export const SimAccountState = z.object({
   /** Orders not yet archived, by client order id (all open orders, and terminal ones awaiting archival). */
   orders: z.record(z.string(), SimOrderRecord),
   createdAt: z.string(),
+  /** Ids of the corporate actions applied to the account (`split:AAPL:2020-08-31`); absent: none. */
+  corporateActions: z.array(z.string()).optional(),
 });
 export type SimAccountState = z.infer<typeof SimAccountState>;
 

@@ -128,8 +128,10 @@ const writeAtomic = async (path, contents) => {
 
 /** Bundle the CLI into `outdir`; returns the input files. */
 export const build = async (outdir = DEFAULT_OUTDIR) => {
-  const { build: esbuild } = await import('esbuild');
+  const { build: esbuild, stop } = await import('esbuild');
   const started = Date.now();
+  // esbuild builds in a service process of its own; it is stopped once the build is done, so that no
+  // process of ours outlives the command that bundled (it would stay in the command's process group).
   const result = await esbuild({
     absWorkingDir: REPO_ROOT,
     entryPoints: { ensemble: join(CLI_DIR, 'src', 'main.ts') },
@@ -146,7 +148,7 @@ export const build = async (outdir = DEFAULT_OUTDIR) => {
     write: false,
     logLevel: 'warning',
     plugins: [externalNodeModules, sourceImportMetaUrl(outdir)],
-  });
+  }).finally(() => stop());
   await mkdir(outdir, { recursive: true });
   const entry = join(outdir, ENTRY_FILE);
   const outputs = result.outputFiles;

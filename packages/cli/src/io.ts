@@ -10,6 +10,8 @@ export interface CliIO {
   readonly tty?: boolean;
   /** Aborted on Ctrl-C: long commands stop cleanly. */
   readonly signal?: AbortSignal;
+  /** The command line being run (`ensemble run --date 2025-11-28`), for the home's lock. */
+  readonly command?: string;
 }
 
 export const processIO = (): CliIO => ({

@@ -3,7 +3,7 @@
  * Commands are imported on demand, so each one loads only what it uses.
  */
 import { parseArgs } from 'node:util';
-import { isEnsembleError, isIsoDate } from '@ensemble/core';
+import { isEnsembleError, isIsoDate, NYSE_CALENDAR_RANGE } from '@ensemble/core';
 import { type CliIO, processIO, UsageError } from './io.ts';
 
 export const USAGE = `Usage: ensemble <command> [options]
@@ -18,13 +18,22 @@ Commands:
       [--config FILE] [--home DIR]      on the embedded database, the simulated broker and the bundled data;
       [--json] [--fault S:STRATEGY:P]   progress, then a report (default DATE: last bundled session; --days N
       [--broker sim|alpaca]             runs N sessions, books carry over). --fault injects one crash.
-                                        --broker alpaca (default sim) trades today (--date today) on Alpaca
+      [--data DIR]                      --broker alpaca (default sim) trades today (--date today) on Alpaca
                                         (APCA_API_* variables; paper by default). A home keeps one broker.
-  redrive <runId> [--json]              Re-run the failed branches of a local run with their original input.
-      [--broker sim|alpaca]             --broker defaults to the broker the home trades with.
+  redrive <runId|DATE> [--json]         Finish a day that did not trade as planned: redrive its failed
+      [--broker sim|alpaca]             execution, or reopen the day (after the kill switch is lifted, or
+                                        when its log is lost). --broker defaults to the home's broker.
+  repair <runId|DATE> [--json]          Book what the broker did under a run's client order ids (no log
+                                        needed); places nothing.
+  liquidate <strategy> [--date DATE]    Sell the book of a strategy that is no longer enabled (an orphaned
+      [--json]                          book) and return its cash to the account.
+  report [--from D] [--to D] [--json]   Performance of the recorded local days (per strategy, pool, account,
+      [--html FILE] [--home DIR]        benchmark SPY): returns, drawdowns, ratios; --html writes one
+      [--config FILE]                   self-contained page with the charts. docs/reports.md defines it.
   reconcile [--json]                    Sum of all books vs the broker account; exit 1 on a difference.
       [--broker sim|alpaca]
-  kill-switch [on|off] [--reason TEXT]  Show or set the kill switch (when on, nothing trades).
+  kill-switch [on|off] [--reason TEXT]  Show or set the kill switch (when on, nothing trades; works while a
+                                        run uses the home).
   definition                            The state machine's ASL JSON (placeholder function ARNs).
   backtest [--from D] [--to D]          The config over a range of sessions on the live code path (the steps,
       [--config FILE] [--data DIR]      a memory ledger, the simulated broker filling at each close): equity,
@@ -46,7 +55,8 @@ Market data defaults to the bars bundled with Ensemble; --data DIR reads SYMBOL.
 Exit codes: 0 success, 1 an error in the input (strategy, config, data), 2 usage error.`;
 
 /** Run the CLI; returns the exit code. */
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIO = processIO()): Promise<number> {
+  const io: CliIO = { ...given, command: given.command ?? ['ensemble', ...argv].join(' ') };
   try {
     return await dispatch(argv, io);
   } catch (e) {
@@ -106,8 +116,15 @@ function bps<K extends string>(value: unknown, flag: string, key: K): Partial<Re
   return { [key]: n } as Partial<Record<K, number>>;
 }
 
+/** A `YYYY-MM-DD` that is a real date inside the calendar Ensemble knows, else a usage error. */
 function date(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || !isIsoDate(value)) throw new UsageError(`${flag} must be YYYY-MM-DD`);
+  if (typeof value !== 'string' || !isIsoDate(value))
+    throw new UsageError(
+      `${flag} must be a date YYYY-MM-DD${typeof value === 'string' ? `, not ${value}` : ''}`,
+    );
+  const { from, to } = NYSE_CALENDAR_RANGE;
+  if (value < from || value > to)
+    throw new UsageError(`${flag} ${value} is outside the market calendar Ensemble knows (${from} to ${to})`);
   return value;
 }
 
@@ -156,6 +173,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
         json: { type: 'boolean', default: false },
         fault: { type: 'string' },
         broker: { type: 'string' },
+        data: { type: 'string' },
       });
       if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       const days = values.days === undefined ? 1 : Number(values.days);
@@ -172,6 +190,51 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
             : { date: values.date === 'today' ? 'today' : date(values.date, '--date') }),
           ...(values.home === undefined ? {} : { home: values.home as string }),
           ...(values.fault === undefined ? {} : { fault: values.fault as string }),
+          ...(values.data === undefined ? {} : { data: values.data as string }),
+          ...broker(values.broker),
+        },
+        io,
+      );
+    }
+    case 'liquidate': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        home: { type: 'string' },
+        date: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        broker: { type: 'string' },
+      });
+      if (positionals.length !== 1) throw new UsageError('liquidate needs exactly one strategy id');
+      const { liquidateCommand } = await import('./commands/liquidate.ts');
+      return liquidateCommand(
+        {
+          strategyId: positionals[0]!,
+          config: configPath(values),
+          json: values.json === true,
+          ...(values.date === undefined
+            ? {}
+            : { date: values.date === 'today' ? 'today' : date(values.date, '--date') }),
+          ...(values.home === undefined ? {} : { home: values.home as string }),
+          ...broker(values.broker),
+        },
+        io,
+      );
+    }
+    case 'repair': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        home: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        broker: { type: 'string' },
+      });
+      if (positionals.length !== 1) throw new UsageError('repair needs exactly one run id or date');
+      const { repairCommand } = await import('./commands/repair.ts');
+      return repairCommand(
+        {
+          runId: positionals[0]!,
+          config: configPath(values),
+          json: values.json === true,
+          ...(values.home === undefined ? {} : { home: values.home as string }),
           ...broker(values.broker),
         },
         io,
@@ -184,7 +247,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
         json: { type: 'boolean', default: false },
         broker: { type: 'string' },
       });
-      if (positionals.length !== 1) throw new UsageError('redrive needs exactly one run id');
+      if (positionals.length !== 1) throw new UsageError('redrive needs exactly one run id or date');
       const { redriveCommand } = await import('./commands/redrive.ts');
       return redriveCommand(
         {
@@ -193,6 +256,29 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
           json: values.json === true,
           ...(values.home === undefined ? {} : { home: values.home as string }),
           ...broker(values.broker),
+        },
+        io,
+      );
+    }
+    case 'report': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        home: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        html: { type: 'string' },
+      });
+      if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      const { reportCommand } = await import('./commands/report.ts');
+      return reportCommand(
+        {
+          config: configPath(values),
+          json: values.json === true,
+          ...(values.home === undefined ? {} : { home: values.home as string }),
+          ...(values.from === undefined ? {} : { from: date(values.from, '--from') }),
+          ...(values.to === undefined ? {} : { to: date(values.to, '--to') }),
+          ...(values.html === undefined ? {} : { html: values.html as string }),
         },
         io,
       );

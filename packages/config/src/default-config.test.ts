@@ -25,6 +25,19 @@ describe('the shipped strategies/ensemble.config.yaml', () => {
     expect(sum.eq(1)).toBe(true);
   });
 
+  it('names the pool corridor and the capital band apart, and rebalances capital weekly', async () => {
+    // Act
+    const config = await loadConfig(`${STRATEGIES_DIR}${CONFIG_FILE_NAME}`);
+
+    // Assert
+    expect(config.account).toEqual({
+      startingCash: '100000',
+      capitalPolicy: 'fixed',
+      poolCorridor: 0.1,
+      capitalRebalance: { band: 0.1, frequency: 'weekly' },
+    });
+  });
+
   it('exercises both flows: kmlm-switcher and gold-currency aggregated, the rest per-book', async () => {
     // Arrange
     const path = `${STRATEGIES_DIR}${CONFIG_FILE_NAME}`;

@@ -8,9 +8,11 @@ export { loadConfig, loadConfigText, resolveStrategyFile } from './load.ts';
 export {
   AccountConfig,
   CapitalPolicy,
+  CapitalRebalanceFrequency,
   CONFIG_FILE_NAME,
   EnsembleConfig,
   SimulatedFills,
   StrategyConfig,
+  StrategyMode,
 } from './schema.ts';
 export type { LoadedConfig, LoadedStrategy, LoadOptions } from './types.ts';

@@ -151,6 +151,38 @@ describe('loadConfigText', () => {
     ]);
   });
 
+  it('leaves mode: shadow strategies out of the allocation sum (they are funded on paper)', async () => {
+    // Arrange: live 0.7 + 0.3, and a paper strategy at 0.5
+    const text = `${yaml([
+      { id: 'spy', file: 'spy.clj', allocation: 0.7 },
+      { id: 'qqq', file: 'qqq.clj', allocation: 0.3, flow: 'aggregated' },
+    ])}  - id: trial\n    file: qqq.clj\n    allocation: 0.5\n    flow: per-book\n    mode: shadow\n`;
+
+    // Act
+    const config = await loadConfigText(text, CONFIG, { readFile: files });
+
+    // Assert
+    expect(config.warnings).toEqual([]);
+    expect(config.strategies.map((s) => [s.id, s.mode, s.shadow])).toEqual([
+      ['spy', 'live', undefined],
+      ['qqq', 'live', undefined],
+      ['trial', 'shadow', undefined],
+    ]);
+  });
+
+  it('reports a shadow in the strategy’s own flow, naming the entry', async () => {
+    // Arrange
+    const text = `${yaml([{ id: 'spy', file: 'spy.clj', allocation: 0.5 }])}    shadow: per-book\n`;
+
+    // Act
+    const err = await invalid(loadConfigText(text, CONFIG, { readFile: files }));
+
+    // Assert
+    expect(err.issues).toEqual([
+      'strategies[0] (id "spy").shadow: shadow must be the other flow than flow (per-book): aggregated',
+    ]);
+  });
+
   it('sums allocations exactly: 0.1 + 0.2 + 0.7 is 1, with no error and no warning', async () => {
     // Arrange
     const text = yaml([
@@ -280,21 +312,22 @@ describe('loadConfigText', () => {
     const config = await loadConfigText(text, CONFIG, { readFile: files });
 
     // Assert
-    expect(config.warnings).toEqual(['allocations sum to 0.85: 15% of the account stays unallocated cash']);
+    expect(config.warnings).toEqual([
+      'allocations sum to 0.85: 15% of the account is allocated to no enabled strategy (a disabled strategy keeps the book it holds: the run report lists it under "orphaned books")',
+    ]);
   });
 
-  it('warns that nothing trades when every strategy is disabled', async () => {
+  it('refuses a config with every strategy disabled (nothing could trade; the kill switch is for that)', async () => {
     // Arrange
     const text = yaml([{ id: 'spy', file: 'spy.clj', allocation: 0.5, enabled: false }]);
 
     // Act
-    const config = await loadConfigText(text, CONFIG, { readFile: files });
+    const load = loadConfigText(text, CONFIG, { readFile: files });
 
     // Assert
-    expect(config.warnings).toEqual([
-      'no strategy is enabled: nothing will trade',
-      'allocations sum to 0: 100% of the account stays unallocated cash',
-    ]);
+    await expect(load).rejects.toThrow(
+      'no strategy is enabled: enable one (to stop all trading, use the kill switch instead)',
+    );
   });
 
   it('does not warn about unallocated cash under the equal capital policy', async () => {
@@ -309,6 +342,41 @@ describe('loadConfigText', () => {
 
     // Assert
     expect(config.warnings).toEqual([]);
+  });
+});
+
+describe('account.driftBand (deprecated)', () => {
+  it('is read as the pool corridor it always set, with a warning naming both settings', async () => {
+    // Arrange
+    const text = yaml(
+      [{ id: 'spy', file: 'spy.clj', allocation: 1 }],
+      'startingCash: "100000"\n  capitalPolicy: fixed\n  driftBand: 0.1',
+    );
+
+    // Act
+    const config = await loadConfigText(text, CONFIG, { readFile: files });
+
+    // Assert
+    expect(config.account).toEqual({ startingCash: '100000', capitalPolicy: 'fixed', poolCorridor: 0.1 });
+    expect(config.warnings).toEqual([
+      "account.driftBand is deprecated: it sets the pool's corridor (absolute weight points), read as " +
+        'poolCorridor: 0.1. Rename it to poolCorridor; capital rebalancing between books is ' +
+        'account.capitalRebalance (a relative band and a frequency)',
+    ]);
+  });
+
+  it('is refused next to poolCorridor', async () => {
+    // Arrange
+    const text = yaml(
+      [{ id: 'spy', file: 'spy.clj', allocation: 1 }],
+      'startingCash: "100000"\n  capitalPolicy: fixed\n  driftBand: 0.1\n  poolCorridor: 0.05',
+    );
+
+    // Act
+    const err = await invalid(loadConfigText(text, CONFIG, { readFile: files }));
+
+    // Assert
+    expect(err.message).toMatch(/account\.driftBand is the old name of account\.poolCorridor/);
   });
 });
 

@@ -9,7 +9,7 @@ import { analyzeStrategy, ConfigInvalidError, isEnsembleError, parseStrategy } f
 import { Decimal } from 'decimal.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { entryLabel, formatZodIssue, rawEntries } from './issues.ts';
-import { EnsembleConfig, StrategyConfig } from './schema.ts';
+import { type AccountConfig, EnsembleConfig, StrategyConfig } from './schema.ts';
 import type { LoadedConfig, LoadedStrategy, LoadOptions } from './types.ts';
 
 /** Allocations of enabled strategies may exceed 1 by this much (float noise in hand-written fractions). */
@@ -57,8 +57,10 @@ export async function loadConfigText(
   });
   issues.push(...duplicateIds(entries));
   const sum = allocationSum(entries);
+  if (entries.length > 0 && !entries.some((e) => e.entry.enabled))
+    issues.push('no strategy is enabled: enable one (to stop all trading, use the kill switch instead)');
   if (sum.minus(1).gt(SUM_TOLERANCE)) {
-    const parts = entries.filter((e) => e.entry.enabled).map((e) => `${e.label} ${e.entry.allocation}`);
+    const parts = entries.filter((e) => counts(e.entry)).map((e) => `${e.label} ${e.entry.allocation}`);
     issues.push(`allocations of enabled strategies sum to ${sum} (over 1): ${parts.join(', ')}`);
   }
   // Disabled strategies are loaded too, and a broken one is an error, not a warning: enabling it later
@@ -77,8 +79,39 @@ export async function loadConfigText(
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
     throw new ConfigInvalidError(`${path}: invalid configuration (${count})`, issues);
   }
-  if (parsed.data.account.capitalPolicy === 'fixed') warnings.push(...underAllocation(sum));
-  return { path, account: parsed.data.account, rails: parsed.data.rails ?? {}, strategies, warnings };
+  if (parsed.data.account.capitalPolicy === 'fixed')
+    warnings.push(
+      ...underAllocation(
+        sum,
+        entries.some((e) => !e.entry.enabled),
+      ),
+    );
+  const account = migrateAccount(parsed.data.account, path, warnings);
+  return { path, account, rails: parsed.data.rails ?? {}, strategies, warnings };
+}
+
+/**
+ * `account.driftBand` was the pool's corridor under a name that promised capital rebalancing. It is read as
+ * `poolCorridor` (what it always did), with a warning naming both settings; both at once is an error.
+ */
+function migrateAccount(
+  account: AccountConfig,
+  path: string,
+  warnings: string[],
+): Omit<AccountConfig, 'driftBand'> {
+  const { driftBand, ...rest } = account;
+  if (driftBand === undefined) return rest;
+  if (rest.poolCorridor !== undefined) {
+    throw new ConfigInvalidError(`${path}: invalid configuration (1 problem)`, [
+      'account.driftBand is the old name of account.poolCorridor: keep poolCorridor only',
+    ]);
+  }
+  warnings.push(
+    `account.driftBand is deprecated: it sets the pool's corridor (absolute weight points), read as ` +
+      `poolCorridor: ${driftBand}. Rename it to poolCorridor; capital rebalancing between books is ` +
+      'account.capitalRebalance (a relative band and a frequency)',
+  );
+  return { ...rest, poolCorridor: driftBand };
 }
 
 /** The YAML as plain data, or a ConfigInvalidError with each syntax error at `path:line:col`. */
@@ -119,15 +152,25 @@ function duplicateIds(entries: readonly Entry[]): string[] {
   return issues;
 }
 
-/** Exact sum of the enabled allocations (decimal, so 0.1 + 0.2 is 0.3). */
-const allocationSum = (entries: readonly Entry[]): Decimal =>
-  entries.reduce((sum, e) => (e.entry.enabled ? sum.plus(e.entry.allocation) : sum), new Decimal(0));
+/**
+ * Whether an entry's allocation is part of the account's: enabled and live (a `mode: shadow` strategy is
+ * funded on paper, outside the account's capital).
+ */
+const counts = (entry: StrategyConfig): boolean => entry.enabled && entry.mode === 'live';
 
-function underAllocation(sum: Decimal): string[] {
+/** Exact sum of the enabled live allocations (decimal, so 0.1 + 0.2 is 0.3). */
+const allocationSum = (entries: readonly Entry[]): Decimal =>
+  entries.reduce((sum, e) => (counts(e.entry) ? sum.plus(e.entry.allocation) : sum), new Decimal(0));
+
+function underAllocation(sum: Decimal, someDisabled: boolean): string[] {
   if (new Decimal(1).minus(sum).lte(SUM_TOLERANCE)) return [];
   const idle = new Decimal(1).minus(sum).times(100).toDecimalPlaces(2);
-  const none = sum.isZero() ? ['no strategy is enabled: nothing will trade'] : [];
-  return [...none, `allocations sum to ${sum}: ${idle}% of the account stays unallocated cash`];
+  const disabled = someDisabled
+    ? ' (a disabled strategy keeps the book it holds: the run report lists it under "orphaned books")'
+    : '';
+  return [
+    `allocations sum to ${sum}: ${idle}% of the account is allocated to no enabled strategy${disabled}`,
+  ];
 }
 
 /** The parsed strategy file, or why it could not be loaded. Unexpected (non-Ensemble) errors propagate. */

@@ -19,6 +19,7 @@ describe('StrategyConfig', () => {
     ['an allocation over 1', { allocation: 1.01 }],
     ['an unknown flow', { flow: 'both' }],
     ['an empty file', { file: '' }],
+    ['a file that is not a strategy file', { file: '/etc/passwd' }],
     ['a misspelt key', { alocation: 0.2 }],
   ])('rejects %s', (_, change) => {
     // Arrange
@@ -32,21 +33,65 @@ describe('StrategyConfig', () => {
   });
 });
 
+describe('StrategyConfig: mode and shadow', () => {
+  const entry = { id: 'kmlm', file: 'kmlm.clj', allocation: 0.2, flow: 'aggregated' };
+
+  it('defaults mode to live with no shadow, and accepts a shadow in the other flow', () => {
+    // Act
+    const plain = StrategyConfig.parse(entry);
+    const shadowed = StrategyConfig.parse({ ...entry, shadow: 'per-book' });
+    const paper = StrategyConfig.parse({ ...entry, mode: 'shadow' });
+
+    // Assert
+    expect(plain).toMatchObject({ mode: 'live' });
+    expect(plain.shadow).toBeUndefined();
+    expect(shadowed).toMatchObject({ mode: 'live', shadow: 'per-book' });
+    expect(paper).toMatchObject({ mode: 'shadow', flow: 'aggregated' });
+  });
+
+  it.each([
+    [
+      'a shadow in its own flow',
+      { shadow: 'aggregated' },
+      'shadow must be the other flow than flow (aggregated): per-book',
+    ],
+    [
+      'a shadow on a mode: shadow strategy',
+      { mode: 'shadow', shadow: 'per-book' },
+      'a mode: shadow strategy is paper only: it has no second shadow (remove shadow)',
+    ],
+  ])('rejects %s, at the shadow key', (_, change, message) => {
+    // Act
+    const result = StrategyConfig.safeParse({ ...entry, ...change });
+
+    // Assert
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['shadow', message]]);
+  });
+
+  it.each([
+    ['an unknown mode', { mode: 'paper' }],
+    ['an unknown shadow flow', { shadow: 'both' }],
+  ])('rejects %s', (_, change) => {
+    expect(StrategyConfig.safeParse({ ...entry, ...change }).success).toBe(false);
+  });
+});
+
 describe('AccountConfig', () => {
-  it('accepts a decimal string, a policy, an optional drift band and simulated fills', () => {
+  it('accepts a decimal string, a policy, an optional pool corridor, capital rebalancing and simulated fills', () => {
     // Arrange
     const account = {
       startingCash: '100000.50',
       capitalPolicy: 'equal',
-      driftBand: 0.1,
+      poolCorridor: 0.05,
+      capitalRebalance: { band: 0.1 },
       simulatedFills: { slippageBps: 5, feeBps: 1.5 },
     };
 
     // Act
     const parsed = AccountConfig.parse(account);
 
-    // Assert
-    expect(parsed).toEqual(account);
+    // Assert: the frequency defaults to weekly.
+    expect(parsed).toEqual({ ...account, capitalRebalance: { band: 0.1, frequency: 'weekly' } });
   });
 
   it.each([
@@ -54,7 +99,10 @@ describe('AccountConfig', () => {
     ['a zero startingCash', { startingCash: '0.00' }],
     ['a negative startingCash', { startingCash: '-5' }],
     ['an unknown capital policy', { capitalPolicy: 'weighted' }],
-    ['a drift band of 1', { driftBand: 1 }],
+    ['a pool corridor of 1', { poolCorridor: 1 }],
+    ['a capital band of 0', { capitalRebalance: { band: 0 } }],
+    ['an unknown capital rebalancing frequency', { capitalRebalance: { band: 0.1, frequency: 'hourly' } }],
+    ['a misspelt capital rebalancing key', { capitalRebalance: { bnad: 0.1 } }],
     ['a misspelt key', { startingcash: '1' }],
     ['a negative slippage', { simulatedFills: { slippageBps: -1 } }],
     ['a fee of 100 %', { simulatedFills: { feeBps: 10_000 } }],

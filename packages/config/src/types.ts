@@ -17,7 +17,8 @@ export interface LoadedStrategy extends StrategyConfig {
 export interface LoadedConfig {
   /** Path of the config file, as given. */
   readonly path: string;
-  readonly account: AccountConfig;
+  /** The account settings, with the deprecated `driftBand` read as `poolCorridor`. */
+  readonly account: Omit<AccountConfig, 'driftBand'>;
   /** Safety-rail settings as written (execution fills in the defaults); `{}` when the file has none. */
   readonly rails: RailSettingsInput;
   /** Every entry, in file order, disabled ones included (they do not trade; filter on `enabled`). */

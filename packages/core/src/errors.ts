@@ -40,6 +40,7 @@ export const ErrorCatalog = {
   EnvInvalid: terminal('EnvInvalidError'),
   // Book math (core).
   PriceInvalid: blocking('PriceInvalidError'),
+  PriceSuspect: blocking('PriceSuspectError'),
   BookInvariant: terminal('BookInvariantError'),
   AllocationInvalid: terminal('AllocationInvalidError'),
   // Broker (core's port; the SimBroker and Alpaca adapters raise these).
@@ -67,6 +68,7 @@ export const ErrorCatalog = {
   StepOrder: terminal('StepOrderError'),
   RunNotActive: terminal('RunNotActiveError'),
   RecordConflict: terminal('RecordConflictError'),
+  ShadowUnavailable: terminal('ShadowUnavailableError'),
   // Backtest: its input (dates, benchmark) does not fit the data; its books do not add up.
   BacktestInputInvalid: terminal('BacktestInputInvalidError'),
   BacktestInvariant: terminal('BacktestInvariantError'),
@@ -76,6 +78,9 @@ export const ErrorCatalog = {
   // Command line.
   Usage: terminal('UsageError'),
   Cloud: terminal('CloudError'),
+  NoHistory: terminal('NoHistoryError'),
+  HomeInUse: terminal('HomeInUseError'),
+  HomeDamaged: terminal('HomeDamagedError'),
   // A crash injected on purpose (`--fault`, crash-schedule tests): stands for the process dying there.
   SimulatedCrash: terminal('SimulatedCrash'),
 } as const satisfies Record<string, ErrorTraits>;
@@ -124,6 +129,10 @@ export abstract class EnsembleError extends Error {
     return errorTraits(this.name)?.blocking === true;
   }
 }
+
+/** A message followed by its issues, one per line (`message\n  - issue\n  - issue`); the message alone if none. */
+export const withIssues = (message: string, issues: readonly string[]): string =>
+  issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message;
 
 /** A position in a source file (1-based line and column). */
 export interface SourcePos {
@@ -200,7 +209,7 @@ export class ConfigInvalidError extends EnsembleError {
     message: string,
     readonly issues: readonly string[] = [],
   ) {
-    super(issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message);
+    super(withIssues(message, issues));
   }
 }
 
@@ -212,6 +221,21 @@ export class MarketDataInvalidError extends EnsembleError {
     readonly symbol?: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A price that is there but not believable (a move far beyond the symbol's recent range, a close outside
+ * the day's high–low, a close near zero): the strategies reading the symbol are BLOCKED.
+ */
+export class PriceSuspectError extends EnsembleError {
+  override readonly name = ErrorNames.PriceSuspect;
+  constructor(
+    readonly symbol: string,
+    readonly asOf: string,
+    detail: string,
+  ) {
+    super(`${symbol}: ${detail} (as of ${asOf})`);
   }
 }
 

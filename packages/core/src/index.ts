@@ -1,3 +1,4 @@
+export * from './bar-checks.ts';
 export * from './books/index.ts';
 export * from './broker/index.ts';
 export * from './calendar/index.ts';
@@ -16,7 +17,7 @@ export type { TraceNode } from './eval/trace.ts';
 export { toWeightStrings } from './eval/weights.ts';
 export * from './indicators/index.ts';
 export * from './market.ts';
-export type * from './performance/types.ts';
+export * from './performance/index.ts';
 export * from './planner/index.ts';
 export * from './rails.ts';
 export * from './vocabulary.ts';

@@ -8,15 +8,36 @@ import { DecimalString } from './decimal.ts';
 
 const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'expected > 0');
 
-/** The safety rails' settings. Every rail is on; limits are explicit numbers, never "unlimited". */
+/** What execution does with a plan line over `maxOrderNotional`. */
+export const OversizedOrders = z.enum(['split', 'block']);
+export type OversizedOrders = z.infer<typeof OversizedOrders>;
+
+/**
+ * The safety rails' settings. Every rail is on; limits are explicit numbers, never "unlimited". The daily
+ * limits scale with what they guard (a multiple of the book's NAV, of the books' value), so one default fits a
+ * 10 000 book and a 1 000 000 pool alike; an absolute cap can be added on top of each.
+ */
 export const RailSettings = z
   .object({
     /** Largest notional (qty × as-of price, USD) of one order. @default "25000" */
     maxOrderNotional: PositiveDecimal.default('25000'),
-    /** Largest notional a book may trade in one trading day, over all its orders. @default "100000" */
-    maxDailyNotionalPerBook: PositiveDecimal.default('100000'),
-    /** Largest notional the whole account may trade in one trading day. @default "250000" */
-    maxDailyNotionalPerAccount: PositiveDecimal.default('250000'),
+    /**
+     * A line over `maxOrderNotional`: `split` places it as child orders, each within the cap (legs 1, 2, … of
+     * the same deterministic client order id scheme); `block` stops the whole plan (BLOCKED, which alarms).
+     * @default "split"
+     */
+    oversizedOrders: OversizedOrders.default('split'),
+    /**
+     * Largest notional a book may trade in one trading day, as a multiple of its NAV at the as-of prices: a
+     * full rotation (sell everything, buy new) is 2. @default "2.5"
+     */
+    maxDailyTurnoverPerBook: PositiveDecimal.default('2.5'),
+    /** Largest notional the account may trade in one trading day, as a multiple of the books' value at the run's start. @default "2.5" */
+    maxDailyTurnoverPerAccount: PositiveDecimal.default('2.5'),
+    /** Optional absolute cap (USD) on a book's daily notional, on top of `maxDailyTurnoverPerBook`. */
+    maxDailyNotionalPerBook: PositiveDecimal.optional(),
+    /** Optional absolute cap (USD) on the account's daily notional, on top of `maxDailyTurnoverPerAccount`. */
+    maxDailyNotionalPerAccount: PositiveDecimal.optional(),
     /** Halt buys when the books' value fell more than this percentage since the last NAV. @default "15" */
     maxEquityDropPct: PositiveDecimal.default('15'),
     /** How far back (calendar days) the equity breaker looks for the last NAV. @default 14 */
@@ -33,6 +54,16 @@ export const RailSettings = z
     leaseWaitMs: z.number().int().min(0).max(120_000).default(15_000),
     /** How long to wait for the broker to confirm a cancel before giving up (retryably). @default 30000 */
     cancelGraceMs: z.number().int().min(0).default(30_000),
+    /**
+     * Price sanity (the market data, for every path): a symbol whose close on the trading day moved more
+     * than this many times its recent average daily range (|ln(close / previous close)| against the average
+     * true range, taken as at least 1 %) is unfit to trade on, and the strategies reading it are BLOCKED.
+     * 50 never trips on the bundled 2018–2025 bars but one day (an illiquid stock doubling), and catches a
+     * price off by a factor of 10 on anything but the wildest symbols. @default 50
+     */
+    priceMoveMaxRanges: z.number().positive().max(10_000).default(50),
+    /** Sessions the recent average daily range is measured over (at least 5 must exist). @default 20 */
+    priceRangeSessions: z.number().int().min(5).max(250).default(20),
   })
   .strict();
 export type RailSettings = z.infer<typeof RailSettings>;
@@ -48,5 +79,6 @@ export const RailNames = [
   'max-daily-notional-book',
   'max-daily-notional-account',
   'equity-drop',
+  'strategy-disabled',
 ] as const;
 export type RailName = (typeof RailNames)[number];

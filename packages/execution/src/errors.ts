@@ -2,7 +2,7 @@
  * Errors of the execution layer. Names and traits are in core's {@link ErrorCatalog}; broker errors
  * (`SymbolBusy`, `BrokerUnavailable`...) are core's and pass through unchanged.
  */
-import { EnsembleError, ErrorNames } from '@ensemble/core';
+import { EnsembleError, ErrorNames, withIssues } from '@ensemble/core';
 
 /** The input of a step is invalid (bad id component, notional-only plan line, bad rail settings...). */
 export class ExecutionInputInvalidError extends EnsembleError {
@@ -11,7 +11,7 @@ export class ExecutionInputInvalidError extends EnsembleError {
     message: string,
     readonly issues: readonly string[] = [],
   ) {
-    super(issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message);
+    super(withIssues(message, issues));
   }
 }
 

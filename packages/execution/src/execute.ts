@@ -5,7 +5,7 @@
  * its symbol's lease (see order-runner.ts). Re-running with the same input after a crash anywhere — or after
  * a complete run — places nothing twice and returns the same orders.
  */
-import { D, RailSettings, strQty } from '@ensemble/core';
+import { D, PriceInvalidError, RailSettings, strQty, valueBook } from '@ensemble/core';
 import type { BookLedger, Order } from '@ensemble/ledger';
 import type * as z from 'zod';
 import { clientOrderId } from './client-order-id.ts';
@@ -19,6 +19,9 @@ import {
   checkMarketOpen,
   checkOrderNotional,
   checkPrices,
+  childQuantities,
+  type DailyLimit,
+  dailyLimit,
   type PricedLine,
   type RailVerdict,
   readPrice,
@@ -53,10 +56,15 @@ const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
   );
 };
 
-/** The plan's lines with their client order ids (leg = 1 + earlier lines of the same symbol and side). */
-export const identifyLines = (input: ParsedExecuteInput): IdentifiedLine[] => {
+/**
+ * The plan's lines with their client order ids (leg = 1 + earlier orders of the same symbol and side). With
+ * `settings.oversizedOrders: 'split'`, a line over `maxOrderNotional` at its as-of price becomes child orders
+ * within the cap (rails' `childQuantities`), each with the next leg: the split depends only on the recorded
+ * line and the run's price, so a retry or redrive finds the same children under the same ids and adopts them.
+ */
+export const identifyLines = (input: ParsedExecuteInput, settings?: RailSettings): IdentifiedLine[] => {
   const legs = new Map<string, number>();
-  return input.lines.map((l, i) => {
+  return input.lines.flatMap((l, i) => {
     if (l.qty === undefined) {
       throw new ExecutionInputInvalidError(
         `line ${i} (${l.side} ${l.symbol}) has no share qty; only qty orders execute`,
@@ -64,19 +72,68 @@ export const identifyLines = (input: ParsedExecuteInput): IdentifiedLine[] => {
     }
     if (!new D(l.qty).gt(0))
       throw new ExecutionInputInvalidError(`line ${i} (${l.side} ${l.symbol}) has qty ${l.qty}`);
-    const key = `${l.symbol}/${l.side}`;
-    const leg = (legs.get(key) ?? 0) + 1;
-    legs.set(key, leg);
-    const id = clientOrderId({
-      tradingDay: input.tradingDay,
-      stage: input.stage,
-      bookId: input.bookId,
-      symbol: l.symbol,
-      side: l.side,
-      leg,
+    const price = readPrice(input.prices, l.symbol, input.asOf);
+    const children =
+      settings?.oversizedOrders === 'split' && 'price' in price
+        ? childQuantities(new D(l.qty), price.price, new D(settings.maxOrderNotional))
+        : [new D(l.qty)];
+    return children.map((qty, c) => {
+      const key = `${l.symbol}/${l.side}`;
+      const leg = (legs.get(key) ?? 0) + 1;
+      legs.set(key, leg);
+      const id = clientOrderId({
+        tradingDay: input.tradingDay,
+        stage: input.stage,
+        bookId: input.bookId,
+        symbol: l.symbol,
+        side: l.side,
+        leg,
+      });
+      const reason = children.length > 1 ? `${l.reason} (child ${c + 1} of ${children.length})` : l.reason;
+      return { clientOrderId: id, symbol: l.symbol, side: l.side, qty: strQty(qty), reason, leg };
     });
-    return { clientOrderId: id, symbol: l.symbol, side: l.side, qty: l.qty, reason: l.reason, leg };
   });
+};
+
+/** The book's NAV at the as-of prices, or why it cannot be valued (a held symbol without a price). */
+const bookValue = async (
+  ledger: Pick<BookLedger, 'getBook'>,
+  input: ParsedExecuteInput,
+): Promise<{ nav: D } | { error: string }> => {
+  const book = await ledger.getBook(input.bookId);
+  const prices = Object.fromEntries(Object.entries(input.prices).map(([s, p]) => [s, p.price]));
+  try {
+    return { nav: new D(valueBook(book, prices).nav) };
+  } catch (e) {
+    if (e instanceof PriceInvalidError) return { error: e.message };
+    throw e;
+  }
+};
+
+/** The day's limits of this execution: multiples of the book's NAV and of the books' value, capped. */
+const dailyLimitsOf = async (
+  deps: ExecuteDeps,
+  input: ParsedExecuteInput,
+  settings: RailSettings,
+): Promise<{ book: DailyLimit; account: DailyLimit } | RailVerdict> => {
+  const book = await bookValue(deps.ledger, input);
+  if ('error' in book) {
+    return {
+      rail: 'price-invalid',
+      reason: `cannot value ${input.bookId} for its daily limit: ${book.error}`,
+    };
+  }
+  // The books' value the run started with (PrepareRun's equity comparison), else the account's equity now.
+  const account = new D(deps.equityAtRunStart?.current ?? (await deps.broker.getAccount()).equity);
+  return {
+    book: dailyLimit(settings.maxDailyTurnoverPerBook, book.nav, 'NAV', settings.maxDailyNotionalPerBook),
+    account: dailyLimit(
+      settings.maxDailyTurnoverPerAccount,
+      account,
+      'the books',
+      settings.maxDailyNotionalPerAccount,
+    ),
+  };
 };
 
 /** Plan-level rails, in order; the first that fails names itself. Kill switch is read on every call. */
@@ -97,18 +154,20 @@ const makeGate = (
       if ('error' in p) throw new Error(`unreachable: ${p.error}`);
       return { ...l, notional: new D(l.qty).times(p.price) };
     });
-    return (
-      checkOrderNotional(priced, settings) ??
-      (await checkDailyNotional(deps.ledger, {
-        tradingDay: input.tradingDay,
-        runId: input.runId,
-        bookId: input.bookId,
-        lines: priced,
-        settings,
-      }))
-    );
+    const order = checkOrderNotional(priced, settings);
+    if (order) return order;
+    const limits = await dailyLimitsOf(deps, input, settings);
+    if ('rail' in limits) return limits;
+    return checkDailyNotional(deps.ledger, {
+      tradingDay: input.tradingDay,
+      runId: input.runId,
+      bookId: input.bookId,
+      lines: priced,
+      limits,
+    });
   };
   return async () => {
+    if (deps.halt) return deps.halt;
     const kill = await checkKillSwitch(deps.ledger);
     if (kill) return kill;
     plan ??= planLevel();
@@ -144,7 +203,7 @@ const buysStarted = async (ctx: RunnerContext, buys: readonly IdentifiedLine[]):
 export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Promise<ExecuteResult> => {
   const input = parse(ExecuteInputSchema, rawInput, 'execute input');
   const settings = parse(RailSettings, deps.rails, 'rail settings');
-  const lines = identifyLines(input);
+  const lines = identifyLines(input, settings);
   if (lines.length === 0) return { outcome: 'ALL_HOLD', reason: 'the plan holds', orders: [], skipped: [] };
 
   const gate = makeGate(deps, input, lines, settings);

@@ -27,9 +27,17 @@ export {
   type ReconcileDifference,
   type ReconcileOptions,
   type ReconcileResult,
+  receivableDividends,
   reconcile,
   unallocatedFromTransfers,
 } from './reconcile.ts';
+export {
+  type RecoverDeps,
+  type RecoveredAction,
+  type RecoveredOrder,
+  type RecoverInput,
+  recoverRunOrders,
+} from './recover.ts';
 export {
   AsOfPrice,
   ExecLine,

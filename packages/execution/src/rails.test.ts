@@ -43,14 +43,76 @@ describe('rails', () => {
     expect(r.orders.map((o) => [o.side, o.status])).toEqual([['sell', 'FILLED']]);
   });
 
-  it('max order notional blocks the whole plan before any order', async () => {
+  it('max order notional with oversizedOrders: block stops the whole plan before any order', async () => {
     const w = await makeWorld(endpoint());
     await w.fund(BOOK_A, '10000');
-    const rails = { ...LOOSE_RAILS, maxOrderNotional: '4999.99' };
+    const rails = { ...LOOSE_RAILS, maxOrderNotional: '4999.99', oversizedOrders: 'block' as const };
     const r = await w.run(BOOK_A, [line('buy', 'GLD', '1'), line('buy', 'SPY', '10')], { deps: { rails } });
     expect([r.outcome, r.rail]).toEqual(['BLOCKED', 'max-order-notional']);
-    expect(r.reason).toMatch(/buy 10 SPY = 5000/);
+    expect(r.reason).toMatch(/buy 10 SPY = 5000 \(oversizedOrders: block\)/);
     await noOrders(w);
+  });
+
+  it('max order notional splits an oversized line into child orders within the cap (the default)', async () => {
+    // Arrange: 28 433 of SPY at 500 against a 25 000 cap, as the pool's TQQQ buy of the issue.
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '30000');
+    const rails = { ...LOOSE_RAILS, maxOrderNotional: '25000' };
+    const lines = [line('buy', 'SPY', '56.866'), line('buy', 'GLD', '2')];
+    // Act
+    const r = await w.run(BOOK_A, lines, { deps: { rails } });
+    // Assert: two children of SPY (legs 1 and 2, equal to the last 9th decimal), GLD whole.
+    expect(r.outcome).toBe('TRADED');
+    expect(r.orders.map((o) => [o.clientOrderId, o.qty, o.status])).toEqual([
+      ['ens_2025-06-02_test_s-alpha_SPY_b_1', '28.433', 'FILLED'],
+      ['ens_2025-06-02_test_s-alpha_SPY_b_2', '28.433', 'FILLED'],
+      ['ens_2025-06-02_test_s-alpha_GLD_b_1', '2', 'FILLED'],
+    ]);
+    // A re-run (retry, redrive) splits the same way and adopts every child: nothing placed twice.
+    const again = await w.run(BOOK_A, lines, { deps: { rails } });
+    expect(again.orders.map((o) => o.clientOrderId)).toEqual(r.orders.map((o) => o.clientOrderId));
+    expect(w.brokerOrders().size).toBe(3);
+    for (const ids of w.brokerOrders().values()) expect(ids.size).toBe(1);
+  });
+
+  it('a share over the per-order cap cannot be split: BLOCKED, saying why', async () => {
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    const rails = { ...LOOSE_RAILS, maxOrderNotional: '400' };
+    const r = await w.run(BOOK_A, [line('buy', 'SPY', '2')], { deps: { rails } });
+    expect([r.outcome, r.rail]).toEqual(['BLOCKED', 'max-order-notional']);
+    expect(r.reason).toMatch(/buy 2 SPY = 1000 \(cannot be split within the cap/);
+    await noOrders(w);
+  });
+
+  it('daily turnover scales with the book: a multiple of its NAV, an absolute cap on top', async () => {
+    // Arrange: two books, 4 000 and 40 000, the same 1.5 × NAV turnover limit.
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '4000');
+    await w.fund(BOOK_B, '40000');
+    const rails = { ...LOOSE_RAILS, maxDailyTurnoverPerBook: '1.5' };
+    await newRun(w, 'test');
+    // Act: each buys 2.5 × 2 000 of SPY, then sells it all again (4 000 and 40 000 of turnover).
+    const small = await w.run(BOOK_A, [line('buy', 'SPY', '8')], { deps: { rails } });
+    const big = await w.run(BOOK_B, [line('buy', 'SPY', '80')], { deps: { rails } });
+    const smallOut = await w.run(BOOK_A, [line('sell', 'SPY', '8')], {
+      deps: { rails },
+      input: { runId: `${DAY}.test`, stage: 'again' },
+    });
+    // Assert: the same rule lets each book trade its own size once, and stops the second round trip.
+    expect([small.outcome, big.outcome]).toEqual(['TRADED', 'TRADED']);
+    expect([smallOut.outcome, smallOut.rail]).toEqual(['BLOCKED', 'max-daily-notional-book']);
+    expect(smallOut.reason).toMatch(
+      /has 4000 reserved today; this plan adds 4000, over 6000 \(1.5 × NAV 4000\)/,
+    );
+    // An absolute cap applies when it is lower than the multiple.
+    const capped = { ...rails, maxDailyNotionalPerBook: '41000' };
+    const bigOut = await w.run(BOOK_B, [line('sell', 'SPY', '80')], {
+      deps: { rails: capped },
+      input: { stage: 'again' },
+    });
+    expect([bigOut.outcome, bigOut.rail]).toEqual(['BLOCKED', 'max-daily-notional-book']);
+    expect(bigOut.reason).toMatch(/over 41000 \(cap 41000\)/);
   });
 
   it('max daily notional per book counts the day’s earlier orders of the book', async () => {

@@ -121,7 +121,11 @@ export interface PricedLine {
   notional: D;
 }
 
-/** Maximum order notional: every line's qty × price ≤ the limit. */
+/**
+ * Maximum order notional: every line's qty × price ≤ the limit. With `oversizedOrders: split` the lines were
+ * split into child orders within the cap before (see `childQuantities`), so a line still over it here is one
+ * that cannot be split: a single share over the cap, or more children than a client order id has legs.
+ */
 export const checkOrderNotional = (
   lines: readonly PricedLine[],
   settings: RailSettings,
@@ -129,7 +133,34 @@ export const checkOrderNotional = (
   const over = lines.filter((l) => l.notional.gt(settings.maxOrderNotional));
   if (over.length === 0) return null;
   const list = over.map((l) => `${l.side} ${l.qty} ${l.symbol} = ${strQty(l.notional)}`).join(', ');
-  return block('max-order-notional', `over ${settings.maxOrderNotional} per order: ${list}`);
+  const why =
+    settings.oversizedOrders === 'split'
+      ? ` (cannot be split within the cap: one share costs more, or it needs more than ${MAX_CHILD_ORDERS} child orders)`
+      : ' (oversizedOrders: block)';
+  return block('max-order-notional', `over ${settings.maxOrderNotional} per order: ${list}${why}`);
+};
+
+/** Orders one (book, symbol, side) may have in a run: a client order id's leg is at most 99. */
+export const MAX_CHILD_ORDERS = 99;
+
+/**
+ * The child quantities of a line of `qty` shares at `price` under a per-order cap: as few children as fit
+ * (`⌈qty / most per child⌉`), as equal as the precision allows (whole shares for a whole-share line, else 9
+ * decimals; the larger children first), each within the cap, summing to `qty` exactly. A line within the cap,
+ * or one that cannot be split (a share over the cap; more than `maxChildren` children), is returned whole.
+ * Pure and deterministic: a retry splits a recorded line into the same children, so their ids are the same.
+ */
+export const childQuantities = (qty: D, price: D, cap: D, maxChildren = MAX_CHILD_ORDERS): D[] => {
+  if (qty.times(price).lte(cap)) return [qty];
+  const dp = qty.isInteger() ? 0 : 9;
+  const most = cap.div(price).toDecimalPlaces(dp, D.ROUND_DOWN);
+  if (most.lte(0)) return [qty];
+  const n = qty.div(most).ceil().toNumber();
+  if (n > maxChildren) return [qty];
+  const base = qty.div(n).toDecimalPlaces(dp, D.ROUND_DOWN);
+  const unit = new D(1).div(new D(10).pow(dp));
+  let extra = qty.minus(base.times(n)).div(unit).toNumber();
+  return Array.from({ length: n }, () => (extra-- > 0 ? base.plus(unit) : base));
 };
 
 /** Whole cents, rounded up: a reservation never counts less than the plan. */
@@ -145,14 +176,32 @@ export const reservationKey = (runId: string, bookId: string, lines: readonly Pr
   return `${runId}/${bookId}/${digest.digest('hex').slice(0, 16)}`;
 };
 
+/** A daily notional limit in USD, and how it was derived (for the rail's message). */
+export interface DailyLimit {
+  readonly limit: D;
+  /** E.g. `2.5 × NAV 10000` or `cap 8000`. */
+  readonly basis: string;
+}
+
+/**
+ * The day's notional limit of something worth `value`: `multiple × value`, or the absolute `cap` when that is
+ * lower. A value that cannot be positive (an empty book) allows nothing.
+ */
+export const dailyLimit = (multiple: string, value: D, what: string, cap?: string): DailyLimit => {
+  const scaled = D.max(value, 0).times(multiple).toDecimalPlaces(2, D.ROUND_DOWN);
+  if (cap !== undefined && new D(cap).lt(scaled)) return { limit: new D(cap), basis: `cap ${cap}` };
+  return { limit: scaled, basis: `${multiple} × ${what} ${strQty(value.toDecimalPlaces(2))}` };
+};
+
 /**
  * Daily notional per book and per account. The plan's notional (qty × as-of price, in cents rounded up) is
- * reserved against the book's and then the account's limit for the day, each with one conditional update of
- * one ledger item (`reserveNotional`): a reservation that would pass a limit adds nothing and blocks the plan,
- * and a re-run of the same execution finds its reservation and is not counted twice. One read-and-write per
- * scope, whatever the number of books; concurrent books cannot overshoot together. Reservations are never
- * released (an order that fills for less, or a plan the account limit then blocks, still counts in its book):
- * the limits err towards blocking.
+ * reserved against the book's and then the account's limit for the day (each a multiple of what it guards,
+ * optionally capped: {@link dailyLimit}), each with one conditional update of one ledger item
+ * (`reserveNotional`): a reservation that would pass a limit adds nothing and blocks the plan, and a re-run of
+ * the same execution finds its reservation and is not counted twice. One read-and-write per scope, whatever
+ * the number of books; concurrent books cannot overshoot together. Reservations are never released (an order
+ * that fills for less, or a plan the account limit then blocks, still counts in its book): the limits err
+ * towards blocking.
  */
 export const checkDailyNotional = async (
   ledger: Pick<ControlLedger, 'reserveNotional'>,
@@ -161,28 +210,34 @@ export const checkDailyNotional = async (
     runId: string;
     bookId: string;
     lines: readonly PricedLine[];
-    settings: RailSettings;
+    limits: { book: DailyLimit; account: DailyLimit };
   },
 ): Promise<RailVerdict | null> => {
   const planned = args.lines.reduce((t, l) => t.plus(l.notional), new D(0));
   const cents = centsUp(planned);
   if (cents === 0) return null;
   const key = reservationKey(args.runId, args.bookId, args.lines);
-  const { maxDailyNotionalPerBook: perBook, maxDailyNotionalPerAccount: perAccount } = args.settings;
-  const reserve = (scope: string, limit: string) =>
-    ledger.reserveNotional({ day: args.tradingDay, scope, key, cents, limitCents: centsDown(limit) });
-  const book = await reserve(args.bookId, perBook);
+  const reserve = (scope: string, limit: DailyLimit) =>
+    ledger.reserveNotional({
+      day: args.tradingDay,
+      scope,
+      key,
+      cents,
+      limitCents: centsDown(limit.limit.toFixed()),
+    });
+  const over = (l: DailyLimit) => `over ${strQty(l.limit)} (${l.basis})`;
+  const book = await reserve(args.bookId, args.limits.book);
   if (book.status === 'over-limit') {
     return block(
       'max-daily-notional-book',
-      `${args.bookId} has ${dollars(book.totalCents)} reserved today; this plan adds ${strQty(planned)}, over ${perBook}`,
+      `${args.bookId} has ${dollars(book.totalCents)} reserved today; this plan adds ${strQty(planned)}, ${over(args.limits.book)}`,
     );
   }
-  const account = await reserve('account', perAccount);
+  const account = await reserve('account', args.limits.account);
   if (account.status === 'over-limit') {
     return block(
       'max-daily-notional-account',
-      `the account has ${dollars(account.totalCents)} reserved today; this plan adds ${strQty(planned)}, over ${perAccount}`,
+      `the account has ${dollars(account.totalCents)} reserved today; this plan adds ${strQty(planned)}, ${over(args.limits.account)}`,
     );
   }
   return null;

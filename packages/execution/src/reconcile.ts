@@ -7,7 +7,7 @@
  */
 
 import type { Broker } from '@ensemble/core';
-import { D, strQty, sum } from '@ensemble/core';
+import { addDays, D, strQty, sum } from '@ensemble/core';
 import { allPages, type BookLedger, type TransferLedger } from '@ensemble/ledger';
 
 /** Options of {@link reconcile}. */
@@ -24,6 +24,12 @@ export interface ReconcileOptions {
    * more cash than the account has) is a difference.
    */
   unallocatedCash?: string;
+  /**
+   * Cash the books were credited that the broker has not paid yet: dividends credited on their ex-date whose
+   * payable date is still to come (`receivableDividends`). The books' cash less it is what the broker holds.
+   * @default "0"
+   */
+  receivableCash?: string;
 }
 
 /** One difference: ledger vs broker, `diff = broker − ledger`. */
@@ -67,7 +73,7 @@ export const reconcile = async (options: ReconcileOptions): Promise<ReconcileRes
     return { symbol, ledger: strQty(l), broker: strQty(b) };
   });
 
-  const books = sum(cashBalances.map((c) => c.cash));
+  const books = sum(cashBalances.map((c) => c.cash)).minus(options.receivableCash ?? '0');
   const brokerCash = new D(account.cash);
   const known = options.unallocatedCash !== undefined;
   const unallocated = known ? new D(options.unallocatedCash as string) : brokerCash.minus(books);
@@ -119,4 +125,26 @@ export const unallocatedFromTransfers = async (
     if (t.to === 'unallocated') cash = cash.plus(t.amount);
   }
   return strQty(cash);
+};
+
+/**
+ * Dividends the books were credited (corporate-action plans, on the ex-date) that the broker pays after `day`
+ * (their payable date is later): the cash reconciliation expects them at the broker only then. Plans of the
+ * last `lookbackDays` are read (payable dates follow ex-dates by days or weeks).
+ */
+export const receivableDividends = async (
+  ledger: Pick<TransferLedger, 'listTransferPlans'>,
+  day: string,
+  lookbackDays = 120,
+): Promise<string> => {
+  const plans = await allPages((o) =>
+    ledger.listTransferPlans({ ...o, from: addDays(day, -lookbackDays), to: day }),
+  );
+  let owed = new D(0);
+  for (const p of plans) {
+    const a = p.corporateAction;
+    if (a?.kind !== 'dividend' || p.status !== 'APPLIED' || (a.payableDate ?? a.exDate) <= day) continue;
+    owed = owed.plus(sum(p.transfers.map((t) => t.amount)));
+  }
+  return strQty(owed);
 };

@@ -87,6 +87,12 @@ export interface ExecuteDeps {
   pollIntervalMs?: number;
   /** How long one order may stay open before its remainder is canceled. @default 60000 */
   deadlineMs?: number;
+  /**
+   * Stops every new submission, like the kill switch, for this execution alone (e.g. `strategy-disabled`:
+   * the strategy was disabled since its run started). Orders already at the broker are still followed to
+   * their end and booked. @default none
+   */
+  halt?: { rail: RailName; reason: string };
 }
 
 /** Ledger order statuses (the ledger's own type). */

@@ -1,7 +1,9 @@
 /**
  * The Lambda composition: an {@link AppContext} from the environment (see env.ts). The ledger on
- * `ENSEMBLE_TABLE`, snapshots in `ENSEMBLE_BUCKET`, the config bundled at `ENSEMBLE_CONFIG`, the system
- * clock, Powertools for logs and metrics. Built once per container by the handlers.
+ * `ENSEMBLE_TABLE` (and its shadow scope, shadow mode's paper books), snapshots and daily reports in
+ * `ENSEMBLE_BUCKET`, the day's summary to the SNS topic `ENSEMBLE_TOPIC_ARN` (set for Finalize only), the
+ * config bundled at `ENSEMBLE_CONFIG`, the system clock, Powertools for logs and metrics. Built once per
+ * container by the handlers.
  *
  * The broker and the market data come from the handler ({@link TradingPorts}): only the functions whose
  * step uses them import their adapters (`trading-ports.ts`), so the other functions' bundles carry neither
@@ -11,15 +13,18 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { type AppContext, systemClock } from '@ensemble/app';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
 import type { Broker, MarketData } from '@ensemble/core';
-import { createLedger } from '@ensemble/ledger';
+import { createLedger, createShadowLedger } from '@ensemble/ledger';
 import { type FunctionEnv, readEnv } from './env.ts';
 import { EnvInvalidError } from './errors.ts';
 import { lazyBroker, lazyMarketData } from './lazy-ports.ts';
 import { logger, metrics } from './powertools.ts';
+import { createS3ReportStore } from './s3-report-store.ts';
 import { createS3SnapshotStore } from './s3-snapshot-store.ts';
+import { createSnsNotifier } from './sns-notifier.ts';
 
 /** What the adapters of the broker and the market data are built from. */
 export interface AdapterInputs {
@@ -65,13 +70,20 @@ export const contextFromEnv = async (
     bucket: e.ENSEMBLE_BUCKET,
     strategies: config.strategies.length,
   });
+  const s3 = new S3Client({});
   return {
+    // Shadow mode's scope of the same table (docs/shadow.md): paper books, read by Finalize too.
+    shadow: { ledger: createShadowLedger({ table: e.ENSEMBLE_TABLE, client: dynamo, clock: now }) },
     ports: {
       ledger: createLedger({ table: e.ENSEMBLE_TABLE, client: dynamo, clock: now }),
       broker,
       marketData,
-      snapshots: createS3SnapshotStore({ client: new S3Client({}), bucket: e.ENSEMBLE_BUCKET }),
+      snapshots: createS3SnapshotStore({ client: s3, bucket: e.ENSEMBLE_BUCKET }),
       clock: systemClock,
+      reports: createS3ReportStore({ client: s3, bucket: e.ENSEMBLE_BUCKET }),
+      ...(e.ENSEMBLE_TOPIC_ARN
+        ? { notifier: createSnsNotifier({ client: new SNSClient({}), topicArn: e.ENSEMBLE_TOPIC_ARN }) }
+        : {}),
     },
     config,
     stage: e.ENSEMBLE_STAGE,

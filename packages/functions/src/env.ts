@@ -14,8 +14,10 @@ import { EnvInvalidError } from './errors.ts';
 export const FunctionEnv = z.object({
   /** The ledger's DynamoDB table. */
   ENSEMBLE_TABLE: z.string().min(1),
-  /** The S3 bucket of market-data snapshots and evaluation traces. */
+  /** The S3 bucket of market-data snapshots, evaluation traces and daily reports. */
   ENSEMBLE_BUCKET: z.string().min(1),
+  /** The stage's SNS topic, given to the function that publishes the day's summary (Finalize) only. */
+  ENSEMBLE_TOPIC_ARN: z.string().startsWith('arn:aws:sns:').optional(),
   /** Deployment stage (`dev`, `prod`): part of run ids and client order ids. */
   ENSEMBLE_STAGE: z
     .string()

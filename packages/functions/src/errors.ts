@@ -1,10 +1,10 @@
 /** The one error of the Lambda wiring; names and traits are in core's {@link ErrorCatalog}. */
-import { EnsembleError, ErrorNames } from '@ensemble/core';
+import { EnsembleError, ErrorNames, withIssues } from '@ensemble/core';
 
 /** The Lambda environment is missing or has an invalid variable (raised at cold start). */
 export class EnvInvalidError extends EnsembleError {
   override readonly name = ErrorNames.EnvInvalid;
   constructor(readonly issues: readonly string[]) {
-    super(`invalid environment:\n  - ${issues.join('\n  - ')}`);
+    super(withIssues('invalid environment:', issues));
   }
 }

@@ -3,7 +3,7 @@
  * {@link ErrorCatalog}. Conditional-check failures are not errors here: they come back as domain results
  * (`conflict`, `exists`).
  */
-import { EnsembleError, ErrorNames } from '@ensemble/core';
+import { EnsembleError, ErrorNames, withIssues } from '@ensemble/core';
 
 /** DynamoDB failed (network, throttling, validation): wrapped with its cause and rethrown, never swallowed. */
 export class LedgerPersistenceError extends EnsembleError {
@@ -53,7 +53,7 @@ export class LedgerInputInvalidError extends EnsembleError {
     message: string,
     readonly issues: readonly string[] = [],
   ) {
-    super(issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message);
+    super(withIssues(message, issues));
   }
 }
 

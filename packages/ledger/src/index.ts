@@ -1,3 +1,4 @@
+export { type LedgerScope, LedgerScopes } from './entities/scope.ts';
 export * from './errors.ts';
 export * from './operations/index.ts';
 export { allPages } from './pages.ts';

@@ -132,7 +132,10 @@ export type CashBalance = Flat<Pick<CashItem, 'bookId' | 'updatedAt'> & { cash: 
 /** A book's NAV at the close of a day. */
 export type Nav = Flat<NavItem>;
 
-/** Where a transfer moves value from or to: a book, or `unallocated` (account cash no book owns; cash only). */
+/**
+ * Where a transfer moves value from or to: a book, `unallocated` (account cash no book owns; cash only), or
+ * `external` (outside the account: a corporate action's issuer).
+ */
 export type TransferEndpoint = Endpoint;
 
 /** A move of shares (with their cost basis) or cash between books. */
@@ -163,7 +166,7 @@ export type TransferPlan = Flat<TransferPlanItem>;
 /** A transfer as decided by a {@link TransferPlan}: a ledger transfer without its timestamps. */
 export type PlannedTransfer = TransferPlan['transfers'][number];
 
-/** What a transfer plan does: initial funding, capital drift rebalancing or a flag flip. */
+/** What a transfer plan does: initial funding, capital rebalancing or reallocation, a flag flip, a corporate action. */
 export type TransferPlanKind = TransferPlan['kind'];
 
 /**

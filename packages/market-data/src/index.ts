@@ -8,3 +8,4 @@ export { bundledDataDir, createBundledMarketData, MANIFEST_FILE, readBundledMani
 export { CSV_HEADER, isIsoDate, type OhlcvColumns, parseBarsCsv } from './csv.ts';
 export { MarketDataInvalidError } from './errors.ts';
 export { CsvMarketData, fileStemToSymbol, type OhlcvSeries, symbolToFileStem } from './loader.ts';
+export { withSplits } from './splits.ts';

@@ -5,13 +5,23 @@
  *
  * One instance is one snapshot of its directory: the listing and every parsed file are cached for the
  * life of the instance and never re-read. Create a new instance to see changes on disk.
+ *
+ * One malformed file fails only its symbol: `loadBarsChecked` leaves it out with the reason (`loadBars`,
+ * the port's plain form, throws it). A `verify` hook sees each file's bytes before they are parsed (the
+ * bundled bars check them against their manifest's SHA-256).
  */
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
-import { type BarSeries, type MarketData, MarketDataInvalidError } from '@ensemble/core';
+import {
+  type BarSeries,
+  type CheckedBars,
+  type EnsembleError,
+  type MarketData,
+  MarketDataInvalidError,
+} from '@ensemble/core';
 import { isIsoDate, type OhlcvColumns, parseBarsCsv } from './csv.ts';
 
 const gunzip = promisify(gunzipCb);
@@ -32,15 +42,30 @@ const MAX_OPEN_FILES = 64;
 
 const FILE_RE = /^(.+)\.csv(\.gz)?$/;
 
+/** Options of {@link CsvMarketData}. */
+export interface CsvMarketDataOptions {
+  /**
+   * Called with each file's name, symbol and uncompressed bytes before they are parsed; throwing (a
+   * {@link MarketDataInvalidError}) refuses the file. @default none
+   */
+  readonly verify?: (file: string, symbol: string, bytes: Buffer) => void | Promise<void>;
+}
+
 export class CsvMarketData implements MarketData {
   /** stem → file names found for it (normally exactly one). */
   #listing: Promise<Map<string, string[]>> | undefined;
   /** file name → parsed columns. */
   readonly #files = new Map<string, Promise<OhlcvColumns>>();
   readonly #limit = semaphore(MAX_OPEN_FILES);
+  readonly #verify: CsvMarketDataOptions['verify'];
 
   /** @param dir directory holding `SYM.csv` and/or `SYM.csv.gz` files; other files are ignored. */
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    options: CsvMarketDataOptions = {},
+  ) {
+    this.#verify = options.verify;
+  }
 
   /** Every symbol with a bar file in the directory, sorted. */
   async listSymbols(): Promise<string[]> {
@@ -58,19 +83,52 @@ export class CsvMarketData implements MarketData {
     to?: string;
     from?: string;
   }): Promise<Map<string, BarSeries>> {
+    const { bars, problems } = await this.loadBarsChecked(query);
+    const first = problems.values().next();
+    if (!first.done) throw first.value;
+    return bars;
+  }
+
+  /**
+   * {@link loadBars}, with each malformed or unreadable file left out and its {@link MarketDataInvalidError}
+   * in `problems` (the other symbols load). Highs and lows come along (NaN where a file leaves them empty).
+   */
+  async loadBarsChecked(query: {
+    symbols: readonly string[];
+    to?: string;
+    from?: string;
+  }): Promise<CheckedBars> {
     const { to, from } = query;
     checkBound('to', to);
     checkBound('from', from);
     const symbols = [...new Set(query.symbols)];
-    const loaded = await Promise.all(symbols.map((s) => this.#load(s)));
-    const out = new Map<string, BarSeries>();
+    const loaded = await Promise.all(
+      symbols.map((s) =>
+        this.#load(s).catch((e: unknown) => {
+          if (e instanceof MarketDataInvalidError) return e;
+          throw e;
+        }),
+      ),
+    );
+    const bars = new Map<string, BarSeries>();
+    const problems = new Map<string, EnsembleError>();
     symbols.forEach((symbol, i) => {
       const cols = loaded[i];
       if (!cols) return;
+      if (cols instanceof MarketDataInvalidError) {
+        problems.set(symbol, cols);
+        return;
+      }
       const [lo, hi] = range(cols.dates, from, to);
-      out.set(symbol, { symbol, dates: cols.dates.slice(lo, hi), closes: cols.close.slice(lo, hi) });
+      bars.set(symbol, {
+        symbol,
+        dates: cols.dates.slice(lo, hi),
+        closes: cols.close.slice(lo, hi),
+        highs: cols.high.slice(lo, hi),
+        lows: cols.low.slice(lo, hi),
+      });
     });
-    return out;
+    return { bars, problems };
   }
 
   /**
@@ -150,6 +208,7 @@ export class CsvMarketData implements MarketData {
         throw new MarketDataInvalidError(`${path}: not a valid gzip file: ${errorText(e)}`, symbol);
       }
     }
+    await this.#verify?.(file, symbol, bytes);
     return parseBarsCsv(bytes.toString('utf8'), path, symbol);
   }
 }

@@ -4,7 +4,7 @@
  * `@ensemble/functions` parse their input and output with them. States pass ids and references only —
  * never bars, traces or plans — so every payload stays far below Step Functions' 256 KiB.
  */
-import { Flow, Outcome, TradingDay } from '@ensemble/core';
+import { BookId, DecimalString, Flow, Outcome, TradingDay } from '@ensemble/core';
 import * as z from 'zod';
 
 /** Every Task state, in workflow order. Each is one Lambda function in AWS and one in-process handler locally. */
@@ -17,6 +17,8 @@ export const TaskNames = [
   'AggregatePool',
   'PlanPool',
   'ExecutePool',
+  'PrepareShadows',
+  'Shadow',
   'Finalize',
 ] as const;
 export type TaskName = (typeof TaskNames)[number];
@@ -27,6 +29,13 @@ export const ExecutionInput = z.object({
   tradingDay: TradingDay.optional(),
   /** Deployment stage (`dev`, `prod`, `local`); default from the environment. */
   stage: z.string().min(1).optional(),
+  /**
+   * Trade a day whose run already ended FAILED or BLOCKED again, once its cause is fixed (a kill switch
+   * lifted, an outage over, a lost execution log): PrepareRun moves the run back to RUNNING and every branch
+   * of it runs again, each step finding what the earlier attempts recorded (signals, plans, orders by client
+   * order id). Without it a later start of a finished day is skipped. @default false
+   */
+  reopen: z.boolean().optional(),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
@@ -41,6 +50,39 @@ export type PrepareRunInput = z.infer<typeof PrepareRunInput>;
 export const BranchItem = z.object({ strategyId: z.string(), flow: Flow });
 export type BranchItem = z.infer<typeof BranchItem>;
 
+/** The error a Catch puts at `$.error`: `Error` is the error name, `Cause` its message or a JSON string. */
+export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type CaughtError = z.infer<typeof CaughtError>;
+
+/** One paper book of shadow mode (docs/shadow.md): a shadowed strategy's own book, or the paper pool. */
+export const ShadowItem = z.object({ bookId: BookId });
+export type ShadowItem = z.infer<typeof ShadowItem>;
+
+/**
+ * How a paper book's day ended (a Shadows iteration's result: the Shadow step's output, or `ShadowFailed`'s
+ * with the error the Catch caught). Before the Map runs, an item is just its `bookId`.
+ */
+export const ShadowResult = ShadowItem.extend({
+  outcome: Outcome.optional(),
+  orders: z.number().int().nonnegative().optional(),
+  filled: z.number().int().nonnegative().optional(),
+  error: CaughtError.optional(),
+});
+export type ShadowResult = z.infer<typeof ShadowResult>;
+
+/**
+ * Shadow mode in the run's state document (`$.prepare.shadows`): from PrepareRun, the account's equity paper
+ * books are funded from; then PrepareShadows' paper books; then, written over them by the Shadows Map, their
+ * results. `error`: PrepareShadows failed (caught: no paper book traded, production carried on).
+ */
+export const ShadowsState = z.object({
+  /** The account's equity at the run's start (new paper books get their allocation of it). */
+  equity: DecimalString.optional(),
+  items: z.array(ShadowResult),
+  error: CaughtError.optional(),
+});
+export type ShadowsState = z.infer<typeof ShadowsState>;
+
 /** PrepareRun's output. `action: SKIP` ends the run without trading (market closed, or the day already ran). */
 export const PrepareRunOutput = z.object({
   runId: z.string(),
@@ -53,6 +95,10 @@ export const PrepareRunOutput = z.object({
   items: z.array(BranchItem),
   /** At least one strategy is aggregated: the pool steps run after the Map. */
   hasPool: z.boolean(),
+  /** At least one strategy has a paper book (docs/shadow.md): the shadow states run after the pool. */
+  hasShadows: z.boolean().default(false),
+  /** Shadow mode's state (see {@link ShadowsState}). */
+  shadows: ShadowsState.default({ items: [] }),
 });
 export type PrepareRunOutput = z.infer<typeof PrepareRunOutput>;
 
@@ -89,10 +135,6 @@ export const ExecuteOutput = z.object({
   rail: z.string().optional(),
 });
 export type ExecuteOutput = z.infer<typeof ExecuteOutput>;
-
-/** The error a Catch puts at `$.error`: `Error` is the error name, `Cause` its message or a JSON string. */
-export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
-export type CaughtError = z.infer<typeof CaughtError>;
 
 export const RecordBranchFailureInput = BranchInput.extend({ error: CaughtError });
 export type RecordBranchFailureInput = z.infer<typeof RecordBranchFailureInput>;
@@ -141,6 +183,48 @@ export const AggregatePoolOutput = z.object({
 });
 export type AggregatePoolOutput = z.infer<typeof AggregatePoolOutput>;
 
+/** PrepareShadows' input: the run, and the account's equity new paper books are funded from. */
+export const PrepareShadowsInput = RunRef.extend({ equity: DecimalString });
+export type PrepareShadowsInput = z.infer<typeof PrepareShadowsInput>;
+
+/** PrepareShadows' output: the paper books to trade today (the Shadows Map's items). */
+export const PrepareShadowsOutput = z.object({ items: z.array(ShadowItem) });
+export type PrepareShadowsOutput = z.infer<typeof PrepareShadowsOutput>;
+
+/** What a Shadows iteration's task receives: the run and one paper book. */
+export const ShadowInput = RunRef.extend({ bookId: BookId });
+export type ShadowInput = z.infer<typeof ShadowInput>;
+
+/** The Shadow step's output: how its paper book's day ended (`error`: it failed or was blocked, recorded). */
+export const ShadowOutput = ShadowItem.extend({
+  outcome: Outcome,
+  orders: z.number().int().nonnegative(),
+  filled: z.number().int().nonnegative(),
+  error: CaughtError.optional(),
+});
+export type ShadowOutput = z.infer<typeof ShadowOutput>;
+
+/**
+ * One shadowed strategy in the day's notification data (Finalize's `shadows`): its paper result against
+ * production's. Money in dollars, returns in percent, decimal strings; null where there is nothing to show
+ * (no NAV today; no production side for a `mode: shadow` strategy).
+ */
+export const ShadowSummary = z.object({
+  strategyId: z.string(),
+  mode: z.enum(['live', 'shadow']),
+  /** The paper book's flow (per-book: its own paper book; aggregated: its share of the paper pool). */
+  flow: Flow,
+  outcome: Outcome,
+  error: z.object({ name: z.string(), message: z.string() }).optional(),
+  nav: DecimalString.nullable(),
+  dayPnl: DecimalString.nullable(),
+  productionNav: DecimalString.nullable(),
+  productionDayPnl: DecimalString.nullable(),
+  /** Paper cumulative return minus production's since the paper book's first NAV, in percentage points. */
+  trackingDifferencePct: DecimalString.nullable(),
+});
+export type ShadowSummary = z.infer<typeof ShadowSummary>;
+
 export const FinalizeInput = RunRef.extend({
   branches: z.array(BranchResult),
   /** FinalizeRetried: the results of the branches' second run (they replace their first results). */
@@ -150,6 +234,8 @@ export const FinalizeInput = RunRef.extend({
    * when they ran, `{ outcome: 'FAILED', error }` when one of them failed (the Catch carries on to Finalize).
    */
   pool: z.object({ outcome: Outcome.optional(), error: CaughtError.optional() }).passthrough().optional(),
+  /** Shadow mode's state after its states ran (absent on executions started before shadow mode). */
+  shadows: ShadowsState.optional(),
 });
 export type FinalizeInput = z.infer<typeof FinalizeInput>;
 
@@ -163,6 +249,11 @@ export const FinalizeOutput = z.object({
   retryBranches: z.number().int().nonnegative(),
   /** The pool steps failed (not blocked): they get a second run. */
   retryPool: z.boolean(),
+  /**
+   * The day's shadow comparison, one entry per shadowed strategy (the daily notification's data); absent
+   * when nothing is shadowed, or when the paper books could not be read (logged: Finalize never fails on them).
+   */
+  shadows: z.array(ShadowSummary).optional(),
 });
 export type FinalizeOutput = z.infer<typeof FinalizeOutput>;
 
@@ -180,5 +271,72 @@ export const TaskSchemas = {
   AggregatePool: { input: RunRef, output: AggregatePoolOutput },
   PlanPool: { input: RunRef, output: PlanOutput },
   ExecutePool: { input: RunRef, output: ExecuteOutput },
+  PrepareShadows: { input: PrepareShadowsInput, output: PrepareShadowsOutput },
+  Shadow: { input: ShadowInput, output: ShadowOutput },
   Finalize: { input: FinalizeInput, output: FinalizeOutput },
 } as const satisfies Record<TaskName, { input: z.ZodType; output: z.ZodType }>;
+
+/**
+ * Step Functions' history ceiling as this definition spends it: a Standard execution's history holds at most
+ * 25,000 events, and a day writes a fixed number per strategy (its Map iteration) plus a fixed number for
+ * the run. The figures are the definition's, counted under AWS's accounting by `dayHistoryEvents`
+ * (history.ts); a test keeps them equal. A clean day may use `cleanDayShare` of the limit: the rest is kept
+ * for retries (3 events each) and the second run of failed branches (about 46 events per branch that fails
+ * and runs again).
+ */
+export const HistoryEvents = {
+  limit: 25_000,
+  cleanDayShare: 0.8,
+  /** One per-book strategy's iteration: Evaluate, RouteByFlow, PlanRebalance, Execute, BranchResult. */
+  perBook: 21,
+  /** One aggregated strategy's iteration: Evaluate, RouteByFlow, PoolMemberResult. */
+  aggregated: 11,
+  /** The run's own states and the execution, with the pool steps and without (and no paper book). */
+  runWithPool: 41,
+  runWithoutPool: 28,
+  /** Shadow mode's run-level states on a day with paper books: PrepareShadows and the Shadows Map. */
+  shadowRun: 9,
+  /** One paper book's iteration of the Shadows Map: its Shadow task. */
+  paperBook: 7,
+} as const;
+
+/** What a day is made of, for counting: strategies by flow, and shadow mode's paper books. */
+export interface DayShape {
+  readonly perBook: number;
+  readonly aggregated: number;
+  /** Paper books (a shadowed strategy's own, or the paper pool). @default 0 */
+  readonly paperBooks?: number;
+}
+
+/** The history events of a clean day of `perBook` and `aggregated` strategies and `paperBooks`. */
+export const historyEventsOfDay = (shape: DayShape): number => {
+  const paper = shape.paperBooks ?? 0;
+  return (
+    (shape.aggregated > 0 ? HistoryEvents.runWithPool : HistoryEvents.runWithoutPool) +
+    shape.perBook * HistoryEvents.perBook +
+    shape.aggregated * HistoryEvents.aggregated +
+    (paper > 0 ? HistoryEvents.shadowRun + paper * HistoryEvents.paperBook : 0)
+  );
+};
+
+/** The events a clean day may use: the limit less the margin for retries and second runs. */
+export const historyBudget = (): number => Math.floor(HistoryEvents.limit * HistoryEvents.cleanDayShare);
+
+/** The most strategies one execution supports when all are per-book (the costlier flow). */
+export const MAX_STRATEGIES_PER_EXECUTION = Math.floor(
+  (historyBudget() - HistoryEvents.runWithoutPool) / HistoryEvents.perBook,
+);
+
+/** Why a day of this shape cannot run as one execution, or null when it fits (see {@link HistoryEvents}). */
+export const historyCeilingProblem = (shape: DayShape): string | null => {
+  const events = historyEventsOfDay(shape);
+  if (events <= historyBudget()) return null;
+  return (
+    `${shape.perBook + shape.aggregated} enabled strategies (${shape.perBook} per-book, ${shape.aggregated} aggregated) ` +
+    `${shape.paperBooks ? `and ${shape.paperBooks} paper books ` : ''}` +
+    `make a day of ${events} Step Functions history events; one execution holds at most ` +
+    `${HistoryEvents.limit}, and a day may use ${historyBudget()} of them (the rest is kept for retries and ` +
+    `second runs): at most ${MAX_STRATEGIES_PER_EXECUTION} per-book strategies (an aggregated one costs about half). ` +
+    'Disable some, or split them across stages (docs/workflow.md, "The history ceiling")'
+  );
+};

@@ -114,14 +114,13 @@ describe('buildDefinition', () => {
         .filter(([, s]) => !timesOut(s))
         .map(([n]) => taskOfStateName(n)),
     );
-    expect([...retried].sort()).toEqual(
-      TaskNames.filter((t) => t !== 'Execute' && t !== 'ExecutePool').sort(),
-    );
-    expect([...notRetried].sort()).toEqual(['Execute', 'ExecutePool']);
+    const placing = ['Execute', 'ExecutePool', 'Shadow'];
+    expect([...retried].sort()).toEqual(TaskNames.filter((t) => !placing.includes(t)).sort());
+    expect([...notRetried].sort()).toEqual(placing);
   });
 
   it('catches every failure of a branch task inside the iteration into RecordBranchFailure', () => {
-    const inMap = tasks().filter(([n, , m]) => m && !n.startsWith('Retry'));
+    const inMap = tasks().filter(([n, , m]) => m && !n.startsWith('Retry') && n !== 'Shadow');
     expect(inMap.map(([n]) => n).sort()).toEqual([
       'Evaluate',
       'Execute',
@@ -202,7 +201,42 @@ describe('buildDefinition', () => {
     for (const name of ['AggregatePool', 'PlanPool', 'ExecutePool']) {
       expect((d.States[name] as TaskState).Catch?.[0]?.Next).toBe(StateNames.PoolFailed);
     }
-    expect((d.States[StateNames.PoolFailed] as { Next?: string }).Next).toBe('Finalize');
+    expect((d.States[StateNames.PoolFailed] as { Next?: string }).Next).toBe(StateNames.AnyShadows);
+    expect((d.States[StateNames.NoPool] as { Next?: string }).Next).toBe(StateNames.AnyShadows);
+  });
+
+  it('runs the paper books after the pool, where nothing they do can fail the execution', () => {
+    const d = definition();
+    // One Choice when nothing is shadowed; otherwise PrepareShadows, then one Shadow state per paper book.
+    expect(d.States[StateNames.AnyShadows]).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.prepare.hasShadows', BooleanEquals: true, Next: 'PrepareShadows' }],
+      Default: 'Finalize',
+    });
+    const prepare = d.States.PrepareShadows as TaskState;
+    expect(prepare).toMatchObject({
+      Parameters: { 'equity.$': '$.prepare.shadows.equity', 'runId.$': '$.prepare.runId' },
+      ResultPath: '$.prepare.shadows',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.prepare.shadows.error', Next: 'Finalize' }],
+      Next: StateNames.Shadows,
+    });
+    const map = d.States[StateNames.Shadows] as Extract<AslState, { Type: 'Map' }>;
+    expect(map).toMatchObject({
+      ItemsPath: '$.prepare.shadows.items',
+      ResultPath: '$.prepare.shadows.items',
+      ItemSelector: { 'bookId.$': '$$.Map.Item.Value.bookId', 'snapshotRef.$': '$.prepare.snapshotRef' },
+      Next: 'Finalize',
+    });
+    expect(Object.keys(map.ItemProcessor.States).sort()).toEqual(['Shadow', StateNames.ShadowFailed]);
+    expect(map.ItemProcessor.States.Shadow).not.toHaveProperty('ResultPath');
+    expect(map.ItemProcessor.States.Shadow).toMatchObject({
+      End: true,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: StateNames.ShadowFailed }],
+    });
+    expect(map.ItemProcessor.States[StateNames.ShadowFailed]).toMatchObject({ Type: 'Pass', End: true });
+    // Both Finalize states read the paper books' results.
+    for (const f of ['Finalize', 'FinalizeRetried'])
+      expect((d.States[f] as TaskState).Parameters).toMatchObject({ 'shadows.$': '$.prepare.shadows' });
   });
 
   it('is JSONPath only: no JSONata anywhere', () => {

@@ -6,7 +6,8 @@
  * State document (what `$` holds between run-level states):
  * `{ ...executionInput, prepare: PrepareRunOutput, pool?: ..., finalize?: FinalizeOutput }`. The Map writes
  * each iteration's BranchResult over its item in `$.prepare.items` (a result is the item plus its outcome), so
- * the payload never carries both lists.
+ * the payload never carries both lists; shadow mode's states keep theirs the same way in
+ * `$.prepare.shadows` (shadow-states.ts), after the pool and before Finalize.
  *
  * Console redrive. The Catch inside each iteration keeps one strategy from failing the others, but it also
  * makes the iteration (and so the execution) succeed, and Step Functions only redrives executions that
@@ -17,7 +18,8 @@
  * two more transitions than without this (the `AnythingToRetry` Choice and `Done`).
  *
  * This module holds the run-level states; a branch's states (both runs) are in `branch-states.ts`, the
- * pool's in `pool-states.ts`, and every Task state is written by `task-chain.ts`.
+ * pool's in `pool-states.ts`, shadow mode's in `shadow-states.ts`, and every Task state is written by
+ * `task-chain.ts`.
  */
 import * as z from 'zod';
 import type { AslDefinition } from './asl.ts';
@@ -33,6 +35,7 @@ import {
 } from './policy.ts';
 import { firstRunPool, PoolSteps, retryPoolState } from './pool-states.ts';
 import { RETRY_PREFIX } from './second-run.ts';
+import { shadowStates } from './shadow-states.ts';
 import { StateNames } from './state-names.ts';
 import { taskFactory } from './task-chain.ts';
 
@@ -89,10 +92,11 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
   const task = taskFactory(functionArns, timeouts);
   const concurrency = maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
 
-  const pool = firstRunPool(task, 'Finalize');
+  const pool = firstRunPool(task, StateNames.AnyShadows);
 
   return {
-    Comment: 'Ensemble trading day: prepare, one Map iteration per strategy, the pool, finalize.',
+    Comment:
+      'Ensemble trading day: prepare, one Map iteration per strategy, the pool, the paper books, finalize.',
     StartAt: 'PrepareRun',
     TimeoutSeconds: executionTimeoutSeconds ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS,
     States: {
@@ -131,11 +135,17 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Choices: [{ Variable: '$.prepare.hasPool', BooleanEquals: true, Next: pool.StartAt }],
         Default: StateNames.NoPool,
       },
-      [StateNames.NoPool]: { Type: 'Pass', Result: {}, ResultPath: '$.pool', Next: 'Finalize' },
+      [StateNames.NoPool]: { Type: 'Pass', Result: {}, ResultPath: '$.pool', Next: StateNames.AnyShadows },
       ...pool.States,
+      ...shadowStates(task, concurrency, 'Finalize'),
       Finalize: task('Finalize', {
         Comment: 'Run summary, reconciliation, report; counts what gets a second run.',
-        Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
+        Parameters: {
+          ...RUN_REF,
+          'branches.$': '$.prepare.items',
+          'pool.$': '$.pool',
+          'shadows.$': '$.prepare.shadows',
+        },
         ResultPath: '$.finalize',
         Next: StateNames.AnythingToRetry,
       }),
@@ -176,6 +186,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
           'branches.$': '$.prepare.items',
           'retried.$': '$.retried',
           'pool.$': '$.pool',
+          'shadows.$': '$.prepare.shadows',
         },
         End: true,
       }),

@@ -20,6 +20,13 @@ export {
   WorkflowEvent,
 } from './events.ts';
 export {
+  awsHistoryEventsOf,
+  dayHistoryEvents,
+  EVENTS_PER_RETRY,
+  iterationHistoryEvents,
+  paperBookHistoryEvents,
+} from './history.ts';
+export {
   localExecutionArn,
   type TaskContext,
   type TaskHandler,

@@ -391,8 +391,72 @@ describe('runLocal', () => {
   it('counts transitions per strategy within the target', async () => {
     const fake = fakeHandlers({ strategies: syntheticStrategies(10, 4) });
     const r = await run(fake.handlers);
-    expect(r.transitions).toMatchObject({ iterations: 10, maxPerIteration: 5, runLevel: 10 });
+    expect(r.transitions).toMatchObject({ iterations: 10, maxPerIteration: 5, runLevel: 11 });
     expect(r.transitions.perStrategy).toBeLessThanOrEqual(7);
+  });
+
+  it('counts what shadow mode costs: one Choice without paper books; with them, two states and one per book', async () => {
+    // Arrange: 10 strategies, 2 paper books (a strategy's own and the paper pool).
+    const shadows = [{ bookId: 'strategy#s0001' }, { bookId: 'pool' }] as const;
+    const plain = await run(fakeHandlers({ strategies: syntheticStrategies(10, 4) }).handlers);
+    const fake = fakeHandlers({ strategies: syntheticStrategies(10, 4), shadows: [...shadows] });
+    // Act
+    const r = await run(fake.handlers);
+    // Assert: beyond the AnyShadows Choice every day has, PrepareShadows and the Map, and one per paper book.
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.transitions.runLevel).toBe(plain.transitions.runLevel + 2);
+    expect(r.transitions.total - plain.transitions.total).toBe(2 + shadows.length);
+    expect(
+      fake.calls.filter((c) => c.task === 'Shadow').map((c) => (c.input as { bookId: string }).bookId),
+    ).toEqual(expect.arrayContaining(['strategy#s0001', 'pool']));
+    expect(finalizeInput(fake.calls).shadows).toEqual({
+      items: [
+        { bookId: 'strategy#s0001', outcome: 'TRADED', orders: 1, filled: 1 },
+        { bookId: 'pool', outcome: 'TRADED', orders: 1, filled: 1 },
+      ],
+    });
+  });
+
+  it('keeps a failed paper book, or a failed PrepareShadows, away from production: the execution succeeds', async () => {
+    // Arrange
+    const shadows = [{ bookId: 'strategy#s0001' }, { bookId: 'pool' }];
+    const boom = async () => {
+      throw new InsufficientBuyingPowerError('paper', 'boom');
+    };
+    const failingBook = fakeHandlers({
+      strategies: syntheticStrategies(4, 2),
+      shadows,
+      override: {
+        Shadow: async (input) => {
+          if ((input as { bookId: string }).bookId === 'pool') return boom();
+          return { bookId: 'strategy#s0001', outcome: 'TRADED', orders: 1, filled: 1 };
+        },
+      },
+    });
+    const failingPrepare = fakeHandlers({
+      strategies: syntheticStrategies(4, 2),
+      shadows,
+      override: { PrepareShadows: boom },
+    });
+    // Act
+    const a = await run(failingBook.handlers);
+    const b = await run(failingPrepare.handlers);
+    // Assert
+    expect([a.status, b.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(finalizeInput(failingBook.calls).shadows?.items).toEqual([
+      { bookId: 'strategy#s0001', outcome: 'TRADED', orders: 1, filled: 1 },
+      {
+        bookId: 'pool',
+        outcome: 'FAILED',
+        error: { Error: 'InsufficientBuyingPower', Cause: expect.any(String) },
+      },
+    ]);
+    expect(finalizeInput(failingPrepare.calls).shadows).toMatchObject({
+      equity: '100000',
+      items: [],
+      error: { Error: 'InsufficientBuyingPower' },
+    });
+    expect(failingPrepare.calls.filter((c) => c.task === 'Shadow')).toEqual([]);
   });
 
   it('rejects bad options before running anything', async () => {

@@ -59,6 +59,9 @@ export const RetriesTimeout: Readonly<Record<TaskName, boolean>> = {
   AggregatePool: true,
   PlanPool: true,
   ExecutePool: false,
+  PrepareShadows: true,
+  // Like Execute: a timed-out invocation may still be placing paper orders (the Catch records it FAILED).
+  Shadow: false,
   Finalize: true,
 };
 
@@ -75,6 +78,8 @@ export const DefaultTimeouts: Readonly<Record<TaskName, number>> = {
   AggregatePool: 70,
   PlanPool: 40,
   ExecutePool: 310,
+  PrepareShadows: 70,
+  Shadow: 130,
   Finalize: 130,
 };
 

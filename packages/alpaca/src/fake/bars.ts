@@ -1,7 +1,7 @@
 /**
  * The fake's `GET /v2/stocks/bars`: daily bars of many symbols from a MarketData, sorted by symbol then
- * time, cut into pages of `limit` bars with an opaque `next_page_token`, as Alpaca does. The MarketData
- * port carries closes only, so open, high and low equal the close and volume is 0.
+ * time, cut into pages of `limit` bars with an opaque `next_page_token`, as Alpaca does. High and low are
+ * the series' own when it has them (else the close); open equals the close and volume is 0.
  */
 import type { MarketData } from '@ensemble/core';
 import { fromAlpacaSymbol } from '../parse.ts';
@@ -64,7 +64,18 @@ export const barsPage = async (
       if (t < startMs || t > endMs) continue;
       if (room === 0) return { bars, next_page_token: encode({ s, b }), currency: 'USD' };
       const c = series.closes[b]!;
-      (bars[symbols[s]!] ??= []).push({ t: stamp(date), o: c, h: c, l: c, c, v: 0, n: 0, vw: c });
+      const h = series.highs?.[b];
+      const l = series.lows?.[b];
+      (bars[symbols[s]!] ??= []).push({
+        t: stamp(date),
+        o: c,
+        h: h !== undefined && Number.isFinite(h) ? h : c,
+        l: l !== undefined && Number.isFinite(l) ? l : c,
+        c,
+        v: 0,
+        n: 0,
+        vw: c,
+      });
       room--;
     }
   }

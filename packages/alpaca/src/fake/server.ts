@@ -25,6 +25,7 @@ import {
   assetJson,
   calendarJson,
   clockJson,
+  corporateActionsJson,
   ErrorCodes,
   orderJson,
   positionJson,
@@ -173,10 +174,26 @@ export const createFakeAlpacaServer = async (options: FakeAlpacaOptions): Promis
       return facts ? ok(assetJson(symbol, facts)) : fail(404, ErrorCodes.notFound, 'asset not found');
     }
     if (method === 'GET' && p === '/v2/stocks/bars') return bars(q);
+    if (method === 'GET' && p === '/v1/corporate-actions') return corporateActions(q);
     return fail(404, ErrorCodes.notFound, `the fake does not serve ${method} ${p}`);
   };
 
   const ok = (json: unknown) => ({ status: 200, json });
+
+  /** `GET /v1/corporate-actions`: the backing broker's announced splits and cash dividends, one page. */
+  const corporateActions = async (q: URLSearchParams) => {
+    const symbols = (q.get('symbols') ?? '')
+      .split(',')
+      .filter((s) => s !== '')
+      .map(fromAlpacaSymbol);
+    const from = q.get('start') ?? '';
+    const to = q.get('end') ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) {
+      fail(422, ErrorCodes.badRequest, 'start and end must be dates YYYY-MM-DD');
+    }
+    const actions = (await broker.getCorporateActions?.({ symbols, from, to })) ?? [];
+    return ok(corporateActionsJson(actions));
+  };
 
   const bars = async (q: URLSearchParams) => {
     const symbols = (q.get('symbols') ?? '').split(',').filter((s) => s !== '');

@@ -11,6 +11,7 @@ import type {
   BrokerOrderStatus,
   BrokerPosition,
   CalendarDay,
+  CorporateAction,
   MarketClock,
 } from '@ensemble/core';
 import { Decimal } from 'decimal.js';
@@ -186,3 +187,44 @@ export const assetJson = (symbol: string, facts: AssetFacts) => ({
   fractionable: facts.fractionable,
   attributes: [],
 });
+
+/** Corporate actions as one page of the market-data API's `GET /v1/corporate-actions`. */
+export const corporateActionsJson = (actions: readonly CorporateAction[]) => {
+  const split = (a: Extract<CorporateAction, { kind: 'split' }>) => ({
+    id: randomId(`split:${a.symbol}:${a.exDate}`),
+    symbol: toAlpacaSymbol(a.symbol),
+    new_rate: Number(a.newRate),
+    old_rate: Number(a.oldRate),
+    process_date: a.exDate,
+    ex_date: a.exDate,
+    record_date: a.exDate,
+    payable_date: a.exDate,
+  });
+  const splits = actions.filter((a) => a.kind === 'split');
+  return {
+    corporate_actions: {
+      forward_splits: splits.filter((a) => Number(a.newRate) > Number(a.oldRate)).map(split),
+      reverse_splits: splits.filter((a) => Number(a.newRate) < Number(a.oldRate)).map(split),
+      cash_dividends: actions
+        .filter((a) => a.kind === 'dividend')
+        .map((a) => ({
+          id: randomId(`dividend:${a.symbol}:${a.exDate}`),
+          symbol: toAlpacaSymbol(a.symbol),
+          rate: Number(a.rate),
+          special: false,
+          foreign: false,
+          process_date: a.exDate,
+          ex_date: a.exDate,
+          record_date: a.exDate,
+          payable_date: a.payableDate ?? a.exDate,
+        })),
+    },
+    next_page_token: null,
+  };
+};
+
+/** A stable UUID-shaped id derived from `seed` (Alpaca's action ids are UUIDs). */
+const randomId = (seed: string): string => {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};

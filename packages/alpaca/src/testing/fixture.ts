@@ -8,7 +8,7 @@ import {
   createSimBroker,
   type SimBroker,
 } from '@ensemble/broker';
-import type { MarketData } from '@ensemble/core';
+import type { CorporateActionInput, MarketData } from '@ensemble/core';
 import { newYorkToUtc } from '@ensemble/core';
 import { createBundledMarketData } from '@ensemble/market-data';
 import { type Alpaca, type AlpacaTransport, createAlpaca } from '../config.ts';
@@ -36,6 +36,8 @@ export interface FixtureOptions {
   readonly transport?: AlpacaTransport;
   readonly fake?: Partial<FakeAlpacaOptions>;
   readonly feed?: 'iex' | 'sip';
+  /** Corporate actions the SimBroker simulates and the fake announces. @default none */
+  readonly corporateActions?: readonly CorporateActionInput[];
 }
 
 export const startFixture = async (o: FixtureOptions = {}): Promise<Fixture> => {
@@ -46,6 +48,7 @@ export const startFixture = async (o: FixtureOptions = {}): Promise<Fixture> => 
     prices: closePricesFrom(bundled),
     clock: () => now,
     nonFractionable: ['BRK/B'],
+    ...(o.corporateActions ? { corporateActions: o.corporateActions } : {}),
   });
   const fake = await createFakeAlpacaServer({
     broker: sim,

@@ -11,7 +11,7 @@ import { Decimal } from 'decimal.js';
 import { RecordConflictError } from '../errors.ts';
 import { assertSymbolsFit } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { strategyOf } from '../strategies.ts';
+import { isDisabledNow, strategyOf } from '../strategies.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles Evaluate uses. */
@@ -20,10 +20,24 @@ type Ledger = SignalLedger;
 /** Key of a strategy's evaluation trace in the snapshot store. */
 export const traceKey = (runId: string, strategyId: string): string => `traces/${runId}/${strategyId}.json`;
 
-export const evaluate = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<EvaluateOutput> => {
+/** Key of a strategy's evaluation trace on paper (shadow mode), next to the run's own. */
+export const shadowTraceKey = (runId: string, strategyId: string): string =>
+  `traces/${runId}/shadow/${strategyId}.json`;
+
+/** Evaluate; `traceRef` is where the trace goes (shadow mode keeps its own, {@link shadowTraceKey}). */
+export const evaluate = async (
+  deps: StepDeps<Ledger>,
+  input: BranchInput,
+  traceRef: string = traceKey(input.runId, input.strategyId),
+): Promise<EvaluateOutput> => {
   const { ledger, snapshots } = deps.ports;
   const recorded = await ledger.getSignal(input.runId, input.strategyId);
   if (recorded) return { targets: countTargets(recorded.weights) };
+  if (isDisabledNow(deps.config, input.strategyId)) {
+    // Disabled since its run started (a redrive, a reopened day): no signal; Execute records it BLOCKED.
+    deps.observe.logger.warn('strategy disabled since the run started: not evaluated', input);
+    return { targets: 0 };
+  }
 
   const strategy = strategyOf(deps.config, input.strategyId);
   const snapshot = await deps.readSnapshot(input.snapshotRef);
@@ -34,7 +48,6 @@ export const evaluate = async (deps: StepDeps<Ledger>, input: BranchInput): Prom
   if (result.session !== input.tradingDay) {
     throw new MissingDataError('*', input.tradingDay, `the snapshot's last session is ${result.session}`);
   }
-  const traceRef = traceKey(input.runId, input.strategyId);
   await snapshots.put(traceRef, { strategy: result.strategy, session: result.session, trace: result.trace });
   const r = await ledger.recordSignal({
     runId: input.runId,

@@ -2,22 +2,34 @@
  * Execute and ExecutePool: the recorded plan of a book → `@ensemble/execution`'s executePlan (exactly-once
  * orders by deterministic client order id, sells then buys, leases, rails) → the branch's outcome, recorded
  * once per strategy. ExecutePool records the pool's outcome for every pool member. A retry or redrive runs
- * executePlan again with the same recorded plan: it adopts the orders it placed before.
+ * executePlan again with the same recorded plan: it adopts the orders it placed before. `executeBook` takes
+ * its broker as an argument: these steps give it the account's, shadow mode's Shadow step its paper broker.
  */
-import { bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
+import { type Broker, bookOf, ErrorNames, POOL_BOOK } from '@ensemble/core';
 import {
+  type ExecuteDeps,
   type ExecuteResult,
   type FaultInjector as ExecutionFaults,
   type ExecutionLedger,
   executePlan,
 } from '@ensemble/execution';
-import type { BookId, Flow, PlanLedger, RunLedger, SignalLedger, TransferLedger } from '@ensemble/ledger';
+import type {
+  BookId,
+  Flow,
+  PlanLedger,
+  RunEquity,
+  RunLedger,
+  SignalLedger,
+  TransferLedger,
+} from '@ensemble/ledger';
 import type { BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
-import { RunNotActiveError, StepOrderError } from '../errors.ts';
+import { StepOrderError } from '../errors.ts';
 import type { FaultInjector } from '../ports.ts';
 import type { StepDeps } from '../step-deps.ts';
+import { isEnabledNow } from '../strategies.ts';
 import { task } from '../task.ts';
+import { activeRun } from './active-run.ts';
 import { poolMembers } from './pool.ts';
 
 /** The ledger roles Execute and ExecutePool uses. */
@@ -29,9 +41,18 @@ type Ledger = RunLedger &
 
 export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
-  const result = await executeBook(deps, input, bookOf(input.strategyId), input.flow, {
+  const disabled = isEnabledNow(deps.config, input.strategyId)
+    ? undefined
+    : {
+        rail: 'strategy-disabled' as const,
+        reason: `${input.strategyId} was disabled since the run started: no new order (orders already at the broker are followed and booked)`,
+      };
+  const run = await activeRun(deps.ports.ledger, input.runId);
+  const result = await executeBook(deps, deps.ports.broker, input, bookOf(input.strategyId), input.flow, {
     step: 'execute',
     scope: input.strategyId,
+    ...(run.equity ? { equity: run.equity } : {}),
+    ...(disabled ? { halt: disabled } : {}),
   });
   await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
   return output(result);
@@ -40,9 +61,11 @@ export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promi
 export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
   const members = await poolMembers(deps.ports.ledger, input.runId);
-  const result = await executeBook(deps, input, POOL_BOOK, 'aggregated', {
+  const run = await activeRun(deps.ports.ledger, input.runId);
+  const result = await executeBook(deps, deps.ports.broker, input, POOL_BOOK, 'aggregated', {
     step: 'execute-pool',
     scope: 'pool',
+    ...(run.equity ? { equity: run.equity } : {}),
   });
   // Members without a signal already have their FAILED/BLOCKED outcome (RecordBranchFailure).
   const ids = Object.keys(members.targets).sort();
@@ -50,24 +73,42 @@ export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promis
   return output(result);
 };
 
-const executeBook = async (
+/** How {@link executeBook} reports and guards: its fault points' step and scope, the run's equity comparison. */
+export interface ExecuteBookOptions {
+  readonly step: string;
+  readonly scope: string;
+  /** The run's equity comparison (the equity breaker reads it). @default computed by execution */
+  readonly equity?: RunEquity;
+  /**
+   * A strategy disabled since its run started: no new order is placed (orders already at the broker are
+   * followed and booked), and a book with no plan has nothing at the broker to follow: it is BLOCKED at once.
+   */
+  readonly halt?: ExecuteDeps['halt'];
+}
+
+/**
+ * The recorded plan of a book, executed through `broker` (the account's in Execute and ExecutePool; shadow
+ * mode's paper broker in the Shadow step). The caller has checked that the run may trade ({@link activeRun}).
+ */
+export const executeBook = async (
   deps: StepDeps<Ledger>,
+  broker: Broker,
   run: RunRef,
   bookId: BookId,
   flow: Flow,
-  fault: { step: string; scope: string },
+  options: ExecuteBookOptions,
 ): Promise<ExecuteResult> => {
-  const { ledger, broker, clock } = deps.ports;
-  const runRecord = await ledger.getRun(run.runId);
-  // RUNNING, or FAILED and being redriven (a new execution of a finished day never gets here: PrepareRun skips).
-  if (runRecord?.status !== 'RUNNING' && runRecord?.status !== 'FAILED')
-    throw new RunNotActiveError(run.runId, runRecord?.status ?? null);
+  const { ledger, clock } = deps.ports;
   const plan = await ledger.getPlan(run.runId, bookId);
+  const { halt } = options;
+  if (!plan && halt)
+    return { outcome: 'BLOCKED', rail: halt.rail, reason: halt.reason, orders: [], skipped: [] };
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
+  // The plan's symbols, and the book's holdings (its daily turnover limit is a multiple of its NAV).
+  const held = (await ledger.getBook(bookId)).positions.map((p) => p.symbol);
   const prices = Object.fromEntries(
-    plan.orders
-      .map((o) => o.symbol)
+    [...new Set([...plan.orders.map((o) => o.symbol), ...held])]
       .filter((s) => snapshot.prices[s] !== undefined)
       .map((s) => [s, { price: snapshot.prices[s]!, session: run.tradingDay }]),
   );
@@ -79,8 +120,9 @@ const executeBook = async (
       sleep: (ms) => clock.sleep(ms),
       rails: deps.settings.rails(),
       leaseHolder: `${run.runId}/${bookId}`,
-      ...(runRecord.equity ? { equityAtRunStart: runRecord.equity } : {}),
-      ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, fault.step, fault.scope) } : {}),
+      ...(options.equity ? { equityAtRunStart: options.equity } : {}),
+      ...(options.halt ? { halt: options.halt } : {}),
+      ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, options.step, options.scope) } : {}),
     },
     {
       runId: run.runId,
@@ -104,7 +146,8 @@ const faultsOf = (fault: FaultInjector, step: string, strategyId: string): Execu
   },
 });
 
-const recordOutcome = async (
+/** Records each strategy's outcome of a book's execution, once (a redrive may replace a FAILED one). */
+export const recordOutcome = async (
   deps: StepDeps<Ledger>,
   run: RunRef,
   strategyIds: readonly string[],
@@ -129,8 +172,9 @@ const recordOutcome = async (
       finishedAt,
     };
     const r = await deps.ports.ledger.recordStrategyRun(record);
-    if (r.status === 'conflict' && r.current.outcome === 'FAILED' && result.outcome !== 'FAILED') {
-      // A redrive completed a branch an earlier attempt recorded as FAILED.
+    if (r.status === 'conflict' && supersedes(r.current.outcome, result.outcome)) {
+      // A redrive completed a branch an earlier attempt recorded as FAILED, or a reopened day traded a
+      // branch a lifted kill switch had BLOCKED.
       await deps.ports.ledger.supersedeFailedStrategyRun(record);
     } else if (r.status === 'conflict') {
       deps.observe.logger.warn('strategy outcome already recorded', {
@@ -142,7 +186,13 @@ const recordOutcome = async (
   }
 };
 
-const output = (result: ExecuteResult): ExecuteOutput => ({
+/** A later attempt's outcome replaces a recorded FAILED one, and a BLOCKED one once it traded or held. */
+const supersedes = (recorded: string, now: string): boolean =>
+  (recorded === 'FAILED' && now !== 'FAILED') ||
+  (recorded === 'BLOCKED' && (now === 'TRADED' || now === 'ALL_HOLD'));
+
+/** A step's output of an execution's result. */
+export const output = (result: ExecuteResult): ExecuteOutput => ({
   outcome: result.outcome,
   orders: result.orders.length,
   filled: result.orders.filter((o) => new Decimal(o.filledQty).gt(0)).length,

@@ -8,30 +8,49 @@
  *  - SUCCEEDED otherwise.
  * A re-run recomputes the same and records nothing twice (the status move replays; a NAV recorded before a
  * FAILED branch's second run traded is restated, once, to the books as they now are).
+ *
+ * The Finalize that ends the execution (no second run follows it) then publishes the daily report
+ * (report/daily-report.ts): the report under `reports/<day>/` and the day's summary to the notifier. A
+ * report that cannot be published is logged as an error and counted (`DailyReportFailed`); it does not
+ * change the run's status, which is about trading.
+ * Shadow mode (docs/shadow.md): the books, NAVs and reconciliation here are production's only (the paper books
+ * are in another scope of the ledger, which none of their queries reads). When strategies are shadowed, the
+ * output carries the day's comparison (`shadows`, the notification's data), read from both scopes; reading it
+ * can only leave it out, never fail Finalize.
  */
-import { addDays, type BookId, forEachLimit, outcomeOfError, valueBook } from '@ensemble/core';
-import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
-import {
-  allPages,
-  type BookLedger,
-  type RunLedger,
-  type Transfer,
-  type TransferLedger,
+import { outcomeOfError } from '@ensemble/core';
+import { receivableDividends, reconcile, unallocatedFromTransfers } from '@ensemble/execution';
+import type {
+  BookLedger,
+  OrderLedger,
+  PlanLedger,
+  RunLedger,
+  SignalLedger,
+  TransferLedger,
 } from '@ensemble/ledger';
 import {
   type FinalizeInput,
   type FinalizeOutput,
   retryItemsOf,
+  type ShadowSummary,
   withRetried,
 } from '@ensemble/workflow/contract';
-import { Decimal } from 'decimal.js';
 import { RunNotActiveError } from '../errors.ts';
-import type { LoadedSnapshot } from '../market-snapshot.ts';
+import { type DailyReportLedger, publishDailyReport } from '../report/daily-report.ts';
+import { shadowComparison, shadowSummaryOf } from '../shadow/comparison.ts';
 import type { StepDeps } from '../step-deps.ts';
+import { shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
+import { recordNavs } from './record-navs.ts';
 
-/** The ledger roles Finalize uses. */
-type Ledger = RunLedger & BookLedger & TransferLedger;
+/** The ledger roles Finalize uses (the last three: reading the shadow comparison). */
+type Ledger = RunLedger &
+  BookLedger &
+  TransferLedger &
+  DailyReportLedger &
+  Pick<PlanLedger, 'listPoolAttributionsOfStrategy'> &
+  Pick<SignalLedger, 'getSignal'> &
+  Pick<OrderLedger, 'listOrdersOfBook'>;
 
 type RunStatus = FinalizeOutput['status'];
 
@@ -55,6 +74,7 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     ledger,
     broker,
     ...(unallocatedCash === undefined ? {} : { unallocatedCash }),
+    receivableCash: await receivableDividends(ledger, input.tradingDay),
   });
   const reconciliation = { ok: report.ok, differences: report.differences.length };
   if (!report.ok) logger.error('reconciliation found differences', { differences: report.differences });
@@ -76,14 +96,54 @@ export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Pr
     logger.warn('run already finished with another status', { recorded: run.status, now: status });
   }
   const retryItems = retryItemsOf(branches);
+  const shadows = await shadowSummaries(deps, input);
+  const retryPool = input.pool?.error !== undefined && outcomeOfError(input.pool.error.Error) === 'FAILED';
+  if (given.retried !== undefined || (retryItems.length === 0 && !retryPool)) {
+    try {
+      await publishDailyReport(deps, {
+        ...input,
+        status,
+        reconciliation,
+        ...(shadows ? { shadowSummaries: shadows } : {}),
+      });
+    } catch (e) {
+      logger.error('daily report not published', { error: (e as Error).message });
+      deps.observe.metrics.addMetric('DailyReportFailed', 'Count', 1);
+    }
+  }
   return {
     runId: input.runId,
     status,
     reconciliation,
     retryItems,
     retryBranches: retryItems.length,
-    retryPool: input.pool?.error !== undefined && outcomeOfError(input.pool.error.Error) === 'FAILED',
+    retryPool,
+    ...(shadows ? { shadows } : {}),
   };
+};
+
+/** The day's shadow comparison for the notification (see the module comment); undefined when there is none. */
+const shadowSummaries = async (
+  deps: StepDeps<Ledger>,
+  input: FinalizeInput,
+): Promise<ShadowSummary[] | undefined> => {
+  if (deps.shadow === undefined || shadowedStrategies(deps.config).length === 0) return undefined;
+  try {
+    const comparison = await shadowComparison({
+      ledger: deps.ports.ledger,
+      shadowLedger: deps.shadow.ledger,
+      config: deps.config,
+      runId: input.runId,
+      tradingDay: input.tradingDay,
+      ...(input.shadows ? { results: input.shadows.items } : {}),
+    });
+    return comparison.map(shadowSummaryOf);
+  } catch (e) {
+    deps.observe.logger.error('shadow comparison not read: left out of the output', {
+      error: (e as Error).message,
+    });
+    return undefined;
+  }
 };
 
 /** The run's final status (see the module comment). */
@@ -107,70 +167,6 @@ const summary = (input: FinalizeInput, reconciliation: { ok: boolean; difference
   if (input.pool?.error) parts.push(`pool failed: ${input.pool.error.Error}`);
   if (!reconciliation.ok) parts.push(`${reconciliation.differences} reconciliation differences`);
   return parts.join(', ');
-};
-
-/** Books valued and recorded at once (each book's NAV is its own item). */
-const NAV_CONCURRENCY = 8;
-
-/** Records each book's NAV of the day once; a book that cannot be valued is logged and left out. */
-const recordNavs = async (deps: StepDeps<Ledger>, day: string, snapshot: LoadedSnapshot): Promise<void> => {
-  const { ledger } = deps.ports;
-  const { logger } = deps.observe;
-  const [cash, positions, transfers] = await Promise.all([
-    allPages((o) => ledger.listCashBalances(o)),
-    allPages((o) => ledger.listAllPositions(o)),
-    allPages((o) => ledger.listTransfers({ ...o, from: day, to: day })),
-  ]);
-  const bookIds = [...new Set([...cash.map((c) => c.bookId), ...positions.map((p) => p.bookId)])].sort();
-  await forEachLimit(bookIds, NAV_CONCURRENCY, async (bookId) => {
-    let valued: ReturnType<typeof valueBook>;
-    try {
-      valued = valueBook(await ledger.getBook(bookId), snapshot.prices);
-    } catch (e) {
-      logger.error('book not valued: NAV not recorded', { bookId, error: (e as Error).message });
-      return;
-    }
-    const flows = flowsOf(bookId, transfers, snapshot);
-    const nav = {
-      bookId,
-      day,
-      cash: valued.cash,
-      positionsValue: valued.marketValue,
-      nav: valued.nav,
-      flowsIn: flows.in.toFixed(),
-      flowsOut: flows.out.toFixed(),
-    };
-    const r = await ledger.recordNav(nav);
-    if (r.status !== 'conflict') return;
-    // The day's books changed after its NAV was recorded (a FAILED branch ran again and traded): restate
-    // it, unless a later day is already recorded (a late redrive must not rewrite history with today's books).
-    const later = await ledger.listNav(bookId, { from: addDays(day, 1), limit: 1 });
-    if (later.data.length > 0) {
-      logger.warn('NAV of the day differs, but a later day is recorded: not restated', { bookId });
-      return;
-    }
-    const restated = await ledger.restateNav(nav, r.current);
-    if (restated.status === 'conflict') logger.warn('NAV of the day restated concurrently', { bookId });
-    else logger.info('NAV of the day restated after a re-run', { bookId, was: r.current.nav, now: nav.nav });
-  });
-};
-
-/** Value moved into and out of a book by the day's transfers (shares at D's price). */
-const flowsOf = (
-  bookId: BookId,
-  transfers: readonly Transfer[],
-  snapshot: LoadedSnapshot,
-): { in: Decimal; out: Decimal } => {
-  let into = new Decimal(0);
-  let out = new Decimal(0);
-  for (const t of transfers) {
-    const price = t.kind === 'position' ? snapshot.prices[t.symbol ?? ''] : undefined;
-    // Cash at face value; shares at D's close, or at their cost basis when D has no price.
-    const value = price === undefined ? new Decimal(t.amount) : new Decimal(t.qty ?? '0').times(price);
-    if (t.to === bookId) into = into.plus(value);
-    if (t.from === bookId) out = out.plus(value);
-  }
-  return { in: into.toDecimalPlaces(2), out: out.toDecimalPlaces(2) };
 };
 
 /** The `Finalize` task. */

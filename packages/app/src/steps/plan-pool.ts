@@ -3,7 +3,7 @@
  * plan recorded once, each line's reason naming who caused it (the order attribution). A recorded plan is
  * returned as is; a pool with a member lacking a signal records an explicit hold (see pool.ts).
  */
-import { POOL_BOOK, planPool } from '@ensemble/core';
+import { type Broker, POOL_BOOK, planPool } from '@ensemble/core';
 import type { BookLedger, PlanLedger, SignalLedger, TransferLedger } from '@ensemble/ledger';
 import type { PlanOutput, RunRef } from '@ensemble/workflow/contract';
 import { RecordConflictError } from '../errors.ts';
@@ -15,7 +15,18 @@ import { poolMembers } from './pool.ts';
 /** The ledger roles PlanPool uses. */
 type Ledger = PlanLedger & SignalLedger & BookLedger & Pick<TransferLedger, 'getFlowState'>;
 
-export const planPoolStep = async (deps: StepDeps<Ledger>, input: RunRef): Promise<PlanOutput> => {
+export const planPoolStep = (deps: StepDeps<Ledger>, input: RunRef): Promise<PlanOutput> =>
+  planPoolBook(deps, deps.ports.broker, input);
+
+/**
+ * PlanPool's work, with the broker whose asset facts it plans with given explicitly (the account's broker in
+ * PlanPool; shadow mode's paper broker in the Shadow step).
+ */
+export const planPoolBook = async (
+  deps: StepDeps<Ledger>,
+  broker: Broker,
+  input: RunRef,
+): Promise<PlanOutput> => {
   const { ledger } = deps.ports;
   const recorded = await ledger.getPlan(input.runId, POOL_BOOK);
   if (recorded) return planOutput(recorded.orders.length);
@@ -43,7 +54,7 @@ export const planPoolStep = async (deps: StepDeps<Ledger>, input: RunRef): Promi
     shares: members.shares,
     targets: members.targets,
     prices: pricesFor(snapshot, symbols),
-    assets: await assetFacts(deps.ports.broker, symbols),
+    assets: await assetFacts(broker, symbols),
     settings,
     schedule: await scheduleOf(ledger, POOL_BOOK, input.tradingDay, settings.rebalance),
   });

@@ -11,23 +11,42 @@ import {
   planRebalance,
   type Schedule,
 } from '@ensemble/core';
-import { allPages, type BookLedger, type PlanLedger, type SignalLedger } from '@ensemble/ledger';
+import {
+  allPages,
+  type BookLedger,
+  type PlanLedger,
+  plannedOrderOf,
+  type SignalLedger,
+} from '@ensemble/ledger';
 import type { BranchInput, PlanOutput } from '@ensemble/workflow/contract';
 import { RecordConflictError, StepOrderError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { strategyOf } from '../strategies.ts';
+import { isDisabledNow, strategyOf } from '../strategies.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles PlanRebalance uses. */
 type Ledger = PlanLedger & SignalLedger & BookLedger;
 
-export const planRebalanceStep = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<PlanOutput> => {
+export const planRebalanceStep = (deps: StepDeps<Ledger>, input: BranchInput): Promise<PlanOutput> =>
+  planBook(deps, deps.ports.broker, input);
+
+/**
+ * PlanRebalance's work, with the broker whose asset facts it plans with given explicitly (the account's
+ * broker in PlanRebalance; shadow mode's paper broker in the Shadow step).
+ */
+export const planBook = async (
+  deps: StepDeps<Ledger>,
+  broker: Broker,
+  input: BranchInput,
+): Promise<PlanOutput> => {
   const { ledger } = deps.ports;
   const { config } = deps;
   const bookId = bookOf(input.strategyId);
   const recorded = await ledger.getPlan(input.runId, bookId);
   if (recorded) return planOutput(recorded.orders.length);
+  // Disabled since its run started: nothing is planned (Execute records it BLOCKED).
+  if (isDisabledNow(config, input.strategyId)) return planOutput(0);
 
   const strategy = strategyOf(config, input.strategyId);
   const signal = await ledger.getSignal(input.runId, input.strategyId);
@@ -41,7 +60,7 @@ export const planRebalanceStep = async (deps: StepDeps<Ledger>, input: BranchInp
     book,
     targets: signal.weights,
     prices: pricesFor(snapshot, symbols),
-    assets: await assetFacts(deps.ports.broker, symbols),
+    assets: await assetFacts(broker, symbols),
     settings,
     schedule: await scheduleOf(ledger, bookId, input.tradingDay, settings.rebalance),
   });
@@ -104,14 +123,7 @@ export const recordPlan = async (
     runId: run.runId,
     tradingDay: run.tradingDay,
     bookId: plan.bookId,
-    orders: plan.lines.map((l) => ({
-      symbol: l.symbol,
-      side: l.side,
-      qty: l.qty,
-      price: l.price,
-      notional: l.notional,
-      reason: l.reason,
-    })),
+    orders: plan.lines.map(plannedOrderOf),
   });
   if (r.status === 'conflict') throw new RecordConflictError('plan', `${run.runId}/${plan.bookId}`);
 };

@@ -13,10 +13,16 @@ import {
   type SimBroker,
 } from '@ensemble/broker';
 import { type LoadedConfig, loadConfig } from '@ensemble/config';
-import { type MarketData, runInstant } from '@ensemble/core';
-import { createLedger, ensureTable, type LedgerRepository } from '@ensemble/ledger';
+import { CorporateAction, type CorporateActionInput, type MarketData, runInstant } from '@ensemble/core';
+import {
+  createLedger,
+  createShadowLedger,
+  ensureTable,
+  type LedgerRepository,
+  type ShadowLedger,
+} from '@ensemble/ledger';
 import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
-import { createBundledMarketData } from '@ensemble/market-data';
+import { createBundledMarketData, withSplits } from '@ensemble/market-data';
 import type { TaskHandlers } from '@ensemble/workflow';
 import type { PrepareRunOutput, TaskName } from '@ensemble/workflow/contract';
 import {
@@ -47,6 +53,8 @@ export interface AppOverrides {
 /** A local world: one database, one simulated account, one snapshot directory. */
 export interface World {
   readonly ledger: LedgerRepository;
+  /** The same table's shadow scope (shadow mode's paper books). */
+  readonly shadowLedger: ShadowLedger;
   readonly broker: SimBroker;
   readonly config: LoadedConfig;
   /** Moves "now" (broker, ledger, steps) to 15 minutes before `day`'s close (15:45, or 12:45 on an early close). */
@@ -68,6 +76,14 @@ export interface WorldOptions {
    * whole shares at cent prices keep broker and ledger cash equal to the cent. @default true
    */
   readonly wholeShares?: boolean;
+  /**
+   * Corporate actions to simulate: the SimBroker applies them to the account on their ex-dates and announces
+   * them, and the bars the steps read and the broker fills at show each split as a provider does
+   * (`withSplits`). @default none
+   */
+  readonly corporateActions?: readonly CorporateActionInput[];
+  /** The broker does not announce corporate actions (splits must be inferred). @default false */
+  readonly unannounced?: boolean;
 }
 
 /** Starts a world: an in-memory dynalite, a SimBroker account, a snapshot directory. */
@@ -78,9 +94,14 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
   let now = new Date('2025-12-01T20:45:00Z');
   const clock = () => now;
   const ledger = createLedger({ table: 'ensemble', client, clock });
-  const bundled = createBundledMarketData();
+  const shadowLedger = createShadowLedger({ table: 'ensemble', client, clock });
+  const actions = (options.corporateActions ?? []).map((a) => CorporateAction.parse(a));
+  const bundled = withSplits(
+    createBundledMarketData(),
+    actions.filter((a) => a.kind === 'split'),
+  );
   const config = options.config ?? (await loadConfig(DEFAULT_CONFIG));
-  const broker = createSimBroker({
+  const sim = createSimBroker({
     store: createMemorySimBrokerStore(),
     prices: closePricesFrom(bundled),
     clock,
@@ -89,7 +110,10 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
       options.wholeShares === false
         ? []
         : [...new Set(config.strategies.flatMap((x) => x.requirements.symbols))],
+    corporateActions: actions,
   });
+  const { getCorporateActions: _announcements, ...silent } = sim;
+  const broker: SimBroker = options.unannounced ? silent : sim;
   const dir = await mkdtemp(join(tmpdir(), 'ensemble-functions-'));
   const logs: World['logs'] = [];
   const logger: StepLogger = {
@@ -98,8 +122,14 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
     warn: (message, ...extra) => logs.push({ level: 'warn', message, extra }),
     error: (message, ...extra) => logs.push({ level: 'error', message, extra }),
   };
+  // The paper broker fills the same symbols in whole shares as the account's broker.
+  const nonFractionable =
+    options.wholeShares === false
+      ? []
+      : [...new Set(config.strategies.flatMap((x) => x.requirements.symbols))];
   const world: World = {
     ledger,
+    shadowLedger,
     broker,
     config,
     logs,
@@ -115,6 +145,7 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
         clock: { now: clock, sleep: async () => {} },
         ...overrides.ports,
       },
+      shadow: { ledger: shadowLedger, nonFractionable },
       config: overrides.config ?? config,
       stage: 'local',
       observe: {
@@ -136,11 +167,16 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
 export type DayResult = DayRun & { readonly prepare: PrepareRunOutput };
 
 /**
- * Calls the steps in workflow order for `day` with the production driver ({@link runDay}). A run-level
- * step that fails (PrepareRun, the first Finalize) throws here, so a test fails at once.
+ * Calls the steps in workflow order for `day` with the production driver ({@link runDay}); `input` adds to
+ * the execution input (e.g. `reopen`). A run-level step that fails (PrepareRun, the first Finalize) throws
+ * here, so a test fails at once.
  */
-export const driveDay = async (steps: Record<TaskName, Step>, day: string): Promise<DayResult> => {
-  const result = await runDay(steps, day);
+export const driveDay = async (
+  steps: Record<TaskName, Step>,
+  day: string,
+  input: { readonly reopen?: boolean } = {},
+): Promise<DayResult> => {
+  const result = await runDay(steps, day, input);
   const { prepare } = result;
   if (!prepare || (result.status === 'FAILED' && !result.finalize && prepare.action !== 'SKIP')) {
     const failed = result.error ?? { Error: 'Error', Cause: 'the day failed' };

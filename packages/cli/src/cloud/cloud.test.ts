@@ -78,6 +78,19 @@ describe('cloud start', () => {
     expect(err.join('\n')).toMatch(/2025-05-30 already has an execution .*redrive/);
   });
 
+  it('--reopen starts the day again under a name of its own, asking PrepareRun to reopen its run', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXEC, startDate: new Date() });
+    const code = await cloudCommand(
+      ['start', '--date', '2025-05-30', '--stage', 'prod', '--reopen'],
+      capture().io,
+      deps(),
+    );
+    expect(code).toBe(0);
+    const input = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(input?.name).toMatch(/^2025-05-30-reopen-\d+$/);
+    expect(JSON.parse(input?.input ?? '')).toEqual({ tradingDay: '2025-05-30', stage: 'prod', reopen: true });
+  });
+
   it('requires --stage and a well-formed date; reports a stage that is not deployed', async () => {
     await expect(cloudCommand(['start'], capture().io, deps())).rejects.toThrow(/--stage/);
     await expect(

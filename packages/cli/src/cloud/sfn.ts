@@ -35,17 +35,25 @@ export const findStateMachine = async (client: Client, stage: string): Promise<s
   );
 };
 
-/** Start trading day `tradingDay` on stage `stage`; a second start of the same day is refused. */
+/**
+ * Start trading day `tradingDay` on stage `stage`; a second start of the same day is refused. With
+ * `reopen` (a day whose run ended FAILED or BLOCKED, once its cause is fixed: a kill switch lifted) the
+ * execution is named `<day>-reopen-<n>` and its input asks PrepareRun to reopen the run.
+ */
 export const startDay = async (
   client: Client,
   stateMachineArn: string,
   tradingDay: string,
   stage: string,
+  reopen?: { at: Date },
 ): Promise<{ executionArn: string; name: string }> => {
-  const name = executionNameOf(tradingDay);
+  const name = reopen
+    ? `${executionNameOf(tradingDay)}-reopen-${reopen.at.getTime()}`
+    : executionNameOf(tradingDay);
+  const input = reopen ? { tradingDay, stage, reopen: true } : { tradingDay, stage };
   try {
     const out = await client.send(
-      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ tradingDay, stage }) }),
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
     );
     return { executionArn: out.executionArn as string, name };
   } catch (e) {

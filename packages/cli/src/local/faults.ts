@@ -5,8 +5,12 @@
  * without it, as a redrive after the cause is fixed.
  */
 
-import type { FaultInjector } from '@ensemble/app';
+import { type FaultInjector, kebab } from '@ensemble/app';
+import type { LoadedConfig } from '@ensemble/config';
 import { SimulatedCrash } from '@ensemble/core';
+import { FaultPoints } from '@ensemble/execution';
+import { TaskNames } from '@ensemble/workflow';
+import { UsageError } from '../io.ts';
 
 /** A parsed fault spec (step lower-case; strategy `*` for any; `run` for run-level steps). */
 export interface FaultSpec {
@@ -21,6 +25,44 @@ export function parseFault(spec: string): FaultSpec | null {
   if (parts.length !== 3 || parts.some((p) => p.length === 0)) return null;
   const [step, strategyId, point] = parts as [string, string, string];
   return { step: step.toLowerCase(), strategyId, point };
+}
+
+/** Steps that run once per strategy (their scope is a strategy id); the others run once per run. */
+const BRANCH_STEPS = new Set(['evaluate', 'plan-rebalance', 'execute', 'record-branch-failure']);
+/** Steps that pass on the execution's points too. */
+const EXECUTING_STEPS = new Set(['execute', 'execute-pool']);
+
+/**
+ * Throws a {@link UsageError} naming what is wrong with `spec` (a typo would otherwise run a clean day):
+ * the step must be a task (`execute`, `prepare-run`…), the point one the step reaches (`start`, `end`, and
+ * for `execute`/`execute-pool` every point of the execution, plus `after-fill`), and the scope `*`, an
+ * enabled strategy (steps per strategy), or `run` (`pool` too for `execute-pool`).
+ */
+export function checkFault(spec: string, config: LoadedConfig): FaultSpec {
+  const parsed = parseFault(spec);
+  if (!parsed) throw new UsageError('--fault must be <step>:<strategy>:<point>');
+  const steps = TaskNames.map(kebab);
+  if (!steps.includes(parsed.step))
+    throw new UsageError(`--fault: unknown step '${parsed.step}' (one of ${steps.join(', ')})`);
+  const points = [
+    'start',
+    'end',
+    ...(EXECUTING_STEPS.has(parsed.step) ? [...FaultPoints, 'after-fill'] : []),
+  ];
+  if (!points.includes(parsed.point))
+    throw new UsageError(
+      `--fault: ${parsed.step} has no point '${parsed.point}' (one of ${points.join(', ')})`,
+    );
+  const scopes = BRANCH_STEPS.has(parsed.step)
+    ? config.strategies.filter((s) => s.enabled).map((s) => s.id)
+    : parsed.step === 'execute-pool'
+      ? ['run', 'pool']
+      : ['run'];
+  if (parsed.strategyId !== '*' && !scopes.includes(parsed.strategyId))
+    throw new UsageError(
+      `--fault: ${parsed.step} runs for ${BRANCH_STEPS.has(parsed.step) ? 'an enabled strategy' : 'the run'}, not '${parsed.strategyId}' (one of *, ${scopes.join(', ')})`,
+    );
+  return parsed;
 }
 
 /** A fault injector that throws {@link SimulatedCrash} at every call matching `spec`; counts the crashes. */

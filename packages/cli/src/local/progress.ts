@@ -5,7 +5,15 @@
  */
 import { StateNames, type TaskName, taskOfStateName, type WorkflowEvent } from '@ensemble/workflow';
 
-type Phase = 'waiting' | 'evaluating' | 'planning' | 'executing' | 'recording failure' | 'done' | 'failed';
+type Phase =
+  | 'waiting'
+  | 'evaluating'
+  | 'planning'
+  | 'executing'
+  | 'recording failure'
+  | 'paper trading'
+  | 'done'
+  | 'failed';
 
 interface Line {
   strategyId: string;
@@ -22,6 +30,7 @@ const PHASE_OF_TASK: Partial<Record<TaskName, Phase>> = {
   PlanRebalance: 'planning',
   Execute: 'executing',
   RecordBranchFailure: 'recording failure',
+  Shadow: 'paper trading',
 };
 const phaseOf = (state: string): Phase | undefined => {
   const task = taskOfStateName(state);
@@ -35,6 +44,7 @@ const RUN_PHASE_OF_STATE: Record<string, string> = {
   AggregatePool: 'aggregating the pool',
   PlanPool: 'planning the pool',
   ExecutePool: 'executing the pool',
+  PrepareShadows: 'preparing the paper books (shadow mode)',
   Finalize: 'finalizing (NAV, reconciliation)',
   RetryFailedBranches: 'second run of the FAILED branches',
   RetryPool: 'second run of the FAILED pool',
@@ -67,8 +77,11 @@ export class Progress {
     // iterates over the failed branches alone), and the run-level Maps never overlap.
     if (e.type === 'StateEntered' && e.iteration === undefined && e.stateType === 'Map') this.map = e.state;
     if (e.type === 'MapIterationStarted') {
-      const input = e.input as { strategyId?: string; flow?: string };
-      const id = input.strategyId ?? `#${e.iteration}`;
+      const input = e.input as { strategyId?: string; flow?: string; bookId?: string };
+      // A paper book (shadow mode) has its own line: `paper <strategy>`, or `paper pool`.
+      const paper =
+        input.bookId === undefined ? undefined : `paper ${input.bookId.replace(/^strategy#/, '')}`;
+      const id = input.strategyId ?? paper ?? `#${e.iteration}`;
       this.slots.set(`${e.state}:${e.iteration}`, id);
       const prior = this.lines.get(id);
       this.lines.set(id, {

@@ -1,6 +1,6 @@
 /** Reconciliation of the local world: the books against the simulated account (whose deposits are known). */
 import type { Broker } from '@ensemble/core';
-import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
+import { receivableDividends, reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import type { LedgerRepository } from '@ensemble/ledger';
 import type { RunReport } from './report.ts';
 
@@ -8,6 +8,8 @@ export async function reconcileLocal(
   ledger: LedgerRepository,
   broker: Broker,
   startingCash: string,
+  /** The day whose dividends not yet paid are expected in the books only. @default today */
+  day: string = new Date().toISOString().slice(0, 10),
 ): Promise<RunReport['reconciliation']> {
   const unallocatedCash =
     broker.kind === 'sim' ? await unallocatedFromTransfers(ledger, startingCash) : undefined;
@@ -15,6 +17,7 @@ export async function reconcileLocal(
     ledger,
     broker,
     ...(unallocatedCash === undefined ? {} : { unallocatedCash }),
+    receivableCash: await receivableDividends(ledger, day),
   });
   return {
     ok: result.ok,

@@ -13,7 +13,7 @@ import {
   TaskNames,
 } from '@ensemble/workflow';
 import { type LocalHome, prepareHome } from './home.ts';
-import { type LocalBroker, type LocalWorld, openLocalWorld } from './world.ts';
+import { type LocalBroker, type LocalWorld, type LocalWorldOptions, openLocalWorld } from './world.ts';
 
 export interface LocalSession {
   readonly config: LoadedConfig;
@@ -30,6 +30,12 @@ export interface SessionOptions {
   readonly broker?: LocalBroker;
   /** The CLI's environment: the Alpaca settings (`APCA_API_*`). @default {} */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** See {@link LocalWorldOptions.access}. @default 'exclusive' */
+  readonly access?: LocalWorldOptions['access'];
+  /** This process's command line, recorded in the home's lock. */
+  readonly command?: string;
+  /** Bars from this folder instead of the bundled ones (`--data DIR`). */
+  readonly dataDir?: string;
 }
 
 export async function openSession(
@@ -45,6 +51,9 @@ export async function openSession(
     ...(config.account.simulatedFills ? { fillCosts: config.account.simulatedFills } : {}),
     ...(options.broker ? { broker: options.broker } : {}),
     ...(options.env ? { env: options.env } : {}),
+    ...(options.access ? { access: options.access } : {}),
+    ...(options.command ? { command: options.command } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const definition = buildDefinition({ functionArns: localArns() });
   const app = (fault?: FaultInjector) => world.app({ config, ...(fault ? { fault } : {}) });

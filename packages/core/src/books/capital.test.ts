@@ -5,6 +5,7 @@ import {
   initialFunding,
   parseCapitalPolicy,
   planCapitalRebalance,
+  positionSlices,
   resolveAllocations,
 } from './capital.ts';
 import { AllocationInvalidError } from './errors.ts';
@@ -21,7 +22,7 @@ describe('parseCapitalPolicy', () => {
     // Arrange / Act
     const p = parseCapitalPolicy({ kind: 'equal' });
     // Assert
-    expect(p).toEqual({ kind: 'equal', reserve: '0', driftBand: '0.1', rebalanceCapital: false });
+    expect(p).toEqual({ kind: 'equal', reserve: '0', capitalBand: '0.1', rebalanceCapital: false });
   });
 
   it('reports every issue as a ConfigInvalidError', () => {
@@ -99,7 +100,7 @@ describe('planCapitalRebalance', () => {
     // Act
     const r = planCapitalRebalance({ pool: '0.5', 'strategy#a': '0.5' }, books, '0.1');
     // Assert
-    expect(r).toEqual({ drifted: [], transfers: [] });
+    expect(r).toEqual({ drifted: [], transfers: [], moves: [], unmet: '0' });
   });
 
   it('moves cash from the over- to the under-allocated book when a band is left', () => {
@@ -141,5 +142,72 @@ describe('planCapitalRebalance', () => {
     expect(after['strategy#a']?.cash).toBe('2000');
     expect(after['strategy#b']?.cash).toBe('3000');
     expect(after.pool?.cash).toBe('5000');
+  });
+
+  it('counts the unallocated cash when given, and moves positions where a donor has too little cash', () => {
+    // Arrange: 12 000 of capital: the pool 8 000 (cash 500), strategy#a 2 000 (no cash), 2 000 unallocated.
+    // Targets: pool 0.5 → 6 000, strategy#a 0.4 → 4 800, unallocated what is left (0.1) → 1 200.
+    const books = { pool: { nav: '8000', cash: '500' }, 'strategy#a': { nav: '2000', cash: '0' } };
+    // Act
+    const r = planCapitalRebalance({ pool: '0.5', 'strategy#a': '0.4' }, books, '0.1', {
+      unallocatedCash: '2000',
+    });
+    // Assert: cash first (the pool's 500, unallocated's 800 over its target), then 1 500 of the pool's
+    // positions; strategy#a ends on its 4 800.
+    expect(r.drifted.map((d) => [d.bookId, d.target])).toEqual([
+      ['pool', '0.5'],
+      ['strategy#a', '0.4'],
+    ]);
+    // (unallocated is the further from its target, 800 over 1 200: it gives first.)
+    expect(r.transfers).toEqual([
+      { kind: 'cash', from: 'unallocated', to: 'strategy#a', amount: '800' },
+      { kind: 'cash', from: 'pool', to: 'strategy#a', amount: '500' },
+    ]);
+    expect(r.moves).toEqual([{ from: 'pool', to: 'strategy#a', amount: '1500' }]);
+    expect(r.unmet).toBe('0');
+  });
+
+  it('gives unallocated cash only: what a book owes it beyond its cash is unmet', () => {
+    // Arrange: strategy#a's allocation was lowered to 0.3 of 10 000; it holds 5 000, 200 of it cash.
+    const books = { 'strategy#a': { nav: '5000', cash: '200' } };
+    // Act
+    const r = planCapitalRebalance({ 'strategy#a': '0.3' }, books, '0.1', { unallocatedCash: '5000' });
+    // Assert
+    expect(r.transfers).toEqual([{ kind: 'cash', from: 'strategy#a', to: 'unallocated', amount: '200' }]);
+    expect(r.moves).toEqual([]);
+    expect(r.unmet).toBe('1800');
+  });
+
+  it('when forced (the allocations changed), brings every book to its target: cash first, then positions', () => {
+    // Arrange: targets 50/50 of 10 000; the pool holds 7 000 (cash 1 000), strategy#a 3 000.
+    const books = { pool: { nav: '7000', cash: '1000' }, 'strategy#a': { nav: '3000', cash: '0' } };
+    // Act: within a wide band, but forced.
+    const r = planCapitalRebalance({ pool: '0.5', 'strategy#a': '0.5' }, books, '0.9', { force: true });
+    // Assert: 1 000 of cash, the other 1 000 as a slice of the pool's positions.
+    expect(r.drifted).toEqual([]);
+    expect(r.transfers).toEqual([{ kind: 'cash', from: 'pool', to: 'strategy#a', amount: '1000' }]);
+    expect(r.moves).toEqual([{ from: 'pool', to: 'strategy#a', amount: '1000' }]);
+    expect(r.unmet).toBe('0');
+  });
+});
+
+describe('positionSlices', () => {
+  it('moves the same fraction of every position, whole shares where asked, cost basis pro rata', () => {
+    // Arrange: 6 000 of positions (SPY 10 @ 400, TLT 25 @ 80); move 1 500 (a quarter).
+    const book = {
+      bookId: 'pool',
+      cash: '0',
+      positions: [
+        { symbol: 'TLT', qty: '25', costBasis: '2100' },
+        { symbol: 'SPY', qty: '10', costBasis: '3333.33' },
+      ],
+    };
+    // Act
+    const slices = positionSlices(book, { SPY: '400', TLT: '80' }, '1500', 'strategy#a', new Set(['TLT']));
+    // Assert: SPY 2.5 (833.33 of cost), TLT 6 whole shares of 6.25 (504.00); worth 1 480 ≤ 1 500.
+    expect(slices).toEqual([
+      { kind: 'position', from: 'pool', to: 'strategy#a', symbol: 'SPY', qty: '2.5', costBasis: '833.33' },
+      { kind: 'position', from: 'pool', to: 'strategy#a', symbol: 'TLT', qty: '6', costBasis: '504' },
+    ]);
   });
 });

@@ -2,7 +2,7 @@
  * Errors of the book math. All terminal: a bad price, an impossible fill or an over-committed allocation
  * will not be cured by a retry.
  */
-import { EnsembleError, ErrorNames } from '../errors.ts';
+import { EnsembleError, ErrorNames, withIssues } from '../errors.ts';
 
 /** A price needed for sizing or valuation is missing, zero, negative or not a decimal. */
 export class PriceInvalidError extends EnsembleError {
@@ -36,6 +36,6 @@ export class AllocationInvalidError extends EnsembleError {
     readonly issues: readonly string[] = [],
     options?: { cause?: unknown },
   ) {
-    super(issues.length > 0 ? `${message}\n  - ${issues.join('\n  - ')}` : message, options);
+    super(withIssues(message, issues), options);
   }
 }

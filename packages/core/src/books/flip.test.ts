@@ -54,6 +54,44 @@ describe('carveFromPool', () => {
     expect(totals(r.pool, r.book)).toEqual(totals(pool));
   });
 
+  it('by weights: hands the strategy what it targets, so neither side trades what the other holds', () => {
+    // Arrange: NAV 10 000 on the merged targets of beta (0.4: SPY ½, GLD ½) and gamma (0.6: SPY ½, TLT ½):
+    // SPY 10 @ 500 (0.5), GLD 10 @ 200 (0.2), TLT 30 @ 100 (0.3).
+    const onTarget: BookState = {
+      bookId: 'pool',
+      cash: '0',
+      positions: [
+        { symbol: 'GLD', qty: '10', costBasis: '1900' },
+        { symbol: 'SPY', qty: '10', costBasis: '4500' },
+        { symbol: 'TLT', qty: '30', costBasis: '3300' },
+      ],
+    };
+    const targets = { beta: { SPY: '0.5', GLD: '0.5' }, gamma: { SPY: '0.5', TLT: '0.5' } };
+    const at = { SPY: '500', GLD: '200', TLT: '100' };
+    // Act
+    const r = carveFromPool({
+      pool: onTarget,
+      shares: { beta: '0.4', gamma: '0.6' },
+      strategyId: 'beta',
+      targets,
+      prices: at,
+    });
+    const proRata = carveFromPool({
+      pool: onTarget,
+      shares: { beta: '0.4', gamma: '0.6' },
+      strategyId: 'beta',
+    });
+    // Assert: beta gets 4 SPY and all the GLD (its 4 000, 50/50); the pool keeps 6 SPY and the TLT (gamma's 50/50).
+    expect(r.transfers.map((t) => (t.kind === 'position' ? `${t.symbol} ${t.qty}` : t.amount))).toEqual([
+      'GLD 10',
+      'SPY 4',
+    ]);
+    expect(r.pool.positions.map((h) => `${h.symbol} ${h.qty}`)).toEqual(['SPY 6', 'TLT 30']);
+    // The pro-rata carve would hand beta 12 TLT it does not target (and take 4 GLD the pool no longer needs).
+    expect(proRata.book.positions.map((h) => `${h.symbol} ${h.qty}`)).toEqual(['GLD 4', 'SPY 4', 'TLT 12']);
+    expect(totals(r.pool, r.book)).toEqual(totals(onTarget));
+  });
+
   it('carves whole shares of a non-fractionable asset', () => {
     // Arrange / Act
     const r = carveFromPool({

@@ -14,13 +14,30 @@ export {
   type CapitalDrift,
   CapitalPolicy,
   type CapitalRebalance,
+  type CapitalRebalanceOptions,
   fundBooks,
   initialFunding,
+  MIN_POSITION_MOVE,
+  type PositionMove,
   parseCapitalPolicy,
   planCapitalRebalance,
+  positionSlices,
   resolveAllocations,
   type StrategyFlow,
 } from './capital.ts';
+export {
+  CashDividend,
+  CorporateAction,
+  type CorporateActionInput,
+  corporateActionId,
+  dividendTransfers,
+  type Holder,
+  type InferSplitInput,
+  inferSplit,
+  Split,
+  splitRatio,
+  splitTransfers,
+} from './corporate-actions.ts';
 export { AllocationInvalidError, BookInvariantError, PriceInvalidError } from './errors.ts';
 export { applyFill, applyFills, Fill, type FillResult, normalizePositions } from './fills.ts';
 export { type CarveInput, carveFromPool, type FlipResult, type MergeInput, mergeIntoPool } from './flip.ts';
@@ -29,6 +46,7 @@ export {
   applyTransfers,
   type CashTransfer,
   type Endpoint,
+  EXTERNAL,
   type PositionTransfer,
   type Transfer,
   UNALLOCATED,

@@ -11,8 +11,14 @@ import type { BookId, BookState } from './types.ts';
 
 /** The account's cash that no book owns (the source of initial funding). */
 export const UNALLOCATED = 'unallocated' as const;
+/**
+ * Outside the account: the issuer of a corporate action. A split's new shares come from it (a reverse split's
+ * cancelled shares go to it) and a cash dividend is paid by it. Not capital moving between books, so neither
+ * a NAV flow (a dividend is income, a split changes no value) nor part of the unallocated cash.
+ */
+export const EXTERNAL = 'external' as const;
 /** Either side of a cash transfer. */
-export type Endpoint = BookId | typeof UNALLOCATED;
+export type Endpoint = BookId | typeof UNALLOCATED | typeof EXTERNAL;
 
 /** Cash moved from one book to another. `amount` > 0, in cents. */
 export interface CashTransfer {
@@ -22,11 +28,14 @@ export interface CashTransfer {
   readonly amount: DecimalString;
 }
 
-/** Shares moved between books with the cost basis that goes with them. `qty` > 0, ≤ 9 decimals. */
+/**
+ * Shares moved between books with the cost basis that goes with them, or issued ({@link EXTERNAL} → a book)
+ * or cancelled (a book → {@link EXTERNAL}) by a split. `qty` > 0, ≤ 9 decimals.
+ */
 export interface PositionTransfer {
   readonly kind: 'position';
-  readonly from: BookId;
-  readonly to: BookId;
+  readonly from: BookId | typeof EXTERNAL;
+  readonly to: BookId | typeof EXTERNAL;
   readonly symbol: string;
   readonly qty: DecimalString;
   readonly costBasis: DecimalString;
@@ -54,7 +63,8 @@ const movePosition = (book: BookState, t: PositionTransfer, sign: 1 | -1): BookS
 };
 
 /**
- * Applies transfers to a set of books (missing books start empty; {@link UNALLOCATED} is not tracked).
+ * Applies transfers to a set of books (missing books start empty; {@link UNALLOCATED} and {@link EXTERNAL}
+ * are not tracked).
  * Throws a {@link BookInvariantError} if a position transfer moves more shares than the source holds.
  */
 export const applyTransfers = (
@@ -63,13 +73,14 @@ export const applyTransfers = (
 ): Record<BookId, BookState> => {
   const out: Record<BookId, BookState> = { ...books };
   const get = (id: BookId): BookState => out[id] ?? emptyBook(id);
+  const book = (id: Endpoint): id is BookId => id !== UNALLOCATED && id !== EXTERNAL;
   for (const t of transfers) {
     if (t.kind === 'cash') {
-      if (t.from !== UNALLOCATED) out[t.from] = moveCash(get(t.from), t.amount, -1);
-      if (t.to !== UNALLOCATED) out[t.to] = moveCash(get(t.to), t.amount, 1);
+      if (book(t.from)) out[t.from] = moveCash(get(t.from), t.amount, -1);
+      if (book(t.to)) out[t.to] = moveCash(get(t.to), t.amount, 1);
     } else {
-      out[t.from] = movePosition(get(t.from), t, -1);
-      out[t.to] = movePosition(get(t.to), t, 1);
+      if (book(t.from)) out[t.from] = movePosition(get(t.from), t, -1);
+      if (book(t.to)) out[t.to] = movePosition(get(t.to), t, 1);
     }
   }
   return out;

@@ -4,6 +4,7 @@
  * are decimal strings at this boundary, never `number`. Failures are the typed errors of `./errors.ts`.
  */
 
+import type { CorporateAction } from '../books/corporate-actions.ts';
 import type { DecimalString } from '../decimal.ts';
 import type { AssetFacts } from '../planner/types.ts';
 
@@ -121,4 +122,17 @@ export interface Broker {
   getCalendar(range: { from: string; to: string }): Promise<CalendarDay[]>;
   /** Facts of each symbol; unknown symbols are absent from the map. */
   getAssets(symbols: readonly string[]): Promise<Map<string, AssetFacts>>;
+  /**
+   * Announced corporate actions (splits, cash dividends) of `symbols` with an ex-date in `[from, to]`
+   * (`YYYY-MM-DD`), sorted by ex-date then symbol. Optional: without it (or for an action it does not announce)
+   * a split is inferred from the account's position against the books, confirmed by the price.
+   */
+  getCorporateActions?(query: CorporateActionQuery): Promise<CorporateAction[]>;
+}
+
+/** What {@link Broker.getCorporateActions} is asked. */
+export interface CorporateActionQuery {
+  readonly symbols: readonly string[];
+  readonly from: string;
+  readonly to: string;
 }

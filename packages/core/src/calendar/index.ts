@@ -22,6 +22,7 @@ export {
   REGULAR_OPEN,
   SPECIAL_CLOSURES,
   sessionOnOrBefore,
+  sessionPosition,
   sessionsBetween,
 } from './nyse.ts';
 export { newYorkDate, newYorkOffsetHours, newYorkToUtc, toNewYork } from './timezone.ts';

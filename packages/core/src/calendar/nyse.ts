@@ -152,6 +152,24 @@ export const previousSession = (date: string): string => step(date, -1);
 /** The first session strictly after `date`. */
 export const nextSession = (date: string): string => step(date, 1);
 
+/** Every session of the calendar's range, by date → its position (built once, on first use). */
+let allSessions: Map<string, number> | undefined;
+
+/**
+ * The position of `date` among all sessions of {@link NYSE_CALENDAR_RANGE} (consecutive sessions have
+ * consecutive positions), or undefined when `date` is not a session or is outside the range. Constant time
+ * after the first call, for checks that walk thousands of bars.
+ */
+export const sessionPosition = (date: string): number | undefined => {
+  if (!allSessions) {
+    allSessions = new Map();
+    let i = 0;
+    for (let d: string = NYSE_CALENDAR_RANGE.from; d <= NYSE_CALENDAR_RANGE.to; d = addDays(d, 1))
+      if (isTradingDay(d)) allSessions.set(d, i++);
+  }
+  return allSessions.get(date);
+};
+
 /** `date` itself when it is a session, else the last session before it. */
 export const sessionOnOrBefore = (date: string): string =>
   isTradingDay(date) ? date : previousSession(date);

@@ -3,7 +3,9 @@
  * its in-memory ledger), `ensemble report` (from the ledger's recorded days), Finalize in AWS — build a
  * {@link PerformanceHistory}; `buildReport` (metrics.ts, report.ts) turns it into a {@link PerformanceReport}
  * (the `--json` contract), which the HTML renderer draws. Money and NAVs are decimal strings; metrics are
- * plain numbers (ratios, not money).
+ * plain numbers (ratios, not money), or `null` where a metric is undefined for the series (docs/reports.md:
+ * e.g. a volatility of fewer than two returns, a Sharpe ratio of a series that never moves) — never NaN or
+ * Infinity, which JSON cannot carry.
  */
 import type { DecimalString } from '../decimal.ts';
 import type { Flow, TradingDay } from '../vocabulary.ts';
@@ -17,6 +19,13 @@ export interface UnitHistory {
   readonly id: string;
   /** End-of-session NAV (dollars). The first point is E₀, the NAV at the close of the first session. */
   readonly equity: Series;
+  /**
+   * Net value moved into (+) or out of (−) the unit by transfers each session, not by trading: funding,
+   * capital rebalancing between books, flips (sessions without flows may be absent; absent: none). Returns
+   * leave it out: rₜ = (Eₜ − Fₜ)/Eₜ₋₁ − 1. The account's flows are its deposits (books' flows between each
+   * other cancel out).
+   */
+  readonly flows?: Series;
   /** Σ |filled notional| of the unit's fills per session (sessions without fills may be absent). */
   readonly traded: Series;
   /** Orders placed (filled or not). */
@@ -52,22 +61,25 @@ export interface PerformanceHistory {
   readonly fills: string;
 }
 
-/** The metrics of one equity series (docs/reports.md defines each). */
+/**
+ * The metrics of one equity series (docs/reports.md defines each). `null`: undefined for this series (too
+ * few returns, a zero denominator); a number is always finite.
+ */
 export interface Metrics {
   readonly totalReturn: number;
-  readonly cagr: number;
-  readonly volatility: number;
-  readonly sharpe: number;
-  readonly sortino: number;
+  readonly cagr: number | null;
+  readonly volatility: number | null;
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
   readonly maxDrawdown: number;
   readonly maxDrawdownPeak: TradingDay | null;
   readonly maxDrawdownTrough: TradingDay | null;
-  readonly calmar: number;
-  readonly turnover: number;
+  readonly calmar: number | null;
+  readonly turnover: number | null;
   readonly orders: number;
   readonly fees: number;
-  readonly bestDay: number;
-  readonly worstDay: number;
+  readonly bestDay: number | null;
+  readonly worstDay: number | null;
   /** Against the benchmark (account only); null elsewhere. */
   readonly beta: number | null;
   readonly correlation: number | null;
@@ -76,6 +88,14 @@ export interface Metrics {
 /** A series in the report: `[day, nav]`, nav a decimal string in dollars. */
 export type EquityCurve = readonly (readonly [TradingDay, DecimalString])[];
 
+/** One unit of a report: its metrics, its equity curve, and its flows when it had any. */
+export interface ReportUnit {
+  readonly metrics: Metrics;
+  readonly equity: EquityCurve;
+  /** Net flows in (+) / out (−) by session, only sessions with a flow; absent when there were none. */
+  readonly flows?: EquityCurve;
+}
+
 /** The `--json` contract of `ensemble backtest` and `ensemble report` (one object). */
 export interface PerformanceReport {
   readonly from: TradingDay;
@@ -83,22 +103,20 @@ export interface PerformanceReport {
   readonly sessions: number;
   readonly flow: string;
   readonly startingCash: DecimalString;
-  readonly account: { readonly metrics: Metrics; readonly equity: EquityCurve };
-  readonly strategies: readonly {
+  /** How fills were priced, in words. */
+  readonly fills: string;
+  readonly account: ReportUnit;
+  readonly strategies: readonly (ReportUnit & {
     readonly id: string;
     readonly flow: Flow;
     readonly allocation: DecimalString;
-    readonly metrics: Metrics;
-    readonly equity: EquityCurve;
-  }[];
-  readonly pool: {
-    readonly members: readonly string[];
-    readonly metrics: Metrics;
-    readonly equity: EquityCurve;
-  } | null;
-  readonly benchmark: {
-    readonly symbol: string;
-    readonly metrics: Metrics;
-    readonly equity: EquityCurve;
-  } | null;
+  })[];
+  readonly pool: (ReportUnit & { readonly members: readonly string[] }) | null;
+  /** The benchmark's closes as the value of the account's E₀ invested in it on the first session. */
+  readonly benchmark: (ReportUnit & { readonly symbol: string }) | null;
+}
+
+/** `--flow compare`: the same set run per-book and all-aggregated. */
+export interface PerformanceComparison {
+  readonly compare: { readonly 'per-book': PerformanceReport; readonly aggregated: PerformanceReport };
 }

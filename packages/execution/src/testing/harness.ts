@@ -91,6 +91,8 @@ export const LOOSE_RAILS: RailSettingsInput = {
   maxOrderNotional: '1000000',
   maxDailyNotionalPerBook: '10000000',
   maxDailyNotionalPerAccount: '10000000',
+  maxDailyTurnoverPerBook: '1000',
+  maxDailyTurnoverPerAccount: '1000',
   maxEquityDropPct: '50',
 };
 

@@ -5,7 +5,7 @@
  * fails the read instead of travelling on. Everything else is declared to ElectroDB, whose types the public
  * record types are.
  */
-import { DecimalString, Flow, PoolShares, StrategyId, TargetWeights } from '@ensemble/core';
+import { CorporateAction, DecimalString, Flow, PoolShares, StrategyId, TargetWeights } from '@ensemble/core';
 import { CustomAttributeType } from 'electrodb';
 import * as z from 'zod';
 
@@ -14,6 +14,9 @@ export const Quantities = z.record(z.string().min(1), DecimalString);
 
 /** strategy id → flow. */
 export const Flows = z.record(StrategyId, Flow);
+
+/** strategy id → allocation (fraction of account equity). */
+export const Allocations = z.record(StrategyId, DecimalString);
 
 /**
  * The books' value at a run's start versus their last NAV (execution's `EquityComparison`): decimal strings;
@@ -49,8 +52,20 @@ export const jsonQuantities = {
 /** strategy id → flow. */
 export const jsonFlows = { type: CustomAttributeType<z.infer<typeof Flows>>('any'), get: parsedBy(Flows) };
 
+/** strategy id → allocation. */
+export const jsonAllocations = {
+  type: CustomAttributeType<z.infer<typeof Allocations>>('any'),
+  get: parsedBy(Allocations),
+};
+
 /** strategy id → share of the pool (core's `PoolShares`). */
 export const jsonPoolShares = { type: CustomAttributeType<PoolShares>('any'), get: parsedBy(PoolShares) };
+
+/** A corporate action (core's `CorporateAction`). */
+export const jsonCorporateAction = {
+  type: CustomAttributeType<CorporateAction>('any'),
+  get: parsedBy(CorporateAction),
+};
 
 /** A run's equity comparison. */
 export const jsonRunEquity = {

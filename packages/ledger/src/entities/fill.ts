@@ -6,11 +6,12 @@
 import { Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { byBookDay, byRun, primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createFillEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createFillEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'fill', version: '1', service: 'ensemble' },
+    model: { entity: 'fill', version: '1', service },
     attributes: {
       fillId: { type: 'string', required: true, readOnly: true },
       clientOrderId: { type: 'string', required: true, readOnly: true },

@@ -4,11 +4,12 @@
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createFlagEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createFlagEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'flag', version: '1', service: 'ensemble' },
+    model: { entity: 'flag', version: '1', service },
     attributes: {
       name: { type: 'string', required: true, readOnly: true },
       enabled: { type: 'boolean', required: true },

@@ -4,11 +4,12 @@
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createLeaseEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createLeaseEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'lease', version: '1', service: 'ensemble' },
+    model: { entity: 'lease', version: '1', service },
     attributes: {
       symbol: { type: 'string', required: true, readOnly: true },
       holder: { type: 'string', required: true },

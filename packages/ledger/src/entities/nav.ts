@@ -4,11 +4,12 @@
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { onGsi1, primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createNavEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createNavEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'nav', version: '1', service: 'ensemble' },
+    model: { entity: 'nav', version: '1', service },
     attributes: {
       bookId: { type: 'string', required: true, readOnly: true },
       day: { type: 'string', required: true, readOnly: true },

@@ -5,11 +5,12 @@
  */
 import { Entity, type EntityItem } from 'electrodb';
 import { primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createNotionalEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createNotionalEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'notional', version: '1', service: 'ensemble' },
+    model: { entity: 'notional', version: '1', service },
     attributes: {
       day: { type: 'string', required: true, readOnly: true },
       scope: { type: 'string', required: true, readOnly: true },

@@ -5,11 +5,12 @@
 import { OrderStatus, Side } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { byBookDay, byRun, primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createOrderEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createOrderEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'order', version: '1', service: 'ensemble' },
+    model: { entity: 'order', version: '1', service },
     attributes: {
       clientOrderId: { type: 'string', required: true, readOnly: true },
       runId: { type: 'string', required: true, readOnly: true },

@@ -5,11 +5,12 @@
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { allOnGsi2, bookMember, onGsi1 } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createPositionEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createPositionEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'position', version: '1', service: 'ensemble' },
+    model: { entity: 'position', version: '1', service },
     attributes: {
       bookId: { type: 'string', required: true, readOnly: true },
       symbol: { type: 'string', required: true, readOnly: true },

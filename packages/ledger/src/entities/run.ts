@@ -7,11 +7,12 @@ import { type CreateEntityItem, CustomAttributeType, Entity, type EntityItem } f
 import type * as z from 'zod';
 import { Flows, jsonRunEquity, storedError } from './attributes.ts';
 import { allOnGsi2, byRun, primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createRunEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createRunEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'run', version: '1', service: 'ensemble' },
+    model: { entity: 'run', version: '1', service },
     attributes: {
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },

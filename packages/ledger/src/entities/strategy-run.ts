@@ -6,11 +6,12 @@ import { Flow, Outcome } from '@ensemble/core';
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { storedError } from './attributes.ts';
 import { byRun, byStrategyDay, primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createStrategyRunEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createStrategyRunEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'strategyRun', version: '1', service: 'ensemble' },
+    model: { entity: 'strategyRun', version: '1', service },
     attributes: {
       runId: { type: 'string', required: true, readOnly: true },
       tradingDay: { type: 'string', required: true, readOnly: true },

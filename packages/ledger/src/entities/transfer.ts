@@ -4,16 +4,20 @@
  */
 import { type CreateEntityItem, Entity, type EntityItem } from 'electrodb';
 import { allOnGsi2, primary } from './indexes.ts';
+import { LEDGER_SERVICE } from './scope.ts';
 
-/** A fresh entity (entities hold their client and table, so each ledger builds its own). */
-export const createTransferEntity = () =>
+/** A fresh entity in `service` (a scope: see scope.ts; entities hold their client and table, so each ledger builds its own). */
+export const createTransferEntity = (service: string = LEDGER_SERVICE) =>
   new Entity({
-    model: { entity: 'transfer', version: '1', service: 'ensemble' },
+    model: { entity: 'transfer', version: '1', service },
     attributes: {
       transferId: { type: 'string', required: true, readOnly: true },
       day: { type: 'string', required: true, readOnly: true },
       kind: { type: ['position', 'cash'] as const, required: true, readOnly: true },
-      /** A book, or `unallocated` (account cash no book owns; cash only). */
+      /**
+       * A book, `unallocated` (account cash no book owns; cash only) or `external` (outside the account: the
+       * issuer of a corporate action's new shares or dividend).
+       */
       from: { type: 'string', required: true, readOnly: true },
       to: { type: 'string', required: true, readOnly: true },
       symbol: { type: 'string', readOnly: true },

@@ -179,10 +179,64 @@ forEachServer('ledger capital', (endpoint, server) => {
         ...input,
         policy: { ...policy, rebalanceCapital: false },
       });
-      expect(within).toEqual({ status: 'within-band', drifted: [], plan: null });
+      expect(within).toEqual({ status: 'within-band', drifted: [], unmet: '0', plan: null });
       expect(disabled.status).toBe('disabled');
       expect(disabled.drifted).toHaveLength(2);
       expect(await t.scan()).toEqual(before);
+    });
+
+    it('records the funded allocations, and moves a slice of positions where the donor lacks cash', async () => {
+      // Arrange: SPY at 800 → pool NAV 10 000 (2 000 cash + 10 SPY), alpha 5 000: targets 7 500 each.
+      const t = await newTestLedger(endpoint());
+      await prepare(t.ledger);
+      expect((await t.ledger.getFlowState()).allocations).toEqual({ alpha: '0.5', beta: '0.5' });
+      // Act
+      const r = await rebalanceCapital(t.ledger, { ...input, prices: { SPY: '800' } });
+      // Assert: the pool's 2 000 of cash first, then 500 of its positions (0.625 SPY, cost pro rata).
+      expect(r.status).toBe('rebalanced');
+      expect(r.plan?.transfers).toEqual([
+        {
+          transferId: 'capital:2025-01-07:0:pool>strategy#alpha',
+          kind: 'cash',
+          from: 'pool',
+          to: 'strategy#alpha',
+          amount: '2000',
+        },
+        {
+          transferId: 'capital:2025-01-07:1:pool>strategy#alpha:SPY',
+          kind: 'position',
+          from: 'pool',
+          to: 'strategy#alpha',
+          symbol: 'SPY',
+          qty: '0.625',
+          amount: '187.5',
+        },
+      ]);
+      const alpha = await t.ledger.getBook('strategy#alpha');
+      expect(alpha.cash).toBe('7000');
+      expect(alpha.positions.map((p) => [p.symbol, p.qty, p.costBasis])).toEqual([['SPY', '0.625', '187.5']]);
+      expect((await t.ledger.getBook('pool')).positions[0]?.qty).toBe('9.375');
+    });
+
+    it('a change of allocations is applied whatever the band, and recorded', async () => {
+      // Arrange: funded 50/50; the operator now allocates 0.6 / 0.4.
+      const t = await newTestLedger(endpoint());
+      await prepare(t.ledger);
+      const changed = { ...policy, allocations: { alpha: '0.6', beta: '0.4' }, rebalanceCapital: false };
+      // Act: at SPY 300 the books are 5 000 / 5 000, well inside any band.
+      const r = await rebalanceCapital(t.ledger, {
+        ...input,
+        policy: changed,
+        prices: { SPY: '300' },
+        force: true,
+      });
+      // Assert
+      expect(r.status).toBe('rebalanced');
+      expect(r.plan?.reason).toMatch(/^allocations changed/);
+      expect(r.plan?.transfers.map((x) => `${x.from}>${x.to} ${x.amount}`)).toEqual([
+        'pool>strategy#alpha 1000',
+      ]);
+      expect((await t.ledger.getFlowState()).allocations).toEqual({ alpha: '0.6', beta: '0.4' });
     });
 
     it('completes exactly once after a crash at any write', async () => {

@@ -7,6 +7,7 @@
 import {
   AllocationInvalidError,
   type BookCapital,
+  type BookState,
   bookOf,
   type CapitalDrift,
   CapitalPolicy,
@@ -19,6 +20,7 @@ import {
   POOL_BOOK,
   Prices,
   planCapitalRebalance,
+  positionSlices,
   resolveAllocations,
   StrategyId,
   TradingDay,
@@ -139,6 +141,12 @@ export const fundBooks = async (ledger: CapitalLedger, raw: FundBooksInput): Pro
     flowsAfter: Object.fromEntries(fresh.map((s) => [s.id, s.flow])),
     poolSharesBefore: { ...before },
     poolSharesAfter: after,
+    // The funded strategies' allocations (merged into the FlowState's), unless the ledger predates them.
+    ...(state.allocations === undefined && Object.keys(state.flows).length > 0
+      ? {}
+      : {
+          allocationsAfter: Object.fromEntries(fresh.map((s) => [s.id, allocations.byStrategy[s.id]!])),
+        }),
   };
   return { status: 'funded', ...(await runPlan(ledger, state, planId, content)) };
 };
@@ -148,8 +156,21 @@ export const RebalanceCapitalInput = z.object({
   policy: CapitalPolicy,
   strategies: Strategies,
   day: TradingDay,
-  /** Prices of every symbol any allocated book holds (to value the books). */
+  /** Prices of every symbol any allocated book holds (to value the books, and to slice positions). */
   prices: Prices,
+  /**
+   * The account's cash now: the cash no book owns then takes part (its target is what the allocations leave),
+   * so books are measured against `allocation × (books + unallocated)`, as they were funded.
+   */
+  accountCash: DecimalString.optional(),
+  /**
+   * The allocations changed (the FlowState's differ from the policy's): bring every book to its new target
+   * whatever the band, and whether or not the policy rebalances capital; record the new allocations and, for
+   * the pool, shares in proportion to its members' new allocations. @default false
+   */
+  force: z.boolean().default(false),
+  /** Symbols traded in whole shares only: their sliced quantity is rounded down to an integer. */
+  nonFractionable: z.array(z.string()).optional(),
   runId: z.string().min(1).optional(),
 });
 export type RebalanceCapitalInput = z.input<typeof RebalanceCapitalInput>;
@@ -157,19 +178,40 @@ export type RebalanceCapitalInput = z.input<typeof RebalanceCapitalInput>;
 /** Result of {@link rebalanceCapital}. */
 export interface RebalanceCapitalResult {
   /**
-   * `rebalanced`: transfers applied; `within-band`: nothing drifted; `no-cash`: books drifted but no donor
-   * had cash to give; `disabled`: books drifted but the policy does not move capital; `already-rebalanced`:
-   * the day's capital plan was applied before.
+   * `rebalanced`: transfers applied (or, forced, the new allocations recorded); `within-band`: nothing drifted;
+   * `no-cash`: books drifted but nothing could move; `disabled`: books drifted but the policy does not move
+   * capital; `already-rebalanced`: the day's capital plan was applied before; `recorded`: nothing moved, but
+   * a ledger that had never recorded allocations now has them.
    */
-  status: 'rebalanced' | 'within-band' | 'no-cash' | 'disabled' | 'already-rebalanced';
+  status: 'rebalanced' | 'recorded' | 'within-band' | 'no-cash' | 'disabled' | 'already-rebalanced';
   drifted: CapitalDrift[];
+  /** Value still owed to `unallocated` beyond the donors' cash (it returns as they sell), USD. */
+  unmet: string;
   plan: TransferPlan | null;
 }
 
+/** The allocations recorded for `policy`'s strategies (what the FlowState keeps). */
+const recordedAllocations = (byStrategy: Readonly<Record<string, string>>): Record<string, string> => ({
+  ...byStrategy,
+});
+
 /**
- * Capital drift rebalancing, at most once per day (`capital:<day>`): values every allocated book at
- * `prices`, and when a book's share of the books' total leaves its band, moves cash between books with
- * core's `planCapitalRebalance` (donors give at most their cash; cents, rounded down).
+ * True when the FlowState's recorded allocations differ from `current` for any configured strategy (a
+ * strategy without a recorded allocation counts as changed; strategies no longer configured are ignored).
+ */
+export const allocationsChanged = (
+  recorded: Readonly<Record<string, string>> | undefined,
+  current: Readonly<Record<string, string>>,
+): boolean =>
+  recorded !== undefined &&
+  Object.keys(current).some((id) => recorded[id] === undefined || !new D(recorded[id]).eq(current[id]!));
+
+/**
+ * Capital rebalancing, at most once per day (`capital:<day>`): values every allocated book at `prices`, and
+ * when a book's capital leaves its band (or `force`: the allocations changed) brings every book to its target
+ * with core's `planCapitalRebalance` — **cash first** (donors give at most their cash; cents, rounded down),
+ * then, where a donor has too little cash, **a slice of its positions** (core's `positionSlices`, the same
+ * fraction of each, cost basis pro rata) — all in one transfer plan, cash transfers first.
  */
 export const rebalanceCapital = async (
   ledger: CapitalLedger,
@@ -180,32 +222,108 @@ export const rebalanceCapital = async (
   const state = await settlePending(ledger, planId);
   const existing = await ledger.getTransferPlan(planId);
   if (existing && state.pendingPlanId !== planId) {
-    return { status: 'already-rebalanced', drifted: [], plan: existing };
+    return { status: 'already-rebalanced', drifted: [], unmet: '0', plan: existing };
+  }
+  if (existing) {
+    // Resuming this plan after a crash: the record wins over the half-moved books.
+    return {
+      status: 'rebalanced',
+      drifted: [],
+      unmet: '0',
+      plan: (await runPlan(ledger, state, planId, existing)).plan,
+    };
   }
   const allocations = resolveAllocations(input.policy, input.strategies);
+  const books: Record<BookId, BookState> = {};
   const capital: Record<BookId, BookCapital> = {};
   for (const bookId of Object.keys(allocations.byBook).sort()) {
     const book = await ledger.getBook(bookId);
+    books[bookId] = book;
     capital[bookId] = { nav: valueBook(book, input.prices).nav, cash: book.cash };
   }
-  const r = planCapitalRebalance(allocations.byBook, capital, input.policy.driftBand);
-  const drifted = [...r.drifted];
-  if (existing) {
-    // Resuming this plan after a crash: the record wins over the half-moved books.
-    return { status: 'rebalanced', drifted, plan: (await runPlan(ledger, state, planId, existing)).plan };
+  let unallocatedCash: string | undefined;
+  if (input.accountCash !== undefined) {
+    const owned = (await allPages((o) => ledger.listCashBalances(o))).reduce(
+      (a, c) => a.plus(c.cash),
+      new D(0),
+    );
+    unallocatedCash = D.max(new D(input.accountCash).minus(owned), 0).toFixed();
   }
-  if (drifted.length === 0) return { status: 'within-band', drifted, plan: null };
-  if (!input.policy.rebalanceCapital) return { status: 'disabled', drifted, plan: null };
-  if (r.transfers.length === 0) return { status: 'no-cash', drifted, plan: null };
+  const r = planCapitalRebalance(allocations.byBook, capital, input.policy.capitalBand, {
+    force: input.force,
+    ...(unallocatedCash === undefined ? {} : { unallocatedCash }),
+  });
+  const drifted = [...r.drifted];
+  const skipped: RebalanceCapitalResult['status'] | null =
+    drifted.length === 0
+      ? 'within-band'
+      : !input.policy.rebalanceCapital
+        ? 'disabled'
+        : r.transfers.length === 0 && r.moves.length === 0
+          ? 'no-cash'
+          : null;
+  const move = input.force || skipped === null;
+  // A ledger that never recorded allocations (written before they were) records them with its first check.
+  if (!move && state.allocations !== undefined) {
+    return { status: skipped ?? 'within-band', drifted, unmet: r.unmet, plan: null };
+  }
+  const nonFractionable = new Set(input.nonFractionable ?? []);
+  const slices = move
+    ? r.moves.flatMap((m) => positionSlices(books[m.from]!, input.prices, m.amount, m.to, nonFractionable))
+    : [];
+  const transfers: PlannedTransfer[] = [
+    ...(move ? r.transfers : []).map((t, i) => cashPlanned(`${planId}:${i}:${t.from}>${t.to}`, t)),
+    ...slices.map(
+      (t, i): PlannedTransfer => ({
+        transferId: `${planId}:${r.transfers.length + i}:${t.from}>${t.to}:${t.symbol}`,
+        kind: 'position',
+        from: t.from,
+        to: t.to,
+        symbol: t.symbol,
+        qty: t.qty,
+        amount: t.costBasis,
+      }),
+    ),
+  ];
+  const why = input.force
+    ? 'allocations changed: every book to its new target'
+    : !move
+      ? 'allocations recorded (first capital check of this ledger)'
+      : `capital drift: ${drifted.map((d) => `${d.bookId} ${d.share} vs ${d.target}`).join(', ')}`;
   const content: PlanContent = {
     day: input.day,
     kind: 'capital',
-    reason: `capital drift: ${drifted.map((d) => `${d.bookId} ${d.share} vs ${d.target}`).join(', ')}`,
+    reason: move
+      ? `${why}; cash first, then slices of positions${new D(r.unmet).gt(0) ? `; ${r.unmet} still owed to unallocated` : ''}`
+      : why,
     ...(input.runId === undefined ? {} : { runId: input.runId }),
-    transfers: r.transfers.map((t, i) => cashPlanned(`${planId}:${i}:${t.from}>${t.to}`, t)),
+    transfers,
     flowsAfter: {},
     poolSharesBefore: { ...state.poolShares },
-    poolSharesAfter: { ...state.poolShares },
+    poolSharesAfter: input.force
+      ? reallocatedShares(state.poolShares, allocations.byStrategy)
+      : { ...state.poolShares },
+    allocationsAfter: recordedAllocations(allocations.byStrategy),
   };
-  return { status: 'rebalanced', drifted, plan: (await runPlan(ledger, state, planId, content)).plan };
+  return {
+    status: move ? 'rebalanced' : 'recorded',
+    drifted,
+    unmet: move ? r.unmet : '0',
+    plan: (await runPlan(ledger, state, planId, content)).plan,
+  };
+};
+
+/**
+ * Pool shares after a reallocation: in proportion to the members' new allocations (each member's capital in
+ * the pool is brought to its allocation); unchanged when a member has no allocation (not configured now).
+ */
+const reallocatedShares = (
+  shares: Readonly<Record<string, string>>,
+  byStrategy: Readonly<Record<string, string>>,
+): Record<string, string> => {
+  const members = Object.keys(shares);
+  if (members.length === 0 || members.some((id) => byStrategy[id] === undefined)) return { ...shares };
+  const weights = Object.fromEntries(members.map((id) => [id, new D(byStrategy[id]!)]));
+  if (Object.values(weights).every((w) => w.isZero())) return { ...shares };
+  return { ...normalizeShares(weights) };
 };

@@ -217,6 +217,50 @@ forEachServer('ledger flag flip', (endpoint, server) => {
       180_000,
     );
 
+    it('carves by the members’ latest weights when given prices: the strategy gets what it targets', async () => {
+      // Arrange: the last run attributed weights: alpha wants BRK only, beta and gamma SPY and TLT.
+      const { ledger } = await newTestLedger(endpoint());
+      await prepare(ledger);
+      const weights = {
+        alpha: { BRK: '1' },
+        beta: { SPY: '0.6', TLT: '0.4' },
+        gamma: { SPY: '0.6', TLT: '0.4' },
+      };
+      for (const [strategyId, w] of Object.entries(weights)) {
+        await ledger.recordPoolAttribution({
+          runId: `${DAY}.rebalance`,
+          tradingDay: DAY,
+          strategyId,
+          fraction: '0.25',
+          capital: '0',
+          weights: w,
+          holdings: {},
+        });
+      }
+      const pool0 = await ledger.getBook('pool');
+      const state0 = await ledger.getFlowState();
+      // Act
+      const out = await flipFlow(ledger, { ...carve, prices: PRICES, nonFractionable: ['BRK'] });
+      // Assert: exactly core's carve by weights: BRK (all of it is alpha's) and the rest of its slice in cash.
+      const expected = carveFromPool({
+        pool: pool0,
+        shares: state0.poolShares,
+        strategyId: 'alpha',
+        nonFractionable: new Set(['BRK']),
+        targets: weights,
+        prices: PRICES,
+      });
+      const alpha = await ledger.getBook('strategy#alpha');
+      expect(alpha).toEqual({ ...expected.book, bookId: 'strategy#alpha' });
+      expect(alpha.positions.map((p) => p.symbol)).toEqual(['BRK']);
+      expect(new D(alpha.cash).gt(0)).toBe(true);
+      expect(out.plan?.transfers.map((t) => t.transferId)).toEqual([
+        'flip:alpha:3:position:BRK',
+        'flip:alpha:3:cash',
+      ]);
+      expect(totals(await ledger.getBook('pool'), alpha)).toEqual(totals(pool0));
+    });
+
     it('fails closed before any write: same flows, merge without prices', async () => {
       const t = await newTestLedger(endpoint());
       await prepare(t.ledger);

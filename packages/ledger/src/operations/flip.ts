@@ -1,7 +1,7 @@
 /**
- * The flow flag flip through the ledger. `aggregated → per-book` carves the strategy's attributed slice of
- * the pool (its pool share × every position, with pro-rata cost basis, and × the cash; core's
- * `carveFromPool`) into `strategy#<id>`; `per-book → aggregated` moves the whole book into the pool and
+ * The flow flag flip through the ledger. `aggregated → per-book` carves the strategy's slice of the pool (its
+ * pool share of the NAV: with prices, what it targets by its latest weights, else its share × every position
+ * and the cash; core's `carveFromPool`) into `strategy#<id>`; `per-book → aggregated` moves the whole book into the pool and
  * issues the strategy a pool share at NAV (core's `mergeIntoPool`). Either way: ledger transfers only, no
  * broker order, totals of the two books unchanged to the share and cent. The flip is a transfer plan
  * (`flip:<strategyId>:<n>`), so a re-run after a crash at any write completes it exactly once, and the new
@@ -95,6 +95,24 @@ export const sharesFromAttributions = async (
   return total.gt(0) ? { ...normalizeShares(weights) } : {};
 };
 
+/**
+ * The pool members' target weights of the latest run in which `strategyId` was attributed a slice of the pool
+ * (each member's weights of that run), or undefined when it never was.
+ */
+export const latestTargets = async (
+  ledger: Pick<PlanLedger, 'listPoolAttributionsOfRun' | 'listPoolAttributionsOfStrategy'>,
+  strategyId: string,
+): Promise<Record<string, Record<string, string>> | undefined> => {
+  const mine = await allPages((o) => ledger.listPoolAttributionsOfStrategy(strategyId, o));
+  const last = mine.reduce<(typeof mine)[number] | undefined>(
+    (a, b) => (!a || `${b.tradingDay}\u0000${b.runId}` > `${a.tradingDay}\u0000${a.runId}` ? b : a),
+    undefined,
+  );
+  if (!last || Object.keys(last.weights).length === 0) return undefined;
+  const ofRun = await allPages((o) => ledger.listPoolAttributionsOfRun(last.runId, o));
+  return Object.fromEntries(ofRun.map((a) => [a.strategyId, { ...a.weights }]));
+};
+
 const planned = (planId: string, t: CoreTransfer): PlannedTransfer =>
   t.kind === 'position'
     ? {
@@ -136,6 +154,9 @@ export const flipFlow = async (ledger: FlipLedger, raw: FlipFlowInput): Promise<
   const shares = initial ?? state.poolShares;
   const pool: BookState = await ledger.getBook(POOL_BOOK);
   const book: BookState = await ledger.getBook(bookOf(strategyId));
+  // Carving with prices: by the members' latest weights (their pool attributions), so the strategy gets what
+  // it targets and the pool keeps what the others target; without prices, pro rata.
+  const targets = to === 'per-book' && input.prices ? await latestTargets(ledger, strategyId) : undefined;
   const result: FlipResult =
     to === 'per-book'
       ? carveFromPool({
@@ -144,6 +165,7 @@ export const flipFlow = async (ledger: FlipLedger, raw: FlipFlowInput): Promise<
           strategyId,
           book,
           ...(input.nonFractionable ? { nonFractionable: new Set(input.nonFractionable) } : {}),
+          ...(targets && input.prices ? { targets, prices: input.prices } : {}),
         })
       : mergeIntoPool({ pool, shares, strategyId, book, prices: input.prices ?? {} });
   const content: PlanContent = {

@@ -1,5 +1,6 @@
-/** Book operations through the ledger: funding, capital drift rebalancing, the flow flag flip. */
+/** Book operations through the ledger: funding, capital rebalancing, the flow flag flip, corporate actions. */
 export {
+  allocationsChanged,
   type CapitalLedger,
   FundBooksInput,
   type FundBooksResult,
@@ -8,6 +9,12 @@ export {
   type RebalanceCapitalResult,
   rebalanceCapital,
 } from './capital.ts';
+export {
+  ApplyCorporateActionInput,
+  applyCorporateAction,
+  type CorporateActionLedger,
+  type CorporateActionResult,
+} from './corporate-actions.ts';
 export {
   FlipFlowInput,
   type FlipFlowResult,

@@ -9,7 +9,7 @@
  * by the next operation) or a recorded plan (the next operation completes it from the record, never from
  * the half-moved books).
  */
-import { forEachLimit, UNALLOCATED } from '@ensemble/core';
+import { EXTERNAL, forEachLimit, UNALLOCATED } from '@ensemble/core';
 import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
 import type { RecordTransferPlanInput, TransferLedger } from '../repository/index.ts';
 import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
@@ -46,12 +46,12 @@ const applyPlanned = async (ledger: TransferLedger, plan: TransferPlan, t: Plann
 /** Transfers applied at once when no two of them touch one book (funding: one book each). */
 export const PLAN_TRANSFER_CONCURRENCY = 8;
 
-/** True when no book (other than `unallocated`, which has no items) is touched by two of `transfers`. */
+/** True when no book (`unallocated` and `external` have no items) is touched by two of `transfers`. */
 const touchDisjointBooks = (transfers: readonly PlannedTransfer[]): boolean => {
   const seen = new Set<string>();
   for (const t of transfers) {
     for (const book of [t.from, t.to]) {
-      if (book === UNALLOCATED) continue;
+      if (book === UNALLOCATED || book === EXTERNAL) continue;
       if (seen.has(book)) return false;
       seen.add(book);
     }
@@ -72,6 +72,7 @@ export const completePlan = async (ledger: TransferLedger, plan: TransferPlan): 
     planId: plan.planId,
     flows: plan.flowsAfter,
     poolShares: plan.poolSharesAfter,
+    ...(plan.allocationsAfter === undefined ? {} : { allocations: plan.allocationsAfter }),
   });
   if (done.status === 'conflict') {
     throw new LedgerInvariantError(

@@ -4,7 +4,7 @@
  * rata). Pure, and shared by the DynamoDB journal (journal.ts, which applies each effect exactly once
  * without transactions) and the memory ledger (which applies them all in one step).
  */
-import { applyFill as applyFillToBook, CASH_DP, D, str, UNALLOCATED } from '@ensemble/core';
+import { applyFill as applyFillToBook, CASH_DP, D, EXTERNAL, str, UNALLOCATED } from '@ensemble/core';
 import { LedgerInvariantError } from '../errors.ts';
 import type { BookId, Fill, Transfer } from '../types.ts';
 import type { ApplyTransferInput } from './inputs.ts';
@@ -68,30 +68,36 @@ export const fillEffects = (fill: Fill): Effect[] => {
   ];
 };
 
-/** A transfer's effects: shares and cost basis from one book to the other, or cash (none for `unallocated`). */
+/**
+ * A transfer's effects: shares and cost basis from one book to the other, or cash. `unallocated` and
+ * `external` have no items: only the books' sides change.
+ */
 export const transferEffects = (t: Transfer): Effect[] => {
   const amount = new D(t.amount);
   const effects: Effect[] = [];
+  const book = (id: string) => id !== UNALLOCATED && id !== EXTERNAL;
   if (t.kind === 'position') {
     const qty = new D(t.qty ?? '0');
     const symbol = t.symbol ?? '';
-    effects.push(
-      {
+    if (book(t.from)) {
+      effects.push({
         kind: 'position',
         bookId: t.from,
         symbol,
         apply: (s) => ({ qty: s.qty.minus(qty), costBasis: s.costBasis.minus(amount) }),
-      },
-      {
+      });
+    }
+    if (book(t.to)) {
+      effects.push({
         kind: 'position',
         bookId: t.to,
         symbol,
         apply: (s) => ({ qty: s.qty.plus(qty), costBasis: s.costBasis.plus(amount) }),
-      },
-    );
+      });
+    }
   } else {
-    if (t.from !== UNALLOCATED) effects.push({ kind: 'cash', bookId: t.from, apply: (c) => c.minus(amount) });
-    if (t.to !== UNALLOCATED) effects.push({ kind: 'cash', bookId: t.to, apply: (c) => c.plus(amount) });
+    if (book(t.from)) effects.push({ kind: 'cash', bookId: t.from, apply: (c) => c.minus(amount) });
+    if (book(t.to)) effects.push({ kind: 'cash', bookId: t.to, apply: (c) => c.plus(amount) });
   }
   return effects;
 };
@@ -128,7 +134,8 @@ export type PositionTransferInput = Extract<ApplyTransferInput, { kind: 'positio
 /**
  * The transfer record of `input`, its amounts resolved (`costBasis` resolves a position's cost basis when
  * the input gives none: read from an earlier record, else from the source position). Throws
- * LedgerInvariantError for a transfer to itself or shares moving from or to `unallocated`.
+ * LedgerInvariantError for a transfer to itself, shares moving from or to `unallocated`, or shares issued
+ * from `external` without their cost basis.
  */
 export const newTransfer = async (
   input: ApplyTransferInput,
@@ -140,7 +147,14 @@ export const newTransfer = async (
   if (from === to) throw new LedgerInvariantError(`transfer ${transferId} moves from ${from} to itself`);
   if (input.kind === 'position') {
     if (from === UNALLOCATED || to === UNALLOCATED) {
-      throw new LedgerInvariantError(`transfer ${transferId}: shares move only between books`);
+      throw new LedgerInvariantError(
+        `transfer ${transferId}: shares move only between books (or from/to outside, by a corporate action)`,
+      );
+    }
+    if (from === EXTERNAL && input.costBasis === undefined) {
+      throw new LedgerInvariantError(
+        `transfer ${transferId}: shares issued from outside need their cost basis`,
+      );
     }
     const amount = input.costBasis !== undefined ? str(new D(input.costBasis)) : await costBasis(input);
     return { ...base, symbol: input.symbol, qty: str(new D(input.qty)), amount, recordedAt: at };

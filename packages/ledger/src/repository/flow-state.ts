@@ -75,6 +75,8 @@ export interface FinalizeFlowStateInput {
   flows: Record<string, Flow>;
   /** The pool's shares from now on. */
   poolShares: Record<string, string>;
+  /** The allocations the books are funded to from now on (merged into the current ones). @default unchanged */
+  allocations?: Record<string, string>;
 }
 
 export const finalizeFlowState = async (
@@ -94,6 +96,9 @@ export const finalizeFlowState = async (
         .set({
           flows: { ...cur.flows, ...input.flows },
           poolShares: input.poolShares,
+          ...(input.allocations === undefined
+            ? {}
+            : { allocations: { ...(cur.allocations ?? {}), ...input.allocations } }),
           lastPlanId: input.planId,
           version: cur.version + 1,
           updatedAt: ctx.now(),

@@ -2,6 +2,7 @@
  * The {@link PlanLedger} role: the orders planned for each book in a run, written once per (run, book), and
  * the pool attributions recorded with the pool's plan (attributions.ts).
  */
+import type { PlanLine } from '@ensemble/core';
 import type {
   BookId,
   DayRangeOptions,
@@ -18,11 +19,21 @@ import {
   recordPoolAttribution,
 } from './attributions.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
-import type { RecordPlanInput } from './inputs.ts';
+import type { PlannedOrderInput, RecordPlanInput } from './inputs.ts';
 import { dayBounds, pageOf } from './paging.ts';
 import { SameOn } from './records.ts';
 
 export type { PlannedOrderInput, RecordPlanInput } from './inputs.ts';
+
+/** A planner line as the plan's stored order: quantity, the price and notional it was planned at, and why. */
+export const plannedOrderOf = (line: PlanLine): PlannedOrderInput => ({
+  symbol: line.symbol,
+  side: line.side,
+  qty: line.qty,
+  price: line.price,
+  notional: line.notional,
+  reason: line.reason,
+});
 
 /** What the planner decided: each book's plan in a run, and each pool member's attribution. */
 export interface PlanLedger {

@@ -57,7 +57,10 @@ export interface RunLedger {
   getRunTimeline(runId: string, options?: PageOptions): Promise<{ data: RunTimeline; cursor: string | null }>;
   /** Record one strategy's outcome in a run, exactly once. */
   recordStrategyRun(input: RecordStrategyRunInput): Promise<RecordResult<StrategyRun>>;
-  /** Replace a FAILED outcome by a later attempt's (a redrive), conditionally on it still being FAILED. */
+  /**
+   * Replace a FAILED or BLOCKED outcome by a later attempt's (a redrive, a reopened day), conditionally on it
+   * still being FAILED or BLOCKED.
+   */
   supersedeFailedStrategyRun(input: RecordStrategyRunInput): Promise<TransitionResult<StrategyRun>>;
   /** List the strategy runs of a run. */
   listStrategyRunsOfRun(runId: string, options?: PageOptions): Promise<Page<StrategyRun>>;

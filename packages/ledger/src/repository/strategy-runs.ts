@@ -1,5 +1,5 @@
 /**
- * Strategy runs: each strategy's outcome in a run, recorded once (a redrive may replace a FAILED one), listed
+ * Strategy runs: each strategy's outcome in a run, recorded once (a redrive may replace a FAILED or BLOCKED one), listed
  * by run and by strategy over days. Part of the {@link RunLedger} role.
  */
 import type {
@@ -38,9 +38,10 @@ export const recordStrategyRun = (
   );
 
 /**
- * Replace a strategy's FAILED outcome in a run by the outcome of a later attempt (a redrive), once: the write
- * is conditional on the recorded outcome still being FAILED, so a concurrent or repeated call cannot replace a
- * newer outcome. `conflict` when the record is missing or no longer FAILED.
+ * Replace a strategy's FAILED or BLOCKED outcome in a run by the outcome of a later attempt (a redrive, or the
+ * day reopened once its block was lifted), once: the write is conditional on the recorded outcome still being
+ * FAILED or BLOCKED, so a concurrent or repeated call cannot replace a final outcome (TRADED, ALL_HOLD,
+ * SKIPPED). `conflict` when the record is missing or no longer FAILED or BLOCKED.
  */
 export const supersedeFailedStrategyRun = async (
   ctx: Ctx,
@@ -49,7 +50,7 @@ export const supersedeFailedStrategyRun = async (
   const ok = await conditional('supersedeFailedStrategyRun', () =>
     ctx.svc.entities.strategyRun
       .put(input)
-      .where(({ outcome }, { eq }) => eq(outcome, 'FAILED'))
+      .where(({ outcome }, { eq }) => `${eq(outcome, 'FAILED')} OR ${eq(outcome, 'BLOCKED')}`)
       .go({ originalErr: true }),
   );
   const current = await getStrategyRun(ctx, input.runId, input.strategyId);

@@ -11,7 +11,6 @@ import {
   bookOf,
   type CapitalPolicy,
   type Flow,
-  type PlanLine,
   type PlannerSettings,
   POOL_BOOK,
   parsePlannerSettings,
@@ -27,11 +26,11 @@ import type {
   BookLedger,
   OrderLedger,
   PlanLedger,
-  PlannedOrderInput,
   RunLedger,
   SignalLedger,
   TransferLedger,
 } from '../repository/index.ts';
+import { plannedOrderOf } from '../repository/index.ts';
 import type { BookId, PlannedOrder } from '../types.ts';
 
 const SYMBOLS = ['SPY', 'QQQ', 'TLT', 'GLD', 'BRK', 'XLK'] as const;
@@ -49,7 +48,7 @@ export const PLANNED_STRATEGIES: readonly { id: string; flow: Flow }[] = [
   { id: 'delta', flow: 'aggregated' },
   { id: 'epsilon', flow: 'aggregated' },
 ];
-const POLICY: CapitalPolicy = { kind: 'equal', reserve: '0.05', driftBand: '0.1', rebalanceCapital: false };
+const POLICY: CapitalPolicy = { kind: 'equal', reserve: '0.05', capitalBand: '0.1', rebalanceCapital: false };
 
 const hash = (s: string) => [...s].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 1_000_003, 17);
 
@@ -130,7 +129,7 @@ export const planDay = async (ledger: PlannedDayLedger, options: PlanDayOptions)
         assets: ASSETS,
         settings: settingsOf(s.id),
       });
-      await ledger.recordPlan({ runId, tradingDay: day, bookId, orders: p.lines.map(toOrder) });
+      await ledger.recordPlan({ runId, tradingDay: day, bookId, orders: p.lines.map(plannedOrderOf) });
       plan = await ledger.getPlan(runId, bookId);
     }
     await execute(ledger, { runId, day, bookId, tag: s.id, orders: plan?.orders ?? [], prices });
@@ -181,7 +180,7 @@ export const planDay = async (ledger: PlannedDayLedger, options: PlanDayOptions)
         runId,
         tradingDay: day,
         bookId: POOL_BOOK,
-        orders: pp.plan.lines.map(toOrder),
+        orders: pp.plan.lines.map(plannedOrderOf),
       });
       plan = await ledger.getPlan(runId, POOL_BOOK);
     }
@@ -218,15 +217,6 @@ export const planDay = async (ledger: PlannedDayLedger, options: PlanDayOptions)
   await ledger.updateRunStatus({ runId, expected: 'RUNNING', status: 'SUCCEEDED' });
   return runId;
 };
-
-const toOrder = (l: PlanLine): PlannedOrderInput => ({
-  symbol: l.symbol,
-  side: l.side,
-  qty: l.qty,
-  price: l.price,
-  notional: l.notional,
-  reason: l.reason,
-});
 
 /** Orders of a plan: intent → SUBMITTED → one or two fills applied → FILLED. Sells first (plan order). */
 const execute = async (

@@ -5,6 +5,7 @@
 import {
   type BranchItem,
   retryItemsOf,
+  type ShadowItem,
   type TaskName,
   TaskNames,
   TaskSchemas,
@@ -23,6 +24,11 @@ export interface FakeCall {
 export interface FakeHandlerOptions {
   /** The Map items PrepareRun emits. */
   readonly strategies: readonly BranchItem[];
+  /**
+   * The paper books PrepareShadows emits (shadow mode runs when there is one).
+   * @default []
+   */
+  readonly shadows?: readonly ShadowItem[];
   /**
    * PrepareRun's action.
    * @default 'TRADE'
@@ -49,6 +55,7 @@ export const syntheticStrategies = (count: number, aggregatedEvery = 0): BranchI
 export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
   const calls: FakeCall[] = [];
   const items = options.strategies.map((s) => ({ strategyId: s.strategyId, flow: s.flow }));
+  const shadows = (options.shadows ?? []).map((s) => ({ bookId: s.bookId }));
   const defaults: Record<TaskName, TaskHandler> = {
     PrepareRun: async (input) => {
       const { input: exec } = TaskSchemas.PrepareRun.input.parse(input);
@@ -63,6 +70,8 @@ export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
         snapshotRef: `snapshots/${tradingDay}/abc123.json`,
         items: skip ? [] : items,
         hasPool: !skip && items.some((i) => i.flow === 'aggregated'),
+        hasShadows: !skip && shadows.length > 0,
+        shadows: { ...(shadows.length > 0 ? { equity: '100000' } : {}), items: [] },
       };
     },
     Evaluate: async () => ({ targets: 3 }),
@@ -75,6 +84,11 @@ export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
     AggregatePool: async () => ({ members: items.filter((i) => i.flow === 'aggregated').length, targets: 4 }),
     PlanPool: async () => ({ action: 'rebalance', orders: 3 }),
     ExecutePool: async () => ({ outcome: 'TRADED', orders: 3, filled: 3 }),
+    PrepareShadows: async () => ({ items: shadows }),
+    Shadow: async (input) => {
+      const { bookId } = TaskSchemas.Shadow.input.parse(input);
+      return { bookId, outcome: 'TRADED', orders: 1, filled: 1 };
+    },
     Finalize: async (input) => {
       const parsed = TaskSchemas.Finalize.input.parse(input);
       const retryItems = retryItemsOf(withRetried(parsed.branches, parsed.retried));
