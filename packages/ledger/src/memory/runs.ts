@@ -83,7 +83,10 @@ export const memoryRunLedger = (m: MemoryCtx): RunLedger => ({
     m.write('supersedeFailedStrategyRun');
     const table = m.store.strategyRuns;
     const current = table.get(table.key(input)) ?? null;
-    if (current?.outcome === 'FAILED') return { status: 'updated', item: table.put(input) };
+    // As DynamoDB's conditional put: only a FAILED or BLOCKED outcome is replaced (a redrive, a reopened day).
+    if (current?.outcome === 'FAILED' || current?.outcome === 'BLOCKED') {
+      return { status: 'updated', item: table.put(input) };
+    }
     if (current && sameOn(input, current, SameOn.strategyRun)) return { status: 'replayed', item: current };
     return { status: 'conflict', current };
   },

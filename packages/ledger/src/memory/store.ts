@@ -1,6 +1,9 @@
 /**
  * Where a memory ledger keeps its records: one {@link Table} per record kind, with the DynamoDB table's access
- * patterns as indexes (same partitions, same sort order), and the context every memory role is given.
+ * patterns as indexes (same partitions, same sort order), and the context every memory role is given. A
+ * store is the table's production scope; its `shadow` is the shadow scope (entities/scope.ts): the same
+ * tables, apart, plus shadow mode's paper accounts — as the two ElectroDB services keep their items apart on
+ * one DynamoDB table.
  */
 import type {
   CashBalance,
@@ -39,8 +42,27 @@ const byRun = <T extends { runId: string }>(sort: (row: T) => string) => ({
   sort,
 });
 
-/** Every table of a memory ledger. Share one store between ledgers to share their records. */
-export interface MemoryLedgerStore {
+/** A paper account as stored (shadow scope): its state (JSON text), version and expiry. */
+export interface PaperAccountRow {
+  accountId: string;
+  state: string;
+  version: number;
+  updatedAt: string;
+  /** Epoch seconds after which DynamoDB's TTL would sweep it (kept, not swept, in memory). */
+  ttl: number;
+}
+
+/** An archived order of a paper account (shadow scope). */
+export interface PaperOrderRow {
+  accountId: string;
+  clientOrderId: string;
+  orderId: string;
+  order: string;
+  ttl: number;
+}
+
+/** Every table of one scope of a memory ledger. */
+export interface MemoryScopeStore {
   readonly runs: Table<Run>;
   readonly strategyRuns: Table<StrategyRun>;
   readonly signals: Table<Signal>;
@@ -61,8 +83,22 @@ export interface MemoryLedgerStore {
   killSwitch: KillSwitch | null;
 }
 
-/** A new, empty store. */
-export const createMemoryLedgerStore = (): MemoryLedgerStore => ({
+/** The shadow scope: its own tables, and the paper accounts of shadow mode. */
+export interface MemoryShadowStore extends MemoryScopeStore {
+  readonly paperAccounts: Table<PaperAccountRow>;
+  readonly paperOrders: Table<PaperOrderRow>;
+}
+
+/**
+ * Every record of a memory ledger: the production scope, and `shadow`, the shadow scope. Share one store
+ * between ledgers to share their records.
+ */
+export interface MemoryLedgerStore extends MemoryScopeStore {
+  readonly shadow: MemoryShadowStore;
+}
+
+/** The tables of one scope, empty. */
+const createScopeStore = (): MemoryScopeStore => ({
   runs: new Table<Run>((r) => r.runId, {
     byRun: byRun(() => ''),
     byDay: { partition: () => '', sort: (r) => composite(r.tradingDay, r.stage) },
@@ -116,9 +152,22 @@ export const createMemoryLedgerStore = (): MemoryLedgerStore => ({
   killSwitch: null,
 });
 
+/** A new, empty store (both scopes). */
+export const createMemoryLedgerStore = (): MemoryLedgerStore => ({
+  ...createScopeStore(),
+  shadow: {
+    ...createScopeStore(),
+    paperAccounts: new Table<PaperAccountRow>((r) => r.accountId),
+    paperOrders: new Table<PaperOrderRow>((r) => composite(r.accountId, r.clientOrderId), {
+      byOrderId: { partition: (r) => composite(r.accountId, r.orderId), sort: (r) => r.clientOrderId },
+    }),
+  },
+});
+
 /** What every memory role is given: the store, the clock, and the hook before each write. */
 export interface MemoryCtx {
-  readonly store: MemoryLedgerStore;
+  /** The scope's tables. */
+  readonly store: MemoryScopeStore;
   /** `createdAt`/`updatedAt`/`recordedAt` (ISO). */
   now(): string;
   /** Called before every write (an operation that may change the store), named by its operation. */

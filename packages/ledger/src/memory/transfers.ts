@@ -98,6 +98,9 @@ export const memoryTransferLedger = (m: MemoryCtx): TransferLedger => {
         ...rest,
         flows: { ...cur.flows, ...input.flows },
         poolShares: input.poolShares,
+        ...(input.allocations === undefined
+          ? {}
+          : { allocations: { ...(cur.allocations ?? {}), ...input.allocations } }),
         lastPlanId: input.planId,
         version: cur.version + 1,
         updatedAt: m.now(),

@@ -7,8 +7,18 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SimulatedCrash } from '@ensemble/core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createLocalDynamoClient, type EmbeddedDynamo } from '../embedded.ts';
-import { createMemoryLedger, createMemoryLedgerStore, dumpMemoryLedger } from '../memory/index.ts';
-import { createLedger, type LedgerRepository } from '../repository/index.ts';
+import {
+  createMemoryLedger,
+  createMemoryLedgerStore,
+  createMemoryShadowLedger,
+  dumpMemoryLedger,
+} from '../memory/index.ts';
+import {
+  createLedger,
+  createShadowLedger,
+  type LedgerRepository,
+  type ShadowLedger,
+} from '../repository/index.ts';
 import { createTable } from '../table.ts';
 import { countingClient } from './clients.ts';
 import { MEMORY_ENDPOINT, type TestServer, testServers } from './servers.ts';
@@ -32,9 +42,11 @@ export interface TestLedger {
   crashingLedger(crashAfterWrites: number): LedgerRepository;
   /** A second ledger on the same table that counts the writes it sends. */
   countingLedger(): { ledger: LedgerRepository; writes(): number };
+  /** The shadow-scope ledger of the same table (`createShadowLedger`, or the memory store's shadow scope). */
+  shadowLedger(): ShadowLedger;
   /**
    * Every item of the table, keys included, sorted by pk then sk (the memory ledger: every record with
-   * its kind, by kind then key).
+   * its table, by table then key).
    */
   scan(): Promise<Record<string, unknown>[]>;
 }
@@ -65,6 +77,7 @@ const newMemoryTestLedger = (clock: () => Date): TestLedger => {
       });
     },
     countingLedger: counting,
+    shadowLedger: () => createMemoryShadowLedger({ store, clock }),
     scan: async () => dumpMemoryLedger(store),
   };
 };
@@ -87,6 +100,7 @@ export const newTestLedger = async (
       const counting = countingClient(endpoint);
       return { ledger: createLedger({ table, client: counting.client, clock }), writes: counting.writes };
     },
+    shadowLedger: () => createShadowLedger({ table, client, clock }),
     scan: async () => {
       const doc = DynamoDBDocumentClient.from(client);
       const items: Record<string, unknown>[] = [];
