@@ -24,7 +24,7 @@ describe('ensemble backtest (bad input)', () => {
       2,
       'ensemble: --from 2025-11-10 is after --to 2025-11-01',
     ],
-    [['--from', '2025-13-01'], 2, 'ensemble: --from must be YYYY-MM-DD'],
+    [['--from', '2025-13-01'], 2, 'ensemble: --from must be a date YYYY-MM-DD, not 2025-13-01'],
     [['--flow', 'sideways'], 2, 'ensemble: --flow must be as-configured, per-book, aggregated or compare'],
     [['--fee-bps=-1'], 2, 'ensemble: --fee-bps must be a number of basis points in [0, 10000)'],
     [
@@ -78,12 +78,17 @@ describe('ensemble backtest', () => {
     // Assert
     expect(run.code, run.err.join('\n')).toBe(0);
     expect(run.out[0]).toBe(
-      'Backtest 2025-11-24 → 2025-11-28 (4 sessions), flow as-configured, starting cash 100,000.00',
+      'Backtest 2025-11-24 → 2025-11-28: 4 sessions, flow as-configured, starting cash $100,000.00',
     );
-    expect(run.out[1]).toMatch(/^Fills: at each session's close \(Composer's backtest convention\)/);
-    expect(run.out.some((l) => /^account\s+[\d,.]+\s+[\d,.]+/.test(l))).toBe(true);
+    expect(
+      run.out.some((l) => /^Fills: at each session's close \(Composer's backtest convention\)/.test(l)),
+    ).toBe(true);
+    expect(run.out.some((l) => /^\s+account\s+\$[\d,.]+\s+[+−][\d.]+%/.test(l))).toBe(true);
+    expect(run.out.some((l) => /^\s+SPY\s+benchmark\s+\$[\d,.]+/.test(l))).toBe(true);
     expect(run.out.at(-1)).toMatch(/^Sessions: 4;/);
-    expect(await readFile(join(dir, 'b.html'), 'utf8')).toMatch(/^<!doctype html>/);
+    const html = await readFile(join(dir, 'b.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('Ensemble backtest');
     const equity = (await readFile(join(dir, 'csv', 'equity.csv'), 'utf8')).trim().split('\n');
     expect(equity[0]).toMatch(/^date,account,tqqq-ftlt,/);
     expect(equity.slice(1).map((l) => l.split(',')[0])).toEqual([
@@ -108,14 +113,21 @@ describe('ensemble backtest', () => {
     expect(a.benchmark).toBeNull();
     expect(b.benchmark.symbol).toBe('SPY');
     expect(b.fills).toMatch(/10 bps slippage against the trader and fees of 5 bps of notional/);
-    expect(Number(b.account.fees)).toBeGreaterThan(0);
+    expect(b.account.metrics.fees).toBeGreaterThan(0);
+    expect(a.account.metrics.fees).toBe(0);
     expect(Number(b.account.equity.at(-1)[1])).toBeLessThan(Number(a.account.equity.at(-1)[1]));
   });
 
   it('--flow compare runs every strategy per-book, then every one aggregated', async () => {
     const run = await runCli(['backtest', ...range, '--flow', 'compare', '--json']);
     expect(run.code, run.err.join('\n')).toBe(0);
-    const { compare } = JSON.parse(run.out.join('\n'));
+    const { compare, differences } = JSON.parse(run.out.join('\n'));
+    expect(differences.account.totalReturn).toEqual({
+      perBook: compare['per-book'].account.metrics.totalReturn,
+      aggregated: compare.aggregated.account.metrics.totalReturn,
+      difference: expect.any(Number),
+    });
+    expect(differences.strategies).toHaveLength(10);
     expect(compare['per-book'].pool).toBeNull();
     expect(compare['per-book'].strategies.every((s: { flow: string }) => s.flow === 'per-book')).toBe(true);
     expect(compare.aggregated.pool.members).toHaveLength(10);

@@ -17,12 +17,10 @@ export {
   runBacktest,
   type SessionProgress,
   type SessionResult,
+  type ShadowLeftOut,
+  shadowsLeftOut,
 } from './backtest/engine.ts';
-export {
-  type BacktestHistory,
-  BacktestInvariantError,
-  type UnitWithFlows,
-} from './backtest/history.ts';
+export { BacktestInvariantError } from './backtest/history.ts';
 export * from './errors.ts';
 export {
   assertSymbolsFit,
@@ -65,6 +63,15 @@ export {
   type StoredReports,
 } from './report/report-store.ts';
 export {
+  type CaughtError,
+  caught,
+  type DayRun,
+  DOMAIN_RETRY_ATTEMPTS,
+  type RunDayOptions,
+  runDay,
+  type TaskCall,
+} from './run-day.ts';
+export {
   type ComparisonLedger,
   type ComparisonOrder,
   type ComparisonSide,
@@ -74,15 +81,6 @@ export {
   shadowSummaryOf,
 } from './shadow/comparison.ts';
 export { paperAccountId } from './shadow/paper-broker.ts';
-export {
-  type CaughtError,
-  caught,
-  type DayRun,
-  DOMAIN_RETRY_ATTEMPTS,
-  type RunDayOptions,
-  runDay,
-  type TaskCall,
-} from './run-day.ts';
 export {
   checkKey,
   createLocalSnapshotStore,

@@ -5,4 +5,4 @@
 export { type ChartLibrary, chartLibrary } from './assets.ts';
 export { type ChartSeries, type ChartSpec, chartsOf, type HoldingsByUnit, holdingsOf } from './chart-data.ts';
 export { type ReportExtras, renderReportHtml } from './html.ts';
-export { formatPeriodSummary, formatReportText } from './text.ts';
+export { formatComparisonText, formatPeriodSummary, formatReportText } from './text.ts';

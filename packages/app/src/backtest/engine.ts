@@ -13,21 +13,22 @@
  * fails or blocks as live — on the day's full-history snapshot when every symbol it reads has a bar (it
  * evaluates, and must fail as a live evaluation fails), else on the lean one (it blocks on the unfit symbol
  * before evaluating, and the snapshot's problems are the same either way).
+ *
+ * Shadow mode is not part of a backtest: paper books are never part of the account, so `mode: shadow`
+ * strategies are left out and live strategies are traded without their `shadow:` paper book (the result
+ * names both, {@link BacktestResult.shadowsLeftOut}).
  */
 import type { LoadedConfig } from '@ensemble/config';
 import {
   type BarSeries,
-  type BookId,
   type Broker,
-  bookOf,
   EnsembleError,
   ErrorNames,
   isTradingDay,
   type MarketData,
   nextSession,
-  POOL_BOOK,
+  type PerformanceHistory,
   previousSession,
-  type Series,
   sessionsBetween,
 } from '@ensemble/core';
 import { type LedgerRepository, runIdOf } from '@ensemble/ledger';
@@ -35,11 +36,11 @@ import { createMemoryLedger } from '@ensemble/ledger/memory';
 import { noMetrics, type StepLogger, silentLogger } from '../ports.ts';
 import { type DayRun, runDay } from '../run-day.ts';
 import { createMemorySnapshotStore } from '../snapshot-store.ts';
-import { enabledStrategies } from '../strategies.ts';
+import { enabledStrategies, liveStrategies } from '../strategies.ts';
 import { createSteps } from '../tasks.ts';
 import { createBacktestClock } from './clock.ts';
-import { type BacktestHistory, backtestHistory } from './history.ts';
-import { createSessionMarketData, lastOnOrBefore } from './market-data.ts';
+import { backtestHistory } from './history.ts';
+import { createSessionMarketData } from './market-data.ts';
 import { type RangeSignals, rangeSignals } from './signals.ts';
 
 /** The backtest's input does not fit the data (dates outside it, an unknown benchmark). */
@@ -112,9 +113,18 @@ export interface SessionResult {
   readonly error?: DayRun['error'];
 }
 
+/** A strategy whose paper book the backtest left out (shadow mode is not part of a backtest). */
+export interface ShadowLeftOut {
+  readonly id: string;
+  /** `shadow`: a `mode: shadow` strategy (left out altogether); `live`: a live strategy's `shadow:` book. */
+  readonly mode: 'live' | 'shadow';
+}
+
 /** What a backtest produced. */
 export interface BacktestResult {
-  readonly history: BacktestHistory;
+  readonly history: PerformanceHistory;
+  /** The paper books of shadow mode the backtest left out. */
+  readonly shadowsLeftOut: readonly ShadowLeftOut[];
   readonly sessions: readonly SessionResult[];
   /** The ledger the sessions traded on (every record, as a live day's). */
   readonly ledger: LedgerRepository;
@@ -129,9 +139,9 @@ interface Prepared {
   readonly signals: RangeSignals;
 }
 
-/** The data's first and last session (over every enabled strategy's symbols). */
+/** The data's first and last session (over every enabled live strategy's symbols). */
 const dataRange = (options: BacktestOptions): { first: string; last: string } => {
-  const symbols = new Set(enabledStrategies(options.config).flatMap((s) => s.requirements.symbols));
+  const symbols = new Set(liveStrategies(options.config).flatMap((s) => s.requirements.symbols));
   const dates = [...symbols].flatMap((s) => {
     const d = options.bars.get(s)?.dates;
     return d && d.length > 0 ? [d[0]!, d.at(-1)!] : [];
@@ -156,7 +166,7 @@ const prepare = (options: BacktestOptions): Prepared => {
   if (benchmark !== null && !options.bars.get(benchmark)?.dates.length)
     throw new BacktestInputInvalidError(`unknown benchmark ${benchmark}: the market data has no bars of it`);
   const to = isTradingDay(options.to ?? last) ? (options.to ?? last) : previousSession(options.to ?? last);
-  const strategies = enabledStrategies(options.config);
+  const strategies = liveStrategies(options.config);
   const signals = rangeSignals(strategies, options.bars, {
     to,
     ...(options.from ? { from: options.from } : {}),
@@ -173,11 +183,26 @@ const prepare = (options: BacktestOptions): Prepared => {
   return { sessions, signals };
 };
 
-/** The config with every enabled strategy traded in `flow`. */
-const withFlow = (config: LoadedConfig, flow: BacktestFlow): LoadedConfig =>
-  flow === 'as-configured'
-    ? config
-    : { ...config, strategies: config.strategies.map((s) => (s.enabled ? { ...s, flow } : s)) };
+/** The paper books shadow mode would add to `config` (see the module comment). */
+export const shadowsLeftOut = (config: LoadedConfig): ShadowLeftOut[] =>
+  enabledStrategies(config).flatMap((s): ShadowLeftOut[] =>
+    s.mode === 'shadow'
+      ? [{ id: s.id, mode: 'shadow' }]
+      : s.shadow === undefined
+        ? []
+        : [{ id: s.id, mode: 'live' }],
+  );
+
+/**
+ * The config a backtest trades: its enabled live strategies only (each in `flow` unless as configured),
+ * without their paper books.
+ */
+const tradedConfig = (config: LoadedConfig, flow: BacktestFlow): LoadedConfig => ({
+  ...config,
+  strategies: liveStrategies(config).map(({ shadow: _paper, ...s }) =>
+    flow === 'as-configured' ? s : { ...s, flow },
+  ),
+});
 
 /** The fill convention, in words (the report says it). */
 export const fillsText = (costs: FillCosts = {}): string => {
@@ -192,21 +217,13 @@ export const fillsText = (costs: FillCosts = {}): string => {
   }`;
 };
 
-/** The close of `symbol` on `day` as a decimal string (the snapshot's price), or undefined. */
-const closeOn = (bars: ReadonlyMap<string, BarSeries>, symbol: string, day: string): string | undefined => {
-  const s = bars.get(symbol);
-  if (!s) return undefined;
-  const k = lastOnOrBefore(s.dates, day);
-  return k >= 0 && s.dates[k] === day ? String(s.closes[k]!) : undefined;
-};
-
 /** One flow's backtest over prepared sessions and signals. */
 const runFlow = async (
   options: BacktestOptions,
   prepared: Prepared,
   flow: BacktestFlow,
 ): Promise<BacktestResult> => {
-  const config = withFlow(options.config, flow);
+  const config = tradedConfig(options.config, flow);
   const strategies = enabledStrategies(config);
   const stage = options.stage ?? 'backtest';
   const fillCosts = options.fillCosts ?? config.account.simulatedFills ?? {};
@@ -227,11 +244,6 @@ const runFlow = async (
     stage,
     observe: { logger: options.logger ?? silentLogger, metrics: noMetrics },
   });
-  const bookIds: BookId[] = [
-    ...strategies.filter((s) => s.flow === 'per-book').map((s) => bookOf(s.id)),
-    ...(strategies.some((s) => s.flow === 'aggregated') ? [POOL_BOOK] : []),
-  ];
-  const holdings = new Map<BookId, [string, Record<string, string>][]>(bookIds.map((b) => [b, []]));
   const results: SessionResult[] = [];
   for (const [i, day] of sessions.entries()) {
     clock.setDay(day);
@@ -246,60 +258,23 @@ const runFlow = async (
       await ledger.recordSignal({ runId, tradingDay: day, strategyId: s.id, weights, traceRef: RANGE_TRACE });
     }
     const run = await runDay(steps, day, { sleep: (ms) => clock.sleep(ms) });
-    await captureHoldings(ledger, options.bars, day, holdings);
     const result = sessionResult(day, run);
     results.push(result);
     options.onSession?.({ day, index: i + 1, total: sessions.length, run: result });
   }
-  const benchmarkSymbol = options.benchmark === undefined ? 'SPY' : options.benchmark;
   const history = await backtestHistory(
+    ledger,
     {
-      ledger,
-      strategies,
-      startingCash: config.account.startingCash,
+      config,
       flow,
       fills: fillsText(fillCosts),
-      holdings,
-      benchmark:
-        benchmarkSymbol === null
-          ? null
-          : { symbol: benchmarkSymbol, closes: benchmarkCloses(options.bars, benchmarkSymbol, sessions) },
+      marketData,
+      benchmark: options.benchmark === undefined ? 'SPY' : options.benchmark,
     },
     sessions,
   );
-  return { history, sessions: results, ledger };
+  return { history, shadowsLeftOut: shadowsLeftOut(options.config), sessions: results, ledger };
 };
-
-/**
- * Each book's market value per symbol at the close of `day`, in cents (for the allocation charts: plain
- * numbers, not money; a held symbol without a close that day is left out, as the book's NAV is).
- */
-const captureHoldings = async (
-  ledger: LedgerRepository,
-  bars: ReadonlyMap<string, BarSeries>,
-  day: string,
-  holdings: Map<BookId, [string, Record<string, string>][]>,
-): Promise<void> => {
-  for (const [bookId, series] of holdings) {
-    const values: Record<string, string> = {};
-    for (const p of (await ledger.getBook(bookId)).positions) {
-      const close = closeOn(bars, p.symbol, day);
-      if (close !== undefined) values[p.symbol] = (Number(p.qty) * Number(close)).toFixed(2);
-    }
-    series.push([day, values]);
-  }
-};
-
-/** The benchmark's closes on the sessions. */
-const benchmarkCloses = (
-  bars: ReadonlyMap<string, BarSeries>,
-  symbol: string,
-  sessions: readonly string[],
-): Series =>
-  sessions.flatMap((d) => {
-    const c = closeOn(bars, symbol, d);
-    return c === undefined ? [] : [[d, c] as const];
-  });
 
 /** A session's result from its day run. */
 const sessionResult = (day: string, run: DayRun): SessionResult => {

@@ -1,6 +1,7 @@
 /**
- * The {@link PerformanceHistory} of the recorded days, read from the ledger: `ensemble report` and Finalize's
- * daily report build it here, and core's `buildReport` turns it into the report.
+ * The {@link PerformanceHistory} of the recorded days, read from the ledger: `ensemble report`, Finalize's
+ * daily report and the backtest (from its memory ledger) build it here, and core's `buildReport` turns it
+ * into the report.
  *
  * - Every book the ledger knows (its cash items list them all): its NAV records give its equity, and their
  *   flows in and out its flows; its fills the traded notional and fees; its orders the order count.
@@ -66,6 +67,10 @@ export interface HistoryFromLedgerOptions {
   readonly benchmark?: string | null;
   /** Replay positions for the allocation charts (needs `marketData`). @default true */
   readonly holdings?: boolean;
+  /** What the history says its flow is (the backtest's `--flow`). @default {@link RECORDED_FLOW} */
+  readonly flow?: string;
+  /** How fills were priced, in words (the backtest's convention). @default the broker's recorded fills */
+  readonly fills?: string;
 }
 
 /** What `flow` a recorded history says it is. */
@@ -288,7 +293,7 @@ export const historyFromLedger = async (
   return {
     from,
     to,
-    flow: RECORDED_FLOW,
+    flow: options.flow ?? RECORDED_FLOW,
     startingCash: options.config.account.startingCash,
     account,
     strategies,
@@ -309,6 +314,6 @@ export const historyFromLedger = async (
             }),
           }
         : null,
-    fills: RECORDED_FILLS,
+    fills: options.fills ?? RECORDED_FILLS,
   };
 };

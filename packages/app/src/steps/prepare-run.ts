@@ -41,12 +41,7 @@ import {
 } from '@ensemble/workflow/contract';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import {
-  dayShapeOf,
-  enabledStrategies,
-  liveStrategies,
-  shadowedStrategies,
-} from '../strategies.ts';
+import { dayShapeOf, enabledStrategies, liveStrategies, shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
 import { type CapitalStepLedger, settleCapital } from './capital.ts';
 import { type CorporateActionsLedger, settleCorporateActions } from './corporate-actions.ts';

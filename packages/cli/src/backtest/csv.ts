@@ -6,8 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BacktestResult, UnitWithFlows } from '@ensemble/app';
-import type { Series } from '@ensemble/core';
+import type { BacktestResult } from '@ensemble/app';
+import type { Series, UnitHistory } from '@ensemble/core';
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break. */
 const field = (v: string): string => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
@@ -28,12 +28,12 @@ const table = (columns: readonly { name: string; series: Series }[]): string => 
 /** Writes one backtest's CSV files into `dir`. */
 const writeOne = async (dir: string, result: BacktestResult): Promise<void> => {
   const { history } = result;
-  const units: UnitWithFlows[] = [
+  const units: UnitHistory[] = [
     history.account,
     ...history.strategies,
     ...(history.pool ? [history.pool] : []),
   ];
-  const column = (pick: (u: UnitWithFlows) => Series | undefined) =>
+  const column = (pick: (u: UnitHistory) => Series | undefined) =>
     units.map((u) => ({ name: u.id, series: pick(u) ?? [] }));
   await mkdir(dir, { recursive: true });
   const benchmark = history.benchmark
