@@ -29,9 +29,9 @@ afterAll(dirs.cleanup);
 /** A copy of the default strategies folder whose config's account has `fills` (a YAML line). */
 const withFills = async (dir: string, fills: string): Promise<string> => {
   const text = await readFile(CONFIG, 'utf8');
-  return strategiesWith(dir, {
-    'ensemble.config.yaml': text.replace('  driftBand: 0.10\n', `  driftBand: 0.10\n${fills}`),
-  });
+  const changed = text.replace(/^account:\n/m, `account:\n${fills}`);
+  if (changed === text) throw new Error('the default config has no account: section');
+  return strategiesWith(dir, { 'ensemble.config.yaml': changed });
 };
 
 /** A NAV record: day, cash, positions value, NAV, flows in, flows out. */
