@@ -36,12 +36,12 @@ Commands:
                                         run uses the home).
   definition                            The state machine's ASL JSON (placeholder function ARNs).
   backtest [--from D] [--to D]          The config over a range of sessions on the live code path (the steps,
-      [--config FILE] [--data DIR]      a memory ledger, the simulated broker filling at each close): equity,
-      [--flow as-configured|per-book|   orders and fees of the account, each strategy and the pool. Default
-             aggregated|compare]        range: the first session every enabled strategy can be evaluated on
-      [--slippage-bps N] [--fee-bps N]  to the last of the data. --benchmark SYM (default SPY, or none).
-      [--benchmark SYM] [--json]        --html FILE and --csv DIR write the result too.
-      [--html FILE] [--csv DIR]
+      [--config FILE] [--data DIR]      a memory ledger, the simulated broker filling at each close): the
+      [--flow as-configured|per-book|   performance report of the account, each strategy and the pool (as
+             aggregated|compare]        ensemble report's). Default range: the first session every enabled
+      [--slippage-bps N] [--fee-bps N]  strategy can be evaluated on to the last of the data. --benchmark SYM
+      [--benchmark SYM] [--json]        (default SPY, or none). --html FILE and --csv DIR write the result
+      [--html FILE] [--csv DIR]         too. Shadow mode's paper books are left out.
   signals [--config FILE] [--date DATE] Evaluate every enabled strategy as of DATE, without trading.
       [--data DIR] [--json]
   fake-alpaca [--port P] [--date DATE]  Serve the loopback fake Alpaca API (SimBroker + bundled bars).
