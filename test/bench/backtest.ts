@@ -99,7 +99,8 @@ export async function benchBacktest(
       // Everything bundled but what a memory backtest never loads (the embedded database, the AWS SDK).
       external: ['dynalite', '@aws-sdk/*'],
       banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // Aliased: a bundled module may import createRequire itself (the report package does).
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
       },
       outfile: child,
     });

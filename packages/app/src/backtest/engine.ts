@@ -238,8 +238,10 @@ const runFlow = async (
     startingCash: config.account.startingCash,
     fillCosts,
   });
+  // A session reads only its own snapshot: the store keeps the last two written, not every day's.
+  const snapshots = createMemorySnapshotStore({ keep: 2 });
   const steps = createSteps({
-    ports: { ledger, broker, marketData, snapshots: createMemorySnapshotStore(), clock },
+    ports: { ledger, broker, marketData, snapshots, clock },
     config,
     stage,
     observe: { logger: options.logger ?? silentLogger, metrics: noMetrics },
