@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bundleFunctions, packageOf } from '../infra/bundle.ts';
+import { benchBacktest, formatBacktest } from './backtest.ts';
 import { benchDsl } from './dsl.ts';
 import { benchPlanner } from './planner.ts';
 import { benchWorkflow, formatWorkflow } from './workflow.ts';
@@ -79,6 +80,16 @@ if (!only || only === 'bundles') {
     return { name: b.name, bytes: b.bytes, top: Object.fromEntries(top) };
   });
   report.bundles = rows;
+}
+
+if (!only || only === 'backtest') {
+  // The backtest (issue 14): whole processes on one core, the default set and the 19 corpus strategies.
+  // `npm run bench -- backtest default` (or `corpus`) takes one of the two.
+  const parts = process.argv[3] === 'default' || process.argv[3] === 'corpus' ? process.argv[3] : 'all';
+  console.log('\nBacktest (whole process on one core: taskset -c 0; /usr/bin/time)');
+  const bt = await benchBacktest(parts, (line) => console.log(`  ${line}`));
+  for (const line of formatBacktest(bt)) console.log(line);
+  report.backtest = bt;
 }
 
 console.log(`\n${JSON.stringify(report)}`);

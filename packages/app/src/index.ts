@@ -4,6 +4,23 @@
  * a snapshot store — with the task table that runs them against the workflow contract's schemas. Lambda
  * handlers (`@ensemble/functions`), the local runner (`@ensemble/cli`) and the backtest all run these steps.
  */
+export {
+  type BacktestFlow,
+  BacktestInputInvalidError,
+  type BacktestOptions,
+  type BacktestResult,
+  type BrokerPorts,
+  compareFlows,
+  type FillCosts,
+  fillsText,
+  RANGE_TRACE,
+  runBacktest,
+  type SessionProgress,
+  type SessionResult,
+  type ShadowLeftOut,
+  shadowsLeftOut,
+} from './backtest/engine.ts';
+export { BacktestInvariantError } from './backtest/history.ts';
 export * from './errors.ts';
 export {
   assertSymbolsFit,
@@ -45,6 +62,15 @@ export {
   type ReportStore,
   type StoredReports,
 } from './report/report-store.ts';
+export {
+  type CaughtError,
+  caught,
+  type DayRun,
+  DOMAIN_RETRY_ATTEMPTS,
+  type RunDayOptions,
+  runDay,
+  type TaskCall,
+} from './run-day.ts';
 export {
   type ComparisonLedger,
   type ComparisonOrder,

@@ -56,15 +56,30 @@ export const createLocalSnapshotStore = (dir: string): SnapshotStore => {
   };
 };
 
+/** Options of {@link createMemorySnapshotStore}. */
+export interface MemorySnapshotStoreOptions {
+  /**
+   * Keep only the last `keep` snapshots written (the oldest is dropped): a process that runs day after
+   * day (the backtest) reads only the current day's, and would otherwise hold every day's in memory.
+   * @default all
+   */
+  readonly keep?: number;
+}
+
 /**
  * A {@link SnapshotStore} in memory. Values are stored as JSON text, so a reader gets a fresh copy, as it
  * would from a file or S3 (nobody can change a stored snapshot through a reference).
  */
-export const createMemorySnapshotStore = (): SnapshotStore => {
+export const createMemorySnapshotStore = (options: MemorySnapshotStoreOptions = {}): SnapshotStore => {
   const values = new Map<string, string>();
+  const keep = options.keep ?? Number.POSITIVE_INFINITY;
   return {
     async put(key, value) {
-      values.set(checkKey(key), JSON.stringify(value));
+      const k = checkKey(key);
+      values.delete(k);
+      values.set(k, JSON.stringify(value));
+      // A Map iterates in insertion order: the first key is the oldest written.
+      while (values.size > keep) values.delete(values.keys().next().value!);
     },
     async get(key) {
       const text = values.get(checkKey(key));

@@ -52,3 +52,28 @@ export const regulatoryFees = (options: RegulatoryFeeOptions = {}): FeeModel => 
     return str(fee);
   };
 };
+
+/**
+ * A fee of `bps` basis points of each fill's notional (qty × price, in cents), rounded to the cent by the
+ * broker: a simple all-in cost model for backtests and local days (`account.simulatedFills.feeBps`).
+ */
+export const notionalFees = (bps: number): FeeModel => {
+  if (!Number.isFinite(bps) || bps < 0)
+    throw new RangeError(`fee bps must be a finite number ≥ 0, got ${bps}`);
+  const rate = new D(bps).div(10_000);
+  return (fill) => str(rate.times(fill.amount));
+};
+
+/** Slippage and a notional fee, in basis points (the config's `account.simulatedFills`). */
+export interface FillCosts {
+  /** @default 0 */
+  readonly slippageBps?: number;
+  /** @default 0 */
+  readonly feeBps?: number;
+}
+
+/** The SimBroker options of {@link FillCosts}: the one place local days and the backtest turn them into a broker. */
+export const fillCostOptions = (costs: FillCosts = {}): { slippageBps: number; fees: FeeModel } => ({
+  slippageBps: costs.slippageBps ?? 0,
+  fees: costs.feeBps ? notionalFees(costs.feeBps) : zeroFees,
+});

@@ -1,6 +1,7 @@
 /**
  * `@ensemble/broker`: the simulated broker (`SimBroker`), the embedded default implementation of the core
- * `Broker` port, with its state stores (in memory, DynamoDB), fill-price sources and fee models.
+ * `Broker` port, with its state stores (in memory, DynamoDB), fill-price sources and fee models. `./sim`
+ * has the same without the DynamoDB store.
  */
 export {
   createDynamoSimBrokerStore,
@@ -9,27 +10,6 @@ export {
   SIM_BROKER_TABLE,
 } from './dynamo-store.ts';
 export type { DelayedFillRule, PartialFillRule, SimFaultKind, SimFaults, SimOperation } from './faults.ts';
-export { type FeeInput, type FeeModel, type RegulatoryFeeOptions, regulatoryFees, zeroFees } from './fees.ts';
-export { createMemorySimBrokerStore } from './memory-store.ts';
-export {
-  closePricesFrom,
-  type FillPriceSource,
-  type PricePoint,
-  type StaticPrices,
-  staticPrices,
-} from './prices.ts';
 export { readOnlyStore } from './read-only-store.ts';
-export {
-  createSimBroker,
-  DEFAULT_STARTING_CASH,
-  type SimBroker,
-  type SimBrokerOptions,
-} from './sim-broker.ts';
+export * from './sim.ts';
 export { soleWriterStore } from './sole-writer-store.ts';
-export {
-  type SimAccountSnapshot,
-  SimAccountState,
-  type SimBrokerStore,
-  SimOrderRecord,
-  type SimPosition,
-} from './types.ts';

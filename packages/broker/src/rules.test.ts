@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { regulatoryFees } from './fees.ts';
+import { notionalFees, regulatoryFees } from './fees.ts';
 import type { FillPriceSource } from './prices.ts';
 import { makeBroker, order } from './testing/index.ts';
 
@@ -86,6 +86,19 @@ describe('SimBroker fills', () => {
     expect(buy.fees).toBe('0.5');
     expect(sell.fees).toBe('1.08');
     expect((await broker.getAccount()).cash).toBe('99998.42');
+  });
+
+  it('charges a fee in basis points of the notional of each fill, to the cent, with slippage', async () => {
+    // Arrange: 10 bps of notional, 5 bps of slippage.
+    const { broker } = makeBroker({ fees: notionalFees(10), slippageBps: 5 });
+    // Act
+    const buy = await broker.submitOrder(order('b', 'AAPL', 'buy', { qty: '3' }));
+    const sell = await broker.submitOrder(order('s', 'AAPL', 'sell', { qty: '3' }));
+    // Assert: buy 3 × 200.10 = 600.30, fee 0.6003 → 0.60; sell 3 × 199.90 = 599.70, fee 0.5997 → 0.60.
+    expect([buy.filledAvgPrice, buy.fees]).toEqual(['200.1', '0.6']);
+    expect([sell.filledAvgPrice, sell.fees]).toEqual(['199.9', '0.6']);
+    expect((await broker.getAccount()).cash).toBe('99998.2'); // −600.30 − 0.60 + 599.70 − 0.60
+    expect(() => notionalFees(-1)).toThrow(RangeError);
   });
 
   it('caps the TAF and leaves buys free of regulatory fees', () => {

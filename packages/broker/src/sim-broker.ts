@@ -165,9 +165,11 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const snapshot = await load();
       const settled = Object.values(snapshot.state.orders).filter((o) => !isOpen(o));
-      const state = structuredClone(snapshot.state);
+      // The store hands out a copy of its own (SimBrokerStore.loadAccount): changed here in place. Settled
+      // orders are terminal, and no change touches a terminal order, so `settled` stays as read.
+      const { state } = snapshot;
       const now = clock();
-      const before = JSON.stringify(state);
+      const before = snapshot.json ?? JSON.stringify(state);
       expireDayOrders(state, now);
       if (actions.length > 0) applyDueActions(state, actions, toNewYork(now).date, nonFractionable);
       const result = await change(state, now);

@@ -58,6 +58,11 @@ export type SimAccountState = z.infer<typeof SimAccountState>;
 export interface SimAccountSnapshot {
   readonly state: SimAccountState;
   readonly version: number;
+  /**
+   * `JSON.stringify(state)` as read, when the store keeps the account as that text (the memory store): the
+   * broker compares against it to tell whether a call changed the account, instead of serializing it again.
+   */
+  readonly json?: string;
 }
 
 /**
@@ -65,7 +70,7 @@ export interface SimAccountSnapshot {
  * {@link createDynamoSimBrokerStore}. Every method throws on a storage failure (never "absent").
  */
 export interface SimBrokerStore {
-  /** The account, or null before it was created. */
+  /** The account, or null before it was created: a copy of its own, which the caller may change. */
   loadAccount(): Promise<SimAccountSnapshot | null>;
   /** Creates the account at version 1 unless it exists; false when it already existed. */
   createAccount(state: SimAccountState): Promise<boolean>;

@@ -35,6 +35,13 @@ Commands:
   kill-switch [on|off] [--reason TEXT]  Show or set the kill switch (when on, nothing trades; works while a
                                         run uses the home).
   definition                            The state machine's ASL JSON (placeholder function ARNs).
+  backtest [--from D] [--to D]          The config over a range of sessions on the live code path (the steps,
+      [--config FILE] [--data DIR]      a memory ledger, the simulated broker filling at each close): the
+      [--flow as-configured|per-book|   performance report of the account, each strategy and the pool (as
+             aggregated|compare]        ensemble report's). Default range: the first session every enabled
+      [--slippage-bps N] [--fee-bps N]  strategy can be evaluated on to the last of the data. --benchmark SYM
+      [--benchmark SYM] [--json]        (default SPY, or none). --html FILE and --csv DIR write the result
+      [--html FILE] [--csv DIR]         too. Shadow mode's paper books are left out.
   signals [--config FILE] [--date DATE] Evaluate every enabled strategy as of DATE, without trading.
       [--data DIR] [--json]
   fake-alpaca [--port P] [--date DATE]  Serve the loopback fake Alpaca API (SimBroker + bundled bars).
@@ -98,6 +105,15 @@ function broker(value: unknown): { broker?: 'sim' | 'alpaca' } {
   if (value === undefined) return {};
   if (value !== 'sim' && value !== 'alpaca') throw new UsageError('--broker must be sim or alpaca');
   return { broker: value };
+}
+
+/** A basis-points flag: a number in [0, 10000); absent when not given. */
+function bps<K extends string>(value: unknown, flag: string, key: K): Partial<Record<K, number>> {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 10_000)
+    throw new UsageError(`${flag} must be a number of basis points in [0, 10000)`);
+  return { [key]: n } as Partial<Record<K, number>>;
 }
 
 /** A `YYYY-MM-DD` that is a real date inside the calendar Ensemble knows, else a usage error. */
@@ -312,6 +328,47 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       const { positionals } = parse(rest, {});
       if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       return (await import('./commands/definition.ts')).definitionCommand(io);
+    }
+    case 'backtest': {
+      const { values, positionals } = parse(rest, {
+        config: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        flow: { type: 'string' },
+        data: { type: 'string' },
+        'slippage-bps': { type: 'string' },
+        'fee-bps': { type: 'string' },
+        benchmark: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        html: { type: 'string' },
+        csv: { type: 'string' },
+      });
+      if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      const from = values.from === undefined ? undefined : date(values.from, '--from');
+      const to = values.to === undefined ? undefined : date(values.to, '--to');
+      if (from !== undefined && to !== undefined && from > to)
+        throw new UsageError(`--from ${from} is after --to ${to}`);
+      const flow = values.flow ?? 'as-configured';
+      if (flow !== 'as-configured' && flow !== 'per-book' && flow !== 'aggregated' && flow !== 'compare')
+        throw new UsageError('--flow must be as-configured, per-book, aggregated or compare');
+      const benchmark = values.benchmark as string | undefined;
+      const { backtestCommand } = await import('./commands/backtest.ts');
+      return backtestCommand(
+        {
+          config: configPath(values),
+          flow,
+          json: values.json === true,
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
+          ...(values.data === undefined ? {} : { data: values.data as string }),
+          ...bps(values['slippage-bps'], '--slippage-bps', 'slippageBps'),
+          ...bps(values['fee-bps'], '--fee-bps', 'feeBps'),
+          ...(benchmark === undefined ? {} : { benchmark: benchmark === 'none' ? null : benchmark }),
+          ...(values.html === undefined ? {} : { html: values.html as string }),
+          ...(values.csv === undefined ? {} : { csv: values.csv as string }),
+        },
+        io,
+      );
     }
     case 'signals': {
       const { values, positionals } = parse(rest, {

@@ -11,6 +11,7 @@ export {
   CapitalRebalanceFrequency,
   CONFIG_FILE_NAME,
   EnsembleConfig,
+  SimulatedFills,
   StrategyConfig,
   StrategyMode,
 } from './schema.ts';

@@ -77,13 +77,14 @@ describe('StrategyConfig: mode and shadow', () => {
 });
 
 describe('AccountConfig', () => {
-  it('accepts a decimal string, a policy, an optional pool corridor and capital rebalancing', () => {
+  it('accepts a decimal string, a policy, an optional pool corridor, capital rebalancing and simulated fills', () => {
     // Arrange
     const account = {
       startingCash: '100000.50',
       capitalPolicy: 'equal',
       poolCorridor: 0.05,
       capitalRebalance: { band: 0.1 },
+      simulatedFills: { slippageBps: 5, feeBps: 1.5 },
     };
 
     // Act
@@ -103,6 +104,9 @@ describe('AccountConfig', () => {
     ['an unknown capital rebalancing frequency', { capitalRebalance: { band: 0.1, frequency: 'hourly' } }],
     ['a misspelt capital rebalancing key', { capitalRebalance: { bnad: 0.1 } }],
     ['a misspelt key', { startingcash: '1' }],
+    ['a negative slippage', { simulatedFills: { slippageBps: -1 } }],
+    ['a fee of 100 %', { simulatedFills: { feeBps: 10_000 } }],
+    ['an unknown fill setting', { simulatedFills: { commission: 1 } }],
   ])('rejects %s', (_, change) => {
     // Arrange
     const account = { startingCash: '100000', capitalPolicy: 'fixed', ...change };

@@ -11,6 +11,27 @@ import * as z from 'zod';
 export const CapitalPolicy = z.enum(['fixed', 'equal']);
 export type CapitalPolicy = z.infer<typeof CapitalPolicy>;
 
+/**
+ * How the simulated broker fills (local days and the backtest; a real broker ignores it). Orders fill at the
+ * session's close (Composer's backtest convention), moved against the trader by the slippage, and pay the
+ * fee on each fill's notional. Both default to 0.
+ */
+export const SimulatedFills = z.strictObject({
+  /** Slippage in basis points of the close, against the trader (buys pay more, sells get less), in [0, 10000). */
+  slippageBps: z
+    .number()
+    .min(0, 'slippageBps must be in [0, 10000)')
+    .lt(10_000, 'slippageBps must be in [0, 10000)')
+    .optional(),
+  /** Fee in basis points of each fill's notional, rounded to the cent, in [0, 10000). */
+  feeBps: z
+    .number()
+    .min(0, 'feeBps must be in [0, 10000)')
+    .lt(10_000, 'feeBps must be in [0, 10000)')
+    .optional(),
+});
+export type SimulatedFills = z.infer<typeof SimulatedFills>;
+
 /** A number in (0, 1), named in its messages. */
 const Fraction = (name: string) =>
   z.number().gt(0, `${name} must be in (0, 1)`).lt(1, `${name} must be in (0, 1)`);
@@ -53,6 +74,8 @@ export const AccountConfig = z.strictObject({
     .optional(),
   /** Deprecated: the old name of `poolCorridor` (read as it, with a warning; see `load.ts`). */
   driftBand: Fraction('driftBand').optional(),
+  /** How the simulated broker fills: slippage and fees in basis points. Absent: at the close, no fees. */
+  simulatedFills: SimulatedFills.optional(),
 });
 export type AccountConfig = z.infer<typeof AccountConfig>;
 

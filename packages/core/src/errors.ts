@@ -69,6 +69,9 @@ export const ErrorCatalog = {
   RunNotActive: terminal('RunNotActiveError'),
   RecordConflict: terminal('RecordConflictError'),
   ShadowUnavailable: terminal('ShadowUnavailableError'),
+  // Backtest: its input (dates, benchmark) does not fit the data; its books do not add up.
+  BacktestInputInvalid: terminal('BacktestInputInvalidError'),
+  BacktestInvariant: terminal('BacktestInvariantError'),
   // Workflow package (runner options, redrive).
   WorkflowConfigInvalid: terminal('WorkflowConfigInvalidError'),
   ExecutionNotRedrivable: terminal('ExecutionNotRedrivableError'),

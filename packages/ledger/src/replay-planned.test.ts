@@ -4,8 +4,8 @@
  * all leave the table exactly as one clean pass does.
  */
 import { describe, expect, it } from 'vitest';
-import { createLedger, type LedgerRepository } from './repository/index.ts';
-import { countingClient, fixedClock, forEachServerLong, newTestLedger, planDay } from './testing/index.ts';
+import type { LedgerRepository } from './repository/index.ts';
+import { forEachServerLong, newTestLedger, planDay } from './testing/index.ts';
 
 const DAYS = ['2025-01-02', '2025-01-03'];
 
@@ -56,10 +56,8 @@ forEachServerLong('ledger replay of planned days', (endpoint) => {
     it('a crash anywhere in a planned day, then a re-run, gives the state of an uninterrupted day', async () => {
       // Reference: one clean day, its writes counted.
       const ref = await newTestLedger(endpoint());
-      const counting = countingClient(ref.endpoint);
-      await planDay(createLedger({ table: ref.table, client: counting.client, clock: fixedClock() }), {
-        day: DAYS[0]!,
-      });
+      const counting = ref.countingLedger();
+      await planDay(counting.ledger, { day: DAYS[0]! });
       const expected = await ref.scan();
       const total = counting.writes();
       // Crash points: the first writes (funding, run) and five spread over the rest, the last included.

@@ -13,7 +13,7 @@ const runInput = {
   flows: { alpha: 'per-book', beta: 'aggregated' } as const,
 };
 
-forEachServer('ledger runs', (endpoint) => {
+forEachServer('ledger runs', (endpoint, server) => {
   describe('createRun / updateRunStatus', () => {
     it('creates a run once per day and stage and returns the existing one after', async () => {
       // Arrange
@@ -94,27 +94,35 @@ forEachServer('ledger runs', (endpoint) => {
       );
     });
 
-    it('reads a run recorded before runs stored flows (it kept flow flags) as having none', async () => {
-      // Arrange: the item as the previous version wrote it.
-      const t = await newTestLedger(endpoint());
-      await t.ledger.createRun(runInput);
-      await rewrite(t, ({ flows: _flows, ...item }) => ({ ...item, flags: { 'flow:alpha': 'per-book' } }));
-      // Act
-      const run = await t.ledger.getRun('2025-01-02.rebalance');
-      // Assert
-      expect(run?.flows).toEqual({});
-      expect(run?.dataSnapshot).toBe(runInput.dataSnapshot);
-      expect(run).not.toHaveProperty('flags');
-    });
+    // The next two rewrite the stored DynamoDB item (as an older version or another writer would): the
+    // memory ledger has no raw items, and every record it holds was written through its typed API.
+    it.skipIf(server.kind === 'memory')(
+      'reads a run recorded before runs stored flows (it kept flow flags) as having none',
+      async () => {
+        // Arrange: the item as the previous version wrote it.
+        const t = await newTestLedger(endpoint());
+        await t.ledger.createRun(runInput);
+        await rewrite(t, ({ flows: _flows, ...item }) => ({ ...item, flags: { 'flow:alpha': 'per-book' } }));
+        // Act
+        const run = await t.ledger.getRun('2025-01-02.rebalance');
+        // Assert
+        expect(run?.flows).toEqual({});
+        expect(run?.dataSnapshot).toBe(runInput.dataSnapshot);
+        expect(run).not.toHaveProperty('flags');
+      },
+    );
 
-    it('fails the read of a run whose stored flows are not flows', async () => {
-      // Arrange
-      const t = await newTestLedger(endpoint());
-      await t.ledger.createRun(runInput);
-      await rewrite(t, (item) => ({ ...item, flows: { alpha: 'pooled' } }));
-      // Act / Assert
-      await expect(t.ledger.getRun('2025-01-02.rebalance')).rejects.toBeInstanceOf(LedgerPersistenceError);
-    });
+    it.skipIf(server.kind === 'memory')(
+      'fails the read of a run whose stored flows are not flows',
+      async () => {
+        // Arrange
+        const t = await newTestLedger(endpoint());
+        await t.ledger.createRun(runInput);
+        await rewrite(t, (item) => ({ ...item, flows: { alpha: 'pooled' } }));
+        // Act / Assert
+        await expect(t.ledger.getRun('2025-01-02.rebalance')).rejects.toBeInstanceOf(LedgerPersistenceError);
+      },
+    );
   });
 
   describe('strategy runs, signals, plans, attributions', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLocalDynamoClient, startEmbeddedDynamo } from './embedded.ts';
 import { createLedger } from './repository/index.ts';
 import { ensureTable, tableSchema } from './table.ts';
-import { forEachServer } from './testing/index.ts';
+import { forEachDynamoDbServer } from './testing/index.ts';
 
 describe('tableSchema', () => {
   it('defines generic keys, two GSIs, on-demand billing and the ttl attribute', () => {
@@ -25,23 +25,27 @@ describe('tableSchema', () => {
   });
 });
 
-forEachServer('ensureTable', (endpoint, server) => {
-  it('creates the table once and is a no-op after', async () => {
-    const client = createLocalDynamoClient(endpoint());
-    const first = await ensureTable(client, 'ensure-me');
-    const second = await ensureTable(client, 'ensure-me');
-    expect(first.created).toBe(true);
-    expect(second.created).toBe(false);
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: 'ensure-me' }));
-    expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['gsi1', 'gsi2']);
-    // dynalite has no TTL; DynamoDB Local has.
-    expect(first.ttlEnabled).toBe(server.name === 'dynamodb-local');
-    if (first.ttlEnabled) {
-      const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'ensure-me' }));
-      expect(ttl.TimeToLiveDescription?.AttributeName).toBe('ttl');
-    }
-  });
-});
+forEachDynamoDbServer(
+  'ensureTable',
+  'it creates DynamoDB tables (the memory ledger has none)',
+  (endpoint, server) => {
+    it('creates the table once and is a no-op after', async () => {
+      const client = createLocalDynamoClient(endpoint());
+      const first = await ensureTable(client, 'ensure-me');
+      const second = await ensureTable(client, 'ensure-me');
+      expect(first.created).toBe(true);
+      expect(second.created).toBe(false);
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: 'ensure-me' }));
+      expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['gsi1', 'gsi2']);
+      // dynalite has no TTL; DynamoDB Local has.
+      expect(first.ttlEnabled).toBe(server.name === 'dynamodb-local');
+      if (first.ttlEnabled) {
+        const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'ensure-me' }));
+        expect(ttl.TimeToLiveDescription?.AttributeName).toBe('ttl');
+      }
+    });
+  },
+);
 
 describe('startEmbeddedDynamo', () => {
   it.each([

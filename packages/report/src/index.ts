@@ -12,4 +12,4 @@ export {
   shadowChartsOf,
 } from './chart-data.ts';
 export { type ReportExtras, renderReportHtml } from './html.ts';
-export { formatPeriodSummary, formatReportText, formatShadows } from './text.ts';
+export { formatComparisonText, formatPeriodSummary, formatReportText, formatShadows } from './text.ts';

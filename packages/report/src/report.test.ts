@@ -1,9 +1,9 @@
-import { buildReport } from '@ensemble/core';
+import { buildReport, compareReports } from '@ensemble/core';
 import { describe, expect, it } from 'vitest';
 import { chartsOf, holdingsOf, shadowChartsOf } from './chart-data.ts';
 import { renderReportHtml } from './html.ts';
 import { sampleHistory, sampleShadowHistory } from './testing/sample.ts';
-import { formatPeriodSummary, formatReportText } from './text.ts';
+import { formatComparisonText, formatPeriodSummary, formatReportText } from './text.ts';
 
 const history = sampleHistory('2024-01-02', '2024-03-28');
 const report = buildReport(history);
@@ -61,6 +61,26 @@ describe('text', () => {
     const summary = formatPeriodSummary(report);
     expect(summary[0]).toMatch(/^Period 2024-01-02 → 2024-03-28: \d+ sessions/);
     expect(summary.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(ids);
+  });
+
+  it('--flow compare: the account per flow and the difference, then each strategy', () => {
+    // Arrange: the same set, a second history whose last session is one day shorter
+    const other = buildReport(sampleHistory('2024-01-02', '2024-03-27'));
+    // Act
+    const lines = formatComparisonText(compareReports(report, other));
+    // Assert
+    expect(lines[0]).toBe('Per-book vs aggregated');
+    const orders = lines
+      .find((l) => l.trim().startsWith('orders '))!
+      .trim()
+      .split(/\s+/);
+    expect(orders).toEqual([
+      'orders',
+      String(report.account.metrics.orders),
+      String(other.account.metrics.orders),
+      String(report.account.metrics.orders - other.account.metrics.orders),
+    ]);
+    for (const s of report.strategies) expect(lines.some((l) => l.trim().startsWith(`${s.id} `))).toBe(true);
   });
 });
 

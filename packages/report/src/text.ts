@@ -1,11 +1,11 @@
 /**
  * The report as text for a terminal: one screen — the period, then one line per unit (account, benchmark,
  * pool, each strategy) with its return, CAGR, max drawdown, Sharpe ratio, orders and fees, and shadowed
- * strategies' production against paper. `ensemble report`,
- * the summary after `ensemble run --days N` and the backtest print it.
+ * strategies' production against paper. `ensemble report`, the summary after `ensemble run --days N` and the
+ * backtest print it; `--flow compare` adds the two flows' differences (core's `compareReports`).
  */
-import type { Metrics, PerformanceReport, ReportShadow } from '@ensemble/core';
-import { lpad, money, pad, pct, ratio, signedPct } from './format.ts';
+import type { FlowComparison, Metrics, PerformanceReport, ReportShadow } from '@ensemble/core';
+import { lpad, money, NONE, pad, pct, ratio, signedPct } from './format.ts';
 
 const ID_WIDTH = 26;
 const HEADER =
@@ -75,4 +75,37 @@ export const formatPeriodSummary = (r: PerformanceReport): string[] => {
   if (r.pool) out.push(row('pool', 'aggregated', r.pool.equity, r.pool.metrics));
   for (const s of r.strategies) out.push(row(s.id, s.flow, s.equity, s.metrics));
   return out;
+};
+
+/** A compared value as its kind reads: orders a count, fees dollars, turnover a ratio, the rest percentages. */
+const comparedValue = (kind: string, x: number | null): string =>
+  x === null
+    ? NONE
+    : kind === 'orders'
+      ? String(x)
+      : kind === 'fees'
+        ? money(x)
+        : kind === 'turnover'
+          ? `${ratio(x)}×`
+          : signedPct(x);
+
+/**
+ * The differences of `--flow compare` as text: the account's headline metrics per flow and their difference
+ * (per-book − aggregated), then each strategy's total return on its own book and as its attributed share of
+ * the pool, and the tracking difference between the two.
+ */
+export const formatComparisonText = (c: FlowComparison): string[] => {
+  const row = (name: string, kind: string, v: FlowComparison['account']['orders']) =>
+    `  ${pad(name, ID_WIDTH)} ${lpad(comparedValue(kind, v.perBook), 14)} ${lpad(comparedValue(kind, v.aggregated), 14)} ${lpad(comparedValue(kind, v.difference), 14)}`;
+  const head = (first: string) =>
+    `  ${pad(first, ID_WIDTH)} ${lpad('per-book', 14)} ${lpad('aggregated', 14)} ${lpad('difference', 14)}`;
+  return [
+    'Per-book vs aggregated',
+    head('account'),
+    ...Object.entries(c.account).map(([k, v]) => row(k, k, v)),
+    '',
+    'Total return per strategy: own book vs attributed share of the pool (difference: tracking difference)',
+    head('strategy'),
+    ...c.strategies.map((s) => row(s.id, 'totalReturn', s.totalReturn)),
+  ];
 };

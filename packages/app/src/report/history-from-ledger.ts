@@ -1,6 +1,7 @@
 /**
- * The {@link PerformanceHistory} of the recorded days, read from the ledger: `ensemble report` and Finalize's
- * daily report build it here, and core's `buildReport` turns it into the report.
+ * The {@link PerformanceHistory} of the recorded days, read from the ledger: `ensemble report`, Finalize's
+ * daily report and the backtest (from its memory ledger) build it here, and core's `buildReport` turns it
+ * into the report.
  *
  * - Every book the ledger knows (its cash items list them all): its NAV records give its equity, and their
  *   flows in and out its flows; its fills the traded notional and fees; its orders the order count.
@@ -78,6 +79,10 @@ export interface HistoryFromLedgerOptions {
   readonly benchmark?: string | null;
   /** Replay positions for the allocation charts (needs `marketData`). @default true */
   readonly holdings?: boolean;
+  /** What the history says its flow is (the backtest's `--flow`). @default {@link RECORDED_FLOW} */
+  readonly flow?: string;
+  /** How fills were priced, in words (the backtest's convention). @default the broker's recorded fills */
+  readonly fills?: string;
 }
 
 /** What `flow` a recorded history says it is. */
@@ -351,7 +356,7 @@ const recordedHistory = async (
   return {
     from,
     to,
-    flow: RECORDED_FLOW,
+    flow: options.flow ?? RECORDED_FLOW,
     startingCash: options.config.account.startingCash,
     account,
     strategies,
@@ -359,7 +364,8 @@ const recordedHistory = async (
       ? {
           ...poolBook.unit,
           id: 'pool',
-          members: options.config.strategies.filter((s) => s.flow === 'aggregated').map((s) => s.id),
+          // The aggregated strategies with a share of the pool in the period (not a `mode: shadow` one).
+          members: strategies.filter((s) => s.flow === 'aggregated').map((s) => s.id),
         }
       : null,
     benchmark:
@@ -372,6 +378,6 @@ const recordedHistory = async (
             }),
           }
         : null,
-    fills: RECORDED_FILLS,
+    fills: options.fills ?? RECORDED_FILLS,
   };
 };

@@ -1,7 +1,8 @@
 /**
- * The dependencies shadow mode's steps run the production step code with: the same configuration, snapshot
- * reader, clock and observers, but the ledger's shadow scope for every read and write, and a broker and market
- * data that fail closed (the paper broker is passed to the planning and execution code explicitly).
+ * The dependencies shadow mode's steps run the production step code with: the same configuration (and its
+ * parsed settings), snapshot reader, clock and observers, but the ledger's shadow scope for every read and
+ * write, and a broker and market data that fail closed (the paper broker is passed to the planning and
+ * execution code explicitly).
  */
 import type { Run, RunEquity, ShadowLedger } from '@ensemble/ledger';
 import { ShadowUnavailableError } from '../errors.ts';
@@ -21,6 +22,7 @@ export const paperDeps = (deps: StepDeps, ledger: ShadowLedger): StepDeps<Shadow
   stage: deps.stage,
   observe: deps.observe,
   readSnapshot: deps.readSnapshot,
+  settings: deps.settings,
   ports: {
     ledger,
     broker: noTradingBroker,

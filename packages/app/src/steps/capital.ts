@@ -19,7 +19,7 @@ import {
   rebalanceCapital,
 } from '@ensemble/ledger';
 import type { StepDeps } from '../step-deps.ts';
-import { capitalPolicyOf, liveStrategies } from '../strategies.ts';
+import { liveStrategies } from '../strategies.ts';
 
 /** The ledger roles capital uses. */
 export type CapitalStepLedger = CapitalLedger & Pick<RunLedger, 'listRuns'>;
@@ -47,7 +47,7 @@ export const settleCapital = async (
 ): Promise<CapitalOutcome> => {
   const { ledger, broker } = deps.ports;
   const { logger } = deps.observe;
-  const policy = capitalPolicyOf(deps.config);
+  const policy = deps.settings.capitalPolicy();
   const strategies = liveStrategies(deps.config).map((s) => ({ id: s.id, flow: s.flow }));
   if (strategies.length === 0) return { status: 'not-due', reason: 'no strategy enabled' };
   const state = await ledger.getFlowState();

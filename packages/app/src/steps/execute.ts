@@ -118,7 +118,7 @@ export const executeBook = async (
       broker,
       clock: () => clock.now(),
       sleep: (ms) => clock.sleep(ms),
-      rails: deps.config.rails,
+      rails: deps.settings.rails(),
       leaseHolder: `${run.runId}/${bookId}`,
       ...(options.equity ? { equityAtRunStart: options.equity } : {}),
       ...(options.halt ? { halt: options.halt } : {}),

@@ -83,6 +83,9 @@ describe('one strategy failing or blocked never stops the others', () => {
       retryBranches: 1,
       retryPool: false,
     });
+    // Its second run fails again (the strategy still cannot be evaluated): the day's execution fails.
+    expect(day.status).toBe('FAILED');
+    expect(day.error?.Error).toBe('EvaluationError');
   });
 
   it('a day after the last bar blocks every strategy instead of trading on an older close', async () => {

@@ -8,7 +8,6 @@ import type { BookLedger, PlanLedger, SignalLedger, TransferLedger } from '@ense
 import type { PlanOutput, RunRef } from '@ensemble/workflow/contract';
 import { RecordConflictError } from '../errors.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { poolSettings } from '../strategies.ts';
 import { task } from '../task.ts';
 import { assetFacts, planOutput, pricesFor, recordPlan, scheduleOf } from './plan-rebalance.ts';
 import { poolMembers } from './pool.ts';
@@ -29,7 +28,6 @@ export const planPoolBook = async (
   input: RunRef,
 ): Promise<PlanOutput> => {
   const { ledger } = deps.ports;
-  const { config } = deps;
   const recorded = await ledger.getPlan(input.runId, POOL_BOOK);
   if (recorded) return planOutput(recorded.orders.length);
 
@@ -50,7 +48,7 @@ export const planPoolBook = async (
     ...pool.positions.map((p) => p.symbol),
     ...Object.values(members.targets).flatMap((w) => Object.keys(w)),
   ];
-  const settings = poolSettings(config);
+  const settings = deps.settings.pool();
   const { plan, attributions } = planPool({
     pool,
     shares: members.shares,

@@ -22,7 +22,7 @@ import type { BranchInput, PlanOutput } from '@ensemble/workflow/contract';
 import { RecordConflictError, StepOrderError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import { bookSettings, isDisabledNow, strategyOf } from '../strategies.ts';
+import { isDisabledNow, strategyOf } from '../strategies.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles PlanRebalance uses. */
@@ -53,7 +53,7 @@ export const planBook = async (
   if (!signal)
     throw new StepOrderError(`no signal of ${input.strategyId} in run ${input.runId}: Evaluate first`);
   const book = await ledger.getBook(bookId);
-  const settings = bookSettings(strategy);
+  const settings = deps.settings.book(strategy);
   const snapshot = await deps.readSnapshot(input.snapshotRef);
   const symbols = [...book.positions.map((p) => p.symbol), ...Object.keys(signal.weights)];
   const plan = planRebalance({

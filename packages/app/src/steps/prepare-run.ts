@@ -19,7 +19,7 @@
  *     (`shadows.equity`, what new paper books are funded from) for the shadow states after the pool.
  * Every write is idempotent (ledger transfer plans, create-once Run), so a re-run completes, never repeats.
  */
-import { ConfigInvalidError, newYorkDate, RailSettings } from '@ensemble/core';
+import { ConfigInvalidError, newYorkDate } from '@ensemble/core';
 import { compareEquity } from '@ensemble/execution';
 import {
   allPages,
@@ -41,13 +41,7 @@ import {
 } from '@ensemble/workflow/contract';
 import { buildMarketSnapshot, storeMarketSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
-import {
-  capitalPolicyOf,
-  dayShapeOf,
-  enabledStrategies,
-  liveStrategies,
-  shadowedStrategies,
-} from '../strategies.ts';
+import { dayShapeOf, enabledStrategies, liveStrategies, shadowedStrategies } from '../strategies.ts';
 import { task } from '../task.ts';
 import { type CapitalStepLedger, settleCapital } from './capital.ts';
 import { type CorporateActionsLedger, settleCorporateActions } from './corporate-actions.ts';
@@ -173,7 +167,7 @@ const startRun = async (
     marketData,
     [...enabledStrategies(config).flatMap((s) => s.requirements.symbols), ...held],
     tradingDay,
-    RailSettings.parse(config.rails),
+    deps.settings.rails(),
   );
   const problems = Object.keys(snapshot.problems);
   if (problems.length > 0) logger.warn('symbols unfit to trade on', { problems: snapshot.problems });
@@ -203,7 +197,7 @@ const startRun = async (
   }
   const account = await broker.getAccount();
   const funded = await fundBooks(ledger, {
-    policy: capitalPolicyOf(config),
+    policy: deps.settings.capitalPolicy(),
     strategies: strategies.map((s) => ({ id: s.id, flow: s.flow })),
     accountEquity: account.equity,
     accountCash: account.cash,
@@ -216,7 +210,7 @@ const startRun = async (
   state = capital.status === 'not-due' ? funded.state : await ledger.getFlowState();
 
   // The equity breaker's comparison, made once for the run (each Execute reads it from the Run record).
-  const lookback = RailSettings.parse(deps.config.rails).equityLookbackDays;
+  const lookback = deps.settings.rails().equityLookbackDays;
   const equity = await compareEquity(ledger, broker, tradingDay, lookback);
   const created = await ledger.createRun({
     tradingDay,

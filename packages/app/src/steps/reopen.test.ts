@@ -7,8 +7,10 @@
 import { SimulatedCrash } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import { allPages } from '@ensemble/ledger';
+import type { TaskName } from '@ensemble/workflow/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultInjector } from '../ports.ts';
+import type { Step } from '../tasks.ts';
 import { driveDay, startWorld, stepsOf, type World } from '../testing/world.ts';
 
 const D = '2025-11-28';
@@ -23,6 +25,22 @@ const outcomes = async (w: World) =>
   Object.fromEntries(
     (await allPages((o) => w.ledger.listStrategyRunsOfRun(RUN, o))).map((s) => [s.strategyId, s.outcome]),
   );
+/** `steps` in an execution that dies right after its first Finalize (before any second run). */
+const diesAfterFinalize = (steps: Record<TaskName, Step>): Record<TaskName, Step> => {
+  let finalized = false;
+  return Object.fromEntries(
+    Object.entries(steps).map(([task, step]) => [
+      task,
+      async (input: unknown) => {
+        if (finalized) throw new SimulatedCrash('the execution died after Finalize');
+        const output = await step(input);
+        finalized = task === 'Finalize';
+        return output;
+      },
+    ]),
+  ) as Record<TaskName, Step>;
+};
+
 const reconciled = async (w: World) =>
   (
     await reconcile({
@@ -63,13 +81,14 @@ describe('reopening a day', () => {
   });
 
   it('a strategy disabled since its run failed places nothing new; what it placed is booked', async () => {
-    // Arrange: tqqq-ftlt-2 dies right after its first order reached the broker, in the first run
+    // Arrange: tqqq-ftlt-2 dies right after its first order reached the broker, in the first run, and the
+    // execution dies before its second run
     const w = (world = await startWorld());
     w.setDay(D);
     const crash: FaultInjector = (at) => {
       if (at.strategyId === 'tqqq-ftlt-2' && at.point === 'after-submit') throw new SimulatedCrash(at.point);
     };
-    const failed = await driveDay(stepsOf(w, { fault: crash }), D);
+    const failed = await driveDay(diesAfterFinalize(stepsOf(w, { fault: crash })), D);
     expect(failed.finalize?.status).toBe('FAILED');
     expect(await reconciled(w)).not.toEqual([]);
     const placed = (await allPages((o) => w.ledger.listOrdersOfRun(RUN, o))).filter((o) =>

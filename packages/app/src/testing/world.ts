@@ -1,7 +1,7 @@
 /**
  * Test support (the `./testing` subpath): an application context on real components — dynalite, the SimBroker, the bundled
- * market data, the default config — and a driver that calls the steps in workflow order, catching branch
- * errors the way the state machine's Catch does.
+ * market data, the default config — and `driveDay`, the production driver (`runDay`: the steps in the
+ * workflow's order, branch errors caught as the state machine's Catch does) with a fail-fast edge for tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,14 +24,7 @@ import {
 import { createLocalDynamoClient, startEmbeddedDynamo } from '@ensemble/ledger/local';
 import { createBundledMarketData, withSplits } from '@ensemble/market-data';
 import type { TaskHandlers } from '@ensemble/workflow';
-import type {
-  BranchResult,
-  FinalizeOutput,
-  PrepareRunOutput,
-  ShadowResult,
-  ShadowsState,
-  TaskName,
-} from '@ensemble/workflow/contract';
+import type { PrepareRunOutput, TaskName } from '@ensemble/workflow/contract';
 import {
   type AppContext,
   type FaultInjector,
@@ -40,6 +33,7 @@ import {
   type StepLogger,
   type StepMetrics,
 } from '../ports.ts';
+import { type DayRun, runDay } from '../run-day.ts';
 import { createLocalSnapshotStore } from '../snapshot-store.ts';
 import { createSteps, type Step } from '../tasks.ts';
 
@@ -169,118 +163,26 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
   return world;
 };
 
-/** The error a Catch would put at `$.error`. */
-const caught = (e: unknown) => ({
-  Error: e instanceof Error ? e.name : 'Error',
-  Cause: e instanceof Error ? e.message : String(e),
-});
-
-/** What one driven day produced. */
-export interface DayResult {
-  readonly prepare: PrepareRunOutput;
-  readonly branches: BranchResult[];
-  readonly pool?: Record<string, unknown>;
-  /** Shadow mode's state after its steps (absent when nothing is shadowed). */
-  readonly shadows?: ShadowsState;
-  readonly finalize?: FinalizeOutput;
-  /** Every task called, with its input and output or error name. */
-  readonly calls: { task: TaskName; input: unknown; output?: unknown; error?: string }[];
-}
+/** What one driven day produced (PrepareRun ran: a day whose PrepareRun failed throws its error). */
+export type DayResult = DayRun & { readonly prepare: PrepareRunOutput };
 
 /**
- * Calls the steps in workflow order for `day` (the Map's iterations one after another); `input` adds to the
- * execution input (e.g. `reopen`).
+ * Calls the steps in workflow order for `day` with the production driver ({@link runDay}); `input` adds to
+ * the execution input (e.g. `reopen`). A run-level step that fails (PrepareRun, the first Finalize) throws
+ * here, so a test fails at once.
  */
 export const driveDay = async (
   steps: Record<TaskName, Step>,
   day: string,
   input: { readonly reopen?: boolean } = {},
 ): Promise<DayResult> => {
-  const calls: DayResult['calls'] = [];
-  const call = async (task: TaskName, input: unknown): Promise<unknown> => {
-    try {
-      const output = await steps[task](input);
-      calls.push({ task, input, output });
-      return output;
-    } catch (e) {
-      calls.push({ task, input, error: (e as Error).name });
-      throw e;
-    }
-  };
-  const prepare = (await call('PrepareRun', {
-    input: { tradingDay: day, ...input },
-    execution: { id: `exec-${day}`, name: `run-${day}` },
-  })) as PrepareRunOutput;
-  if (prepare.action === 'SKIP') return { prepare, branches: [], calls };
-  const ref = {
-    runId: prepare.runId,
-    tradingDay: prepare.tradingDay,
-    stage: prepare.stage,
-    snapshotRef: prepare.snapshotRef,
-  };
-  const branches: BranchResult[] = [];
-  for (const item of prepare.items) {
-    const input = { ...ref, ...item };
-    try {
-      await call('Evaluate', input);
-      if (item.flow === 'aggregated') {
-        branches.push({ ...item, outcome: 'SKIPPED' });
-        continue;
-      }
-      await call('PlanRebalance', input);
-      const out = (await call('Execute', input)) as { outcome: BranchResult['outcome'] };
-      branches.push({ ...item, outcome: out.outcome });
-    } catch (e) {
-      const out = (await call('RecordBranchFailure', { ...input, error: caught(e) })) as {
-        outcome: BranchResult['outcome'];
-      };
-      branches.push({ ...item, outcome: out.outcome });
-    }
+  const result = await runDay(steps, day, input);
+  const { prepare } = result;
+  if (!prepare || (result.status === 'FAILED' && !result.finalize && prepare.action !== 'SKIP')) {
+    const failed = result.error ?? { Error: 'Error', Cause: 'the day failed' };
+    throw Object.assign(new Error(failed.Cause), { name: failed.Error });
   }
-  let pool: Record<string, unknown> | undefined;
-  if (prepare.hasPool) {
-    try {
-      await call('AggregatePool', ref);
-      await call('PlanPool', ref);
-      pool = (await call('ExecutePool', ref)) as Record<string, unknown>;
-    } catch (e) {
-      pool = { error: caught(e) };
-    }
-  }
-  let shadows: ShadowsState = prepare.shadows;
-  if (prepare.hasShadows) {
-    try {
-      const prepared = (await call('PrepareShadows', {
-        ...ref,
-        equity: prepare.shadows.equity,
-      })) as ShadowsState;
-      const results: ShadowResult[] = [];
-      for (const item of prepared.items) {
-        try {
-          results.push((await call('Shadow', { ...ref, ...item })) as ShadowResult);
-        } catch (e) {
-          results.push({ ...item, outcome: 'FAILED', error: caught(e) });
-        }
-      }
-      shadows = { items: results };
-    } catch (e) {
-      shadows = { ...shadows, error: caught(e) };
-    }
-  }
-  const finalize = (await call('Finalize', {
-    ...ref,
-    branches,
-    ...(pool ? { pool } : {}),
-    shadows,
-  })) as FinalizeOutput;
-  return {
-    prepare,
-    branches,
-    ...(pool ? { pool } : {}),
-    ...(prepare.hasShadows ? { shadows } : {}),
-    finalize,
-    calls,
-  };
+  return { ...result, prepare };
 };
 
 /** Steps over a world's context (typed as the local interpreter's handlers too, which they must be). */

@@ -48,6 +48,7 @@ export async function openSession(
   await prepareHome(home);
   const world = await openLocalWorld(home, {
     startingCash: config.account.startingCash,
+    ...(config.account.simulatedFills ? { fillCosts: config.account.simulatedFills } : {}),
     ...(options.broker ? { broker: options.broker } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.access ? { access: options.access } : {}),

@@ -43,6 +43,8 @@ import {
   createDynamoSimBrokerStore,
   createSimBroker,
   ensureSimBrokerTable,
+  type FillCosts,
+  fillCostOptions,
   readOnlyStore,
   soleWriterStore,
 } from '@ensemble/broker';
@@ -82,6 +84,8 @@ export const isLocalBroker = (v: unknown): v is LocalBroker => LOCAL_BROKERS.inc
 export interface LocalWorldOptions {
   /** Cash the simulated account starts with. */
   readonly startingCash: string;
+  /** The simulated broker's slippage and fees (`account.simulatedFills`). @default none */
+  readonly fillCosts?: FillCosts;
   /** @default the broker the home trades with (`<home>/broker`), else `sim` */
   readonly broker?: LocalBroker;
   /** Where the Alpaca settings come from (`APCA_API_KEY_ID`...). @default {} */
@@ -209,6 +213,7 @@ function worldOn(
       prices: closePricesFrom(marketData),
       clock,
       startingCash: options.startingCash,
+      ...fillCostOptions(options.fillCosts),
     });
     ports = () => ({ broker, marketData });
   } else {

@@ -99,13 +99,28 @@ export const holidaysOf = (year: number): Holiday[] => {
     .sort((a, b) => (a.date < b.date ? -1 : 1));
 };
 
-/** The session on `date`, or null when the market is closed all day (weekend, holiday, closure). */
+const dayCache = new Map<string, CalendarDay | null>();
+
+/**
+ * The session on `date`, or null when the market is closed all day (weekend, holiday, closure). Each date's
+ * answer is computed once (the calendar is fixed; a session is a frozen object).
+ */
 export const calendarDay = (date: string): CalendarDay | null => {
+  const cached = dayCache.get(date);
+  if (cached !== undefined) return cached;
   assertKnownDate(date);
   const dow = weekday(date);
   const year = Number(date.slice(0, 4));
-  if (dow === 0 || dow === 6 || holidayMap(year).has(date)) return null;
-  return { date, open: REGULAR_OPEN, close: earlyCloses(year).has(date) ? EARLY_CLOSE : REGULAR_CLOSE };
+  const day =
+    dow === 0 || dow === 6 || holidayMap(year).has(date)
+      ? null
+      : Object.freeze({
+          date,
+          open: REGULAR_OPEN,
+          close: earlyCloses(year).has(date) ? EARLY_CLOSE : REGULAR_CLOSE,
+        });
+  dayCache.set(date, day);
+  return day;
 };
 
 /** True when the market has a session on `date`. */

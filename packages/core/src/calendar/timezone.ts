@@ -8,11 +8,23 @@ import { nthWeekday } from './dates.ts';
 const HOUR_MS = 3_600_000;
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-/** UTC instants at which DST starts (07:00Z = 02:00 EST) and ends (06:00Z = 02:00 EDT) in `year`. */
-const dstBounds = (year: number): { start: number; end: number } => ({
-  start: Date.parse(`${nthWeekday(year, 3, 0, 2)}T07:00:00Z`),
-  end: Date.parse(`${nthWeekday(year, 11, 0, 1)}T06:00:00Z`),
-});
+const dstCache = new Map<number, { readonly start: number; readonly end: number }>();
+
+/**
+ * UTC instants at which DST starts (07:00Z = 02:00 EST) and ends (06:00Z = 02:00 EDT) in `year`; computed
+ * once per year (every instant read in New York asks for them).
+ */
+const dstBounds = (year: number): { readonly start: number; readonly end: number } => {
+  let bounds = dstCache.get(year);
+  if (!bounds) {
+    bounds = {
+      start: Date.parse(`${nthWeekday(year, 3, 0, 2)}T07:00:00Z`),
+      end: Date.parse(`${nthWeekday(year, 11, 0, 1)}T06:00:00Z`),
+    };
+    dstCache.set(year, bounds);
+  }
+  return bounds;
+};
 
 /** UTC offset of New York at an instant, in hours (−4 in summer, −5 in winter). */
 export const newYorkOffsetHours = (instant: Date): number => {

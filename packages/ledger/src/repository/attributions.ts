@@ -6,6 +6,7 @@
 import type { DayRangeOptions, Page, PageOptions, PoolAttribution, RecordResult } from '../types.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { SameOn } from './records.ts';
 
 /** Input of {@link recordPoolAttribution}: the attribution without its timestamp. */
 export type RecordPoolAttributionInput = Omit<PoolAttribution, 'recordedAt'>;
@@ -25,7 +26,7 @@ export const recordPoolAttribution = (
         .go({ originalErr: true, consistent: true });
       return data;
     },
-    (e) => sameOn(item, e, ['fraction', 'capital', 'weights', 'holdings']),
+    (e) => sameOn(item, e, SameOn.poolAttribution),
   );
 };
 

@@ -72,20 +72,4 @@ export const createOnce = async <T>(
   return same(existing) ? { status: 'exists', item: existing } : { status: 'conflict', current: existing };
 };
 
-/** The entries of an object or array whose value is defined. */
-const definedEntries = (o: object): [string, unknown][] =>
-  Object.entries(o).filter(([, v]) => v !== undefined);
-
-/** Deep equality of plain JSON-like values (key order ignored; undefined values count as absent). */
-export const jsonEqual = (a: unknown, b: unknown): boolean => {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ea = definedEntries(a);
-  const eb = new Map(definedEntries(b));
-  return ea.length === eb.size && ea.every(([k, v]) => eb.has(k) && jsonEqual(v, eb.get(k)));
-};
-
-/** True if `existing` equals `input` on every key of `input` that is defined. */
-export const sameOn = <T extends object>(input: T, existing: T, keys: readonly (keyof T)[]): boolean =>
-  keys.every((k) => input[k] === undefined || jsonEqual(input[k], existing[k]));
+export { jsonEqual, sameOn } from './records.ts';

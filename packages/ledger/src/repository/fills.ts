@@ -2,7 +2,6 @@
  * Fills: each execution recorded once under its fill id, and applied once to its book's position and cash
  * through the journal (journal.ts). Part of the {@link OrderLedger} role.
  */
-import { applyFill as applyFillToBook, D, str } from '@ensemble/core';
 import { LedgerNotFoundError } from '../errors.ts';
 import type {
   ApplyResult,
@@ -14,36 +13,22 @@ import type {
   RecordResult,
 } from '../types.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
-import { applyEntry, type Effect } from './journal.ts';
+import { fillEffects } from './effects.ts';
+import type { RecordFillInput } from './inputs.ts';
+import { applyEntry } from './journal.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { newFill, SameOn } from './records.ts';
 
-/** Input of {@link recordFill}: the fill as the broker reported it. */
-export interface RecordFillInput extends Omit<Fill, 'notional' | 'fee' | 'appliedAt'> {
-  /**
-   * Cash the fill moved before fees, as the broker booked it (brokers round to cents).
-   * @default qty × price
-   */
-  notional?: string;
-  /** @default "0" */
-  fee?: string;
-}
+export type { RecordFillInput } from './inputs.ts';
 
 export const recordFill = (ctx: Ctx, input: RecordFillInput): Promise<RecordResult<Fill>> => {
-  const qty = new D(input.qty);
-  const price = new D(input.price);
-  const fill: Fill = {
-    ...input,
-    qty: str(qty),
-    price: str(price),
-    notional: str(input.notional === undefined ? qty.times(price) : new D(input.notional)),
-    fee: str(new D(input.fee ?? '0')),
-  };
+  const fill = newFill(input);
   return createOnce(
     'recordFill',
     fill,
     () => ctx.svc.entities.fill.create(fill).go({ originalErr: true }),
     () => getFill(ctx, input.fillId),
-    (e) => sameOn(fill, e, ['clientOrderId', 'bookId', 'symbol', 'side', 'qty', 'price', 'notional', 'fee']),
+    (e) => sameOn(fill, e, SameOn.fill),
   );
 };
 
@@ -57,30 +42,7 @@ export const getFill = (ctx: Ctx, fillId: string): Promise<Fill | null> =>
 export const applyFill = async (ctx: Ctx, fillId: string): Promise<ApplyResult> => {
   const fill = await getFill(ctx, fillId);
   if (!fill) throw new LedgerNotFoundError('fill', fillId);
-  const notional = new D(fill.notional);
-  const fee = new D(fill.fee);
-  const buy = fill.side === 'buy';
-  const effects: Effect[] = [
-    {
-      kind: 'position',
-      bookId: fill.bookId,
-      symbol: fill.symbol,
-      // Core's book math decides the position (average cost; a sell removes its share of the cost basis,
-      // rounded down to cents) and throws BookInvariantError on a sell larger than the position.
-      apply: (s) => {
-        const held = { symbol: fill.symbol, qty: str(s.qty), costBasis: str(s.costBasis) };
-        const book = { bookId: fill.bookId, cash: '0', positions: s.qty.isZero() ? [] : [held] };
-        const after = applyFillToBook(book, fill).book.positions.find((h) => h.symbol === fill.symbol);
-        return { qty: new D(after?.qty ?? '0'), costBasis: new D(after?.costBasis ?? '0') };
-      },
-    },
-    {
-      kind: 'cash',
-      bookId: fill.bookId,
-      // As in core's applyFill: cash moves by the exact notional, fee always paid.
-      apply: (cash) => (buy ? cash.minus(notional).minus(fee) : cash.plus(notional).minus(fee)),
-    },
-  ];
+  const effects = fillEffects(fill);
   const status = await applyEntry(ctx, `fill:${fillId}`, effects, fill.appliedAt !== undefined, () =>
     ctx.svc.entities.fill
       .patch({ fillId })

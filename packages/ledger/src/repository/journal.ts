@@ -16,23 +16,11 @@
  * see E twice, because the marker and the effect are written by the same conditional put.
  */
 import { D, str } from '@ensemble/core';
-import { LedgerContentionError, LedgerInvariantError } from '../errors.ts';
-import type { BookId } from '../types.ts';
+import { LedgerContentionError } from '../errors.ts';
 import { type Ctx, conditional, guard } from './context.ts';
+import { type Effect, effectKey as keyOf, positionAfter } from './effects.ts';
 
-/** The state of a position as the journal computes on it. */
-export interface PositionState {
-  qty: D;
-  costBasis: D;
-}
-
-/** A change to one item, given its current state. */
-export type Effect =
-  | { kind: 'position'; bookId: BookId; symbol: string; apply: (s: PositionState) => PositionState }
-  | { kind: 'cash'; bookId: BookId; apply: (cash: D) => D };
-
-const keyOf = (e: Effect) =>
-  e.kind === 'position' ? `position ${e.bookId}/${e.symbol}` : `cash ${e.bookId}`;
+export type { Effect, PositionState } from './effects.ts';
 
 /** An item as this call wrote it: its version and `pending` (so step 5 need not read it again). */
 interface Written {
@@ -52,18 +40,7 @@ const applyPosition = async (
       entity.get(key).go({ originalErr: true, consistent: true }),
     );
     if (cur?.pending.includes(entryId)) return null;
-    const next = e.apply({
-      qty: new D(cur?.qty ?? '0'),
-      costBasis: new D(cur?.costBasis ?? '0'),
-    });
-    if (next.qty.isNegative()) {
-      throw new LedgerInvariantError(`${entryId} would make ${keyOf(e)} negative (${str(next.qty)})`);
-    }
-    const state = {
-      qty: str(next.qty),
-      costBasis: next.qty.isZero() ? '0' : str(next.costBasis),
-      updatedAt: ctx.now(),
-    };
+    const state = { ...positionAfter(entryId, e, cur), updatedAt: ctx.now() };
     const after: Written = cur
       ? { version: cur.version + 1, pending: [...cur.pending, entryId] }
       : { version: 1, pending: [entryId] };

@@ -2,7 +2,6 @@
  * The daily NAV series of every book: written once per (book, day), restated only when the day's books
  * changed after it was written (a branch re-run). Part of the {@link BookLedger} role.
  */
-import { D, str } from '@ensemble/core';
 import type {
   BookId,
   DayRangeOptions,
@@ -13,28 +12,14 @@ import type {
   TransitionResult,
 } from '../types.ts';
 import { type Ctx, conditional, createOnce, guard, sameOn } from './context.ts';
+import type { RecordNavInput } from './inputs.ts';
 import { pageOf } from './paging.ts';
+import { navValues, newNav, SameOn } from './records.ts';
 
-/** Input of {@link recordNav} and {@link restateNav}: a book's values at the close of a day. */
-export interface RecordNavInput extends Pick<Nav, 'bookId' | 'day' | 'cash' | 'positionsValue' | 'nav'> {
-  /** @default "0" */
-  flowsIn?: string;
-  /** @default "0" */
-  flowsOut?: string;
-}
+export type { RecordNavInput } from './inputs.ts';
 
 export const recordNav = (ctx: Ctx, input: RecordNavInput): Promise<RecordResult<Nav>> => {
-  const n = (s: string | undefined) => str(new D(s ?? '0'));
-  const item: Nav = {
-    bookId: input.bookId,
-    day: input.day,
-    cash: n(input.cash),
-    positionsValue: n(input.positionsValue),
-    nav: n(input.nav),
-    flowsIn: n(input.flowsIn),
-    flowsOut: n(input.flowsOut),
-    recordedAt: ctx.now(),
-  };
+  const item = newNav(input, ctx.now());
   return createOnce(
     'recordNav',
     item,
@@ -45,7 +30,7 @@ export const recordNav = (ctx: Ctx, input: RecordNavInput): Promise<RecordResult
         .go({ originalErr: true, consistent: true });
       return data;
     },
-    (e) => sameOn(item, e, ['cash', 'positionsValue', 'nav', 'flowsIn', 'flowsOut']),
+    (e) => sameOn(item, e, SameOn.nav),
   );
 };
 
@@ -60,22 +45,14 @@ export const restateNav = async (
   input: RecordNavInput,
   previous: Nav,
 ): Promise<TransitionResult<Nav>> => {
-  const n = (s: string | undefined) => str(new D(s ?? '0'));
-  const values = {
-    cash: n(input.cash),
-    positionsValue: n(input.positionsValue),
-    nav: n(input.nav),
-    flowsIn: n(input.flowsIn),
-    flowsOut: n(input.flowsOut),
-  };
+  const values = navValues(input);
   const get = async () => {
     const { data } = await ctx.svc.entities.nav
       .get({ bookId: input.bookId, day: input.day })
       .go({ originalErr: true, consistent: true });
     return data;
   };
-  if (sameOn({ ...previous, ...values }, previous, ['cash', 'positionsValue', 'nav', 'flowsIn', 'flowsOut']))
-    return { status: 'replayed', item: previous };
+  if (sameOn({ ...previous, ...values }, previous, SameOn.nav)) return { status: 'replayed', item: previous };
   const ok = await conditional('restateNav', () =>
     ctx.svc.entities.nav
       .patch({ bookId: input.bookId, day: input.day })

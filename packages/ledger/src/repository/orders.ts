@@ -3,14 +3,12 @@
  * then moved by `updateOrderStatus` conditional on the expected version; a replayed transition is recognised
  * from the history entry it wrote. Its fills (fills.ts) are recorded once and applied once to its book.
  */
-import { D, str } from '@ensemble/core';
 import type {
   ApplyResult,
   BookId,
   DayRangeOptions,
   Fill,
   Order,
-  OrderStatus,
   Page,
   PageOptions,
   RecordResult,
@@ -26,39 +24,11 @@ import {
   type RecordFillInput,
   recordFill,
 } from './fills.ts';
+import type { RecordOrderIntentInput, UpdateOrderStatusInput } from './inputs.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { isReplayedOrderMove, newOrder, orderStatusChange, SameOn } from './records.ts';
 
-/**
- * Input of {@link OrderLedger.recordOrderIntent}: the order's intent. Its `clientOrderId` is deterministic
- * from (runId, strategy or book, symbol, side), so a retried submit is idempotent.
- */
-export interface RecordOrderIntentInput
-  extends Pick<
-    Order,
-    | 'clientOrderId'
-    | 'runId'
-    | 'tradingDay'
-    | 'bookId'
-    | 'symbol'
-    | 'side'
-    | 'requestedQty'
-    | 'requestedNotional'
-  > {
-  /** Why the order exists (kept in its INTENT history entry). */
-  reason?: string;
-}
-
-/** Input of {@link updateOrderStatus}. */
-export interface UpdateOrderStatusInput {
-  clientOrderId: string;
-  /** The version the order must be at now; the write is refused otherwise. */
-  expectedVersion: number;
-  status: OrderStatus;
-  brokerOrderId?: string;
-  filledQty?: string;
-  filledNotional?: string;
-  reason?: string;
-}
+export type { RecordOrderIntentInput, UpdateOrderStatusInput } from './inputs.ts';
 
 /** Orders (intent, then the broker's view of them) and their fills, applied once to the books. */
 export interface OrderLedger {
@@ -90,24 +60,13 @@ export interface OrderLedger {
 }
 
 const recordOrderIntent = (ctx: Ctx, input: RecordOrderIntentInput): Promise<RecordResult<Order>> => {
-  const at = ctx.now();
-  const { reason, ...rest } = input;
-  const order: Order = {
-    ...rest,
-    filledQty: '0',
-    filledNotional: '0',
-    status: 'INTENT',
-    version: 1,
-    statusHistory: [{ status: 'INTENT', at, ...(reason === undefined ? {} : { reason }) }],
-    createdAt: at,
-    updatedAt: at,
-  };
+  const order = newOrder(input, ctx.now());
   return createOnce(
     'recordOrderIntent',
     order,
     () => ctx.svc.entities.order.create(order).go({ originalErr: true }),
     () => getOrder(ctx, input.clientOrderId),
-    (e) => sameOn(order, e, ['runId', 'bookId', 'symbol', 'side', 'requestedQty', 'requestedNotional']),
+    (e) => sameOn(order, e, SameOn.order),
   );
 };
 
@@ -123,19 +82,11 @@ const updateOrderStatus = async (
   ctx: Ctx,
   input: UpdateOrderStatusInput,
 ): Promise<TransitionResult<Order>> => {
-  const at = ctx.now();
-  const entry = { status: input.status, at, ...(input.reason === undefined ? {} : { reason: input.reason }) };
+  const { set, entry } = orderStatusChange(input, ctx.now());
   const updated = await conditionalItem('updateOrderStatus', () =>
     ctx.svc.entities.order
       .patch({ clientOrderId: input.clientOrderId })
-      .set({
-        status: input.status,
-        version: input.expectedVersion + 1,
-        updatedAt: at,
-        ...(input.brokerOrderId === undefined ? {} : { brokerOrderId: input.brokerOrderId }),
-        ...(input.filledQty === undefined ? {} : { filledQty: str(new D(input.filledQty)) }),
-        ...(input.filledNotional === undefined ? {} : { filledNotional: str(new D(input.filledNotional)) }),
-      })
+      .set(set)
       .append({ statusHistory: [entry] })
       .where(({ version }, { eq }) => eq(version, input.expectedVersion))
       .go({ originalErr: true, response: 'all_new' }),
@@ -143,13 +94,9 @@ const updateOrderStatus = async (
   // The written item comes back with the write; only a failed condition needs a read.
   if (updated) return { status: 'updated', item: updated };
   const current = await getOrder(ctx, input.clientOrderId);
-  // The entry written by the transition from version v sits at index v (index 0 is INTENT, version 1).
-  const written = current?.statusHistory[input.expectedVersion];
-  const replayed =
-    current !== null &&
-    written?.status === input.status &&
-    (input.brokerOrderId === undefined || current.brokerOrderId === input.brokerOrderId);
-  return replayed ? { status: 'replayed', item: current } : { status: 'conflict', current };
+  return current !== null && isReplayedOrderMove(current, input)
+    ? { status: 'replayed', item: current }
+    : { status: 'conflict', current };
 };
 
 const listOrdersOfRun = (ctx: Ctx, runId: string, options: PageOptions = {}): Promise<Page<Order>> =>

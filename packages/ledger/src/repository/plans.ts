@@ -2,7 +2,6 @@
  * The {@link PlanLedger} role: the orders planned for each book in a run, written once per (run, book), and
  * the pool attributions recorded with the pool's plan (attributions.ts).
  */
-
 import type { PlanLine } from '@ensemble/core';
 import type {
   BookId,
@@ -10,7 +9,6 @@ import type {
   Page,
   PageOptions,
   Plan,
-  PlannedOrder,
   PoolAttribution,
   RecordResult,
 } from '../types.ts';
@@ -21,10 +19,11 @@ import {
   recordPoolAttribution,
 } from './attributions.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
+import type { PlannedOrderInput, RecordPlanInput } from './inputs.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { SameOn } from './records.ts';
 
-/** One order of a plan as the planner decided it: a share quantity at an as-of price, and its notional. */
-export type PlannedOrderInput = PlannedOrder & Required<Pick<PlannedOrder, 'qty' | 'price' | 'notional'>>;
+export type { PlannedOrderInput, RecordPlanInput } from './inputs.ts';
 
 /** A planner line as the plan's stored order: quantity, the price and notional it was planned at, and why. */
 export const plannedOrderOf = (line: PlanLine): PlannedOrderInput => ({
@@ -35,11 +34,6 @@ export const plannedOrderOf = (line: PlanLine): PlannedOrderInput => ({
   notional: line.notional,
   reason: line.reason,
 });
-
-/** Input of {@link PlanLedger.recordPlan}: the plan without its timestamp. */
-export interface RecordPlanInput extends Omit<Plan, 'recordedAt' | 'orders'> {
-  orders: PlannedOrderInput[];
-}
 
 /** What the planner decided: each book's plan in a run, and each pool member's attribution. */
 export interface PlanLedger {
@@ -69,7 +63,7 @@ const recordPlan = (ctx: Ctx, input: RecordPlanInput): Promise<RecordResult<Plan
     item,
     () => ctx.svc.entities.plan.create(item).go({ originalErr: true }),
     () => getPlan(ctx, input.runId, input.bookId),
-    (e) => sameOn(item, e, ['orders']),
+    (e) => sameOn(item, e, SameOn.plan),
   );
 };
 

@@ -13,16 +13,15 @@ import type {
   PoolAttribution,
   RecordResult,
   Run,
-  RunEquity,
-  RunStatus,
   Signal,
-  StoredError,
   StrategyRun,
   TradingDay,
   TransitionResult,
 } from '../types.ts';
 import { type Ctx, conditional, createOnce, guard, sameOn } from './context.ts';
+import type { CreateRunInput, UpdateRunStatusInput } from './inputs.ts';
 import { DEFAULT_LIMIT, dayBounds, pageOf } from './paging.ts';
+import { isReplayedRunMove, newRun, runStatusChange, SameOn } from './records.ts';
 import {
   listStrategyRunsOfRun,
   listStrategyRunsOfStrategy,
@@ -31,21 +30,7 @@ import {
   supersedeFailedStrategyRun,
 } from './strategy-runs.ts';
 
-/** Input of {@link createRun}. */
-export interface CreateRunInput
-  extends Pick<Run, 'tradingDay' | 'stage' | 'asOf' | 'dataSnapshot' | 'flows'> {
-  /** The books' value at the start against the last NAV (not compared on a repeat: the first one stays). */
-  equity?: RunEquity;
-}
-
-/** Input of {@link updateRunStatus}. */
-export interface UpdateRunStatusInput {
-  runId: string;
-  /** The status the run must be in now; the write is refused otherwise. */
-  expected: RunStatus;
-  status: RunStatus;
-  error?: StoredError;
-}
+export type { CreateRunInput, UpdateRunStatusInput } from './inputs.ts';
 
 /** One page of a run's timeline: its records grouped by kind (each kind in key order; sort by time to read). */
 export interface RunTimeline {
@@ -86,29 +71,14 @@ export interface RunLedger {
 /** The id of the run of a day and stage: `<day>.<stage>`. */
 export const runIdOf = (tradingDay: TradingDay, stage: string): string => `${tradingDay}.${stage}`;
 
-const TERMINAL: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'BLOCKED', 'ABORTED'];
-
 const createRun = async (ctx: Ctx, input: CreateRunInput): Promise<RecordResult<Run>> => {
-  const at = ctx.now();
-  const run: Run = {
-    runId: runIdOf(input.tradingDay, input.stage),
-    tradingDay: input.tradingDay,
-    stage: input.stage,
-    status: 'RUNNING',
-    asOf: input.asOf,
-    dataSnapshot: input.dataSnapshot,
-    flows: input.flows,
-    ...(input.equity ? { equity: input.equity } : {}),
-    statusHistory: [{ status: 'RUNNING', at }],
-    startedAt: at,
-    updatedAt: at,
-  };
+  const run = newRun(input, runIdOf(input.tradingDay, input.stage), ctx.now());
   return createOnce(
     'createRun',
     run,
     () => ctx.svc.entities.run.create(run).go({ originalErr: true }),
     () => getRun(ctx, run.runId),
-    (e) => sameOn(run, e, ['asOf', 'dataSnapshot', 'flows']),
+    (e) => sameOn(run, e, SameOn.run),
   );
 };
 
@@ -119,30 +89,18 @@ const getRun = (ctx: Ctx, runId: string): Promise<Run | null> =>
   });
 
 const updateRunStatus = async (ctx: Ctx, input: UpdateRunStatusInput): Promise<TransitionResult<Run>> => {
-  const at = ctx.now();
-  const entry = { status: input.status, at };
+  const { set, entry } = runStatusChange(input, ctx.now());
   const ok = await conditional('updateRunStatus', () =>
     ctx.svc.entities.run
       .patch({ runId: input.runId })
-      .set({
-        status: input.status,
-        updatedAt: at,
-        ...(TERMINAL.includes(input.status) ? { finishedAt: at } : {}),
-        ...(input.error ? { error: input.error } : {}),
-      })
+      .set(set)
       .append({ statusHistory: [entry] })
       .where(({ status }, { eq }) => eq(status, input.expected))
       .go({ originalErr: true }),
   );
   const current = await getRun(ctx, input.runId);
   if (ok && current) return { status: 'updated', item: current };
-  if (current) {
-    const h = current.statusHistory;
-    const replayed = h.some(
-      (e, i) => i > 0 && e.status === input.status && h[i - 1]?.status === input.expected,
-    );
-    if (replayed) return { status: 'replayed', item: current };
-  }
+  if (current && isReplayedRunMove(current, input)) return { status: 'replayed', item: current };
   return { status: 'conflict', current };
 };
 

@@ -2,6 +2,7 @@
 import type { DayRangeOptions, Page, PageOptions, RecordResult, Signal } from '../types.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { SameOn } from './records.ts';
 
 /** Input of {@link SignalLedger.recordSignal}: the signal without its timestamp. */
 export type RecordSignalInput = Omit<Signal, 'recordedAt'>;
@@ -25,7 +26,7 @@ const recordSignal = (ctx: Ctx, input: RecordSignalInput): Promise<RecordResult<
     item,
     () => ctx.svc.entities.signal.create(item).go({ originalErr: true }),
     () => getSignal(ctx, input.runId, input.strategyId),
-    (e) => sameOn(item, e, ['weights', 'traceRef']),
+    (e) => sameOn(item, e, SameOn.signal),
   );
 };
 

@@ -12,6 +12,7 @@ import type {
 } from '../types.ts';
 import { type Ctx, conditional, createOnce, guard, sameOn } from './context.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { SameOn } from './records.ts';
 
 /** Input of {@link recordStrategyRun}: the whole record. */
 export type RecordStrategyRunInput = StrategyRun;
@@ -33,7 +34,7 @@ export const recordStrategyRun = (
     input,
     () => ctx.svc.entities.strategyRun.create(input).go({ originalErr: true }),
     () => getStrategyRun(ctx, input.runId, input.strategyId),
-    (e) => sameOn(input, e, ['flow', 'outcome', 'error']),
+    (e) => sameOn(input, e, SameOn.strategyRun),
   );
 
 /**
@@ -54,8 +55,7 @@ export const supersedeFailedStrategyRun = async (
   );
   const current = await getStrategyRun(ctx, input.runId, input.strategyId);
   if (ok && current) return { status: 'updated', item: current };
-  if (current && sameOn(input, current, ['flow', 'outcome', 'error']))
-    return { status: 'replayed', item: current };
+  if (current && sameOn(input, current, SameOn.strategyRun)) return { status: 'replayed', item: current };
   return { status: 'conflict', current };
 };
 

@@ -6,6 +6,7 @@
 import type { DayRangeOptions, Page, RecordResult, TransferPlan, TransitionResult } from '../types.ts';
 import { type Ctx, conditional, createOnce, guard, sameOn } from './context.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { SameOn } from './records.ts';
 
 /** Input of {@link recordTransferPlan}: the plan as an operation decided it (PENDING until applied). */
 export type RecordTransferPlanInput = Omit<TransferPlan, 'status' | 'recordedAt' | 'appliedAt'>;
@@ -28,7 +29,7 @@ export const recordTransferPlan = (
     item,
     () => ctx.svc.entities.transferPlan.create(item).go({ originalErr: true }),
     () => getTransferPlan(ctx, input.planId),
-    (e) => sameOn(item, e, ['kind', 'strategyId', 'toFlow', 'transfers', 'flowsAfter', 'poolSharesAfter']),
+    (e) => sameOn(item, e, SameOn.transferPlan),
   );
 };
 

@@ -3,21 +3,24 @@
  * once with its amounts resolved and applied once through the journal; the transfer plans that group them
  * (transfer-plans.ts) and the FlowState they change (flow-state.ts).
  */
-import { CASH_DP, D, EXTERNAL, str, UNALLOCATED } from '@ensemble/core';
-import { LedgerInvariantError } from '../errors.ts';
+import { D } from '@ensemble/core';
 import type {
-  BookId,
   DayRangeOptions,
   FlowState,
   Page,
   RecordResult,
-  TradingDay,
   Transfer,
-  TransferEndpoint,
   TransferPlan,
   TransitionResult,
 } from '../types.ts';
 import { type Ctx, createOnce, guard, sameOn } from './context.ts';
+import {
+  costBasisFromSource,
+  newTransfer,
+  type PositionTransferInput,
+  proRataCostBasis,
+  transferEffects,
+} from './effects.ts';
 import {
   type ClaimFlowStateInput,
   claimFlowState,
@@ -26,8 +29,10 @@ import {
   getFlowState,
   releaseFlowState,
 } from './flow-state.ts';
-import { applyEntry, type Effect } from './journal.ts';
+import type { ApplyTransferInput } from './inputs.ts';
+import { applyEntry } from './journal.ts';
 import { dayBounds, pageOf } from './paging.ts';
+import { SameOn } from './records.ts';
 import {
   getTransferPlan,
   listTransferPlans,
@@ -35,6 +40,8 @@ import {
   type RecordTransferPlanInput,
   recordTransferPlan,
 } from './transfer-plans.ts';
+
+export type { ApplyTransferInput } from './inputs.ts';
 
 /** Moves of value between books, the plans that group them, and the FlowState those plans change. */
 export interface TransferLedger {
@@ -62,115 +69,37 @@ export interface TransferLedger {
   listTransferPlans(options?: DayRangeOptions): Promise<Page<TransferPlan>>;
 }
 
-/** Input of {@link applyTransfer}: shares of a symbol, or cash. */
-export type ApplyTransferInput = {
-  /** Deterministic id of the move (e.g. `<runId>:flip:<strategy>:<symbol>`); the move happens once per id. */
-  transferId: string;
-  day: TradingDay;
-  from: TransferEndpoint;
-  to: TransferEndpoint;
-  reason: string;
-  runId?: string;
-} & (
-  | {
-      kind: 'position';
-      symbol: string;
-      qty: string;
-      /** Cost basis moved with the shares. @default pro rata of the source position when first recorded, rounded down to cents */
-      costBasis?: string;
-    }
-  | { kind: 'cash'; amount: string }
-);
-
 /** Result of {@link applyTransfer}. */
 export type TransferResult =
   | { status: 'applied' | 'already-applied'; transfer: Transfer }
   | { status: 'conflict'; current: Transfer };
 
-const resolveCostBasis = async (ctx: Ctx, from: BookId, symbol: string, qty: D): Promise<string> => {
+const resolveCostBasis = async (ctx: Ctx, input: PositionTransferInput) => {
   const { data } = await guard('readPosition', () =>
-    ctx.svc.entities.position.get({ bookId: from, symbol }).go({ originalErr: true, consistent: true }),
+    ctx.svc.entities.position
+      .get({ bookId: input.from, symbol: input.symbol })
+      .go({ originalErr: true, consistent: true }),
   );
-  const held = new D(data?.qty ?? '0');
-  if (held.lessThan(qty)) {
-    throw new LedgerInvariantError(`cannot move ${str(qty)} ${symbol} from ${from}: it holds ${str(held)}`);
-  }
-  const cost = new D(data?.costBasis ?? '0');
-  return str(held.equals(qty) ? cost : cost.times(qty).div(held).toDecimalPlaces(CASH_DP, D.ROUND_DOWN));
+  return proRataCostBasis(data, input.from, input.symbol, new D(input.qty));
 };
 
 const recordTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<RecordResult<Transfer>> => {
   // Read first only when the record decides the amount (a position's default cost basis: once the shares
   // moved, the source no longer says it); otherwise the create-once write finds any earlier record itself.
-  const existing =
-    input.kind === 'position' && input.costBasis === undefined
-      ? await getTransfer(ctx, input.transferId)
-      : null;
-  const { transferId, day, from, to, reason, runId, kind } = input;
-  const base = { transferId, day, kind, from, to, reason, ...(runId === undefined ? {} : { runId }) };
-  if (from === to) throw new LedgerInvariantError(`transfer ${transferId} moves from ${from} to itself`);
-  let transfer: Transfer;
-  if (input.kind === 'position') {
-    if (from === UNALLOCATED || to === UNALLOCATED) {
-      throw new LedgerInvariantError(
-        `transfer ${transferId}: shares move only between books (or from/to outside, by a corporate action)`,
-      );
-    }
-    const qty = new D(input.qty);
-    if (from === EXTERNAL && input.costBasis === undefined) {
-      throw new LedgerInvariantError(
-        `transfer ${transferId}: shares issued from outside need their cost basis`,
-      );
-    }
-    const amount =
-      input.costBasis !== undefined
-        ? str(new D(input.costBasis))
-        : (existing?.amount ?? (await resolveCostBasis(ctx, from, input.symbol, qty)));
-    transfer = { ...base, symbol: input.symbol, qty: str(qty), amount, recordedAt: ctx.now() };
-  } else {
-    transfer = { ...base, amount: str(new D(input.amount)), recordedAt: ctx.now() };
-  }
-  const same = (e: Transfer) => sameOn(transfer, e, ['kind', 'from', 'to', 'symbol', 'qty', 'amount']);
+  const existing = costBasisFromSource(input) ? await getTransfer(ctx, input.transferId) : null;
+  const transfer = await newTransfer(input, ctx.now(), async (position) =>
+    existing !== null ? existing.amount : resolveCostBasis(ctx, position),
+  );
+  const same = (e: Transfer) => sameOn(transfer, e, SameOn.transfer);
   if (existing)
     return same(existing) ? { status: 'exists', item: existing } : { status: 'conflict', current: existing };
   return createOnce(
     'recordTransfer',
     transfer,
     () => ctx.svc.entities.transfer.create(transfer).go({ originalErr: true }),
-    () => getTransfer(ctx, transferId),
+    () => getTransfer(ctx, input.transferId),
     same,
   );
-};
-
-const transferEffects = (t: Transfer): Effect[] => {
-  const amount = new D(t.amount);
-  const effects: Effect[] = [];
-  // `unallocated` and `external` have no items: only the books' sides change.
-  const book = (id: string) => id !== UNALLOCATED && id !== EXTERNAL;
-  if (t.kind === 'position') {
-    const qty = new D(t.qty ?? '0');
-    const symbol = t.symbol ?? '';
-    if (book(t.from)) {
-      effects.push({
-        kind: 'position',
-        bookId: t.from,
-        symbol,
-        apply: (s) => ({ qty: s.qty.minus(qty), costBasis: s.costBasis.minus(amount) }),
-      });
-    }
-    if (book(t.to)) {
-      effects.push({
-        kind: 'position',
-        bookId: t.to,
-        symbol,
-        apply: (s) => ({ qty: s.qty.plus(qty), costBasis: s.costBasis.plus(amount) }),
-      });
-    }
-  } else {
-    if (book(t.from)) effects.push({ kind: 'cash', bookId: t.from, apply: (c) => c.minus(amount) });
-    if (book(t.to)) effects.push({ kind: 'cash', bookId: t.to, apply: (c) => c.plus(amount) });
-  }
-  return effects;
 };
 
 const applyTransfer = async (ctx: Ctx, input: ApplyTransferInput): Promise<TransferResult> => {

