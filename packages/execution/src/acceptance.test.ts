@@ -17,6 +17,7 @@ import {
   strQty,
 } from '@ensemble/core';
 import { allPages } from '@ensemble/ledger';
+import { MEMORY_ENDPOINT } from '@ensemble/ledger/testing';
 import { describe, expect, it } from 'vitest';
 import { executePlan } from './execute.ts';
 import { type FaultPoint, randomFaults } from './faults.ts';
@@ -27,21 +28,22 @@ import type { ExecuteInput } from './types.ts';
 
 const endpoint = useDynamo();
 
+const FULL = process.env.ENSEMBLE_FULL_TESTS === '1';
 /**
- * 40 seeded schedules by default (seeds 1–40 crash every step boundary asserted below, each at least twice),
- * the full 200 with ENSEMBLE_FULL_TESTS=1 (five times as long); EXECUTION_SCHEDULES and EXECUTION_FIRST_SEED
- * choose others.
+ * On the memory ledger (the same repository rules as DynamoDB's, shared modules; the ledger suite runs on
+ * both): 200 seeded schedules, the full set. On dynalite: a sample of 40 (seeds 1–40 crash every step
+ * boundary asserted below, each at least twice), or the 200 with ENSEMBLE_FULL_TESTS=1. EXECUTION_SCHEDULES,
+ * EXECUTION_DYNALITE_SCHEDULES and EXECUTION_FIRST_SEED choose others.
  */
 const SAMPLE = 40;
-const SCHEDULES = Number(
-  process.env.EXECUTION_SCHEDULES ?? (process.env.ENSEMBLE_FULL_TESTS === '1' ? 200 : SAMPLE),
-);
+const MEMORY_SCHEDULES = Number(process.env.EXECUTION_SCHEDULES ?? 200);
+const DYNALITE_SCHEDULES = Number(process.env.EXECUTION_DYNALITE_SCHEDULES ?? (FULL ? 200 : SAMPLE));
 const FIRST_SEED = Number(process.env.EXECUTION_FIRST_SEED ?? 1);
 const SYMBOLS = ['SPY', 'AAPL', 'GLD'];
 const CONCURRENCY = 5;
 
-/** Counts over the whole suite. */
-const stats = {
+/** Counts over one run of the schedules. */
+const newStats = () => ({
   schedules: 0,
   steps: 0,
   attempts: 0,
@@ -52,7 +54,8 @@ const stats = {
   partialFills: 0,
   orders: 0,
   fills: 0,
-};
+});
+let stats = newStats();
 
 interface Step {
   name: string;
@@ -197,52 +200,70 @@ const checkInvariants = async (w: World, funded: Record<string, string>) => {
   expect(rec.differences).toEqual([]);
 };
 
+/** Runs `schedules` seeded schedules, each a fresh world on `endpoint()` (a dynalite, or the memory ledger). */
+const runSchedules = async (label: string, endpoint: () => string, schedules: number) => {
+  stats = newStats();
+  const started = Date.now();
+  const runSchedule = async (seed: number) => {
+    const rnd = createRandom(seed);
+    // Whole shares at prices in cents: the broker's cash (rounded to cents) and the ledger's agree exactly.
+    const w = await makeWorld(endpoint(), {
+      nonFractionable: SYMBOLS,
+      prices: { SPY: '500', AAPL: '200', GLD: '180' },
+    });
+    const funded = { [BOOK_A]: '12000', [BOOK_B]: '9000' };
+    for (const [book, amount] of Object.entries(funded)) await w.fund(book as BookId, amount);
+    brokerKnobs(w, rnd);
+    const crashProbability = 0.02 + rnd.next() * 0.04;
+    try {
+      for (const stage of stagesOf(w, rnd)) await runStage(w, rnd, stage, crashProbability);
+      await checkInvariants(w, funded);
+    } catch (e) {
+      throw new Error(`schedule seed ${seed} failed: ${(e as Error).message}`, { cause: e });
+    }
+    stats.schedules++;
+  };
+  // Schedules are independent worlds (own table, own broker): run a few at once to overlap I/O waits.
+  const seeds = Array.from({ length: schedules }, (_, i) => FIRST_SEED + i);
+  for (let i = 0; i < seeds.length; i += CONCURRENCY) {
+    await Promise.all(seeds.slice(i, i + CONCURRENCY).map(runSchedule));
+  }
+  console.log(`[execution acceptance, ${label}] ${JSON.stringify({ ...stats, ms: Date.now() - started })}`);
+  // Every step boundary was crashed at least once over the run.
+  const hit = Object.keys(stats.crashesByPoint) as FaultPoint[];
+  expect(stats.schedules).toBe(schedules);
+  if (schedules >= 200 || (FIRST_SEED === 1 && schedules >= SAMPLE)) {
+    for (const p of [
+      'before-intent',
+      'after-intent',
+      'before-submit',
+      'after-submit',
+      'after-fill-record',
+      'before-apply',
+      'after-apply',
+      'after-status',
+      'mid-sells',
+      'mid-buys',
+    ] as const) {
+      expect(hit).toContain(p);
+    }
+  }
+};
+
 describe('executePlan under randomized crash schedules', () => {
-  it(`completes exactly once under ${SCHEDULES} seeded schedules`, { timeout: 600_000 }, async () => {
-    const started = Date.now();
-    const runSchedule = async (seed: number) => {
-      const rnd = createRandom(seed);
-      // Whole shares at prices in cents: the broker's cash (rounded to cents) and the ledger's agree exactly.
-      const w = await makeWorld(endpoint(), {
-        nonFractionable: SYMBOLS,
-        prices: { SPY: '500', AAPL: '200', GLD: '180' },
-      });
-      const funded = { [BOOK_A]: '12000', [BOOK_B]: '9000' };
-      for (const [book, amount] of Object.entries(funded)) await w.fund(book as BookId, amount);
-      brokerKnobs(w, rnd);
-      const crashProbability = 0.02 + rnd.next() * 0.04;
-      try {
-        for (const stage of stagesOf(w, rnd)) await runStage(w, rnd, stage, crashProbability);
-        await checkInvariants(w, funded);
-      } catch (e) {
-        throw new Error(`schedule seed ${seed} failed: ${(e as Error).message}`, { cause: e });
-      }
-      stats.schedules++;
-    };
-    // Schedules are independent worlds (own table, own broker): run a few at once to overlap I/O waits.
-    const seeds = Array.from({ length: SCHEDULES }, (_, i) => FIRST_SEED + i);
-    for (let i = 0; i < seeds.length; i += CONCURRENCY) {
-      await Promise.all(seeds.slice(i, i + CONCURRENCY).map(runSchedule));
-    }
-    console.log(`[execution acceptance] ${JSON.stringify({ ...stats, ms: Date.now() - started })}`);
-    // Every step boundary was crashed at least once over the suite.
-    const hit = Object.keys(stats.crashesByPoint) as FaultPoint[];
-    expect(stats.schedules).toBe(SCHEDULES);
-    if (SCHEDULES >= 200 || (FIRST_SEED === 1 && SCHEDULES >= SAMPLE)) {
-      for (const p of [
-        'before-intent',
-        'after-intent',
-        'before-submit',
-        'after-submit',
-        'after-fill-record',
-        'before-apply',
-        'after-apply',
-        'after-status',
-        'mid-sells',
-        'mid-buys',
-      ] as const) {
-        expect(hit).toContain(p);
-      }
-    }
-  });
+  it(
+    `completes exactly once under ${MEMORY_SCHEDULES} seeded schedules on the memory ledger`,
+    {
+      timeout: 600_000,
+    },
+    () => runSchedules('memory', () => MEMORY_ENDPOINT, MEMORY_SCHEDULES),
+  );
+
+  it(
+    `completes exactly once under ${DYNALITE_SCHEDULES} seeded schedules on dynalite`,
+    {
+      timeout: 600_000,
+    },
+    () => runSchedules('dynalite', endpoint, DYNALITE_SCHEDULES),
+  );
 });
