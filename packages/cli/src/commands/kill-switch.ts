@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { allPages } from '@ensemble/ledger';
 import type { CliIO } from '../io.ts';
 import { describeHolder, resolveHome } from '../local/home.ts';
-import { type CommandContext, commandLine, nextLine } from '../local/next-step.ts';
+import { commandContextOf, commandLine, nextLine } from '../local/next-step.ts';
 import { openSession } from '../local/session.ts';
 
 export interface KillSwitchOptions {
@@ -25,11 +25,7 @@ export async function killSwitchCommand(o: KillSwitchOptions, io: CliIO): Promis
     access: 'shared',
     ...(io.command ? { command: io.command } : {}),
   });
-  const ctx: CommandContext = {
-    home,
-    ...(o.home === undefined ? {} : { homeFlag: o.home }),
-    config: o.config,
-  };
+  const ctx = commandContextOf(home, o);
   try {
     for (const n of session.world.notices) io.err(`note: ${n}`);
     const { ledger, holder } = session.world;

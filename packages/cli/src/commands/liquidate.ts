@@ -13,9 +13,9 @@ import { executePlan } from '@ensemble/execution';
 import type { CliIO } from '../io.ts';
 import { UsageError } from '../io.ts';
 import { resolveHome } from '../local/home.ts';
-import { type CommandContext, commandLine, nextLine } from '../local/next-step.ts';
+import { commandContextOf, commandLine, nextLine } from '../local/next-step.ts';
 import { reconcileLocal } from '../local/reconcile.ts';
-import { openSession } from '../local/session.ts';
+import { commandSessionOptions, openSession } from '../local/session.ts';
 import type { LocalBroker } from '../local/world.ts';
 import { sessionDays } from './trade.ts';
 
@@ -34,17 +34,8 @@ export const LIQUIDATION_STAGE = 'liquidate';
 
 export async function liquidateCommand(o: LiquidateOptions, io: CliIO): Promise<number> {
   const home = resolveHome(o.home, io.env, io.cwd);
-  const ctx: CommandContext = {
-    home,
-    ...(o.home === undefined ? {} : { homeFlag: o.home }),
-    config: o.config,
-    ...(o.broker ? { broker: o.broker } : {}),
-  };
-  const session = await openSession(home, resolve(io.cwd, o.config), {
-    ...(o.broker ? { broker: o.broker } : {}),
-    env: io.env,
-    ...(io.command ? { command: io.command } : {}),
-  });
+  const ctx = commandContextOf(home, o);
+  const session = await openSession(home, resolve(io.cwd, o.config), commandSessionOptions(o, io));
   try {
     for (const n of session.world.notices) io.err(`note: ${n}`);
     const entry = session.config.strategies.find((s) => s.id === o.strategyId);

@@ -7,9 +7,9 @@ import { resolve } from 'node:path';
 import { allPages } from '@ensemble/ledger';
 import type { CliIO } from '../io.ts';
 import { describeHolder, resolveHome } from '../local/home.ts';
-import { type CommandContext, commandLine, nextLine } from '../local/next-step.ts';
+import { commandContextOf, commandLine, nextLine } from '../local/next-step.ts';
 import { reconcileLocal } from '../local/reconcile.ts';
-import { openSession } from '../local/session.ts';
+import { commandSessionOptions, openSession } from '../local/session.ts';
 import type { LocalBroker } from '../local/world.ts';
 
 export interface ReconcileOptions {
@@ -23,17 +23,10 @@ export interface ReconcileOptions {
 export async function reconcileCommand(o: ReconcileOptions, io: CliIO): Promise<number> {
   const home = resolveHome(o.home, io.env, io.cwd);
   const session = await openSession(home, resolve(io.cwd, o.config), {
-    ...(o.broker ? { broker: o.broker } : {}),
-    env: io.env,
+    ...commandSessionOptions(o, io),
     access: 'shared',
-    ...(io.command ? { command: io.command } : {}),
   });
-  const ctx: CommandContext = {
-    home,
-    ...(o.home === undefined ? {} : { homeFlag: o.home }),
-    config: o.config,
-    ...(o.broker ? { broker: o.broker } : {}),
-  };
+  const ctx = commandContextOf(home, o);
   try {
     for (const n of session.world.notices) io.err(`note: ${n}`);
     const { ledger, broker, holder } = session.world;

@@ -21,10 +21,10 @@ import type { CliIO } from '../io.ts';
 import { exitCodeOf, nextStepOf, printDay } from '../local/day-result.ts';
 import { ExecutionJournal, executionsOfRun, redrivableExecution } from '../local/executions.ts';
 import { resolveHome } from '../local/home.ts';
-import { type CommandContext, commandLine, nextLine } from '../local/next-step.ts';
+import { commandContextOf, commandLine, nextLine } from '../local/next-step.ts';
 import { Progress } from '../local/progress.ts';
 import type { RunReport } from '../local/report.ts';
-import { openSession } from '../local/session.ts';
+import { commandSessionOptions, openSession } from '../local/session.ts';
 import { LOCAL_STAGE, type LocalBroker } from '../local/world.ts';
 import { runDay, settleExecution } from './trade.ts';
 
@@ -44,17 +44,8 @@ export const runIdFromArgument = (arg: string): string => (isIsoDate(arg) ? runI
 export async function redriveCommand(o: RedriveOptions, io: CliIO): Promise<number> {
   const home = resolveHome(o.home, io.env, io.cwd);
   const runId = runIdFromArgument(o.runId);
-  const ctx: CommandContext = {
-    home,
-    ...(o.home === undefined ? {} : { homeFlag: o.home }),
-    config: o.config,
-    ...(o.broker ? { broker: o.broker } : {}),
-  };
-  const session = await openSession(home, resolve(io.cwd, o.config), {
-    ...(o.broker ? { broker: o.broker } : {}),
-    env: io.env,
-    ...(io.command ? { command: io.command } : {}),
-  });
+  const ctx = commandContextOf(home, o);
+  const session = await openSession(home, resolve(io.cwd, o.config), commandSessionOptions(o, io));
   const fail = (message: string, next: string | null): number => {
     io.err(`ensemble: ${message}`);
     if (next !== null) io.err(nextLine(next));

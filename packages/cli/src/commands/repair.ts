@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import { type RecoveredOrder, recoverRunOrders } from '@ensemble/execution';
 import type { CliIO } from '../io.ts';
 import { resolveHome } from '../local/home.ts';
-import { type CommandContext, commandLine, nextLine } from '../local/next-step.ts';
+import { commandContextOf, commandLine, nextLine } from '../local/next-step.ts';
 import { reconcileLocal } from '../local/reconcile.ts';
-import { openSession } from '../local/session.ts';
+import { commandSessionOptions, openSession } from '../local/session.ts';
 import type { LocalBroker } from '../local/world.ts';
 import { runIdFromArgument } from './redrive.ts';
 
@@ -30,17 +30,8 @@ const pad = (s: string, n: number) => s.padEnd(n);
 export async function repairCommand(o: RepairOptions, io: CliIO): Promise<number> {
   const home = resolveHome(o.home, io.env, io.cwd);
   const runId = runIdFromArgument(o.runId);
-  const ctx: CommandContext = {
-    home,
-    ...(o.home === undefined ? {} : { homeFlag: o.home }),
-    config: o.config,
-    ...(o.broker ? { broker: o.broker } : {}),
-  };
-  const session = await openSession(home, resolve(io.cwd, o.config), {
-    ...(o.broker ? { broker: o.broker } : {}),
-    env: io.env,
-    ...(io.command ? { command: io.command } : {}),
-  });
+  const ctx = commandContextOf(home, o);
+  const session = await openSession(home, resolve(io.cwd, o.config), commandSessionOptions(o, io));
   try {
     for (const n of session.world.notices) io.err(`note: ${n}`);
     const { ledger, broker } = session.world;

@@ -27,7 +27,7 @@ import { exitCodeOf, isTransient, nextStepOf, printDay } from '../local/day-resu
 import { ExecutionJournal, nextExecutionName, runIdOfExecution, saveExecution } from '../local/executions.ts';
 import { checkFault, faultAlways, parseFault } from '../local/faults.ts';
 import { resolveHome } from '../local/home.ts';
-import { type CommandContext, commandLine, nextLine } from '../local/next-step.ts';
+import { commandContextOf, commandLine, nextLine } from '../local/next-step.ts';
 import { Progress } from '../local/progress.ts';
 import { reconcileLocal } from '../local/reconcile.ts';
 import { buildReport, type RunReport } from '../local/report.ts';
@@ -238,12 +238,7 @@ export async function tradeCommand(o: TradeOptions, io: CliIO): Promise<number> 
     ...(io.command ? { command: io.command } : {}),
     ...(o.data ? { dataDir: resolve(io.cwd, o.data) } : {}),
   });
-  const ctx: CommandContext = {
-    home,
-    ...(o.home === undefined ? {} : { homeFlag: o.home }),
-    config: o.config,
-    ...(o.broker ? { broker: o.broker } : {}),
-  };
+  const ctx = commandContextOf(home, o);
   for (const w of session.config.warnings) io.err(`warning: ${w}`);
   for (const n of session.world.notices) io.err(`note: ${n}`);
   let code = 0;

@@ -17,6 +17,17 @@ export interface CommandContext {
   readonly broker?: 'sim' | 'alpaca';
 }
 
+/** The context of a command given `--home`, `--config` and `--broker` as `o` has them. */
+export const commandContextOf = (
+  home: LocalHome,
+  o: { readonly home?: string; readonly config: string; readonly broker?: 'sim' | 'alpaca' },
+): CommandContext => ({
+  home,
+  ...(o.home === undefined ? {} : { homeFlag: o.home }),
+  config: o.config,
+  ...(o.broker ? { broker: o.broker } : {}),
+});
+
 const DEFAULT_CONFIG = 'strategies/ensemble.config.yaml';
 
 /** Quotes an argument for a POSIX shell when it needs it. */

@@ -38,6 +38,16 @@ export interface SessionOptions {
   readonly dataDir?: string;
 }
 
+/** What a command opens its session with: its `--broker`, the CLI's environment and command line. */
+export const commandSessionOptions = (
+  o: { readonly broker?: LocalBroker },
+  io: { readonly env: Readonly<Record<string, string | undefined>>; readonly command?: string },
+): SessionOptions => ({
+  ...(o.broker ? { broker: o.broker } : {}),
+  env: io.env,
+  ...(io.command ? { command: io.command } : {}),
+});
+
 export async function openSession(
   home: LocalHome,
   configPath: string,
