@@ -83,7 +83,10 @@ describe('combine of many parts (the heap merge)', () => {
   it('equals the sort-then-sum definition to the last bit', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ alloc: wideAlloc, scale }), { minLength: HEAP_PARTS, maxLength: 4 * HEAP_PARTS }),
+        fc.array(fc.record({ alloc: wideAlloc, scale }), {
+          minLength: HEAP_PARTS,
+          maxLength: 4 * HEAP_PARTS,
+        }),
         (parts) => {
           // Arrange / Act / Assert
           expect(plain(combine(parts))).toEqual(plain(reference(parts)));
