@@ -8,6 +8,7 @@ import { bundleFunctions, packageOf } from '../infra/bundle.ts';
 import { benchBacktest, formatBacktest } from './backtest.ts';
 import { benchDsl } from './dsl.ts';
 import { benchPlanner } from './planner.ts';
+import { benchWidth, formatWidth } from './width.ts';
 import { benchWorkflow, formatWorkflow } from './workflow.ts';
 
 const only = process.argv[2];
@@ -62,6 +63,23 @@ if (!only || only === 'workflow') {
   const wf = await benchWorkflow(sizes, (line) => console.log(`  ${line}`));
   for (const line of formatWorkflow(wf)) console.log(line);
   report.workflow = wf;
+}
+
+if (only === 'width') {
+  // One strategy of N synthetic symbols through the real steps, and the core planner (issue 17, item 11).
+  // Not part of the default run (minutes). `npm run bench -- width 1000,10000 250,500` sets the widths:
+  // first those run with the kill switch on (no order), then those that trade.
+  const widths = (arg: string | undefined) =>
+    arg
+      ?.split(',')
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0);
+  console.log('\nWidth: one strategy of N symbols through the real steps');
+  const width = benchWidth(widths(process.argv[3]), widths(process.argv[4]), (line) =>
+    console.log(`  ${line}`),
+  );
+  for (const line of formatWidth(width)) console.log(line);
+  report.width = width;
 }
 
 if (!only || only === 'bundles') {

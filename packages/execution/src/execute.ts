@@ -180,14 +180,12 @@ const makeGate = (
   };
 };
 
+/** What the book holds of `symbol` now (one position read: a plan's sells never read the whole book each). */
 const heldQty = async (
-  ledger: Pick<BookLedger, 'getBook'>,
+  ledger: Pick<BookLedger, 'getPosition'>,
   bookId: ParsedExecuteInput['bookId'],
   symbol: string,
-) => {
-  const book = await ledger.getBook(bookId);
-  return new D(book.positions.find((p) => p.symbol === symbol)?.qty ?? '0');
-};
+) => new D((await ledger.getPosition(bookId, symbol))?.qty ?? '0');
 
 /** True once any buy of the plan reached the broker: then the recorded intents are the sizing. */
 const buysStarted = async (ctx: RunnerContext, buys: readonly IdentifiedLine[]): Promise<boolean> => {

@@ -58,7 +58,7 @@ export type ParsedExecuteInput = z.infer<typeof ExecuteInput>;
  * symbol leases, daily notional), and the runs, NAVs and cash the equity breaker reads.
  */
 export type ExecutionLedger = OrderLedger &
-  Pick<BookLedger, 'getBook' | 'listCashBalances' | 'listNavOfDay'> &
+  Pick<BookLedger, 'getBook' | 'getPosition' | 'listCashBalances' | 'listNavOfDay'> &
   Pick<ControlLedger, 'getKillSwitch' | 'acquireLease' | 'releaseLease' | 'reserveNotional'> &
   Pick<RunLedger, 'listRuns'>;
 

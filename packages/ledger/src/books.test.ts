@@ -65,6 +65,24 @@ forEachServer('ledger books', (endpoint, server) => {
       expect((await ledger.getFill('f1'))?.appliedAt).toBeDefined();
     });
 
+    it('reads one position as getBook lists it, and none once flat or never held', async () => {
+      // Arrange
+      const ledger = await setup();
+      await fund(ledger, 'strategy#a');
+      await ledger.recordFill(fill('p1', 'strategy#a', 'buy', '3', '100'));
+      await ledger.applyFill('p1');
+      // Act
+      const held = await ledger.getPosition('strategy#a', 'SPY');
+      const never = await ledger.getPosition('strategy#a', 'QQQ');
+      await ledger.recordFill(fill('p2', 'strategy#a', 'sell', '3', '110'));
+      await ledger.applyFill('p2');
+      const flat = await ledger.getPosition('strategy#a', 'SPY');
+      // Assert
+      expect(held).toEqual({ symbol: 'SPY', qty: '3', costBasis: '300' });
+      expect(never).toBeNull();
+      expect(flat).toBeNull();
+    });
+
     it('reduces cost basis pro rata on a sell and zeroes it when flat', async () => {
       const ledger = await setup();
       await fund(ledger, 'strategy#a');

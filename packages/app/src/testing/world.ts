@@ -68,8 +68,13 @@ export interface World {
 export interface WorldOptions {
   /** @default the default config */
   readonly config?: LoadedConfig;
-  /** Replaces the bundled data the steps read (the broker always fills on the bundled data). */
+  /** Replaces the bundled data the steps read (the broker fills on the bundled data unless `fillsOn`). */
   readonly marketData?: MarketData;
+  /**
+   * The data the SimBroker fills at: `'bundled'`, or `'marketData'` (the data of `marketData`, for
+   * synthetic symbols the bundled data does not have). @default 'bundled'
+   */
+  readonly fillsOn?: 'bundled' | 'marketData';
   /**
    * Trade every symbol in whole shares. The SimBroker rounds each fill's cash to cents while the ledger
    * keeps qty × price exactly, so fractional fills leave sub-cent differences that add up across fills;
@@ -103,7 +108,9 @@ export const startWorld = async (options: WorldOptions = {}): Promise<World> => 
   const config = options.config ?? (await loadConfig(DEFAULT_CONFIG));
   const sim = createSimBroker({
     store: createMemorySimBrokerStore(),
-    prices: closePricesFrom(bundled),
+    prices: closePricesFrom(
+      options.fillsOn === 'marketData' && options.marketData ? options.marketData : bundled,
+    ),
     clock,
     startingCash: config.account.startingCash,
     nonFractionable:

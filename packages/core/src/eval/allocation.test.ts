@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Alloc, AllocTable, combine, EMPTY } from './allocation.ts';
+import { type Alloc, AllocTable, combine, EMPTY, HEAP_PARTS } from './allocation.ts';
 
 /** The definition `combine` must reproduce bit for bit: concatenate, stable-sort by symbol, sum in that order. */
 function reference(parts: readonly { alloc: Alloc; scale: number }[]): Alloc {
@@ -63,6 +63,49 @@ describe('combine', () => {
       }),
       { seed: 20261121, numRuns: 500 },
     );
+  });
+});
+
+/** An allocation over a few of 40 symbols (wide merges: many parts, many ties). */
+const wideAlloc = fc
+  .uniqueArray(fc.integer({ min: 0, max: 39 }), { minLength: 1, maxLength: 5 })
+  .chain((ks) =>
+    fc
+      .array(fc.double({ min: 0.01, max: 10, noNaN: true }), { minLength: ks.length, maxLength: ks.length })
+      .map((raw): Alloc => {
+        const total = raw.reduce((a, w) => a + w, 0);
+        const symbols = ks.map((k) => `S${String(k).padStart(2, '0')}`).sort();
+        return { symbols, weights: Float64Array.from(raw, (w) => w / total) };
+      }),
+  );
+
+describe('combine of many parts (the heap merge)', () => {
+  it('equals the sort-then-sum definition to the last bit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ alloc: wideAlloc, scale }), {
+          minLength: HEAP_PARTS,
+          maxLength: 4 * HEAP_PARTS,
+        }),
+        (parts) => {
+          // Arrange / Act / Assert
+          expect(plain(combine(parts))).toEqual(plain(reference(parts)));
+        },
+      ),
+      { seed: 20261202, numRuns: 300 },
+    );
+  });
+
+  it('merges a flat weight over 20,000 one-asset parts in symbol order', () => {
+    // Arrange: parts in reverse symbol order, so the merge has to reorder every one
+    const parts = Array.from({ length: 20_000 }, (_, k) => ({
+      alloc: { symbols: [`W${String(20_000 - k).padStart(6, '0')}`], weights: Float64Array.of(1) },
+      scale: 1,
+    }));
+    // Act
+    const merged = combine(parts);
+    // Assert
+    expect(plain(merged)).toEqual(plain(reference(parts)));
   });
 });
 

@@ -46,12 +46,20 @@ export function combine(parts: readonly { readonly alloc: Alloc; readonly scale:
  */
 class Merged {
   readonly cursor: number[] = [];
+  /** The heap of part indices of a wide merge (see {@link HEAP_PARTS}). */
+  readonly heap: number[] = [];
   readonly summedSymbols: string[] = [];
   readonly summed: number[] = [];
   readonly symbols: string[] = [];
   readonly weights: number[] = [];
   length = 0;
 }
+
+/**
+ * From this many parts on, {@link merge} picks the next pair from a binary heap (O(log parts) a pair)
+ * instead of scanning every part (O(parts) a pair, so O(parts²) for a flat weight over many assets).
+ */
+export const HEAP_PARTS = 16;
 
 /**
  * Σ scales[k]·allocs[k] (scale 1 when `scales` is null), normalized, zero weights dropped; parts whose
@@ -63,10 +71,52 @@ class Merged {
 function merge(allocs: readonly Alloc[], scales: readonly number[] | null, out: Merged): boolean {
   const n = allocs.length;
   // cursor[k]: next position in allocs[k]; a part with a non-positive scale starts exhausted
-  const { cursor, summedSymbols, summed } = out;
+  const { cursor } = out;
   for (let k = 0; k < n; k++) cursor[k] = (scales ? scales[k]! : 1) > 0 ? 0 : allocs[k]!.symbols.length;
-  let distinct = 0;
-  let total = 0;
+  const sums = { distinct: 0, total: 0 };
+  if (n >= HEAP_PARTS) mergeByHeap(allocs, scales, out, sums);
+  else mergeByScan(allocs, scales, out, sums);
+  const { summedSymbols, summed } = out;
+  out.length = 0;
+  if (!(sums.total > 0)) return false;
+  for (let k = 0; k < sums.distinct; k++) {
+    if (summed[k]! > 0) {
+      out.symbols[out.length] = summedSymbols[k]!;
+      out.weights[out.length++] = summed[k]! / sums.total;
+    }
+  }
+  return true;
+}
+
+/** Adds the next pair (part `pick`'s current one) to the running sums, and advances that part. */
+function take(
+  allocs: readonly Alloc[],
+  scales: readonly number[] | null,
+  out: Merged,
+  sums: { distinct: number; total: number },
+  pick: number,
+): void {
+  const { cursor, summedSymbols, summed } = out;
+  const symbol = allocs[pick]!.symbols[cursor[pick]!]!;
+  const w = allocs[pick]!.weights[cursor[pick]!]! * (scales ? scales[pick]! : 1);
+  cursor[pick]!++;
+  sums.total += w;
+  if (sums.distinct > 0 && summedSymbols[sums.distinct - 1] === symbol) summed[sums.distinct - 1]! += w;
+  else {
+    summedSymbols[sums.distinct] = symbol;
+    summed[sums.distinct++] = w;
+  }
+}
+
+/** The k-way merge of a few parts: scan every part for the smallest current symbol (ties: earliest part). */
+function mergeByScan(
+  allocs: readonly Alloc[],
+  scales: readonly number[] | null,
+  out: Merged,
+  sums: { distinct: number; total: number },
+): void {
+  const { cursor } = out;
+  const n = allocs.length;
   for (;;) {
     let pick = -1;
     let symbol = '';
@@ -78,25 +128,54 @@ function merge(allocs: readonly Alloc[], scales: readonly number[] | null, out: 
         symbol = a.symbols[c]!;
       }
     }
-    if (pick < 0) break;
-    const w = allocs[pick]!.weights[cursor[pick]!]! * (scales ? scales[pick]! : 1);
-    cursor[pick]!++;
-    total += w;
-    if (distinct > 0 && summedSymbols[distinct - 1] === symbol) summed[distinct - 1]! += w;
-    else {
-      summedSymbols[distinct] = symbol;
-      summed[distinct++] = w;
-    }
+    if (pick < 0) return;
+    take(allocs, scales, out, sums, pick);
   }
-  out.length = 0;
-  if (!(total > 0)) return false;
-  for (let k = 0; k < distinct; k++) {
-    if (summed[k]! > 0) {
-      out.symbols[out.length] = summedSymbols[k]!;
-      out.weights[out.length++] = summed[k]! / total;
+}
+
+/**
+ * The same merge over many parts: a binary min-heap of the parts not exhausted, ordered by (current symbol,
+ * part index), so it yields the pairs in exactly the scan's order (smallest symbol, ties to the earliest part).
+ */
+function mergeByHeap(
+  allocs: readonly Alloc[],
+  scales: readonly number[] | null,
+  out: Merged,
+  sums: { distinct: number; total: number },
+): void {
+  const { cursor, heap } = out;
+  const before = (i: number, j: number): boolean => {
+    const a = allocs[i]!.symbols[cursor[i]!]!;
+    const b = allocs[j]!.symbols[cursor[j]!]!;
+    return a < b || (a === b && i < j);
+  };
+  let size = 0;
+  const down = (from: number): void => {
+    let at = from;
+    const part = heap[at]!;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && before(heap[right]!, heap[left]!) ? right : left;
+      if (!before(heap[child]!, part)) break;
+      heap[at] = heap[child]!;
+      at = child;
     }
+    heap[at] = part;
+  };
+  for (let k = 0; k < allocs.length; k++) if (cursor[k]! < allocs[k]!.symbols.length) heap[size++] = k;
+  for (let at = (size >> 1) - 1; at >= 0; at--) down(at);
+  while (size > 0) {
+    const pick = heap[0]!;
+    take(allocs, scales, out, sums, pick);
+    if (cursor[pick]! >= allocs[pick]!.symbols.length) {
+      size--;
+      if (size === 0) return;
+      heap[0] = heap[size]!;
+    }
+    down(0);
   }
-  return true;
 }
 
 const bits = new Float64Array(1);

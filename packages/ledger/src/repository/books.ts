@@ -10,6 +10,7 @@ import type {
   BookState,
   CashBalance,
   DayRangeOptions,
+  Holding,
   Nav,
   Page,
   PageOptions,
@@ -25,6 +26,11 @@ import { pageOf } from './paging.ts';
 export interface BookLedger {
   /** Read a book now: its cash and its non-zero positions (all pages). */
   getBook(bookId: BookId): Promise<BookState>;
+  /**
+   * A book's holding of one symbol now (one item read, whatever the book's size), or null when it holds
+   * none: what a sell checks before it is placed.
+   */
+  getPosition(bookId: BookId, symbol: string): Promise<Holding | null>;
   /** List a book's non-zero positions. */
   listPositions(bookId: BookId, options?: PageOptions): Promise<Page<Position>>;
   /** List every book's non-zero positions (reconciliation). */
@@ -67,6 +73,15 @@ const getBook = (ctx: Ctx, bookId: BookId): Promise<BookState> =>
     };
   });
 
+const getPosition = (ctx: Ctx, bookId: BookId, symbol: string): Promise<Holding | null> =>
+  guard('getPosition', async () => {
+    const { data } = await ctx.svc.entities.position
+      .get({ bookId, symbol })
+      .go({ originalErr: true, consistent: true });
+    if (!data || new D(data.qty).isZero()) return null;
+    return { symbol: data.symbol, qty: data.qty, costBasis: data.costBasis };
+  });
+
 const listPositions = (ctx: Ctx, bookId: BookId, options: PageOptions = {}): Promise<Page<Position>> =>
   guard('listPositions', async () => {
     const { data, cursor } = await ctx.svc.entities.position.query
@@ -106,6 +121,7 @@ const listCashBalances = (ctx: Ctx, options: PageOptions = {}): Promise<Page<Cas
 /** The {@link BookLedger} over `ctx`. */
 export const bookLedger = (ctx: Ctx): BookLedger => ({
   getBook: (bookId) => getBook(ctx, bookId),
+  getPosition: (bookId, symbol) => getPosition(ctx, bookId, symbol),
   listPositions: (bookId, options) => listPositions(ctx, bookId, options),
   listAllPositions: (options) => listAllPositions(ctx, options),
   listHoldersOfSymbol: (symbol, options) => listHoldersOfSymbol(ctx, symbol, options),
