@@ -21,6 +21,12 @@ export const memoryBookLedger = (m: MemoryCtx): BookLedger => {
         .filter((p) => !new D(p.qty).isZero())
         .map((p) => ({ symbol: p.symbol, qty: p.qty, costBasis: p.costBasis })),
     }),
+    getPosition: async (bookId, symbol) => {
+      const p = positions.get(composite(bookId, symbol));
+      return p && held(p) && !new D(p.qty).isZero()
+        ? { symbol: p.symbol, qty: p.qty, costBasis: p.costBasis }
+        : null;
+    },
     listPositions: async (bookId, o) => positions.page('byBook', bookId, { ...o, where: held }),
     listAllPositions: async (o) => positions.page('all', '', { ...o, where: held }),
     listHoldersOfSymbol: async (symbol, o) => positions.page('bySymbol', symbol, { ...o, where: held }),
