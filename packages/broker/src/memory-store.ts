@@ -4,13 +4,15 @@
  * fresh copy, with the stored state itself as the snapshot's `pristine` (to compare against, never to
  * change): nothing a caller holds is the store's, and no call parses or serializes JSON.
  */
-import { copyAccount, copyOrder } from './account-state.ts';
-import type { SimAccountState, SimBrokerStore, SimOrderRecord } from './types.ts';
+import { copyAccount } from './account-state.ts';
+import { type SimAccountState, type SimBrokerStore, SimOrderRecord } from './types.ts';
 
 /** A new, empty in-memory store. Share one instance between brokers to share an account. */
 export const createMemorySimBrokerStore = (): SimBrokerStore => {
   let account: { readonly state: SimAccountState; readonly version: number } | null = null;
-  const archive = new Map<string, SimOrderRecord>();
+  // Archived orders as JSON text (as DynamoDB keeps them): flat and compact — a live record's strings are
+  // often concatenations that retain more memory than their text — and read back only on a lookup.
+  const archive = new Map<string, string>();
   const ids = new Map<string, string>();
   return {
     async loadAccount() {
@@ -30,14 +32,14 @@ export const createMemorySimBrokerStore = (): SimBrokerStore => {
     },
     async getArchivedOrder(clientOrderId) {
       const order = archive.get(clientOrderId);
-      return order ? copyOrder(order) : null;
+      return order === undefined ? null : SimOrderRecord.parse(JSON.parse(order));
     },
     async clientIdOfArchived(orderId) {
       return ids.get(orderId) ?? null;
     },
     async archiveOrders(orders) {
       for (const order of orders) {
-        archive.set(order.clientOrderId, copyOrder(order));
+        archive.set(order.clientOrderId, JSON.stringify(order));
         ids.set(order.id, order.clientOrderId);
       }
     },
