@@ -35,6 +35,7 @@ import {
   ZERO,
 } from '@ensemble/core';
 import * as z from 'zod';
+import { copyAccount, sameAccount } from './account-state.ts';
 import { announced, applyDueActions } from './corporate-actions.ts';
 import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
 import { type FeeModel, zeroFees } from './fees.ts';
@@ -169,11 +170,11 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       // orders are terminal, and no change touches a terminal order, so `settled` stays as read.
       const { state } = snapshot;
       const now = clock();
-      const before = snapshot.json ?? JSON.stringify(state);
+      const before = snapshot.pristine ?? copyAccount(state);
       expireDayOrders(state, now);
       if (actions.length > 0) applyDueActions(state, actions, toNewYork(now).date, nonFractionable);
       const result = await change(state, now);
-      if (JSON.stringify(state) === before) return result;
+      if (sameAccount(state, before)) return result;
       if (settled.length >= ARCHIVE_BATCH) {
         await store.archiveOrders(settled);
         for (const order of settled) delete state.orders[order.clientOrderId];

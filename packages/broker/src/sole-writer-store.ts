@@ -6,6 +6,7 @@
  * else write the account after all, the write fails its condition, the copy is dropped and the broker reads
  * the account again. A failed or interrupted write drops the copy too.
  */
+import { copyAccount, copyOrder } from './account-state.ts';
 import type { SimAccountSnapshot, SimBrokerStore, SimOrderRecord } from './types.ts';
 
 /** Archived orders kept in memory at most (the oldest are forgotten first; the store still has them). */
@@ -23,7 +24,7 @@ export const soleWriterStore = (store: SimBrokerStore): SimBrokerStore => {
         orders.delete(oldest);
       }
     }
-    orders.set(order.clientOrderId, structuredClone(order));
+    orders.set(order.clientOrderId, copyOrder(order));
     clientIds.set(order.id, order.clientOrderId);
   };
   /**
@@ -50,13 +51,15 @@ export const soleWriterStore = (store: SimBrokerStore): SimBrokerStore => {
         uncertain = false;
         account = await store.loadAccount();
       }
-      return account && structuredClone(account);
+      return (
+        account && { state: copyAccount(account.state), version: account.version, pristine: account.state }
+      );
     },
     createAccount: (state) =>
       writing(
         () => store.createAccount(state),
         () => {
-          account = { state: structuredClone(state), version: 1 };
+          account = { state: copyAccount(state), version: 1 };
         },
       ),
     replaceAccount: (state, expectedVersion) =>
@@ -65,13 +68,13 @@ export const soleWriterStore = (store: SimBrokerStore): SimBrokerStore => {
         () => {
           // Only forward: the confirmation of an older write may arrive after a newer one's.
           if (account === null || account.version <= expectedVersion) {
-            account = { state: structuredClone(state), version: expectedVersion + 1 };
+            account = { state: copyAccount(state), version: expectedVersion + 1 };
           }
         },
       ),
     async getArchivedOrder(clientOrderId) {
       const kept = orders.get(clientOrderId);
-      if (kept) return structuredClone(kept);
+      if (kept) return copyOrder(kept);
       const found = await store.getArchivedOrder(clientOrderId);
       if (found) keep(found);
       return found;

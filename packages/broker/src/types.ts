@@ -59,10 +59,11 @@ export interface SimAccountSnapshot {
   readonly state: SimAccountState;
   readonly version: number;
   /**
-   * `JSON.stringify(state)` as read, when the store keeps the account as that text (the memory store): the
-   * broker compares against it to tell whether a call changed the account, instead of serializing it again.
+   * The state as the store keeps it, when the store keeps it as a live object (the memory store): the
+   * broker compares against it to tell whether a call changed the account, instead of copying it first.
+   * Read-only: never changed by anyone.
    */
-  readonly json?: string;
+  readonly pristine?: SimAccountState;
 }
 
 /**

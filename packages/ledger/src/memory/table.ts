@@ -17,7 +17,11 @@ export const frozenCopy = <T>(value: T): T => {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = frozenCopy(v);
+  const from = value as Record<string, unknown>;
+  for (const k in from) {
+    const v = from[k];
+    if (v !== undefined) out[k] = typeof v === 'object' && v !== null ? frozenCopy(v) : v;
+  }
   return Object.freeze(out) as T;
 };
 
