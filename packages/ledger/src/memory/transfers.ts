@@ -9,7 +9,7 @@ import {
   proRataCostBasis,
   transferEffects,
 } from '../repository/effects.ts';
-import { SameOn, sameOn } from '../repository/records.ts';
+import { finalizedFlowFields, SameOn, sameOn } from '../repository/records.ts';
 import type { TransferLedger } from '../repository/transfers.ts';
 import type { FlowState, Transfer, TransferPlan } from '../types.ts';
 import { applyEffects } from './journal.ts';
@@ -94,17 +94,7 @@ export const memoryTransferLedger = (m: MemoryCtx): TransferLedger => {
       }
       m.write('finalizeFlowState');
       const { pendingPlanId: _claim, ...rest } = cur;
-      writeState(m, {
-        ...rest,
-        flows: { ...cur.flows, ...input.flows },
-        poolShares: input.poolShares,
-        ...(input.allocations === undefined
-          ? {}
-          : { allocations: { ...(cur.allocations ?? {}), ...input.allocations } }),
-        lastPlanId: input.planId,
-        version: cur.version + 1,
-        updatedAt: m.now(),
-      });
+      writeState(m, { ...rest, ...finalizedFlowFields(cur, input, m.now()) });
       return { status: 'updated', item: readState(m)! };
     },
     releaseFlowState: async (planId) => {

@@ -6,8 +6,12 @@
  * {@link TransferLedger} role.
  */
 import { FLOW_STATE_NAME } from '../entities/flow-state.ts';
-import type { Flow, FlowState, TransitionResult } from '../types.ts';
+import type { FlowState, TransitionResult } from '../types.ts';
 import { type Ctx, conditional, guard } from './context.ts';
+import type { FinalizeFlowStateInput } from './inputs.ts';
+import { finalizedFlowFields } from './records.ts';
+
+export type { FinalizeFlowStateInput } from './inputs.ts';
 
 const KEY = { name: FLOW_STATE_NAME };
 
@@ -68,17 +72,6 @@ export const claimFlowState = async (
   return { status: 'conflict', current };
 };
 
-/** Input of {@link finalizeFlowState}. */
-export interface FinalizeFlowStateInput {
-  planId: string;
-  /** Flows to set (merged into the current flows). */
-  flows: Record<string, Flow>;
-  /** The pool's shares from now on. */
-  poolShares: Record<string, string>;
-  /** The allocations the books are funded to from now on (merged into the current ones). @default unchanged */
-  allocations?: Record<string, string>;
-}
-
 export const finalizeFlowState = async (
   ctx: Ctx,
   input: FinalizeFlowStateInput,
@@ -93,16 +86,7 @@ export const finalizeFlowState = async (
     const written = await conditional('finalizeFlowState', () =>
       ctx.svc.entities.flowState
         .patch(KEY)
-        .set({
-          flows: { ...cur.flows, ...input.flows },
-          poolShares: input.poolShares,
-          ...(input.allocations === undefined
-            ? {}
-            : { allocations: { ...(cur.allocations ?? {}), ...input.allocations } }),
-          lastPlanId: input.planId,
-          version: cur.version + 1,
-          updatedAt: ctx.now(),
-        })
+        .set(finalizedFlowFields(cur, input, ctx.now()))
         .remove(['pendingPlanId'])
         .where(
           ({ version, pendingPlanId }, { eq }) =>

@@ -5,6 +5,7 @@
  */
 import type {
   Fill,
+  Flow,
   Nav,
   Order,
   OrderStatus,
@@ -112,3 +113,14 @@ export type ApplyTransferInput = {
     }
   | { kind: 'cash'; amount: string }
 );
+
+/** Input of {@link finalizeFlowState}. */
+export interface FinalizeFlowStateInput {
+  planId: string;
+  /** Flows to set (merged into the current flows). */
+  flows: Record<string, Flow>;
+  /** The pool's shares from now on. */
+  poolShares: Record<string, string>;
+  /** The allocations the books are funded to from now on (merged into the current ones). @default unchanged */
+  allocations?: Record<string, string>;
+}

@@ -7,6 +7,7 @@
 import { D, str } from '@ensemble/core';
 import type {
   Fill,
+  FlowState,
   Nav,
   Order,
   PoolAttribution,
@@ -19,6 +20,7 @@ import type {
 } from '../types.ts';
 import type {
   CreateRunInput,
+  FinalizeFlowStateInput,
   RecordFillInput,
   RecordNavInput,
   RecordOrderIntentInput,
@@ -179,4 +181,20 @@ export const newNav = (input: RecordNavInput, at: string): Nav => ({
   day: input.day,
   ...navValues(input),
   recordedAt: at,
+});
+
+/**
+ * The fields a finalized flip or capital plan writes over the flow state `cur` (both implementations of the
+ * ledger write exactly these): the flows and allocations merged, the pool's shares replaced, the plan
+ * remembered, the version bumped.
+ */
+export const finalizedFlowFields = (cur: FlowState, input: FinalizeFlowStateInput, now: string) => ({
+  flows: { ...cur.flows, ...input.flows },
+  poolShares: input.poolShares,
+  ...(input.allocations === undefined
+    ? {}
+    : { allocations: { ...(cur.allocations ?? {}), ...input.allocations } }),
+  lastPlanId: input.planId,
+  version: cur.version + 1,
+  updatedAt: now,
 });
