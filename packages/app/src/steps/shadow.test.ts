@@ -7,10 +7,12 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type LoadedConfig, type LoadedStrategy, loadConfig } from '@ensemble/config';
-import { bookOf, D, POOL_BOOK, SimulatedCrash } from '@ensemble/core';
+import { bookOf, D, type PerformanceReport, POOL_BOOK, SimulatedCrash } from '@ensemble/core';
 import { reconcile, unallocatedFromTransfers } from '@ensemble/execution';
 import { allPages, type BookId, type LedgerRepository } from '@ensemble/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportKeys } from '../report/daily-report.ts';
+import { createMemoryReportStore } from '../report/report-store.ts';
 import { paperAccountId } from '../shadow/paper-broker.ts';
 import {
   type DayResult,
@@ -349,7 +351,8 @@ describe('shadow mode, step by step', () => {
       [TRIAL]: { mode: 'live', shadow: 'aggregated' },
     });
     // Act
-    const day5 = await driveDay(stepsOf(world, { config: alone }), D5);
+    const reports = createMemoryReportStore();
+    const day5 = await driveDay(stepsOf(world, { config: alone, ports: { reports } }), D5);
     // Assert: carved out of the paper pool into its paper book (left as it is); the pool is trial's alone.
     expect(day5.finalize).toMatchObject({ status: 'SUCCEEDED', reconciliation: { ok: true } });
     const paperFlow = await world.shadowLedger.getFlowState();
@@ -360,5 +363,19 @@ describe('shadow mode, step by step', () => {
     expect(kmlmPaper.positions.length + Number(new D(kmlmPaper.cash).gt(0))).toBeGreaterThan(0);
     expect((await world.shadowLedger.listOrdersOfBook(bookOf(KMLM), { from: D5, to: D5 })).data).toEqual([]);
     expect(day5.finalize?.shadows?.map((s) => s.strategyId)).toEqual([TRIAL]);
+    // The daily report Finalize wrote lists both paper histories beside production, from the shadow scope:
+    // kmlm-switcher's paper book (kept, no longer traded) and trial's paper series.
+    const report: PerformanceReport = JSON.parse(reports.objects.get(reportKeys(D5).json)!.body);
+    expect(report.shadows?.map((x) => [x.id, x.mode])).toEqual([
+      [KMLM, 'live'],
+      [TRIAL, 'live'],
+    ]);
+    const kmlmNavs = await allPages((o) => world.shadowLedger.listNav(bookOf(KMLM), o));
+    const kmlmShadow = report.shadows!.find((x) => x.id === KMLM)!;
+    expect(kmlmShadow.flow).toBe('per-book');
+    // Its own paper book's NAVs, then (D4) its share of the paper pool it was shadowed in.
+    expect(kmlmShadow.paper.equity.slice(0, kmlmNavs.length)).toEqual(kmlmNavs.map((n) => [n.day, n.nav]));
+    expect(kmlmShadow.paper.equity.map(([day]) => day)).toContain(D4);
+    expect(kmlmShadow.trackingDifference).toEqual(expect.any(Number));
   });
 });
