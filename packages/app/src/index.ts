@@ -75,6 +75,7 @@ export {
   type ComparisonLedger,
   type ComparisonOrder,
   type ComparisonSide,
+  comparisonOrderOf,
   type ShadowComparison,
   type ShadowComparisonInput,
   shadowComparison,

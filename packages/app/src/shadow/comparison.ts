@@ -14,7 +14,7 @@
  */
 import type { LoadedConfig } from '@ensemble/config';
 import { type BookId, bookOf, D, type Flow, type Outcome, POOL_BOOK } from '@ensemble/core';
-import { allPages, type LedgerRepository, type Nav, type StrategyRun } from '@ensemble/ledger';
+import { allPages, type LedgerRepository, type Nav, type Order, type StrategyRun } from '@ensemble/ledger';
 import type { ShadowResult, ShadowSummary } from '@ensemble/workflow/contract';
 import { shadowedStrategies } from '../strategies.ts';
 
@@ -38,6 +38,17 @@ export interface ComparisonOrder {
   readonly filledQty: string;
   readonly filledNotional: string;
 }
+
+/** A ledger order as the reports show it (the shadow comparison's, and the run report's). */
+export const comparisonOrderOf = (o: Order): ComparisonOrder => ({
+  clientOrderId: o.clientOrderId,
+  symbol: o.symbol,
+  side: o.side,
+  status: o.status,
+  requestedQty: o.requestedQty ?? null,
+  filledQty: o.filledQty,
+  filledNotional: o.filledNotional,
+});
 
 /** One side (production, or paper) of a shadowed strategy on the day. */
 export interface ComparisonSide {
@@ -190,15 +201,7 @@ const sideOf = async (
     orders: orders
       .filter((o) => o.runId === input.runId)
       .sort((a, b) => a.clientOrderId.localeCompare(b.clientOrderId))
-      .map((o) => ({
-        clientOrderId: o.clientOrderId,
-        symbol: o.symbol,
-        side: o.side,
-        status: o.status,
-        requestedQty: o.requestedQty ?? null,
-        filledQty: o.filledQty,
-        filledNotional: o.filledNotional,
-      })),
+      .map(comparisonOrderOf),
     nav: money(figures?.nav ?? null),
     dayPnl: money(figures?.dayPnl ?? null),
     cumulativeReturnPct: pct(cumulative),

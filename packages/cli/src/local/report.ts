@@ -10,9 +10,15 @@
  * strategy is an entry of its own, with nothing real (`outcome: SKIPPED`, `orders: []`, `book: null`).
  */
 
-import { type ShadowComparison, type ShadowComparisonInput, shadowComparison } from '@ensemble/app';
+import {
+  type ComparisonOrder,
+  comparisonOrderOf,
+  type ShadowComparison,
+  type ShadowComparisonInput,
+  shadowComparison,
+} from '@ensemble/app';
 import type { LoadedConfig } from '@ensemble/config';
-import { allPages, type BookId, type LedgerRepository, type Nav, type Order } from '@ensemble/ledger';
+import { allPages, type BookId, type LedgerRepository, type Nav } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
 import {
   dayCapital,
@@ -25,15 +31,8 @@ import {
 
 export type { ReportAccount, ReportBook, ReportCapital, ReportCorporateAction } from './capital-report.ts';
 
-export interface ReportOrder {
-  readonly clientOrderId: string;
-  readonly symbol: string;
-  readonly side: 'buy' | 'sell';
-  readonly status: string;
-  readonly requestedQty: string | null;
-  readonly filledQty: string;
-  readonly filledNotional: string;
-}
+/** An order as the run report shows it: the shadow comparison's shape. */
+export type ReportOrder = ComparisonOrder;
 
 /** A strategy's paper book of the day (shadow mode). */
 export interface ReportShadow {
@@ -153,16 +152,6 @@ export async function orphanedBooks(
   return out;
 }
 
-const toReportOrder = (o: Order): ReportOrder => ({
-  clientOrderId: o.clientOrderId,
-  symbol: o.symbol,
-  side: o.side,
-  status: o.status,
-  requestedQty: o.requestedQty ?? null,
-  filledQty: o.filledQty,
-  filledNotional: o.filledNotional,
-});
-
 /** A comparison's paper side, as the report's `shadow`. */
 const reportShadow = (c: ShadowComparison): ReportShadow => ({
   flow: c.shadow.flow,
@@ -219,7 +208,7 @@ export async function buildReport(
     orders
       .filter((o) => o.bookId === bookId)
       .sort((a, b) => a.clientOrderId.localeCompare(b.clientOrderId))
-      .map(toReportOrder);
+      .map(comparisonOrderOf);
   const comparisons = extra.shadows
     ? await shadowComparison({ ...extra.shadows, ledger, runId, tradingDay: run.tradingDay })
     : [];

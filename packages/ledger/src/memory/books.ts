@@ -23,9 +23,7 @@ export const memoryBookLedger = (m: MemoryCtx): BookLedger => {
     }),
     getPosition: async (bookId, symbol) => {
       const p = positions.get(composite(bookId, symbol));
-      return p && held(p) && !new D(p.qty).isZero()
-        ? { symbol: p.symbol, qty: p.qty, costBasis: p.costBasis }
-        : null;
+      return p && !new D(p.qty).isZero() ? { symbol: p.symbol, qty: p.qty, costBasis: p.costBasis } : null;
     },
     listPositions: async (bookId, o) => positions.page('byBook', bookId, { ...o, where: held }),
     listAllPositions: async (o) => positions.page('all', '', { ...o, where: held }),
