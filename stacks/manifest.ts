@@ -174,6 +174,13 @@ const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses' | 'install'> & {
     uses: { ...none, table: [...READ, 'PutItem'], read: snapshots, ports: ['broker'] },
   },
   {
+    // Netting at the account (docs/execution.md): shares and cash between books, in the ledger only.
+    name: 'NetOrders',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    uses: { ...none, table: [...DynamoActions], read: snapshots },
+  },
+  {
     name: 'ExecutePool',
     memoryMb: 512,
     timeoutSeconds: 300,

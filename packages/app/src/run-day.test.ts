@@ -2,12 +2,14 @@
  * `runDay` calls the steps as the state machine does: the same scripted steps are run by the real ASL
  * interpreter on the one definition (Map concurrency 1, retries without waits) and by `runDay`, and both
  * must make the same calls with the same inputs, in the same order, and end the same way — a clean day, a
- * branch that fails once, a branch and a pool that fail twice, a retryable error, a skipped day, shadow
+ * branch that fails once, a branch and a pool that fail twice, NetOrders failing, a retryable error, a skipped day, shadow
  * mode's paper books (one failing, or PrepareShadows failing), a reopened day.
  */
 import { ErrorNames, outcomeOfError } from '@ensemble/core';
 import {
+  type BranchResult,
   buildDefinition,
+  dayBranches,
   domainRetrier,
   localArns,
   retryItemsOf,
@@ -15,7 +17,6 @@ import {
   type TaskHandlers,
   type TaskName,
   TaskNames,
-  withRetried,
 } from '@ensemble/workflow';
 import { describe, expect, it } from 'vitest';
 import { DOMAIN_RETRY_ATTEMPTS, runDay } from './run-day.ts';
@@ -40,6 +41,12 @@ interface Script {
   /** The paper books PrepareShadows lists (shadow mode runs when there is one). */
   paperBooks?: readonly string[];
 }
+
+/** The branch a branch task names in its output (it may end a Map iteration). */
+const branchOf = (input: unknown) => {
+  const { strategyId, flow } = input as { strategyId: string; flow: string };
+  return { strategyId, flow };
+};
 
 /** Steps that follow `script` and log every call (task and input). */
 const scripted = (script: Script) => {
@@ -82,14 +89,21 @@ const scripted = (script: Script) => {
             shadows,
           },
     Evaluate: () => ({ targets: 1 }),
-    PlanRebalance: () => ({ action: 'rebalance', orders: 1 }),
-    Execute: () => ({ outcome: 'TRADED', orders: 1, filled: 1 }),
+    PlanRebalance: (input) => ({ ...branchOf(input), action: 'rebalance', orders: 1 }),
+    Execute: (input) => ({ ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 }),
     RecordBranchFailure: (input) => {
       const { error } = input as { error: { Error: string; Cause: string } };
       return { outcome: outcomeOfError(error.Error), error: { name: error.Error, message: error.Cause } };
     },
     AggregatePool: () => ({ members: 2, targets: 2 }),
     PlanPool: () => ({ action: 'rebalance', orders: 2 }),
+    NetOrders: (input) => {
+      const { branches } = input as { branches: BranchResult[] };
+      const items = branches
+        .filter((b) => b.outcome === 'PLANNED')
+        .map(({ strategyId, flow }) => ({ strategyId, flow }));
+      return { items, crosses: 0, notional: '0' };
+    },
     ExecutePool: () => ({ outcome: 'TRADED', orders: 2, filled: 2 }),
     PrepareShadows: () => ({ items: paperBooks.map((bookId) => ({ bookId })) }),
     Shadow: (input) => ({
@@ -99,13 +113,11 @@ const scripted = (script: Script) => {
       filled: 1,
     }),
     Finalize: (input) => {
-      const f = input as {
+      const f = input as Parameters<typeof dayBranches>[0] & {
         runId: string;
-        branches: Parameters<typeof withRetried>[0];
-        retried?: Parameters<typeof withRetried>[1];
         pool?: { outcome?: string; error?: { Error: string } };
       };
-      const retryItems = retryItemsOf(withRetried(f.branches, f.retried));
+      const retryItems = retryItemsOf(dayBranches(f));
       return {
         runId: f.runId,
         status: 'SUCCEEDED',
@@ -159,37 +171,43 @@ const both = async (script: Script, reopen?: boolean) => {
 
 describe('runDay', () => {
   it.each<[string, Script, string, number]>([
-    ['a clean day', {}, 'SUCCEEDED', 13],
+    ['a clean day', {}, 'SUCCEEDED', 14],
     ['a skipped day', { skip: true }, 'SUCCEEDED', 1],
-    ['a branch failing once (its second run trades)', { failures: { 'Execute:alpha': 1 } }, 'SUCCEEDED', 18],
-    ['a branch failing twice (the day fails)', { failures: { 'PlanRebalance:beta': 2 } }, 'FAILED', 15],
-    ['an aggregated member failing (no second run)', { failures: { 'Evaluate:gamma': 1 } }, 'SUCCEEDED', 14],
-    ['the pool failing once', { failures: { 'PlanPool:pool': 1 } }, 'SUCCEEDED', 16],
-    ['the pool failing twice', { failures: { 'ExecutePool:pool': 2 } }, 'FAILED', 16],
+    ['a branch failing once (its second run trades)', { failures: { 'Execute:alpha': 1 } }, 'SUCCEEDED', 19],
+    ['a branch failing twice (the day fails)', { failures: { 'PlanRebalance:beta': 2 } }, 'FAILED', 16],
+    ['an aggregated member failing (no second run)', { failures: { 'Evaluate:gamma': 1 } }, 'SUCCEEDED', 15],
+    ['the pool failing once', { failures: { 'PlanPool:pool': 1 } }, 'SUCCEEDED', 17],
+    ['the pool failing twice', { failures: { 'ExecutePool:pool': 2 } }, 'FAILED', 17],
     [
       'a retryable error, retried',
       { retryable: { 'Execute:beta': 2, 'AggregatePool:pool': 1 } },
       'SUCCEEDED',
-      16,
+      17,
     ],
-    ['two paper books', { paperBooks: ['alpha', 'paper-pool'] }, 'SUCCEEDED', 16],
+    ['two paper books', { paperBooks: ['alpha', 'paper-pool'] }, 'SUCCEEDED', 17],
     [
       'a paper book failing',
       { paperBooks: ['alpha', 'paper-pool'], failures: { 'Shadow:alpha': 1 } },
       'SUCCEEDED',
-      16,
+      17,
     ],
     [
       'PrepareShadows failing',
       { paperBooks: ['alpha'], failures: { 'PrepareShadows:pool': 1 } },
       'SUCCEEDED',
-      14,
+      15,
+    ],
+    [
+      'NetOrders failing (the planned branches get their second run)',
+      { failures: { 'NetOrders:pool': 1 } },
+      'SUCCEEDED',
+      19,
     ],
     [
       'a paper book retried, a branch failing once',
       { paperBooks: ['beta'], retryable: { 'Shadow:beta': 1 }, failures: { 'Execute:alpha': 1 } },
       'SUCCEEDED',
-      21,
+      22,
     ],
   ])('calls the steps as the state machine does: %s', async (_, script, status, calls) => {
     // Act

@@ -3,9 +3,11 @@
  * definition (`@ensemble/workflow`, definition.ts) does with them, without the interpreter:
  *
  *   PrepareRun (the execution input: trading day, stage, `reopen`) → (SKIP: done) → per strategy, one after
- *   another: Evaluate → (aggregated: a pool member, SKIPPED) PlanRebalance → Execute, a failed task caught
- *   into RecordBranchFailure → if any strategy is aggregated: AggregatePool → PlanPool → ExecutePool (a
- *   failure caught into `{ outcome: FAILED, error }`; no pool: `{}`) → if PrepareRun says `hasShadows`:
+ *   another: Evaluate → (aggregated: a pool member, SKIPPED) PlanRebalance (PLANNED), a failed task caught
+ *   into RecordBranchFailure → if any strategy is aggregated: AggregatePool → PlanPool (a failure caught into
+ *   `{ outcome: FAILED, error }`; no pool: `{}`) → NetOrders (a failure caught: nothing executes now, the
+ *   PLANNED branches get their second run) → Execute for each branch NetOrders lists (a failure caught into
+ *   RecordBranchFailure) → ExecutePool when the pool planned → if PrepareRun says `hasShadows`:
  *   PrepareShadows (its output replaces `prepare.shadows`; a failure is caught into `shadows.error`) → one
  *   Shadow per paper book (a failure caught into `{ bookId, outcome: FAILED, error }`) → Finalize (branches,
  *   pool, shadows) → if Finalize lists FAILED per-book branches or a FAILED pool: their second run without a
@@ -17,16 +19,18 @@
  * client order ids make either order trade the same). Used by the backtest and by the application's tests.
  */
 import { errorTraits } from '@ensemble/core';
-import type {
-  BranchItem,
-  BranchResult,
-  FinalizeInput,
-  FinalizeOutput,
-  PrepareRunOutput,
-  PrepareShadowsOutput,
-  ShadowResult,
-  ShadowsState,
-  TaskName,
+import {
+  type BranchItem,
+  type BranchResult,
+  dayBranches,
+  type FinalizeInput,
+  type FinalizeOutput,
+  type NetOrdersOutput,
+  type PrepareRunOutput,
+  type PrepareShadowsOutput,
+  type ShadowResult,
+  type ShadowsState,
+  type TaskName,
 } from '@ensemble/workflow/contract';
 import type { Step } from './tasks.ts';
 
@@ -55,8 +59,10 @@ export interface DayRun {
   /** Why the execution failed. */
   readonly error?: CaughtError;
   readonly prepare?: PrepareRunOutput;
-  /** Each strategy's first-run result (the Map's output). */
+  /** Each strategy's first-run result: the planning Map's output, with the execution Map's results over it. */
   readonly branches: BranchResult[];
+  /** NetOrders' output, its items replaced by the execution Map's results (or `{ items: [], error }`). */
+  readonly netting?: NetOrdersState;
   /** The pool steps' result as Finalize received it (`{}` when nothing is aggregated). */
   readonly pool?: NonNullable<FinalizeInput['pool']>;
   /** Shadow mode's state as Finalize received it (PrepareRun's when nothing is shadowed). */
@@ -113,7 +119,11 @@ export const runDay = async (
       }
     }
   };
-  const day: { -readonly [K in keyof DayRun]: DayRun[K] } = { status: 'SUCCEEDED', branches: [], calls };
+  const day: { -readonly [K in keyof DayRun]: DayRun[K] } & { pool?: PoolState } = {
+    status: 'SUCCEEDED',
+    branches: [],
+    calls,
+  };
   try {
     const prepare = (await call('PrepareRun', {
       input: {
@@ -131,12 +141,22 @@ export const runDay = async (
       stage: prepare.stage,
       snapshotRef: prepare.snapshotRef,
     };
-    for (const item of prepare.items) day.branches.push(await firstRun(call, ref, item));
-    day.pool = prepare.hasPool ? await poolFirstRun(call, ref) : {};
+    const planned: BranchResult[] = [];
+    for (const item of prepare.items) planned.push(await firstRun(call, ref, item));
+    day.pool = prepare.hasPool ? await poolPlanning(call, ref) : {};
+    const netting = await netRun(call, ref, planned, day.pool);
+    const executed: BranchResult[] = [];
+    for (const item of netting.items) executed.push(await executeRun(call, ref, item));
+    day.netting = { ...netting, items: executed };
+    day.branches = dayBranches({ branches: planned, executed });
+    if (day.pool.action !== undefined) day.pool = await poolExecution(call, ref);
+    // Finalize reads the two Maps' results as the definition passes them: the planning Map's, and the
+    // execution Map's (it merges them itself).
+    const results = { branches: planned, executed };
     day.shadows = prepare.hasShadows ? await shadowRun(call, ref, prepare.shadows) : prepare.shadows;
     const finalize = (await call('Finalize', {
       ...ref,
-      branches: day.branches,
+      ...results,
       pool: day.pool,
       shadows: day.shadows,
     })) as FinalizeOutput;
@@ -156,7 +176,7 @@ export const runDay = async (
     }
     day.finalizeRetried = (await call('Finalize', {
       ...ref,
-      branches: day.branches,
+      ...results,
       retried: day.retried,
       pool: day.pool,
       shadows: day.shadows,
@@ -170,30 +190,81 @@ export const runDay = async (
 type Call = (task: TaskName, input: unknown) => Promise<unknown>;
 type Ref = { runId: string; tradingDay: string; stage: string; snapshotRef: string };
 
-/** A Map iteration of the first run: a failed task is caught and recorded (RecordBranchFailure). */
+/** A planning Map iteration: a failed task is caught and recorded (RecordBranchFailure). */
 const firstRun = async (call: Call, ref: Ref, item: BranchItem): Promise<BranchResult> => {
   const input = { ...ref, ...item };
-  try {
+  return caughtInto(call, input, async () => {
     await call('Evaluate', input);
     if (item.flow === 'aggregated') return { ...item, outcome: 'SKIPPED' };
     await call('PlanRebalance', input);
+    return { ...item, outcome: 'PLANNED' };
+  });
+};
+
+/** An execution Map iteration: the branch's Execute, a failure caught and recorded as in planning. */
+const executeRun = async (call: Call, ref: Ref, item: BranchItem): Promise<BranchResult> => {
+  const input = { ...ref, ...item };
+  return caughtInto(call, input, async () => {
     const out = (await call('Execute', input)) as { outcome: BranchResult['outcome'] };
     return { ...item, outcome: out.outcome };
+  });
+};
+
+/** Runs `body`; a failure is recorded by RecordBranchFailure and becomes the branch's result. */
+const caughtInto = async (
+  call: Call,
+  input: Ref & BranchItem,
+  body: () => Promise<BranchResult>,
+): Promise<BranchResult> => {
+  try {
+    return await body();
   } catch (e) {
     const failure = (await call('RecordBranchFailure', { ...input, error: caught(e) })) as Pick<
       BranchResult,
       'outcome' | 'error'
     >;
+    const item = { strategyId: input.strategyId, flow: input.flow };
     return { ...item, outcome: failure.outcome, ...(failure.error ? { error: failure.error } : {}) };
   }
 };
 
-/** The pool's first run: a failed task becomes `{ outcome: FAILED, error }` (PoolFailed), carried to Finalize. */
-const poolFirstRun = async (call: Call, ref: Ref): Promise<NonNullable<FinalizeInput['pool']>> => {
+/** The pool steps' state between the Maps and Finalize (PlanPool's output keeps its `action`). */
+type PoolState = NonNullable<FinalizeInput['pool']> & { readonly action?: string };
+
+/** The pool's planning: a failed task becomes `{ outcome: FAILED, error }` (PoolFailed), carried to Finalize. */
+const poolPlanning = async (call: Call, ref: Ref): Promise<PoolState> => {
   try {
     await call('AggregatePool', ref);
-    await call('PlanPool', ref);
-    return (await call('ExecutePool', ref)) as NonNullable<FinalizeInput['pool']>;
+    return (await call('PlanPool', ref)) as PoolState;
+  } catch (e) {
+    return { outcome: 'FAILED', error: caught(e) };
+  }
+};
+
+/** NetOrders' state: its output, or no item and the error when it failed (NettingFailed). */
+type NetOrdersState = { readonly items: BranchItem[]; readonly error?: CaughtError } & Record<
+  string,
+  unknown
+>;
+
+/** NetOrders over every plan of the day; a failure is caught: no branch executes now. */
+const netRun = async (
+  call: Call,
+  ref: Ref,
+  branches: readonly BranchResult[],
+  pool: PoolState,
+): Promise<NetOrdersState> => {
+  try {
+    return (await call('NetOrders', { ...ref, branches, pool })) as NetOrdersOutput;
+  } catch (e) {
+    return { items: [], error: caught(e) };
+  }
+};
+
+/** The pool's execution after the execution Map; a failure becomes `{ outcome: FAILED, error }`. */
+const poolExecution = async (call: Call, ref: Ref): Promise<PoolState> => {
+  try {
+    return (await call('ExecutePool', ref)) as PoolState;
   } catch (e) {
     return { outcome: 'FAILED', error: caught(e) };
   }

@@ -13,6 +13,7 @@ import { aggregatePoolTask } from './steps/aggregate-pool.ts';
 import { evaluateTask } from './steps/evaluate.ts';
 import { executePoolTask, executeTask } from './steps/execute.ts';
 import { finalizeTask } from './steps/finalize.ts';
+import { netOrdersTask } from './steps/net-orders.ts';
 import { planPoolTask } from './steps/plan-pool.ts';
 import { planRebalanceTask } from './steps/plan-rebalance.ts';
 import { prepareRunTask } from './steps/prepare-run.ts';
@@ -30,6 +31,7 @@ export const tasks: { readonly [N in TaskName]: TaskOf<N> } = {
   RecordBranchFailure: recordBranchFailureTask,
   AggregatePool: aggregatePoolTask,
   PlanPool: planPoolTask,
+  NetOrders: netOrdersTask,
   ExecutePool: executePoolTask,
   PrepareShadows: prepareShadowsTask,
   Shadow: shadowTask,
@@ -80,6 +82,7 @@ export const createSteps = (app: AppContext): Record<TaskName, Step> => {
     RecordBranchFailure: stepOf(tasks.RecordBranchFailure, deps),
     AggregatePool: stepOf(tasks.AggregatePool, deps),
     PlanPool: stepOf(tasks.PlanPool, deps),
+    NetOrders: stepOf(tasks.NetOrders, deps),
     ExecutePool: stepOf(tasks.ExecutePool, deps),
     PrepareShadows: stepOf(tasks.PrepareShadows, paper),
     Shadow: stepOf(tasks.Shadow, paper),

@@ -36,6 +36,8 @@ export interface TaskState extends Flow {
   /** A plain Lambda function ARN (not `arn:aws:states:::lambda:invoke`). */
   Resource: string;
   Parameters: PayloadTemplate;
+  /** Shapes the task's result before `ResultPath` (the last task of a Map iteration: the iteration's result). */
+  ResultSelector?: PayloadTemplate;
   /** Where the result goes; absent = the result replaces the state (Finalize: the execution's output). */
   ResultPath?: string;
   TimeoutSeconds: number;
@@ -57,6 +59,7 @@ export interface ChoiceComparison {
   StringEquals?: string;
   BooleanEquals?: boolean;
   NumericGreaterThan?: number;
+  IsPresent?: boolean;
 }
 
 export type ChoiceRule = (ChoiceComparison | { And: ChoiceComparison[] }) & { Next: string };

@@ -3,13 +3,17 @@
  * failure from the others) and on the second (without it), and the Map around either. Between an
  * iteration's states, `$` is the item (run references, `strategyId`, `flow`) plus each task's result.
  */
-import type { MapState, PassState, PayloadTemplate, StateGraph } from './asl.ts';
+import type { AslState, MapState, PassState, PayloadTemplate, StateGraph } from './asl.ts';
 import { BRANCH_REF, branchId, ITERATION_REF } from './payload-refs.ts';
 import { failedAgain, RETRY_PREFIX, stillFailed } from './second-run.ts';
 import { StateNames } from './state-names.ts';
 import { catchAll, type TaskFactory, type TaskStep, taskChain } from './task-chain.ts';
 
-/** A per-book branch's tasks, in order; the first run routes aggregated strategies out after Evaluate. */
+/**
+ * A per-book branch's tasks, in order. The first run splits them: Evaluate and PlanRebalance in the planning
+ * Map (aggregated strategies routed out after Evaluate), Execute in the execution Map after NetOrders; the
+ * second run of a failed branch runs all three in one iteration.
+ */
 export const BranchSteps = [
   { task: 'Evaluate', resultPath: '$.evaluate' },
   { task: 'PlanRebalance', resultPath: '$.plan' },
@@ -23,9 +27,26 @@ const result = (outcome: PayloadTemplate): PassState => ({
   End: true,
 });
 
-/** An iteration of the first run: a failed task is caught, recorded, and ends the iteration as FAILED. */
+/** A first-run failure path: record the caught error (RecordBranchFailure's task), end the iteration. */
+const failurePath = (task: TaskFactory, record: string, failed: string): Record<string, AslState> => ({
+  [record]: task('RecordBranchFailure', {
+    Comment: 'Record the branch as FAILED (or BLOCKED) with the caught error; the other branches go on.',
+    Parameters: { ...BRANCH_REF, 'error.$': '$.error' },
+    ResultPath: '$.failure',
+    Next: failed,
+  }),
+  [failed]: result({ 'outcome.$': '$.failure.outcome', 'error.$': '$.failure.error' }),
+});
+
+/**
+ * An iteration of the first run's planning Map (`Strategies`): Evaluate, then per-book strategies plan their
+ * book and end `PLANNED` with PlanRebalance's result (which names the branch; no Pass state: a transition
+ * fewer) (they execute in the `Executions` Map, after NetOrders has seen every plan);
+ * aggregated ones end after Evaluate and trade in the pool. A failed task is caught, recorded, and ends the
+ * iteration as FAILED (or BLOCKED).
+ */
 export const firstRunIteration = (task: TaskFactory): StateGraph => {
-  const [evaluate, planRebalance, execute] = BranchSteps;
+  const [evaluate, planRebalance] = BranchSteps;
   const chain = taskChain(task, {
     prefix: '',
     links: [
@@ -35,35 +56,56 @@ export const firstRunIteration = (task: TaskFactory): StateGraph => {
         state: (next) => ({
           Type: 'Choice',
           Comment:
-            'Per-book strategies trade their own book; aggregated ones stop here and trade in the pool.',
+            'Per-book strategies plan their own book; aggregated ones stop here and trade in the pool.',
           Choices: [{ Variable: '$.flow', StringEquals: 'aggregated', Next: StateNames.PoolMemberResult }],
           Default: next,
         }),
       },
       planRebalance,
-      execute,
     ],
     parameters: BRANCH_REF,
     catch: catchAll('$.error', 'RecordBranchFailure'),
     comments: { Evaluate: 'Evaluate the strategy on the snapshot and record its target weights.' },
-    next: StateNames.BranchResult,
+    // PlanRebalance's result names its branch: the iteration ends PLANNED with it.
+    next: { result: { ...branchId('$'), outcome: 'PLANNED' } },
   });
   return {
     StartAt: chain.StartAt,
     States: {
       ...chain.States,
-      [StateNames.BranchResult]: result({ 'outcome.$': '$.execute.outcome' }),
       [StateNames.PoolMemberResult]: result({ outcome: 'SKIPPED' }),
-      RecordBranchFailure: task('RecordBranchFailure', {
-        Comment: 'Record the branch as FAILED (or BLOCKED) with the caught error; the other branches go on.',
-        Parameters: { ...BRANCH_REF, 'error.$': '$.error' },
-        ResultPath: '$.failure',
-        Next: StateNames.BranchFailed,
-      }),
-      [StateNames.BranchFailed]: result({ 'outcome.$': '$.failure.outcome', 'error.$': '$.failure.error' }),
+      ...failurePath(task, 'RecordBranchFailure', StateNames.BranchFailed),
     },
   };
 };
+
+/**
+ * An iteration of the first run's execution Map (`Executions`, over NetOrders' items: the branches that
+ * planned): Execute the book's plan less what NetOrders crossed, a failure caught and recorded as in the
+ * planning Map (under other state names: ASL names are unique across the machine).
+ */
+export const executionIteration = (task: TaskFactory): StateGraph => {
+  const [, , execute] = BranchSteps;
+  const chain = taskChain(task, {
+    prefix: '',
+    links: [execute],
+    parameters: BRANCH_REF,
+    catch: catchAll('$.error', RECORD_EXECUTE_FAILURE),
+    comments: { Execute: 'Place the plan’s orders (less what NetOrders crossed) and record the fills.' },
+    // Execute's result names its branch: the iteration ends with its outcome.
+    next: { result: { ...branchId('$'), 'outcome.$': '$.outcome' } },
+  });
+  return {
+    StartAt: chain.StartAt,
+    States: {
+      ...chain.States,
+      ...failurePath(task, RECORD_EXECUTE_FAILURE, StateNames.ExecuteFailed),
+    },
+  };
+};
+
+/** The Task state recording an Execute failure in the `Executions` Map (RecordBranchFailure's task). */
+export const RECORD_EXECUTE_FAILURE = 'RecordExecuteFailure';
 
 /**
  * An iteration of the second run of a failed per-book branch (Finalize lists them: `retryItems`): the same

@@ -16,6 +16,7 @@ export const TaskNames = [
   'RecordBranchFailure',
   'AggregatePool',
   'PlanPool',
+  'NetOrders',
   'ExecutePool',
   'PrepareShadows',
   'Shadow',
@@ -127,6 +128,13 @@ export const PlanOutput = z.object({
 });
 export type PlanOutput = z.infer<typeof PlanOutput>;
 
+/** A branch's id in a branch task's output: its result ends a Map iteration (`ResultSelector` picks them). */
+const BranchOf = z.object({ strategyId: z.string(), flow: Flow });
+
+/** PlanRebalance's output: the plan's size, and the branch it belongs to. */
+export const PlanRebalanceOutput = PlanOutput.extend(BranchOf.shape);
+export type PlanRebalanceOutput = z.infer<typeof PlanRebalanceOutput>;
+
 export const ExecuteOutput = z.object({
   outcome: Outcome,
   orders: z.number().int().nonnegative(),
@@ -135,6 +143,10 @@ export const ExecuteOutput = z.object({
   rail: z.string().optional(),
 });
 export type ExecuteOutput = z.infer<typeof ExecuteOutput>;
+
+/** Execute's output: the execution's result, and the branch it belongs to. */
+export const BranchExecuteOutput = ExecuteOutput.extend(BranchOf.shape);
+export type BranchExecuteOutput = z.infer<typeof BranchExecuteOutput>;
 
 export const RecordBranchFailureInput = BranchInput.extend({ error: CaughtError });
 export type RecordBranchFailureInput = z.infer<typeof RecordBranchFailureInput>;
@@ -145,12 +157,22 @@ export const RecordBranchFailureOutput = z.object({
 });
 export type RecordBranchFailureOutput = z.infer<typeof RecordBranchFailureOutput>;
 
+/**
+ * A branch's outcome in the state document: the day's {@link Outcome}, or `PLANNED` between the two Maps (a
+ * per-book branch whose plan is recorded and waits for NetOrders and its Execute).
+ */
+export const BranchOutcome = z.enum([...Outcome.options, 'PLANNED']);
+export type BranchOutcome = z.infer<typeof BranchOutcome>;
+
 /** What each Map iteration ends with. The Map writes it over the iteration's item (a result is the item plus its outcome). */
 export const BranchResult = z.object({
   strategyId: z.string(),
   flow: Flow,
-  /** For aggregated strategies after Evaluate: `SKIPPED` here, the pool outcome comes later. */
-  outcome: Outcome,
+  /**
+   * For aggregated strategies after Evaluate: `SKIPPED` here, the pool outcome comes later; for per-book ones
+   * after the first Map: `PLANNED`, replaced by the `Executions` Map's result.
+   */
+  outcome: BranchOutcome,
   /** Present when the branch ended through RecordBranchFailure: the error it recorded. */
   error: RecordBranchFailureOutput.shape.error.optional(),
 });
@@ -158,11 +180,12 @@ export type BranchResult = z.infer<typeof BranchResult>;
 
 /**
  * Whether a branch gets its second run (Finalize lists it in `retryItems`; `RetryFailedBranches` in
- * definition.ts runs it): a per-book branch that ended FAILED. BLOCKED branches are not re-run (their inputs
- * are unfit, not their execution), nor aggregated members (the pool has traded by then).
+ * definition.ts runs it): a per-book branch that ended FAILED, or that was planned but never executed
+ * (NetOrders failed, so the `Executions` Map had no item for it). BLOCKED branches are not re-run (their
+ * inputs are unfit, not their execution), nor aggregated members (the pool has traded by then).
  */
 export const branchNeedsRetry = (b: { flow: string; outcome: string }): boolean =>
-  b.flow === 'per-book' && b.outcome === 'FAILED';
+  b.flow === 'per-book' && (b.outcome === 'FAILED' || b.outcome === 'PLANNED');
 
 /** The Map items of the branches that get a second run (`branchNeedsRetry`): Finalize's `retryItems`. */
 export const retryItemsOf = (branches: readonly BranchResult[]): BranchItem[] =>
@@ -176,6 +199,39 @@ export const withRetried = (
   const again = new Map(retried.map((r) => [r.strategyId, r]));
   return branches.map((b) => again.get(b.strategyId) ?? b);
 };
+
+/**
+ * NetOrders' input: the run, the first Map's results (the per-book branches that planned are `PLANNED`) and
+ * the pool steps' result so far (PlanPool's output when the pool planned; `{}` or `{ outcome: FAILED }` else).
+ */
+export const NetOrdersInput = RunRef.extend({
+  branches: z.array(BranchResult),
+  pool: z.object({ action: z.string().optional() }).passthrough().optional(),
+});
+export type NetOrdersInput = z.infer<typeof NetOrdersInput>;
+
+/**
+ * NetOrders' output: the per-book branches to execute (the `Executions` Map's items), and what was crossed
+ * between books inside the ledger instead of at the broker (docs/execution.md, "Netting at the account").
+ */
+export const NetOrdersOutput = z.object({
+  items: z.array(BranchItem),
+  /** Crosses between books (each one symbol, one seller, one buyer). */
+  crosses: z.number().int().nonnegative(),
+  /** Their notional at the as-of prices, in dollars. */
+  notional: DecimalString,
+});
+export type NetOrdersOutput = z.infer<typeof NetOrdersOutput>;
+
+/**
+ * The day's branch results as Finalize reads them: the first Map's, the `Executions` Map's results over
+ * them, then the second run's over those.
+ */
+export const dayBranches = (input: {
+  readonly branches: readonly BranchResult[];
+  readonly executed?: readonly BranchResult[] | undefined;
+  readonly retried?: readonly BranchResult[] | undefined;
+}): BranchResult[] => withRetried(withRetried(input.branches, input.executed), input.retried);
 
 export const AggregatePoolOutput = z.object({
   members: z.number().int().nonnegative(),
@@ -227,6 +283,11 @@ export type ShadowSummary = z.infer<typeof ShadowSummary>;
 
 export const FinalizeInput = RunRef.extend({
   branches: z.array(BranchResult),
+  /**
+   * The `Executions` Map's results, written over NetOrders' items (they replace the `PLANNED` results of the
+   * first Map); empty when NetOrders failed (the PLANNED branches then get their second run).
+   */
+  executed: z.array(BranchResult).optional(),
   /** FinalizeRetried: the results of the branches' second run (they replace their first results). */
   retried: z.array(BranchResult).optional(),
   /**
@@ -265,11 +326,12 @@ export type ExecutionOutput = z.infer<typeof ExecutionOutput>;
 export const TaskSchemas = {
   PrepareRun: { input: PrepareRunInput, output: PrepareRunOutput },
   Evaluate: { input: BranchInput, output: EvaluateOutput },
-  PlanRebalance: { input: BranchInput, output: PlanOutput },
-  Execute: { input: BranchInput, output: ExecuteOutput },
+  PlanRebalance: { input: BranchInput, output: PlanRebalanceOutput },
+  Execute: { input: BranchInput, output: BranchExecuteOutput },
   RecordBranchFailure: { input: RecordBranchFailureInput, output: RecordBranchFailureOutput },
   AggregatePool: { input: RunRef, output: AggregatePoolOutput },
   PlanPool: { input: RunRef, output: PlanOutput },
+  NetOrders: { input: NetOrdersInput, output: NetOrdersOutput },
   ExecutePool: { input: RunRef, output: ExecuteOutput },
   PrepareShadows: { input: PrepareShadowsInput, output: PrepareShadowsOutput },
   Shadow: { input: ShadowInput, output: ShadowOutput },
@@ -287,13 +349,16 @@ export const TaskSchemas = {
 export const HistoryEvents = {
   limit: 25_000,
   cleanDayShare: 0.8,
-  /** One per-book strategy's iteration: Evaluate, RouteByFlow, PlanRebalance, Execute, BranchResult. */
+  /**
+   * One per-book strategy's iterations: Evaluate, RouteByFlow, PlanRebalance in the planning Map; Execute in
+   * the execution Map (each task's result ends its iteration).
+   */
   perBook: 21,
   /** One aggregated strategy's iteration: Evaluate, RouteByFlow, PoolMemberResult. */
   aggregated: 11,
-  /** The run's own states and the execution, with the pool steps and without (and no paper book). */
-  runWithPool: 41,
-  runWithoutPool: 28,
+  /** The run's own states and the execution (NetOrders and the execution Map included), with the pool steps and without (and no paper book). */
+  runWithPool: 52,
+  runWithoutPool: 39,
   /** Shadow mode's run-level states on a day with paper books: PrepareShadows and the Shadows Map. */
   shadowRun: 9,
   /** One paper book's iteration of the Shadows Map: its Shadow task. */

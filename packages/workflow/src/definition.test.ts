@@ -72,6 +72,7 @@ describe('buildDefinition', () => {
         'RetryPlanPool',
         'RetryExecutePool',
         'FinalizeRetried',
+        'RecordExecuteFailure',
       ].sort(),
     );
     for (const [name, state] of found) {
@@ -126,16 +127,62 @@ describe('buildDefinition', () => {
       'Execute',
       'PlanRebalance',
       'RecordBranchFailure',
+      'RecordExecuteFailure',
     ]);
+    // The planning Map's tasks record into RecordBranchFailure, the execution Map's into its own state.
+    const recorder: Record<string, string> = {
+      Evaluate: 'RecordBranchFailure',
+      PlanRebalance: 'RecordBranchFailure',
+      Execute: 'RecordExecuteFailure',
+    };
     for (const [name, state] of inMap) {
-      if (name === 'RecordBranchFailure') {
+      if (name.startsWith('Record')) {
         expect(state.Catch).toBeUndefined();
         continue;
       }
       expect(state.Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordBranchFailure' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: recorder[name] },
       ]);
     }
+  });
+
+  it('plans every book before NetOrders, and executes after it', () => {
+    const d = definition();
+    const planning = d.States[StateNames.Strategies] as Extract<AslState, { Type: 'Map' }>;
+    expect(Object.keys(planning.ItemProcessor.States)).not.toContain('Execute');
+    // PlanRebalance ends the iteration: its result, shaped to the branch and PLANNED.
+    expect(planning.ItemProcessor.States.PlanRebalance).toMatchObject({
+      ResultSelector: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', outcome: 'PLANNED' },
+      End: true,
+    });
+    expect(d.States.PlanPool).toMatchObject({ Next: 'NetOrders' });
+    expect(d.States.NetOrders).toMatchObject({
+      Parameters: { 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
+      ResultPath: '$.netting',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.netting', Next: StateNames.NettingFailed }],
+      Next: StateNames.Executions,
+    });
+    expect(d.States[StateNames.NettingFailed]).toMatchObject({
+      Parameters: { items: [], 'error.$': '$.netting' },
+      ResultPath: '$.netting',
+      Next: StateNames.Executions,
+    });
+    const executions = d.States[StateNames.Executions] as Extract<AslState, { Type: 'Map' }>;
+    expect(executions).toMatchObject({
+      ItemsPath: '$.netting.items',
+      ResultPath: '$.netting.items',
+      Next: StateNames.PoolToExecute,
+    });
+    expect(executions.ItemProcessor.States.Execute).toMatchObject({
+      ResultSelector: { 'strategyId.$': '$.strategyId', 'flow.$': '$.flow', 'outcome.$': '$.outcome' },
+      End: true,
+    });
+    expect(d.States[StateNames.PoolToExecute]).toMatchObject({
+      Choices: [{ Variable: '$.pool.action', IsPresent: true, Next: 'ExecutePool' }],
+      Default: StateNames.AnyShadows,
+    });
+    for (const f of ['Finalize', 'FinalizeRetried'])
+      expect((d.States[f] as TaskState).Parameters).toMatchObject({ 'executed.$': '$.netting.items' });
   });
 
   it('gives FAILED branches and a FAILED pool a second run without a Catch, after Finalize', () => {
@@ -158,10 +205,21 @@ describe('buildDefinition', () => {
     const byName = new Map(tasks().map(([name, state]) => [name, state]));
     const copies = Object.entries(RetryTaskStates).filter(([name]) => name.startsWith('Retry'));
     // Act
+    // A first-run task that ends its Map iteration shapes its result there (ResultSelector, End); the second
+    // run keeps it at its ResultPath for the Choice after it: the rest is the same.
+    const ResultPaths: Record<string, string> = { PlanRebalance: '$.plan', Execute: '$.execute' };
     const differences = copies.map(([name, task]) => {
-      const { Catch: _catch, Comment: _comment, Next: _next, ...first } = byName.get(task)!;
+      const {
+        Catch: _catch,
+        Comment: _comment,
+        Next: _next,
+        End: _end,
+        ResultSelector: _selector,
+        ...first
+      } = byName.get(task)!;
       const { Next: _retryNext, ...second } = byName.get(name)!;
-      return [name, second, first];
+      const resultPath = first.ResultPath ?? ResultPaths[task];
+      return [name, second, { ...first, ...(resultPath ? { ResultPath: resultPath } : {}) }];
     });
     // Assert
     expect(copies.map(([name]) => name).sort()).toEqual(
@@ -189,6 +247,8 @@ describe('buildDefinition', () => {
       outcomes.map((outcome) => ({ strategyId: `${flow}-${outcome}`, flow, outcome })),
     );
     expect(all.filter(branchNeedsRetry).map((b) => b.strategyId)).toEqual(['per-book-FAILED']);
+    // A branch planned but never executed (NetOrders failed) gets its second run too.
+    expect(branchNeedsRetry({ flow: 'per-book', outcome: 'PLANNED' })).toBe(true);
     const again = { strategyId: 'per-book-FAILED', flow: 'per-book', outcome: 'TRADED' } as const;
     expect(withRetried(all, [again])).toEqual(
       all.map((b) => (b.strategyId === again.strategyId ? again : b)),
@@ -198,11 +258,14 @@ describe('buildDefinition', () => {
 
   it('carries a pool failure on to Finalize', () => {
     const d = definition();
-    for (const name of ['AggregatePool', 'PlanPool', 'ExecutePool']) {
+    for (const name of ['AggregatePool', 'PlanPool']) {
       expect((d.States[name] as TaskState).Catch?.[0]?.Next).toBe(StateNames.PoolFailed);
     }
-    expect((d.States[StateNames.PoolFailed] as { Next?: string }).Next).toBe(StateNames.AnyShadows);
-    expect((d.States[StateNames.NoPool] as { Next?: string }).Next).toBe(StateNames.AnyShadows);
+    expect((d.States.ExecutePool as TaskState).Catch?.[0]?.Next).toBe(StateNames.PoolExecutionFailed);
+    // A pool that failed to plan still lets NetOrders and the per-book executions run.
+    expect((d.States[StateNames.PoolFailed] as { Next?: string }).Next).toBe('NetOrders');
+    expect((d.States[StateNames.NoPool] as { Next?: string }).Next).toBe('NetOrders');
+    expect((d.States[StateNames.PoolExecutionFailed] as { Next?: string }).Next).toBe(StateNames.AnyShadows);
   });
 
   it('runs the paper books after the pool, where nothing they do can fail the execution', () => {
@@ -265,7 +328,9 @@ describe('buildDefinition', () => {
     const map = d.States[StateNames.Strategies] as Extract<AslState, { Type: 'Map' }>;
     expect(map.MaxConcurrency).toBe(25);
     expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('INLINE');
-    expect((map.ItemProcessor.States.Execute as TaskState).TimeoutSeconds).toBe(99);
+    const executions = d.States[StateNames.Executions] as typeof map;
+    expect(executions.MaxConcurrency).toBe(25);
+    expect((executions.ItemProcessor.States.Execute as TaskState).TimeoutSeconds).toBe(99);
     expect(
       (buildDefinition({ functionArns: localArns() }).States.Strategies as typeof map).MaxConcurrency,
     ).toBe(10);

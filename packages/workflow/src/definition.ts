@@ -23,7 +23,14 @@
  */
 import * as z from 'zod';
 import type { AslDefinition } from './asl.ts';
-import { BranchSteps, branchMap, firstRunIteration, secondRunIteration } from './branch-states.ts';
+import {
+  BranchSteps,
+  branchMap,
+  executionIteration,
+  firstRunIteration,
+  RECORD_EXECUTE_FAILURE,
+  secondRunIteration,
+} from './branch-states.ts';
 import { type TaskName, TaskNames } from './contract.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
 import { RUN_REF } from './payload-refs.ts';
@@ -33,24 +40,25 @@ import {
   DefaultTimeouts,
   MAX_CONCURRENCY_LIMIT,
 } from './policy.ts';
-import { firstRunPool, PoolSteps, retryPoolState } from './pool-states.ts';
+import { firstRunPool, PoolSteps, poolExecutionStates, retryPoolState } from './pool-states.ts';
 import { RETRY_PREFIX } from './second-run.ts';
 import { shadowStates } from './shadow-states.ts';
 import { StateNames } from './state-names.ts';
-import { taskFactory } from './task-chain.ts';
+import { catchAll, taskFactory } from './task-chain.ts';
 
 export { StateNames } from './state-names.ts';
 
 /**
  * The task of every Task state not named after its task: the second run of a failed branch or pool
- * (`Retry` + task), and the second Finalize (same functions, other state names: ASL names are unique across
- * the machine).
+ * (`Retry` + task), the second Finalize, and the execution Map's failure record (same functions, other
+ * state names: ASL names are unique across the machine).
  */
 export const RetryTaskStates: Readonly<Record<string, TaskName>> = {
   ...Object.fromEntries(
     [...BranchSteps, ...PoolSteps].map(({ task }): [string, TaskName] => [`${RETRY_PREFIX}${task}`, task]),
   ),
   FinalizeRetried: 'Finalize',
+  [RECORD_EXECUTE_FAILURE]: 'RecordBranchFailure',
 };
 
 /** The task a Task state runs: its own name, or the entry of {@link RetryTaskStates}. */
@@ -92,11 +100,12 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
   const task = taskFactory(functionArns, timeouts);
   const concurrency = maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
 
-  const pool = firstRunPool(task, StateNames.AnyShadows);
+  const pool = firstRunPool(task, 'NetOrders');
+  const poolExecution = poolExecutionStates(task, StateNames.AnyShadows);
 
   return {
     Comment:
-      'Ensemble trading day: prepare, one Map iteration per strategy, the pool, the paper books, finalize.',
+      'Ensemble trading day: prepare, plan every book (one Map iteration per strategy, then the pool), net opposite orders between books, execute, the paper books, finalize.',
     StartAt: 'PrepareRun',
     TimeoutSeconds: executionTimeoutSeconds ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS,
     States: {
@@ -125,7 +134,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
       },
       [StateNames.Strategies]: branchMap(firstRunIteration(task), concurrency, {
         Comment:
-          'One iteration per strategy; a Catch inside each iteration keeps one failure from the others.',
+          'One iteration per strategy (evaluate, and plan a per-book book); a Catch inside each iteration keeps one failure from the others.',
         ItemsPath: '$.prepare.items',
         ResultPath: '$.prepare.items',
         Next: StateNames.HasPool,
@@ -135,14 +144,39 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Choices: [{ Variable: '$.prepare.hasPool', BooleanEquals: true, Next: pool.StartAt }],
         Default: StateNames.NoPool,
       },
-      [StateNames.NoPool]: { Type: 'Pass', Result: {}, ResultPath: '$.pool', Next: StateNames.AnyShadows },
+      [StateNames.NoPool]: { Type: 'Pass', Result: {}, ResultPath: '$.pool', Next: 'NetOrders' },
       ...pool.States,
+      NetOrders: task('NetOrders', {
+        Comment:
+          'Every plan is recorded: cross opposite orders of different books inside the ledger; list the per-book branches to execute.',
+        Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
+        ResultPath: '$.netting',
+        Catch: catchAll('$.netting', StateNames.NettingFailed),
+        Next: StateNames.Executions,
+      }),
+      [StateNames.NettingFailed]: {
+        Type: 'Pass',
+        Comment:
+          'NetOrders failed: no branch executes now; Finalize lists the PLANNED ones for the second run (Execute completes a recorded netting first).',
+        Parameters: { items: [], 'error.$': '$.netting' },
+        ResultPath: '$.netting',
+        Next: StateNames.Executions,
+      },
+      [StateNames.Executions]: branchMap(executionIteration(task), concurrency, {
+        Comment:
+          'One iteration per per-book branch that planned: execute its plan less what was crossed; a Catch inside each iteration keeps one failure from the others.',
+        ItemsPath: '$.netting.items',
+        ResultPath: '$.netting.items',
+        Next: poolExecution.StartAt,
+      }),
+      ...poolExecution.States,
       ...shadowStates(task, concurrency, 'Finalize'),
       Finalize: task('Finalize', {
         Comment: 'Run summary, reconciliation, report; counts what gets a second run.',
         Parameters: {
           ...RUN_REF,
           'branches.$': '$.prepare.items',
+          'executed.$': '$.netting.items',
           'pool.$': '$.pool',
           'shadows.$': '$.prepare.shadows',
         },
@@ -184,6 +218,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Parameters: {
           ...RUN_REF,
           'branches.$': '$.prepare.items',
+          'executed.$': '$.netting.items',
           'retried.$': '$.retried',
           'pool.$': '$.pool',
           'shadows.$': '$.prepare.shadows',

@@ -3,7 +3,8 @@
  * hold at most 25,000 events, and every state it passes writes several (a Task five: entered, scheduled,
  * started, succeeded, exited; a Choice, Pass or Succeed two; a Map four, plus two per iteration; a retry
  * three more: failed, scheduled, started; the execution two). One trading day is one execution whose inline
- * Map runs one iteration per strategy, so the day's strategy count has a ceiling.
+ * planning Map runs one iteration per strategy and whose execution Map one per per-book strategy, so the
+ * day's strategy count has a ceiling.
  *
  * `dayHistoryEvents` walks the definition along the path a clean day takes (the Choices decided by what
  * the day's items are: per-book or aggregated, a pool or none, nothing to retry) and counts; the contract's
@@ -40,6 +41,7 @@ const matches = (rule: ChoiceRule, doc: unknown): boolean => {
     if (c.StringEquals !== undefined) return v === c.StringEquals;
     if (c.BooleanEquals !== undefined) return v === c.BooleanEquals;
     if (c.NumericGreaterThan !== undefined) return typeof v === 'number' && v > c.NumericGreaterThan;
+    if (c.IsPresent !== undefined) return (v !== undefined) === c.IsPresent;
     return false;
   };
   return 'And' in rule ? rule.And.every(one) : one(rule);
@@ -62,22 +64,24 @@ const walk = (graph: StateGraph, doc: unknown, mapEvents: (name: string) => numb
   return events;
 };
 
-/** The events of one Map iteration of the first run for a strategy of `flow` (a clean branch). */
-export const iterationHistoryEvents = (
-  definition: AslDefinition,
-  flow: 'per-book' | 'aggregated',
-): number => {
-  const map = definition.States[StateNames.Strategies];
-  if (map?.Type !== 'Map') throw new Error(`${StateNames.Strategies} is not a Map`);
-  return EVENTS_PER_ITERATION + walk(map.ItemProcessor, { flow }, () => 0);
+/** The events of one iteration of the Map `name` on a clean path, Choices decided on `doc`. */
+const mapIterationEvents = (definition: AslDefinition, name: string, doc: unknown): number => {
+  const map = definition.States[name];
+  if (map?.Type !== 'Map') throw new Error(`${name} is not a Map`);
+  return EVENTS_PER_ITERATION + walk(map.ItemProcessor, doc, () => 0);
 };
 
+/**
+ * The events of a strategy of `flow` on the first run of a clean day: its planning Map iteration, and for a
+ * per-book one its execution Map iteration too.
+ */
+export const iterationHistoryEvents = (definition: AslDefinition, flow: 'per-book' | 'aggregated'): number =>
+  mapIterationEvents(definition, StateNames.Strategies, { flow }) +
+  (flow === 'per-book' ? mapIterationEvents(definition, StateNames.Executions, { flow }) : 0);
+
 /** The events of one Shadows iteration (one paper book) that succeeds. */
-export const paperBookHistoryEvents = (definition: AslDefinition): number => {
-  const map = definition.States[StateNames.Shadows];
-  if (map?.Type !== 'Map') throw new Error(`${StateNames.Shadows} is not a Map`);
-  return EVENTS_PER_ITERATION + walk(map.ItemProcessor, {}, () => 0);
-};
+export const paperBookHistoryEvents = (definition: AslDefinition): number =>
+  mapIterationEvents(definition, StateNames.Shadows, {});
 
 /** The events of a clean trading day of `shape` (no retry, no failure), by AWS's accounting. */
 export const dayHistoryEvents = (definition: AslDefinition, shape: DayShape): number => {
@@ -87,6 +91,8 @@ export const dayHistoryEvents = (definition: AslDefinition, shape: DayShape): nu
   };
   const day = {
     prepare: { action: 'TRADE', hasPool: shape.aggregated > 0, hasShadows: (shape.paperBooks ?? 0) > 0 },
+    // PlanPool's output: the pool planned, so it executes after the execution Map.
+    pool: shape.aggregated > 0 ? { action: 'rebalance' } : {},
     finalize: { retryBranches: 0, retryPool: false },
   };
   return (

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildDefinition, localArns } from './definition.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
 import type { WorkflowEvent } from './events.ts';
-import { type BranchInput, FinalizeInput, LocalExecution, PrepareRunOutput, withRetried } from './index.ts';
+import { type BranchInput, dayBranches, FinalizeInput, LocalExecution, PrepareRunOutput } from './index.ts';
 import { runLocal } from './local-runner.ts';
-import { fakeHandlers, syntheticStrategies } from './testing/index.ts';
+import { branchOf, fakeHandlers, syntheticStrategies } from './testing/index.ts';
 
 const definition = buildDefinition({ functionArns: localArns(), maxConcurrency: 4 });
 const mixed = [
@@ -31,8 +31,11 @@ const run = (
 const of = <T extends WorkflowEvent['type']>(events: readonly WorkflowEvent[], type: T) =>
   events.filter((e): e is Extract<WorkflowEvent, { type: T }> => e.type === type);
 
-const finalizeInput = (calls: ReturnType<typeof fakeHandlers>['calls']) =>
-  FinalizeInput.parse(calls.find((c) => c.task === 'Finalize')?.input);
+/** Finalize's input, its branches as Finalize reads them (the execution Map's results over the planning Map's). */
+const finalizeInput = (calls: ReturnType<typeof fakeHandlers>['calls']) => {
+  const input = FinalizeInput.parse(calls.find((c) => c.task === 'Finalize')?.input);
+  return { ...input, branches: dayBranches({ branches: input.branches, executed: input.executed }) };
+};
 
 const strategyOf = (input: unknown) => (input as BranchInput).strategyId;
 
@@ -106,7 +109,7 @@ describe('runLocal', () => {
         Execute: async (input) => {
           if (strategyOf(input) === 'gamma')
             throw new InsufficientBuyingPowerError('cid-1', 'needs 10 USD more');
-          return { outcome: 'TRADED', orders: 1, filled: 1 };
+          return { ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 };
         },
       },
     });
@@ -131,7 +134,7 @@ describe('runLocal', () => {
     });
     const caught = of(r.events, 'StateCaught');
     expect(caught).toHaveLength(1);
-    expect(caught[0]).toMatchObject({ state: 'Execute', next: 'RecordBranchFailure', iteration: 2 });
+    expect(caught[0]).toMatchObject({ state: 'Execute', next: 'RecordExecuteFailure', iteration: 1 });
     expect(fake.calls.filter((c) => c.task === 'ExecutePool')).toHaveLength(1);
     // Its second run (RetryFailedBranches, no Catch) failed the same way: the execution fails, redrivable.
     const executes = fake.calls.filter((c) => c.task === 'Execute').map((c) => strategyOf(c.input));
@@ -159,7 +162,7 @@ describe('runLocal', () => {
             crashed = true;
             throw Object.assign(new Error('lost'), { name: 'Crash' });
           }
-          return { outcome: 'TRADED', orders: 1, filled: 1 };
+          return { ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 };
         },
       },
     });
@@ -170,7 +173,7 @@ describe('runLocal', () => {
     const finals = fake.calls
       .filter((c) => c.task === 'Finalize')
       .map((c) => FinalizeInput.parse(c.input))
-      .map((f) => withRetried(f.branches, f.retried));
+      .map((f) => dayBranches(f));
     expect(finals.map((f) => f.find((b) => b.strategyId === 'gamma')?.outcome)).toEqual(['FAILED', 'TRADED']);
     expect(finals[1]?.map((b) => b.outcome)).toEqual(['TRADED', 'SKIPPED', 'TRADED', 'SKIPPED']);
     // Only gamma ran again; the others' results passed through; the pool did not run twice.
@@ -198,7 +201,7 @@ describe('runLocal', () => {
             failures += 1;
             throw new BrokerUnavailableError('submitOrder', 'HTTP 503', { status: 503 });
           }
-          return { outcome: 'TRADED', orders: 1, filled: 1 };
+          return { ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 };
         },
       },
     });
@@ -381,7 +384,15 @@ describe('runLocal', () => {
     expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => i));
     expect(of(r.events, 'TaskSucceeded')).toHaveLength(fake.calls.length);
     const iterations = of(r.events, 'MapIterationSucceeded');
-    expect(iterations.map((e) => e.iteration).sort()).toEqual([0, 1, 2, 3]);
+    // The planning Map's four iterations, and the execution Map's two (the per-book strategies).
+    expect(iterations.map((e) => `${e.state} ${e.iteration}`).sort()).toEqual([
+      'Executions 0',
+      'Executions 1',
+      'Strategies 0',
+      'Strategies 1',
+      'Strategies 2',
+      'Strategies 3',
+    ]);
     expect(of(r.events, 'MapIterationStarted')[0]?.input).toMatchObject({
       runId: 'run-2025-11-28',
       strategyId: 'alpha',
@@ -391,7 +402,9 @@ describe('runLocal', () => {
   it('counts transitions per strategy within the target', async () => {
     const fake = fakeHandlers({ strategies: syntheticStrategies(10, 4) });
     const r = await run(fake.handlers);
-    expect(r.transitions).toMatchObject({ iterations: 10, maxPerIteration: 5, runLevel: 11 });
+    // A per-book strategy: 3 transitions in the planning Map, 1 in the execution Map (counted by index, so
+    // the busiest index holds one of each); the run level: 14 with the pool, NetOrders and the execution Map.
+    expect(r.transitions).toMatchObject({ iterations: 10, maxPerIteration: 4, runLevel: 14 });
     expect(r.transitions.perStrategy).toBeLessThanOrEqual(7);
   });
 

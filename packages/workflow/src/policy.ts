@@ -58,6 +58,8 @@ export const RetriesTimeout: Readonly<Record<TaskName, boolean>> = {
   RecordBranchFailure: true,
   AggregatePool: true,
   PlanPool: true,
+  // Netting is decided once and applied transfer by transfer, each once by id: a second invocation is safe.
+  NetOrders: true,
   ExecutePool: false,
   PrepareShadows: true,
   // Like Execute: a timed-out invocation may still be placing paper orders (the Catch records it FAILED).
@@ -77,6 +79,7 @@ export const DefaultTimeouts: Readonly<Record<TaskName, number>> = {
   RecordBranchFailure: 40,
   AggregatePool: 70,
   PlanPool: 40,
+  NetOrders: 40,
   ExecutePool: 310,
   PrepareShadows: 70,
   Shadow: 130,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type BranchInput, FinalizeInput, withRetried } from './contract.ts';
+import { type BranchInput, dayBranches, FinalizeInput } from './contract.ts';
 import { buildDefinition, localArns } from './definition.ts';
 import { ExecutionNotRedrivableError } from './errors.ts';
 import { LocalExecution, type WorkflowEvent } from './events.ts';
 import { runLocal } from './local-runner.ts';
 import { redriveLocal } from './redrive.ts';
-import { type FakeHandlerOptions, fakeHandlers, syntheticStrategies } from './testing/index.ts';
+import { branchOf, type FakeHandlerOptions, fakeHandlers, syntheticStrategies } from './testing/index.ts';
 
 const definition = buildDefinition({ functionArns: localArns(), maxConcurrency: 40 });
 const strategies = syntheticStrategies(5, 4); // s0003 aggregated
@@ -43,11 +43,12 @@ const redrive = (previous: LocalExecution, extra: Partial<Parameters<typeof redr
 };
 
 describe('redriveLocal', () => {
-  it('re-runs only the failed iteration, with its original input, then the states after the Map', async () => {
+  it('re-runs only the failed iteration of the execution Map, with its original input, then the states after it', async () => {
     // Arrange: s0002's Execute fails, then recording the failure crashes too (after the others are done).
     const { run } = first({
       Execute: async (input) => {
-        if (strategyOf(input) !== 's0002') return { outcome: 'TRADED', orders: 1, filled: 1 };
+        if (strategyOf(input) !== 's0002')
+          return { ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 };
         await wait(30);
         throw new Error('connection reset');
       },
@@ -67,27 +68,29 @@ describe('redriveLocal', () => {
     const branchCalls = fake.calls.filter((c) => ['Evaluate', 'PlanRebalance', 'Execute'].includes(c.task));
     expect(new Set(branchCalls.map((c) => strategyOf(c.input)))).toEqual(new Set(['s0002']));
     expect(fake.calls.map((c) => c.task)).not.toContain('PrepareRun');
-    const original = of(failed.events, 'MapIterationStarted').find((e) => e.iteration === 2);
+    // s0002 is the third per-book branch: iteration 2 of the execution Map (NetOrders' items).
+    const original = of(failed.events, 'MapIterationStarted').find(
+      (e) => e.state === 'Executions' && e.iteration === 2,
+    );
     const again = of(r.events, 'MapIterationStarted', 1);
-    expect(again.map((e) => e.iteration)).toEqual([2]);
+    expect(again.map((e) => [e.state, e.iteration])).toEqual([['Executions', 2]]);
     expect(again[0]?.input).toEqual(original?.input);
     expect(of(r.events, 'RedriveStarted')).toMatchObject([
-      { from: 'Strategies', iterations: [2], redrive: 1 },
+      { from: 'Executions', iterations: [2], redrive: 1 },
     ]);
     const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
-    expect(fin.branches.map((b) => [b.strategyId, b.outcome])).toEqual([
+    expect(dayBranches(fin).map((b) => [b.strategyId, b.outcome])).toEqual([
       ['s0000', 'TRADED'],
       ['s0001', 'TRADED'],
       ['s0002', 'TRADED'],
       ['s0003', 'SKIPPED'],
       ['s0004', 'TRADED'],
     ]);
-    expect(fake.calls.map((c) => c.task)).toEqual(
-      expect.arrayContaining(['AggregatePool', 'PlanPool', 'ExecutePool']),
-    );
+    // The pool planned before the Map (not again); it executes after it.
+    expect(fake.calls.map((c) => c.task)).toEqual(['Execute', 'ExecutePool', 'Finalize']);
     expect(r.events.slice(0, failed.events.length)).toEqual(failed.events);
     expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => i));
-    expect(r.transitions).toMatchObject({ iterations: 1, maxPerIteration: 5 });
+    expect(r.transitions).toMatchObject({ iterations: 1, maxPerIteration: 1 });
   });
 
   it('re-runs a branch whose second run failed: that iteration of RetryFailedBranches, then FinalizeRetried', async () => {
@@ -115,7 +118,7 @@ describe('redriveLocal', () => {
     ]);
     expect(new Set(fake.calls.slice(0, 3).map((c) => strategyOf(c.input)))).toEqual(new Set(['s0001']));
     const fin = FinalizeInput.parse(fake.calls.at(-1)?.input);
-    expect(withRetried(fin.branches, fin.retried).map((b) => [b.strategyId, b.outcome])).toEqual([
+    expect(dayBranches(fin).map((b) => [b.strategyId, b.outcome])).toEqual([
       ['s0000', 'TRADED'],
       ['s0001', 'TRADED'],
       ['s0002', 'TRADED'],
@@ -185,7 +188,7 @@ describe('redriveLocal', () => {
     const { run } = first({
       Execute: (input, ctx) => {
         if (!slow.includes(strategyOf(input)))
-          return Promise.resolve({ outcome: 'TRADED', orders: 1, filled: 1 });
+          return Promise.resolve({ ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 });
         setTimeout(() => controller.abort(), 40);
         return new Promise((_, reject) =>
           ctx.signal.addEventListener('abort', () => reject(new Error('stopped'))),
@@ -199,7 +202,7 @@ describe('redriveLocal', () => {
     const r = await result;
     // Assert
     expect(r.status).toBe('SUCCEEDED');
-    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'Strategies', iterations: [0, 1] }]);
+    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'Executions', iterations: [0, 1] }]);
     expect(new Set(fake.calls.filter((c) => c.task === 'Execute').map((c) => strategyOf(c.input)))).toEqual(
       new Set(slow),
     );
@@ -237,12 +240,18 @@ describe('redriveLocal', () => {
       [2, [4]],
     ]);
     const inputs = of(r.events, 'MapIterationStarted')
-      .filter((e) => e.iteration === 4)
+      .filter((e) => e.state === 'Strategies' && e.iteration === 4)
       .map((e) => e.input);
     expect(inputs).toHaveLength(3);
     expect(inputs[2]).toEqual(inputs[0]);
     const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
-    expect(fin.branches.map((b) => b.outcome)).toEqual(['TRADED', 'TRADED', 'TRADED', 'SKIPPED', 'TRADED']);
+    expect(dayBranches(fin).map((b) => b.outcome)).toEqual([
+      'TRADED',
+      'TRADED',
+      'TRADED',
+      'SKIPPED',
+      'TRADED',
+    ]);
   });
 
   it('refuses what cannot be redriven', async () => {

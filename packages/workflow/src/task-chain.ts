@@ -61,8 +61,11 @@ export interface TaskChain {
   catch?: Catcher[];
   /** A `Comment` for some tasks. */
   comments?: Partial<Record<TaskName, string>>;
-  /** The state after the last one. */
-  next: string;
+  /**
+   * The state after the last one; or `{ result }`: the last task ends the graph (a Map iteration) and its
+   * result, shaped by this `ResultSelector`, is the iteration's result (one state fewer than a Pass after it).
+   */
+  next: string | { readonly result: PayloadTemplate };
 }
 
 const nameOf = (prefix: string, link: TaskStep | LinkState): string =>
@@ -75,16 +78,23 @@ const nameOf = (prefix: string, link: TaskStep | LinkState): string =>
  */
 export const taskChain = (task: TaskFactory, chain: TaskChain): StateGraph => {
   const names = chain.links.map((link) => nameOf(chain.prefix, link));
+  const ends = typeof chain.next === 'string' ? undefined : chain.next.result;
   const states = chain.links.map((link, i): [string, AslState] => {
-    const next = names[i + 1] ?? chain.next;
-    if (!('task' in link)) return [link.name, link.state(next)];
+    const next = names[i + 1] ?? (typeof chain.next === 'string' ? chain.next : undefined);
+    if (!('task' in link)) {
+      if (next === undefined)
+        throw new WorkflowConfigInvalidError(`chain ends with ${link.name}, not a task`);
+      return [link.name, link.state(next)];
+    }
     const comment = chain.comments?.[link.task];
     const state = task(link.task, {
       ...(comment === undefined ? {} : { Comment: comment }),
       Parameters: chain.parameters,
-      ResultPath: link.resultPath,
+      ...(next === undefined && ends !== undefined
+        ? { ResultSelector: ends }
+        : { ResultPath: link.resultPath }),
       ...(chain.catch === undefined ? {} : { Catch: chain.catch }),
-      Next: next,
+      ...(next === undefined ? { End: true } : { Next: next }),
     });
     return [nameOf(chain.prefix, link), state];
   });

@@ -1,5 +1,6 @@
 /**
- * Execute and ExecutePool: the recorded plan of a book → `@ensemble/execution`'s executePlan (exactly-once
+ * Execute and ExecutePool: the recorded plan of a book, less what NetOrders crossed with other books
+ * (net-orders.ts) → `@ensemble/execution`'s executePlan (exactly-once
  * orders by deterministic client order id, sells then buys, leases, rails) → the branch's outcome, recorded
  * once per strategy. ExecutePool records the pool's outcome for every pool member. A retry or redrive runs
  * executePlan again with the same recorded plan: it adopts the orders it placed before. `executeBook` takes
@@ -22,7 +23,7 @@ import type {
   SignalLedger,
   TransferLedger,
 } from '@ensemble/ledger';
-import type { BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
+import type { BranchExecuteOutput, BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
 import { StepOrderError } from '../errors.ts';
 import type { FaultInjector } from '../ports.ts';
@@ -30,16 +31,19 @@ import type { StepDeps } from '../step-deps.ts';
 import { isEnabledNow } from '../strategies.ts';
 import { task } from '../task.ts';
 import { activeRun } from './active-run.ts';
+import { type NettingLedger, nettedLines } from './net-orders.ts';
 import { poolMembers } from './pool.ts';
 
 /** The ledger roles Execute and ExecutePool uses. */
 type Ledger = RunLedger &
   PlanLedger &
   ExecutionLedger &
+  NettingLedger &
   Pick<TransferLedger, 'getFlowState'> &
   Pick<SignalLedger, 'getSignal'>;
 
-export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<ExecuteOutput> => {
+/** Execute: the book's plan less what was crossed; its output names the branch (it ends the execution Map's iteration). */
+export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<BranchExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
   const disabled = isEnabledNow(deps.config, input.strategyId)
     ? undefined
@@ -55,7 +59,7 @@ export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promi
     ...(disabled ? { halt: disabled } : {}),
   });
   await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
-  return output(result);
+  return { ...output(result), strategyId: input.strategyId, flow: input.flow };
 };
 
 export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promise<ExecuteOutput> => {
@@ -105,6 +109,8 @@ export const executeBook = async (
     return { outcome: 'BLOCKED', rail: halt.rail, reason: halt.reason, orders: [], skipped: [] };
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
+  // What the run's netting crossed with other books is no longer this book's to trade at the broker.
+  const lines = await nettedLines(ledger, run.runId, bookId, plan.orders);
   // The plan's symbols, and the book's holdings (its daily turnover limit is a multiple of its NAV).
   const held = (await ledger.getBook(bookId)).positions.map((p) => p.symbol);
   const prices = Object.fromEntries(
@@ -132,7 +138,7 @@ export const executeBook = async (
       flow,
       ...(bookId === POOL_BOOK ? {} : { strategyId: bookId.slice('strategy#'.length) }),
       asOf: run.tradingDay,
-      lines: plan.orders,
+      lines,
       prices,
     },
   );

@@ -29,11 +29,11 @@ import type {
   TransferLedger,
 } from '@ensemble/ledger';
 import {
+  dayBranches,
   type FinalizeInput,
   type FinalizeOutput,
   retryItemsOf,
   type ShadowSummary,
-  withRetried,
 } from '@ensemble/workflow/contract';
 import { RunNotActiveError } from '../errors.ts';
 import { type DailyReportLedger, publishDailyReport } from '../report/daily-report.ts';
@@ -55,8 +55,9 @@ type Ledger = RunLedger &
 type RunStatus = FinalizeOutput['status'];
 
 export const finalize = async (deps: StepDeps<Ledger>, given: FinalizeInput): Promise<FinalizeOutput> => {
-  // FinalizeRetried: the second run's results replace the first ones of the branches that ran again.
-  const branches = withRetried(given.branches, given.retried);
+  // The Executions Map's results replace the first Map's PLANNED ones; FinalizeRetried: the second run's
+  // results replace those of the branches that ran again.
+  const branches = dayBranches(given);
   const input = { ...given, branches };
   const { ledger, broker } = deps.ports;
   const { logger } = deps.observe;
@@ -156,7 +157,8 @@ export const runStatus = (input: FinalizeInput, reconciled: boolean): RunStatus 
         ? [input.pool.outcome]
         : []),
   ];
-  if (!reconciled || outcomes.includes('FAILED')) return 'FAILED';
+  // PLANNED: a per-book branch never executed (NetOrders failed): not traded, so not done.
+  if (!reconciled || outcomes.includes('FAILED') || outcomes.includes('PLANNED')) return 'FAILED';
   if (outcomes.includes('BLOCKED')) return 'BLOCKED';
   return 'SUCCEEDED';
 };
@@ -164,6 +166,7 @@ export const runStatus = (input: FinalizeInput, reconciled: boolean): RunStatus 
 const summary = (input: FinalizeInput, reconciliation: { ok: boolean; differences: number }): string => {
   const count = (o: string) => input.branches.filter((b) => b.outcome === o).length;
   const parts = [`${count('FAILED')} failed`, `${count('BLOCKED')} blocked`];
+  if (count('PLANNED') > 0) parts.push(`${count('PLANNED')} planned but not executed`);
   if (input.pool?.error) parts.push(`pool failed: ${input.pool.error.Error}`);
   if (!reconciliation.ok) parts.push(`${reconciliation.differences} reconciliation differences`);
   return parts.join(', ');

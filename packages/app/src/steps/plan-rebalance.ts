@@ -18,7 +18,7 @@ import {
   plannedOrderOf,
   type SignalLedger,
 } from '@ensemble/ledger';
-import type { BranchInput, PlanOutput } from '@ensemble/workflow/contract';
+import type { BranchInput, PlanOutput, PlanRebalanceOutput } from '@ensemble/workflow/contract';
 import { RecordConflictError, StepOrderError } from '../errors.ts';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
 import type { StepDeps } from '../step-deps.ts';
@@ -28,8 +28,15 @@ import { task } from '../task.ts';
 /** The ledger roles PlanRebalance uses. */
 type Ledger = PlanLedger & SignalLedger & BookLedger;
 
-export const planRebalanceStep = (deps: StepDeps<Ledger>, input: BranchInput): Promise<PlanOutput> =>
-  planBook(deps, deps.ports.broker, input);
+/** PlanRebalance: the book's plan, recorded once; its output names the branch (it ends the planning Map's iteration). */
+export const planRebalanceStep = async (
+  deps: StepDeps<Ledger>,
+  input: BranchInput,
+): Promise<PlanRebalanceOutput> => ({
+  ...(await planBook(deps, deps.ports.broker, input)),
+  strategyId: input.strategyId,
+  flow: input.flow,
+});
 
 /**
  * PlanRebalance's work, with the broker whose asset facts it plans with given explicitly (the account's

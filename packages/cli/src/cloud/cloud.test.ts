@@ -122,7 +122,7 @@ describe('cloud status', () => {
     sfn
       .on(GetExecutionHistoryCommand)
       .resolvesOnce({
-        events: [exited('BranchResult', { strategyId: 'gold', flow: 'per-book', outcome: 'TRADED' }, 1)],
+        events: [exited('Execute', { strategyId: 'gold', flow: 'per-book', outcome: 'TRADED' }, 1)],
         nextToken: 't',
       })
       .resolves({

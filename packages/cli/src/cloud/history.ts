@@ -31,10 +31,16 @@ export interface ExecutionSummary {
   readonly failure?: { readonly error: string; readonly cause: string };
 }
 
+/**
+ * The states whose output is a branch's result: PlanRebalance ends a per-book branch's planning iteration
+ * (PLANNED), Execute its execution iteration (its outcome, later in the history, so it wins).
+ */
 const RESULT_STATES = new Set<string>([
-  StateNames.BranchResult,
+  'PlanRebalance',
+  'Execute',
   StateNames.PoolMemberResult,
   StateNames.BranchFailed,
+  StateNames.ExecuteFailed,
   StateNames.RetriedResult,
 ]);
 
@@ -73,10 +79,13 @@ export const summarizeHistory = (events: readonly HistoryEvent[]): ExecutionSumm
       }
     } else if (
       (exited?.name && taskOfStateName(exited.name) === 'ExecutePool') ||
-      exited?.name === StateNames.PoolFailed
+      exited?.name === StateNames.PoolFailed ||
+      exited?.name === StateNames.PoolExecutionFailed
     ) {
       const p = parse(exited.output).pool as { outcome?: unknown } | undefined;
-      pool = str(p?.outcome) ?? (exited.name === StateNames.PoolFailed ? 'FAILED' : pool);
+      const failedState =
+        exited.name === StateNames.PoolFailed || exited.name === StateNames.PoolExecutionFailed;
+      pool = str(p?.outcome) ?? (failedState ? 'FAILED' : pool);
     } else if (exited?.name === 'Finalize') {
       const f = parse(exited.output).finalize as { status?: unknown } | undefined;
       runStatus = str(f?.status) ?? runStatus;

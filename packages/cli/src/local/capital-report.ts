@@ -67,6 +67,19 @@ export interface ReportCorporateAction {
   readonly books: { bookId: string; qty?: string; amount?: string }[];
 }
 
+/**
+ * A cross of the day's netting at the account (docs/execution.md): shares of `symbol` that one book sold
+ * and another bought inside the ledger, at the as-of price, instead of two opposite broker orders.
+ */
+export interface ReportCross {
+  readonly symbol: string;
+  readonly from: string;
+  readonly to: string;
+  readonly qty: string;
+  /** Cash the buyer paid the seller (qty × the as-of price). */
+  readonly amount: string;
+}
+
 /** Everything the report reads about books and capital on one day. */
 export interface DayCapital {
   readonly books: ReadonlyMap<string, ReportBook>;
@@ -74,6 +87,8 @@ export interface DayCapital {
   readonly capital: ReportCapital | null;
   readonly flips: ReadonlyMap<string, { from: string; to: string }>;
   readonly corporateActions: ReportCorporateAction[];
+  /** The day's crosses between books (NetOrders). */
+  readonly netting: ReportCross[];
 }
 
 const cents = (s: string) => new Decimal(s).toDecimalPlaces(2);
@@ -119,6 +134,27 @@ const reportTransfers = (plans: readonly TransferPlan[]): ReportTransfer[] =>
         amount: t.amount,
         ...(t.kind === 'position' ? { symbol: t.symbol ?? '', qty: t.qty ?? '0' } : {}),
       })),
+    );
+
+/** The crosses of the day's netting plans: each share transfer with the cash transfer paying for it. */
+const nettingOf = (plans: readonly TransferPlan[]): ReportCross[] =>
+  plans
+    .filter((p) => p.kind === 'netting')
+    .flatMap((p) =>
+      p.transfers
+        .filter((t) => t.kind === 'position')
+        .map((t) => {
+          const paid = p.transfers.find(
+            (c) => c.kind === 'cash' && c.transferId === t.transferId.replace(/:shares$/, ':cash'),
+          );
+          return {
+            symbol: t.symbol ?? '',
+            from: t.from,
+            to: t.to,
+            qty: t.qty ?? '0',
+            amount: paid?.amount ?? '0',
+          };
+        }),
     );
 
 const corporateActionsOf = (plans: readonly TransferPlan[]): ReportCorporateAction[] =>
@@ -207,6 +243,7 @@ export const dayCapital = async (
     capital: capitalOf(config, books, account, plans),
     flips,
     corporateActions: corporateActionsOf(plans),
+    netting: nettingOf(plans),
   };
 };
 

@@ -43,6 +43,7 @@ const RUN_PHASE_OF_STATE: Record<string, string> = {
   PrepareRun: 'preparing the run (config, calendar, market-data snapshot)',
   AggregatePool: 'aggregating the pool',
   PlanPool: 'planning the pool',
+  NetOrders: 'netting opposite orders between books',
   ExecutePool: 'executing the pool',
   PrepareShadows: 'preparing the paper books (shadow mode)',
   Finalize: 'finalizing (NAV, reconciliation)',

@@ -2,7 +2,8 @@
  * The report of one run, read back from the ledger (the single source of truth), as data for `--json` and
  * as text for people. Shape is part of the CLI contract: `runId`, `tradingDay`, `strategies[]` with
  * `{id, mode, flow, flip?, outcome, error?, orders[], book, shadow}`, `pool`, `account: {nav, dayPnl}`,
- * `capital: {policy, band, frequency, transfers[], books[]}`, `corporateActions[]` and
+ * `capital: {policy, band, frequency, transfers[], books[]}`, `corporateActions[]`, `netting[]` (the day's
+ * crosses between books: `{symbol, from, to, qty, amount}`) and
  * `reconciliation: {ok, differences}` (capital-report.ts says how books and day P&L are read).
  *
  * Shadow mode (docs/shadow.md): every entry has `shadow`, its paper book of the day (null when the strategy
@@ -26,10 +27,17 @@ import {
   type ReportBook,
   type ReportCapital,
   type ReportCorporateAction,
+  type ReportCross,
   strategyBook,
 } from './capital-report.ts';
 
-export type { ReportAccount, ReportBook, ReportCapital, ReportCorporateAction } from './capital-report.ts';
+export type {
+  ReportAccount,
+  ReportBook,
+  ReportCapital,
+  ReportCorporateAction,
+  ReportCross,
+} from './capital-report.ts';
 
 /** An order as the run report shows it: the shadow comparison's shape. */
 export type ReportOrder = ComparisonOrder;
@@ -98,6 +106,8 @@ export interface RunReport {
   /** Capital policy and band, the day's capital transfers, each book's share against its target. */
   readonly capital: ReportCapital | null;
   readonly corporateActions: ReportCorporateAction[];
+  /** Shares crossed between books inside the ledger today instead of at the broker (NetOrders). */
+  readonly netting: ReportCross[];
   /** `error`: the broker could not be read (an outage), so nothing was compared (`ok` false). */
   readonly reconciliation: { ok: boolean; differences: ReconciliationDifference[]; error?: string };
   /** Books of strategies not enabled now that still hold something (present when the caller named them). */
@@ -194,6 +204,7 @@ export async function buildReport(
       account: { nav: '0.00', dayPnl: '0.00' },
       capital: null,
       corporateActions: [],
+      netting: [],
       reconciliation,
       ...(extra.elapsedMs === undefined ? {} : { elapsedMs: Math.round(extra.elapsedMs) }),
     };
@@ -261,6 +272,7 @@ export async function buildReport(
     account: day.account,
     capital: day.capital,
     corporateActions: day.corporateActions,
+    netting: day.netting,
     reconciliation,
     ...(orphans === undefined ? {} : { orphans }),
     ...(extra.elapsedMs === undefined ? {} : { elapsedMs: Math.round(extra.elapsedMs) }),
@@ -369,6 +381,14 @@ function capitalLines(r: RunReport): string[] {
       (b) => `${b.bookId} ${b.qty !== undefined ? `${b.qty} sh` : `+$${money(b.amount)}`}`,
     );
     lines.push(`Corporate action: ${head}, ex-date ${a.exDate}: ${books.join(', ')}`);
+  }
+  if (r.netting.length > 0) {
+    lines.push('', 'Netted at the account (crossed between books at the as-of price, no broker order):');
+    for (const c of r.netting) {
+      lines.push(
+        `  ${pad(`${c.qty} ${c.symbol}`, 24)} ${pad(c.from, 26)} → ${pad(c.to, 26)} $${money(c.amount)}`,
+      );
+    }
   }
   return lines;
 }

@@ -41,6 +41,14 @@ export {
 export { AllocationInvalidError, BookInvariantError, PriceInvalidError } from './errors.ts';
 export { applyFill, applyFills, Fill, type FillResult, normalizePositions } from './fills.ts';
 export { type CarveInput, carveFromPool, type FlipResult, type MergeInput, mergeIntoPool } from './flip.ts';
+export {
+  type Cross,
+  type CrossInput,
+  crossCostBases,
+  crossOrders,
+  type NettableLine,
+  netLines,
+} from './netting.ts';
 export { Prices, requirePrice } from './prices.ts';
 export {
   applyTransfers,

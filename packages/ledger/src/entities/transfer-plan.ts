@@ -18,7 +18,7 @@ export const createTransferPlanEntity = (service: string = LEDGER_SERVICE) =>
       planId: { type: 'string', required: true, readOnly: true },
       day: { type: 'string', required: true, readOnly: true },
       kind: {
-        type: ['funding', 'capital', 'flip', 'corporate-action'] as const,
+        type: ['funding', 'capital', 'flip', 'corporate-action', 'netting'] as const,
         required: true,
         readOnly: true,
       },

@@ -4,12 +4,12 @@
  */
 import {
   type BranchItem,
+  dayBranches,
   retryItemsOf,
   type ShadowItem,
   type TaskName,
   TaskNames,
   TaskSchemas,
-  withRetried,
 } from '../contract.ts';
 import type { TaskContext, TaskHandler, TaskHandlers } from '../interpreter.ts';
 
@@ -51,6 +51,12 @@ export const syntheticStrategies = (count: number, aggregatedEvery = 0): BranchI
     flow: aggregatedEvery > 0 && i % aggregatedEvery === aggregatedEvery - 1 ? 'aggregated' : 'per-book',
   }));
 
+/** The branch a branch task's input names (its output names it too: it may end a Map iteration). */
+export const branchOf = (input: unknown): BranchItem => {
+  const { strategyId, flow } = TaskSchemas.Execute.input.parse(input);
+  return { strategyId, flow };
+};
+
 /** Builds the fakes. */
 export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
   const calls: FakeCall[] = [];
@@ -75,14 +81,23 @@ export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
       };
     },
     Evaluate: async () => ({ targets: 3 }),
-    PlanRebalance: async () => ({ action: 'rebalance', orders: 2 }),
-    Execute: async () => ({ outcome: 'TRADED', orders: 2, filled: 2 }),
+    PlanRebalance: async (input) => ({ ...branchOf(input), action: 'rebalance', orders: 2 }),
+    Execute: async (input) => ({ ...branchOf(input), outcome: 'TRADED', orders: 2, filled: 2 }),
     RecordBranchFailure: async (input) => {
       const { error } = TaskSchemas.RecordBranchFailure.input.parse(input);
       return { outcome: 'FAILED', error: { name: error.Error, message: error.Cause ?? '' } };
     },
     AggregatePool: async () => ({ members: items.filter((i) => i.flow === 'aggregated').length, targets: 4 }),
     PlanPool: async () => ({ action: 'rebalance', orders: 3 }),
+    NetOrders: async (input) => {
+      const { branches } = TaskSchemas.NetOrders.input.parse(input);
+      const planned = branches.filter((b) => b.flow === 'per-book' && b.outcome === 'PLANNED');
+      return {
+        items: planned.map(({ strategyId, flow }) => ({ strategyId, flow })),
+        crosses: 0,
+        notional: '0',
+      };
+    },
     ExecutePool: async () => ({ outcome: 'TRADED', orders: 3, filled: 3 }),
     PrepareShadows: async () => ({ items: shadows }),
     Shadow: async (input) => {
@@ -91,7 +106,7 @@ export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
     },
     Finalize: async (input) => {
       const parsed = TaskSchemas.Finalize.input.parse(input);
-      const retryItems = retryItemsOf(withRetried(parsed.branches, parsed.retried));
+      const retryItems = retryItemsOf(dayBranches(parsed));
       const retryPool = parsed.pool?.error !== undefined;
       return {
         runId: parsed.runId,

@@ -1,0 +1,211 @@
+/**
+ * NetOrders: netting at the account, between planning and execution. Every plan of the day is recorded by
+ * now (each per-book branch that planned, and the pool's); lines of different books that trade one symbol in
+ * opposite directions are crossed between the books inside the ledger (core's `crossOrders`: shares from the
+ * seller to the buyer, cash back at the as-of price), so only the rest reaches the broker.
+ *
+ * Exactly once, without transactions: the crosses are decided once and recorded as a transfer plan of kind
+ * `netting` (id `<runId>:netting`, recorded even when empty, so a re-run or a reopened day never decides
+ * again on books that have traded since), then each transfer is applied once by id and the plan marked
+ * APPLIED. Execute and ExecutePool first complete a recorded netting plan that is still PENDING
+ * ({@link completeNetting}: NetOrders failed half-way) and then execute their plan's lines less what their
+ * book crossed ({@link nettedLines}). A branch planned after the netting (a second run) executes its whole plan.
+ */
+import {
+  bookOf,
+  type Cross,
+  crossCostBases,
+  crossOrders,
+  D,
+  type NettableLine,
+  netLines,
+  POOL_BOOK,
+  str,
+} from '@ensemble/core';
+import type {
+  BookId,
+  BookLedger,
+  ControlLedger,
+  PlanLedger,
+  TransferLedger,
+  TransferPlan,
+} from '@ensemble/ledger';
+import type { NetOrdersInput, NetOrdersOutput } from '@ensemble/workflow/contract';
+import { RecordConflictError } from '../errors.ts';
+import type { StepDeps } from '../step-deps.ts';
+import { task } from '../task.ts';
+
+/** The ledger roles netting uses. */
+export type NettingLedger = Pick<PlanLedger, 'getPlan'> &
+  Pick<BookLedger, 'getBook'> &
+  Pick<ControlLedger, 'getKillSwitch'> &
+  Pick<
+    TransferLedger,
+    'getFlowState' | 'recordTransferPlan' | 'getTransferPlan' | 'applyTransfer' | 'markTransferPlanApplied'
+  >;
+
+/** The id of a run's netting plan. */
+export const nettingPlanId = (runId: string): string => `${runId}:netting`;
+
+export const netOrders = async (
+  deps: StepDeps<NettingLedger>,
+  input: NetOrdersInput,
+): Promise<NetOrdersOutput> => {
+  const items = input.branches
+    .filter((b) => b.flow === 'per-book' && b.outcome === 'PLANNED')
+    .map(({ strategyId, flow }) => ({ strategyId, flow }));
+  const { ledger } = deps.ports;
+  const planId = nettingPlanId(input.runId);
+  const recorded = await ledger.getTransferPlan(planId);
+  if (!recorded && (await ledger.getKillSwitch()).enabled) {
+    // Nothing trades today (Execute blocks every book): nothing is crossed, nor decided, either.
+    return { items, crosses: 0, notional: '0' };
+  }
+  const plan = recorded ?? (await recordNetting(deps, input, items, planId));
+  await completeNetting(ledger, plan);
+  const crosses = crossesOf(plan);
+  if (crosses.length > 0) {
+    deps.observe.logger.info('orders netted at the account', {
+      crosses: crosses.length,
+      notional: notionalOf(plan),
+    });
+  }
+  return { items, crosses: crosses.length, notional: notionalOf(plan) };
+};
+
+/** Decides the day's crosses from the recorded plans and records them (once) as the run's netting plan. */
+const recordNetting = async (
+  deps: StepDeps<NettingLedger>,
+  input: NetOrdersInput,
+  items: readonly { strategyId: string }[],
+  planId: string,
+): Promise<TransferPlan> => {
+  const { ledger } = deps.ports;
+  const books: BookId[] = [
+    ...items.map((i) => bookOf(i.strategyId)),
+    ...(input.pool?.action !== undefined ? [POOL_BOOK] : []),
+  ];
+  const plans = await Promise.all(books.map(async (b) => [b, await ledger.getPlan(input.runId, b)] as const));
+  const lines: NettableLine[] = plans.flatMap(([bookId, plan]) =>
+    (plan?.orders ?? []).flatMap((o) => (o.qty === undefined ? [] : [{ bookId, ...o, qty: o.qty }])),
+  );
+  const traders = new Set(lines.map((l) => l.bookId));
+  const state = await ledger.getFlowState();
+  let crosses: Cross[] = [];
+  let holdings = new Map<string, { qty: string; costBasis: string }>();
+  if (traders.size > 1) {
+    const snapshot = await deps.readSnapshot(input.snapshotRef);
+    const symbols = new Set(lines.map((l) => l.symbol));
+    const prices = Object.fromEntries(
+      [...symbols].flatMap((s) => (snapshot.prices[s] === undefined ? [] : [[s, snapshot.prices[s]!]])),
+    );
+    const bookStates = new Map(
+      await Promise.all([...traders].map(async (b) => [b, await ledger.getBook(b)] as const)),
+    );
+    crosses = crossOrders({
+      lines,
+      prices,
+      cash: Object.fromEntries([...bookStates].map(([b, s]) => [b, s.cash])),
+      buyCashBufferBps: deps.settings.rails().buyCashBufferBps,
+    });
+    holdings = new Map(
+      [...bookStates].flatMap(([b, s]) => s.positions.map((p) => [`${b}/${p.symbol}`, p] as const)),
+    );
+  }
+  const costs = crossCostBases(crosses, holdings);
+  const recorded = await ledger.recordTransferPlan({
+    planId,
+    day: input.tradingDay,
+    kind: 'netting',
+    reason:
+      crosses.length === 0
+        ? 'netting: no opposite orders between books'
+        : `netting: ${crosses.length} cross(es) between books at the as-of prices`,
+    runId: input.runId,
+    transfers: crosses.flatMap((c, i) => {
+      const id = `${planId}:${c.symbol}:${c.seller}>${c.buyer}`;
+      return [
+        {
+          transferId: `${id}:shares`,
+          kind: 'position' as const,
+          from: c.seller,
+          to: c.buyer,
+          symbol: c.symbol,
+          qty: c.qty,
+          amount: costs[i]!,
+        },
+        { transferId: `${id}:cash`, kind: 'cash' as const, from: c.buyer, to: c.seller, amount: c.amount },
+      ];
+    }),
+    flowsAfter: {},
+    poolSharesBefore: state.poolShares,
+    poolSharesAfter: state.poolShares,
+  });
+  if (recorded.status === 'conflict') {
+    // Another attempt recorded other crosses first (the books moved in between): its record wins.
+    deps.observe.logger.warn('netting plan recorded concurrently: using the recorded one', { planId });
+    return recorded.current;
+  }
+  return recorded.item;
+};
+
+/**
+ * Applies a recorded netting plan's transfers (each once, by id) and marks it APPLIED; nothing when it is
+ * APPLIED already. Execute and ExecutePool call it before placing anything, so a NetOrders that failed
+ * half-way is completed before any book trades on its lines.
+ */
+export const completeNetting = async (ledger: NettingLedger, plan: TransferPlan): Promise<void> => {
+  if (plan.status === 'APPLIED') return;
+  // Crosses share books: one transfer at a time (each would otherwise retry on the other's version).
+  for (const t of plan.transfers) {
+    const base = {
+      transferId: t.transferId,
+      day: plan.day,
+      from: t.from,
+      to: t.to,
+      reason: plan.reason,
+      ...(plan.runId === undefined ? {} : { runId: plan.runId }),
+    };
+    const r =
+      t.kind === 'position'
+        ? await ledger.applyTransfer({
+            ...base,
+            kind: 'position',
+            symbol: t.symbol ?? '',
+            qty: t.qty ?? '0',
+            costBasis: t.amount,
+          })
+        : await ledger.applyTransfer({ ...base, kind: 'cash', amount: t.amount });
+    if (r.status === 'conflict') throw new RecordConflictError('transfer', t.transferId);
+  }
+  await ledger.markTransferPlanApplied(plan.planId);
+};
+
+/** The crosses a netting plan records (its share transfers: seller → buyer). */
+export const crossesOf = (plan: TransferPlan): Pick<Cross, 'symbol' | 'seller' | 'buyer' | 'qty'>[] =>
+  plan.transfers
+    .filter((t) => t.kind === 'position')
+    .map((t) => ({ symbol: t.symbol ?? '', seller: t.from, buyer: t.to, qty: t.qty ?? '0' }));
+
+/** The crosses' notional: the cash the buyers paid. */
+const notionalOf = (plan: TransferPlan): string =>
+  str(plan.transfers.filter((t) => t.kind === 'cash').reduce((s, t) => s.plus(t.amount), new D(0)));
+
+/**
+ * A book's plan lines as execution places them: less what the run's netting crossed for the book, after the
+ * netting plan is complete. No netting plan (a run before NetOrders, a shadow scope): the lines as planned.
+ */
+export const nettedLines = async <L extends { readonly symbol: string; readonly side: 'buy' | 'sell' }>(
+  ledger: NettingLedger,
+  runId: string,
+  bookId: BookId,
+  lines: readonly (L & { readonly qty?: string })[],
+): Promise<L[]> => {
+  const plan = await ledger.getTransferPlan(nettingPlanId(runId));
+  if (!plan) return [...lines];
+  await completeNetting(ledger, plan);
+  return netLines(bookId, lines, crossesOf(plan));
+};
+
+/** The `NetOrders` task. */
+export const netOrdersTask = task('NetOrders', netOrders);
