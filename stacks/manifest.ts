@@ -178,7 +178,7 @@ const SPECS: readonly (Omit<FunctionSpec, 'handler' | 'uses' | 'install'> & {
     name: 'NetOrders',
     memoryMb: 512,
     timeoutSeconds: 30,
-    uses: { ...none, table: [...DynamoActions], read: snapshots },
+    uses: { ...none, table: [...READ, 'PutItem', 'UpdateItem'], read: snapshots },
   },
   {
     name: 'ExecutePool',

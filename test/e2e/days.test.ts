@@ -35,6 +35,8 @@ interface DayJson {
   pool: { members: string[]; orders: Order[]; book: Book | null } | null;
   account: { nav: string; dayPnl: string };
   capital: { transfers: { from: string; to: string; amount: string }[] };
+  /** Shares crossed between books (netting at the account): the buyer paid `amount` to the seller. */
+  netting: { symbol: string; from: string; to: string; qty: string; amount: string }[];
   reconciliation: { ok: boolean; differences: unknown[] };
   elapsedMs?: number;
   execution: { name: string; status: string; skipped?: string; transitions?: unknown };
@@ -110,9 +112,10 @@ describe('ensemble run --days N', () => {
       expect(new Set(ids).size).toBe(ids.length);
 
       // Cash carries over exactly: a book's cash at the close of day k is its cash at the close of day k−1
-      // plus what it sold minus what it bought on day k (the local SimBroker charges no fees, and nothing
-      // moves capital between books here). Had a book been re-funded or re-bought from cash, this breaks.
-      // It also means a day's buys are paid for only by the cash carried over and the day's sells.
+      // plus what it sold minus what it bought on day k, at the broker or crossed with another book (the
+      // local SimBroker charges no fees, and nothing moves capital between books here). Had a book been
+      // re-funded or re-bought from cash, this breaks. It also means a day's buys are paid for only by the
+      // cash carried over and the day's sells.
       for (let k = 1; k < days.length; k++) {
         const before = new Map(booksOf(days[k - 1]!).map((b) => [b.book.bookId, b.book]));
         expect(
@@ -124,6 +127,10 @@ describe('ensemble run --days N', () => {
           let cash = new Decimal(before.get(book.bookId)!.cash);
           for (const o of orders)
             cash = o.side === 'buy' ? cash.minus(o.filledNotional) : cash.plus(o.filledNotional);
+          for (const c of days[k]!.netting) {
+            if (c.from === book.bookId) cash = cash.plus(c.amount);
+            if (c.to === book.bookId) cash = cash.minus(c.amount);
+          }
           expect({ book: book.bookId, cash: cash.toString() }).toEqual({
             book: book.bookId,
             cash: new Decimal(book.cash).toString(),
@@ -139,12 +146,20 @@ describe('ensemble run --days N', () => {
         expect(book.dayPnl).toBe(new Decimal(book.nav).minus(funding(book.bookId)).toFixed(2));
       }
 
-      // Shares carry over: replay the fills day by day from empty books. Every sell is of shares the book
-      // carried in from earlier days (a sell on day 2 of what was bought on day 1 — never of shares it
-      // does not hold), and the ledger's positions after the last day are the sum of all four days' fills.
+      // Shares carry over: replay the fills day by day from empty books (and the day's crosses between
+      // books, before its orders). Every sell is of shares the book carried in from earlier days (a sell on
+      // day 2 of what was bought on day 1 — never of shares it does not hold), and the ledger's positions
+      // after the last day are the sum of all four days' fills and crosses.
       const held = new Map<string, Map<string, Decimal>>();
+      const holdings = (bookId: string) => held.get(bookId) ?? held.set(bookId, new Map()).get(bookId)!;
       let carriedSells = 0;
       for (const d of days) {
+        for (const c of d.netting) {
+          const from = holdings(c.from);
+          const to = holdings(c.to);
+          from.set(c.symbol, (from.get(c.symbol) ?? new Decimal(0)).minus(c.qty));
+          to.set(c.symbol, (to.get(c.symbol) ?? new Decimal(0)).plus(c.qty));
+        }
         for (const { book, orders } of booksOf(d)) {
           const pos = held.get(book.bookId) ?? new Map<string, Decimal>();
           held.set(book.bookId, pos);

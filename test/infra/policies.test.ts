@@ -187,6 +187,7 @@ describe('function policies', () => {
       RecordBranchFailure: item('GetItem', 'PutItem'),
       AggregatePool: [...item('GetItem', 'PutItem'), ...idx, ...readSnap],
       PlanPool: [...item('GetItem', 'PutItem'), ...idx, ...readSnap],
+      NetOrders: [...item('GetItem', 'PutItem', 'UpdateItem'), ...idx, ...readSnap],
       ExecutePool: [...item('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'), ...idx, ...readSnap],
       PrepareShadows: [...item('GetItem', 'PutItem', 'UpdateItem'), ...idx, ...readSnap],
       Shadow: [
