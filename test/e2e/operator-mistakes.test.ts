@@ -84,7 +84,7 @@ describe('refused before anything runs', () => {
   it('a config too wide for one Step Functions execution is refused before the run', async () => {
     const dir = await dirs.make();
     const entries = Array.from(
-      { length: 951 },
+      { length: 713 },
       (_, i) => `  - { id: gold-${i}, file: gold.clj, allocation: 0.001, flow: per-book }`,
     );
     const config = await strategiesWith(dir, {
@@ -98,7 +98,7 @@ describe('refused before anything runs', () => {
     const r = await runCli(['run', '--home', home, '--config', config, '--date', '2025-11-28']);
     expect(r.code).toBe(1);
     expect(r.err.join('\n')).toMatch(
-      /make a day of 20010 Step Functions history events.*"The history ceiling"/s,
+      /make a day of 20009 Step Functions history events.*"The history ceiling"/s,
     );
     expect(r.out).toEqual([]);
   }, 120_000);

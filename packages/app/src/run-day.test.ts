@@ -60,9 +60,10 @@ const scripted = (script: Script) => {
     }
     if (n - (script.retryable?.[key] ?? 0) <= (script.failures?.[key] ?? 0)) throw new Error(`${key} failed`);
   };
+  // The sells phase of Execute and ExecutePool is its own key (`Execute:alpha:sells`).
   const scope = (input: unknown) => {
-    const { strategyId, bookId } = input as { strategyId?: string; bookId?: string };
-    return strategyId ?? bookId ?? 'pool';
+    const { strategyId, bookId, phase } = input as { strategyId?: string; bookId?: string; phase?: string };
+    return `${strategyId ?? bookId ?? 'pool'}${phase ? `:${phase}` : ''}`;
   };
   const paperBooks = script.paperBooks ?? [];
   const shadows = { ...(paperBooks.length > 0 ? { equity: '100000' } : {}), items: [] };
@@ -171,43 +172,43 @@ const both = async (script: Script, reopen?: boolean) => {
 
 describe('runDay', () => {
   it.each<[string, Script, string, number]>([
-    ['a clean day', {}, 'SUCCEEDED', 14],
+    ['a clean day', {}, 'SUCCEEDED', 17],
     ['a skipped day', { skip: true }, 'SUCCEEDED', 1],
-    ['a branch failing once (its second run trades)', { failures: { 'Execute:alpha': 1 } }, 'SUCCEEDED', 19],
-    ['a branch failing twice (the day fails)', { failures: { 'PlanRebalance:beta': 2 } }, 'FAILED', 16],
-    ['an aggregated member failing (no second run)', { failures: { 'Evaluate:gamma': 1 } }, 'SUCCEEDED', 15],
-    ['the pool failing once', { failures: { 'PlanPool:pool': 1 } }, 'SUCCEEDED', 17],
-    ['the pool failing twice', { failures: { 'ExecutePool:pool': 2 } }, 'FAILED', 17],
+    ['a branch failing once (its second run trades)', { failures: { 'Execute:alpha': 1 } }, 'SUCCEEDED', 22],
+    ['a branch failing twice (the day fails)', { failures: { 'PlanRebalance:beta': 2 } }, 'FAILED', 18],
+    ['an aggregated member failing (no second run)', { failures: { 'Evaluate:gamma': 1 } }, 'SUCCEEDED', 18],
+    ['the pool failing once', { failures: { 'PlanPool:pool': 1 } }, 'SUCCEEDED', 19],
+    ['the pool failing twice', { failures: { 'ExecutePool:pool': 2 } }, 'FAILED', 20],
     [
       'a retryable error, retried',
       { retryable: { 'Execute:beta': 2, 'AggregatePool:pool': 1 } },
       'SUCCEEDED',
-      17,
+      20,
     ],
-    ['two paper books', { paperBooks: ['alpha', 'paper-pool'] }, 'SUCCEEDED', 17],
+    ['two paper books', { paperBooks: ['alpha', 'paper-pool'] }, 'SUCCEEDED', 20],
     [
       'a paper book failing',
       { paperBooks: ['alpha', 'paper-pool'], failures: { 'Shadow:alpha': 1 } },
       'SUCCEEDED',
-      17,
+      20,
     ],
     [
       'PrepareShadows failing',
       { paperBooks: ['alpha'], failures: { 'PrepareShadows:pool': 1 } },
       'SUCCEEDED',
-      15,
+      18,
     ],
     [
       'NetOrders failing (the planned branches get their second run)',
       { failures: { 'NetOrders:pool': 1 } },
       'SUCCEEDED',
-      19,
+      20,
     ],
     [
       'a paper book retried, a branch failing once',
       { paperBooks: ['beta'], retryable: { 'Shadow:beta': 1 }, failures: { 'Execute:alpha': 1 } },
       'SUCCEEDED',
-      22,
+      25,
     ],
   ])('calls the steps as the state machine does: %s', async (_, script, status, calls) => {
     // Act

@@ -6,8 +6,10 @@
  *   another: Evaluate → (aggregated: a pool member, SKIPPED) PlanRebalance (PLANNED), a failed task caught
  *   into RecordBranchFailure → if any strategy is aggregated: AggregatePool → PlanPool (a failure caught into
  *   `{ outcome: FAILED, error }`; no pool: `{}`) → NetOrders (a failure caught: nothing executes now, the
- *   PLANNED branches get their second run) → Execute for each branch NetOrders lists (a failure caught into
- *   RecordBranchFailure) → ExecutePool when the pool planned → if PrepareRun says `hasShadows`:
+ *   PLANNED branches get their second run) → the sells: Execute `phase: sells` for each branch NetOrders
+ *   lists, then ExecutePool `phase: sells` when the pool planned (results and failures dropped) → Execute
+ *   for each branch NetOrders lists (a failure caught into RecordBranchFailure) → ExecutePool when the pool
+ *   planned → if PrepareRun says `hasShadows`:
  *   PrepareShadows (its output replaces `prepare.shadows`; a failure is caught into `shadows.error`) → one
  *   Shadow per paper book (a failure caught into `{ bookId, outcome: FAILED, error }`) → Finalize (branches,
  *   pool, shadows) → if Finalize lists FAILED per-book branches or a FAILED pool: their second run without a
@@ -145,6 +147,11 @@ export const runDay = async (
     for (const item of prepare.items) planned.push(await firstRun(call, ref, item));
     day.pool = prepare.hasPool ? await poolPlanning(call, ref) : {};
     const netting = await netRun(call, ref, planned, day.pool);
+    // Every book sells before any buys: the Sells Map, then the pool's sells (failures dropped: the full
+    // executions below run the sells again and record them).
+    for (const item of netting.items)
+      await dropped(() => call('Execute', { ...ref, ...item, phase: 'sells' }));
+    if (day.pool.action !== undefined) await dropped(() => call('ExecutePool', { ...ref, phase: 'sells' }));
     const executed: BranchResult[] = [];
     for (const item of netting.items) executed.push(await executeRun(call, ref, item));
     day.netting = { ...netting, items: executed };
@@ -258,6 +265,15 @@ const netRun = async (
     return (await call('NetOrders', { ...ref, branches, pool })) as NetOrdersOutput;
   } catch (e) {
     return { items: [], error: caught(e) };
+  }
+};
+
+/** Runs `body`; its result and any failure are dropped (a state with `ResultPath: null` and such a Catch). */
+const dropped = async (body: () => Promise<unknown>): Promise<void> => {
+  try {
+    await body();
+  } catch {
+    // The full execution after it runs the same orders again and records the failure.
   }
 };
 

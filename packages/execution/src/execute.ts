@@ -254,6 +254,7 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
     });
     take(s, run);
   }
+  if (deps.sellsOnly) return outcomeOf(orders, skipped, rail);
 
   // Buys: sized once against the book's cash after the sells, intents recorded before the first is placed.
   const buys = lines.filter((l) => l.side === 'buy');

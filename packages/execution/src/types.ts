@@ -93,6 +93,12 @@ export interface ExecuteDeps {
    * their end and booked. @default none
    */
   halt?: { rail: RailName; reason: string };
+  /**
+   * Run the plan's sells only, and stop before the buys (the workflow's first execution phase: every book
+   * sells before any buys, so a book's buys spend cash that is at the broker). The full run afterwards adopts
+   * the sells by client order id and goes on to the buys. @default false
+   */
+  sellsOnly?: boolean;
 }
 
 /** Ledger order statuses (the ledger's own type). */

@@ -21,7 +21,8 @@ export interface Retrier {
 /** One `Catch` entry. */
 export interface Catcher {
   ErrorEquals: string[];
-  ResultPath: string;
+  /** Where the caught error goes; `null`: dropped (the state's input goes on). */
+  ResultPath: string | null;
   Next: string;
 }
 
@@ -38,8 +39,11 @@ export interface TaskState extends Flow {
   Parameters: PayloadTemplate;
   /** Shapes the task's result before `ResultPath` (the last task of a Map iteration: the iteration's result). */
   ResultSelector?: PayloadTemplate;
-  /** Where the result goes; absent = the result replaces the state (Finalize: the execution's output). */
-  ResultPath?: string;
+  /**
+   * Where the result goes; absent = the result replaces the state (Finalize: the execution's output);
+   * `null` = the result is dropped (the state's input goes on).
+   */
+  ResultPath?: string | null;
   TimeoutSeconds: number;
   Retry: Retrier[];
   Catch?: Catcher[];
@@ -89,7 +93,8 @@ export interface MapState extends Flow {
   ItemSelector: PayloadTemplate;
   MaxConcurrency: number;
   ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } } & StateGraph;
-  ResultPath: string;
+  /** Where the iterations' results go; `null`: dropped (the Map's input goes on). */
+  ResultPath: string | null;
 }
 
 /** Ends the execution as FAILED with a fixed error name and cause. */

@@ -5,6 +5,7 @@
  */
 import type { AslState, MapState, PassState, PayloadTemplate, StateGraph } from './asl.ts';
 import { BRANCH_REF, branchId, ITERATION_REF } from './payload-refs.ts';
+import { BranchCatchErrors } from './policy.ts';
 import { failedAgain, RETRY_PREFIX, stillFailed } from './second-run.ts';
 import { StateNames } from './state-names.ts';
 import { catchAll, type TaskFactory, type TaskStep, taskChain } from './task-chain.ts';
@@ -107,6 +108,33 @@ export const executionIteration = (task: TaskFactory): StateGraph => {
 /** The Task state recording an Execute failure in the `Executions` Map (RecordBranchFailure's task). */
 export const RECORD_EXECUTE_FAILURE = 'RecordExecuteFailure';
 
+/** The Task state of the `Sells` Map (Execute's task, `phase: sells`). */
+export const EXECUTE_SELLS = 'ExecuteSells';
+
+/**
+ * An iteration of the `Sells` Map (over NetOrders' items, before the `Executions` Map): the book's sells
+ * only, so that every book has sold — and its cash is at the broker — before any book buys. Its result and
+ * any failure are dropped: the full Execute after it adopts the sells by client order id (or runs them
+ * again) and records the branch's outcome, or its failure.
+ */
+export const sellsIteration = (task: TaskFactory): StateGraph => ({
+  StartAt: EXECUTE_SELLS,
+  States: {
+    [EXECUTE_SELLS]: task('Execute', {
+      Comment: 'Place the plan’s sells (less what NetOrders crossed); the buys wait for every book’s sells.',
+      Parameters: { ...BRANCH_REF, phase: 'sells' },
+      ResultPath: null,
+      Catch: [{ ErrorEquals: [...BranchCatchErrors], ResultPath: null, Next: StateNames.SellsFailed }],
+      End: true,
+    }),
+    [StateNames.SellsFailed]: {
+      Type: 'Pass',
+      Comment: 'The sells failed: the full Execute runs them again and records the branch’s failure.',
+      End: true,
+    },
+  },
+});
+
 /**
  * An iteration of the second run of a failed per-book branch (Finalize lists them: `retryItems`): the same
  * tasks without a Catch (a failure fails the execution, which makes it redrivable), and an outcome still
@@ -138,11 +166,11 @@ export const secondRunIteration = (task: TaskFactory): StateGraph => {
   };
 };
 
-/** Where a {@link branchMap} reads its items and writes its results, and what follows it. */
+/** Where a {@link branchMap} reads its items and writes its results (`null`: dropped), and what follows it. */
 export interface BranchMapFields {
   Comment: string;
   ItemsPath: string;
-  ResultPath: string;
+  ResultPath: string | null;
   Next: string;
 }
 

@@ -116,6 +116,20 @@ export type RunRef = z.infer<typeof RunRef>;
 export const BranchInput = RunRef.extend({ strategyId: z.string(), flow: Flow });
 export type BranchInput = z.infer<typeof BranchInput>;
 
+/**
+ * Execute's and ExecutePool's phase: `sells` runs the plan's sells only (the first execution phase, in which
+ * every book sells before any book buys); absent, the whole plan (its sells adopted by client order id).
+ */
+export const ExecutePhase = z.object({ phase: z.literal('sells').optional() });
+
+/** What Execute receives: a branch, and its phase. */
+export const ExecuteTaskInput = BranchInput.extend(ExecutePhase.shape);
+export type ExecuteTaskInput = z.infer<typeof ExecuteTaskInput>;
+
+/** What ExecutePool receives: the run, and its phase. */
+export const ExecutePoolTaskInput = RunRef.extend(ExecutePhase.shape);
+export type ExecutePoolTaskInput = z.infer<typeof ExecutePoolTaskInput>;
+
 export const EvaluateOutput = z.object({
   /** Number of symbols with a non-zero target weight (0 = all cash). */
   targets: z.number().int().nonnegative(),
@@ -327,12 +341,12 @@ export const TaskSchemas = {
   PrepareRun: { input: PrepareRunInput, output: PrepareRunOutput },
   Evaluate: { input: BranchInput, output: EvaluateOutput },
   PlanRebalance: { input: BranchInput, output: PlanRebalanceOutput },
-  Execute: { input: BranchInput, output: BranchExecuteOutput },
+  Execute: { input: ExecuteTaskInput, output: BranchExecuteOutput },
   RecordBranchFailure: { input: RecordBranchFailureInput, output: RecordBranchFailureOutput },
   AggregatePool: { input: RunRef, output: AggregatePoolOutput },
   PlanPool: { input: RunRef, output: PlanOutput },
   NetOrders: { input: NetOrdersInput, output: NetOrdersOutput },
-  ExecutePool: { input: RunRef, output: ExecuteOutput },
+  ExecutePool: { input: ExecutePoolTaskInput, output: ExecuteOutput },
   PrepareShadows: { input: PrepareShadowsInput, output: PrepareShadowsOutput },
   Shadow: { input: ShadowInput, output: ShadowOutput },
   Finalize: { input: FinalizeInput, output: FinalizeOutput },
@@ -350,15 +364,18 @@ export const HistoryEvents = {
   limit: 25_000,
   cleanDayShare: 0.8,
   /**
-   * One per-book strategy's iterations: Evaluate, RouteByFlow, PlanRebalance in the planning Map; Execute in
-   * the execution Map (each task's result ends its iteration).
+   * One per-book strategy's iterations: Evaluate, RouteByFlow, PlanRebalance in the planning Map; ExecuteSells
+   * in the sells Map; Execute in the execution Map (each task's result ends its iteration).
    */
-  perBook: 21,
+  perBook: 28,
   /** One aggregated strategy's iteration: Evaluate, RouteByFlow, PoolMemberResult. */
   aggregated: 11,
-  /** The run's own states and the execution (NetOrders and the execution Map included), with the pool steps and without (and no paper book). */
-  runWithPool: 52,
-  runWithoutPool: 39,
+  /**
+   * The run's own states and the execution (NetOrders, the sells and execution Maps included), with the pool
+   * steps (its sells among them) and without (and no paper book).
+   */
+  runWithPool: 63,
+  runWithoutPool: 45,
   /** Shadow mode's run-level states on a day with paper books: PrepareShadows and the Shadows Map. */
   shadowRun: 9,
   /** One paper book's iteration of the Shadows Map: its Shadow task. */

@@ -73,6 +73,8 @@ describe('buildDefinition', () => {
         'RetryExecutePool',
         'FinalizeRetried',
         'RecordExecuteFailure',
+        'ExecuteSells',
+        'ExecutePoolSells',
       ].sort(),
     );
     for (const [name, state] of found) {
@@ -121,7 +123,9 @@ describe('buildDefinition', () => {
   });
 
   it('catches every failure of a branch task inside the iteration into RecordBranchFailure', () => {
-    const inMap = tasks().filter(([n, , m]) => m && !n.startsWith('Retry') && n !== 'Shadow');
+    const inMap = tasks().filter(
+      ([n, , m]) => m && !n.startsWith('Retry') && n !== 'Shadow' && n !== 'ExecuteSells',
+    );
     expect(inMap.map(([n]) => n).sort()).toEqual([
       'Evaluate',
       'Execute',
@@ -160,13 +164,39 @@ describe('buildDefinition', () => {
       Parameters: { 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
       ResultPath: '$.netting',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.netting', Next: StateNames.NettingFailed }],
-      Next: StateNames.Executions,
+      Next: StateNames.Sells,
     });
     expect(d.States[StateNames.NettingFailed]).toMatchObject({
       Parameters: { items: [], 'error.$': '$.netting' },
       ResultPath: '$.netting',
+      Next: StateNames.Sells,
+    });
+    // Every book sells before any buys: the per-book sells, then the pool's, results and failures dropped
+    // (the full executions after them adopt the sells, or run them again and record the failure).
+    const sells = d.States[StateNames.Sells] as Extract<AslState, { Type: 'Map' }>;
+    expect(sells).toMatchObject({
+      ItemsPath: '$.netting.items',
+      ResultPath: null,
+      Next: StateNames.PoolToSell,
+    });
+    expect(sells.ItemProcessor.States.ExecuteSells).toMatchObject({
+      Parameters: { phase: 'sells', 'strategyId.$': '$.strategyId' },
+      ResultPath: null,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: StateNames.SellsFailed }],
+      End: true,
+    });
+    expect(taskOfStateName('ExecuteSells')).toBe('Execute');
+    expect(d.States[StateNames.PoolToSell]).toMatchObject({
+      Choices: [{ Variable: '$.pool.action', IsPresent: true, Next: 'ExecutePoolSells' }],
+      Default: StateNames.Executions,
+    });
+    expect(d.States.ExecutePoolSells).toMatchObject({
+      Parameters: { phase: 'sells', 'runId.$': '$.prepare.runId' },
+      ResultPath: null,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: StateNames.Executions }],
       Next: StateNames.Executions,
     });
+    expect(taskOfStateName('ExecutePoolSells')).toBe('ExecutePool');
     const executions = d.States[StateNames.Executions] as Extract<AslState, { Type: 'Map' }>;
     expect(executions).toMatchObject({
       ItemsPath: '$.netting.items',
@@ -204,6 +234,11 @@ describe('buildDefinition', () => {
     // Arrange
     const byName = new Map(tasks().map(([name, state]) => [name, state]));
     const copies = Object.entries(RetryTaskStates).filter(([name]) => name.startsWith('Retry'));
+    expect(
+      Object.keys(RetryTaskStates)
+        .filter((n) => !n.startsWith('Retry'))
+        .sort(),
+    ).toEqual(['ExecutePoolSells', 'ExecuteSells', 'FinalizeRetried', 'RecordExecuteFailure']);
     // Act
     // A first-run task that ends its Map iteration shapes its result there (ResultSelector, End); the second
     // run keeps it at its ResultPath for the Choice after it: the rest is the same.

@@ -26,10 +26,12 @@ import type { AslDefinition } from './asl.ts';
 import {
   BranchSteps,
   branchMap,
+  EXECUTE_SELLS,
   executionIteration,
   firstRunIteration,
   RECORD_EXECUTE_FAILURE,
   secondRunIteration,
+  sellsIteration,
 } from './branch-states.ts';
 import { type TaskName, TaskNames } from './contract.ts';
 import { WorkflowConfigInvalidError } from './errors.ts';
@@ -40,7 +42,14 @@ import {
   DefaultTimeouts,
   MAX_CONCURRENCY_LIMIT,
 } from './policy.ts';
-import { firstRunPool, PoolSteps, poolExecutionStates, retryPoolState } from './pool-states.ts';
+import {
+  EXECUTE_POOL_SELLS,
+  firstRunPool,
+  PoolSteps,
+  poolExecutionStates,
+  poolSellsStates,
+  retryPoolState,
+} from './pool-states.ts';
 import { RETRY_PREFIX } from './second-run.ts';
 import { shadowStates } from './shadow-states.ts';
 import { StateNames } from './state-names.ts';
@@ -59,6 +68,8 @@ export const RetryTaskStates: Readonly<Record<string, TaskName>> = {
   ),
   FinalizeRetried: 'Finalize',
   [RECORD_EXECUTE_FAILURE]: 'RecordBranchFailure',
+  [EXECUTE_SELLS]: 'Execute',
+  [EXECUTE_POOL_SELLS]: 'ExecutePool',
 };
 
 /** The task a Task state runs: its own name, or the entry of {@link RetryTaskStates}. */
@@ -102,6 +113,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
 
   const pool = firstRunPool(task, 'NetOrders');
   const poolExecution = poolExecutionStates(task, StateNames.AnyShadows);
+  const poolSells = poolSellsStates(task, StateNames.Executions);
 
   return {
     Comment:
@@ -152,7 +164,7 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Parameters: { ...RUN_REF, 'branches.$': '$.prepare.items', 'pool.$': '$.pool' },
         ResultPath: '$.netting',
         Catch: catchAll('$.netting', StateNames.NettingFailed),
-        Next: StateNames.Executions,
+        Next: StateNames.Sells,
       }),
       [StateNames.NettingFailed]: {
         Type: 'Pass',
@@ -160,8 +172,16 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
           'NetOrders failed: no branch executes now; Finalize lists the PLANNED ones for the second run (Execute completes a recorded netting first).',
         Parameters: { items: [], 'error.$': '$.netting' },
         ResultPath: '$.netting',
-        Next: StateNames.Executions,
+        Next: StateNames.Sells,
       },
+      [StateNames.Sells]: branchMap(sellsIteration(task), concurrency, {
+        Comment:
+          'Every per-book branch that planned places its sells first (then the pool’s), so that the buys spend cash that is at the broker.',
+        ItemsPath: '$.netting.items',
+        ResultPath: null,
+        Next: poolSells.StartAt,
+      }),
+      ...poolSells.States,
       [StateNames.Executions]: branchMap(executionIteration(task), concurrency, {
         Comment:
           'One iteration per per-book branch that planned: execute its plan less what was crossed; a Catch inside each iteration keeps one failure from the others.',

@@ -73,11 +73,14 @@ const mapIterationEvents = (definition: AslDefinition, name: string, doc: unknow
 
 /**
  * The events of a strategy of `flow` on the first run of a clean day: its planning Map iteration, and for a
- * per-book one its execution Map iteration too.
+ * per-book one its iterations of the sells and execution Maps too.
  */
 export const iterationHistoryEvents = (definition: AslDefinition, flow: 'per-book' | 'aggregated'): number =>
   mapIterationEvents(definition, StateNames.Strategies, { flow }) +
-  (flow === 'per-book' ? mapIterationEvents(definition, StateNames.Executions, { flow }) : 0);
+  (flow === 'per-book'
+    ? mapIterationEvents(definition, StateNames.Sells, { flow }) +
+      mapIterationEvents(definition, StateNames.Executions, { flow })
+    : 0);
 
 /** The events of one Shadows iteration (one paper book) that succeeds. */
 export const paperBookHistoryEvents = (definition: AslDefinition): number =>

@@ -5,7 +5,7 @@ import { WorkflowConfigInvalidError } from './errors.ts';
 import type { WorkflowEvent } from './events.ts';
 import { type BranchInput, dayBranches, FinalizeInput, LocalExecution, PrepareRunOutput } from './index.ts';
 import { runLocal } from './local-runner.ts';
-import { branchOf, fakeHandlers, syntheticStrategies } from './testing/index.ts';
+import { branchOf, fakeHandlers, isSells, syntheticStrategies } from './testing/index.ts';
 
 const definition = buildDefinition({ functionArns: localArns(), maxConcurrency: 4 });
 const mixed = [
@@ -56,13 +56,16 @@ describe('runLocal', () => {
       retryPool: false,
     });
     const called = (task: string) =>
-      fake.calls.filter((c) => c.task === task).map((c) => strategyOf(c.input));
+      fake.calls.filter((c) => c.task === task && !isSells(c.input)).map((c) => strategyOf(c.input));
     expect(called('Evaluate').sort()).toEqual(['alpha', 'beta', 'delta', 'gamma']);
     expect(called('PlanRebalance').sort()).toEqual(['alpha', 'gamma']);
     expect(called('Execute').sort()).toEqual(['alpha', 'gamma']);
+    // The pool's steps, its sells among them (ExecutePool, phase sells, before the per-book buys).
     expect(
-      fake.calls.filter((c) => ['AggregatePool', 'PlanPool', 'ExecutePool'].includes(c.task)),
-    ).toHaveLength(3);
+      fake.calls
+        .filter((c) => ['AggregatePool', 'PlanPool', 'ExecutePool'].includes(c.task))
+        .map((c) => `${c.task}${isSells(c.input) ? ' sells' : ''}`),
+    ).toEqual(['AggregatePool', 'PlanPool', 'ExecutePool sells', 'ExecutePool']);
     const fin = finalizeInput(fake.calls);
     expect(fin.branches).toEqual([
       { strategyId: 'alpha', flow: 'per-book', outcome: 'TRADED' },
@@ -107,7 +110,7 @@ describe('runLocal', () => {
       strategies: [...mixed],
       override: {
         Execute: async (input) => {
-          if (strategyOf(input) === 'gamma')
+          if (strategyOf(input) === 'gamma' && !isSells(input))
             throw new InsufficientBuyingPowerError('cid-1', 'needs 10 USD more');
           return { ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 };
         },
@@ -135,9 +138,11 @@ describe('runLocal', () => {
     const caught = of(r.events, 'StateCaught');
     expect(caught).toHaveLength(1);
     expect(caught[0]).toMatchObject({ state: 'Execute', next: 'RecordExecuteFailure', iteration: 1 });
-    expect(fake.calls.filter((c) => c.task === 'ExecutePool')).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.task === 'ExecutePool' && !isSells(c.input))).toHaveLength(1);
     // Its second run (RetryFailedBranches, no Catch) failed the same way: the execution fails, redrivable.
-    const executes = fake.calls.filter((c) => c.task === 'Execute').map((c) => strategyOf(c.input));
+    const executes = fake.calls
+      .filter((c) => c.task === 'Execute' && !isSells(c.input))
+      .map((c) => strategyOf(c.input));
     expect(executes.sort()).toEqual(['alpha', 'gamma', 'gamma']);
     expect(r.status).toBe('FAILED');
     expect(r.error).toMatchObject({ Error: 'InsufficientBuyingPower' });
@@ -158,7 +163,7 @@ describe('runLocal', () => {
       strategies: [...mixed],
       override: {
         Execute: async (input) => {
-          if (strategyOf(input) === 'gamma' && !crashed) {
+          if (strategyOf(input) === 'gamma' && !isSells(input) && !crashed) {
             crashed = true;
             throw Object.assign(new Error('lost'), { name: 'Crash' });
           }
@@ -177,7 +182,9 @@ describe('runLocal', () => {
     expect(finals.map((f) => f.find((b) => b.strategyId === 'gamma')?.outcome)).toEqual(['FAILED', 'TRADED']);
     expect(finals[1]?.map((b) => b.outcome)).toEqual(['TRADED', 'SKIPPED', 'TRADED', 'SKIPPED']);
     // Only gamma ran again; the others' results passed through; the pool did not run twice.
-    const again = fake.calls.filter((c) => ['Evaluate', 'PlanRebalance', 'Execute'].includes(c.task));
+    const again = fake.calls.filter(
+      (c) => ['Evaluate', 'PlanRebalance', 'Execute'].includes(c.task) && !isSells(c.input),
+    );
     expect(again.filter((c) => strategyOf(c.input) === 'gamma').map((c) => c.task)).toEqual([
       'Evaluate',
       'PlanRebalance',
@@ -186,7 +193,7 @@ describe('runLocal', () => {
       'PlanRebalance',
       'Execute',
     ]);
-    expect(fake.calls.filter((c) => c.task === 'ExecutePool')).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.task === 'ExecutePool' && !isSells(c.input))).toHaveLength(1);
     expect(r.output).toMatchObject({ status: 'SUCCEEDED', retryBranches: 0, retryPool: false });
   });
 
@@ -197,7 +204,7 @@ describe('runLocal', () => {
       strategies: [...mixed],
       override: {
         Execute: async (input) => {
-          if (strategyOf(input) === 'alpha' && failures < 2) {
+          if (strategyOf(input) === 'alpha' && !isSells(input) && failures < 2) {
             failures += 1;
             throw new BrokerUnavailableError('submitOrder', 'HTTP 503', { status: 503 });
           }
@@ -268,9 +275,9 @@ describe('runLocal', () => {
     const fake = fakeHandlers({
       strategies: [...mixed],
       override: {
-        ExecutePool: async () => {
-          failures += 1;
-          if (failures === 1) throw Object.assign(new Error('lost'), { name: 'Crash' });
+        ExecutePool: async (input) => {
+          if (!isSells(input)) failures += 1;
+          if (failures === 1 && !isSells(input)) throw Object.assign(new Error('lost'), { name: 'Crash' });
           return { outcome: 'TRADED', orders: 3, filled: 3 };
         },
       },
@@ -284,14 +291,12 @@ describe('runLocal', () => {
       { outcome: 'FAILED', error: { Error: 'Crash', Cause: 'lost' } },
       { outcome: 'TRADED', orders: 3, filled: 3 },
     ]);
-    expect(fake.calls.map((c) => c.task).filter((t) => t.endsWith('Pool'))).toEqual([
-      'AggregatePool',
-      'PlanPool',
-      'ExecutePool',
-      'AggregatePool',
-      'PlanPool',
-      'ExecutePool',
-    ]);
+    expect(
+      fake.calls
+        .filter((c) => !isSells(c.input))
+        .map((c) => c.task)
+        .filter((t) => t.endsWith('Pool')),
+    ).toEqual(['AggregatePool', 'PlanPool', 'ExecutePool', 'AggregatePool', 'PlanPool', 'ExecutePool']);
     // No branch failed: the branches' second-run Map ran over no item.
     expect(of(r.events, 'MapIterationStarted').filter((e) => e.state === 'RetryFailedBranches')).toEqual([]);
   });
@@ -384,10 +389,12 @@ describe('runLocal', () => {
     expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => i));
     expect(of(r.events, 'TaskSucceeded')).toHaveLength(fake.calls.length);
     const iterations = of(r.events, 'MapIterationSucceeded');
-    // The planning Map's four iterations, and the execution Map's two (the per-book strategies).
+    // The planning Map's four iterations, and the sells and execution Maps' two (the per-book strategies).
     expect(iterations.map((e) => `${e.state} ${e.iteration}`).sort()).toEqual([
       'Executions 0',
       'Executions 1',
+      'Sells 0',
+      'Sells 1',
       'Strategies 0',
       'Strategies 1',
       'Strategies 2',
@@ -402,9 +409,10 @@ describe('runLocal', () => {
   it('counts transitions per strategy within the target', async () => {
     const fake = fakeHandlers({ strategies: syntheticStrategies(10, 4) });
     const r = await run(fake.handlers);
-    // A per-book strategy: 3 transitions in the planning Map, 1 in the execution Map (counted by index, so
-    // the busiest index holds one of each); the run level: 14 with the pool, NetOrders and the execution Map.
-    expect(r.transitions).toMatchObject({ iterations: 10, maxPerIteration: 4, runLevel: 14 });
+    // A per-book strategy: 3 transitions in the planning Map, 1 in the sells Map, 1 in the execution Map
+    // (counted by index, so the busiest index holds one of each); the run level: 17 with the pool (its sells
+    // among them), NetOrders and the sells and execution Maps.
+    expect(r.transitions).toMatchObject({ iterations: 10, maxPerIteration: 5, runLevel: 17 });
     expect(r.transitions.perStrategy).toBeLessThanOrEqual(7);
   });
 

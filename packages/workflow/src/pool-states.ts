@@ -6,6 +6,7 @@
  */
 import type { ParallelState, PassState, StateGraph } from './asl.ts';
 import { RUN_REF } from './payload-refs.ts';
+import { BranchCatchErrors } from './policy.ts';
 import { failedAgain, RETRY_PREFIX, stillFailed } from './second-run.ts';
 import { StateNames } from './state-names.ts';
 import { catchAll, type TaskFactory, type TaskStep, taskChain } from './task-chain.ts';
@@ -52,6 +53,33 @@ const poolFailed = (next: string): PassState => ({
   ResultPath: '$.pool',
   Next: next,
 });
+
+/**
+ * The pool's sells, after the per-book sells (the `Sells` Map) and before any buy: `PoolToSell` sends a pool
+ * that planned to ExecutePoolSells (ExecutePool's task, `phase: sells`); its result and any failure are
+ * dropped (ExecutePool after the execution Map adopts the sells, or runs them again and records the failure).
+ */
+export const poolSellsStates = (task: TaskFactory, next: string): StateGraph => ({
+  StartAt: StateNames.PoolToSell,
+  States: {
+    [StateNames.PoolToSell]: {
+      Type: 'Choice',
+      Comment: 'The pool planned (PlanPool’s output is at $.pool): place its sells now; otherwise go on.',
+      Choices: [{ Variable: '$.pool.action', IsPresent: true, Next: EXECUTE_POOL_SELLS }],
+      Default: next,
+    },
+    [EXECUTE_POOL_SELLS]: task('ExecutePool', {
+      Comment: 'Place the pool plan’s sells (less what NetOrders crossed); its buys come after the Map.',
+      Parameters: { ...RUN_REF, phase: 'sells' },
+      ResultPath: null,
+      Catch: [{ ErrorEquals: [...BranchCatchErrors], ResultPath: null, Next: next }],
+      Next: next,
+    }),
+  },
+});
+
+/** The Task state placing the pool's sells (ExecutePool's task, `phase: sells`). */
+export const EXECUTE_POOL_SELLS = 'ExecutePoolSells';
 
 /**
  * The pool's first-run execution, after the execution Map: `PoolToExecute` sends a pool that planned

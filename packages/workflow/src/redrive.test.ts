@@ -5,7 +5,13 @@ import { ExecutionNotRedrivableError } from './errors.ts';
 import { LocalExecution, type WorkflowEvent } from './events.ts';
 import { runLocal } from './local-runner.ts';
 import { redriveLocal } from './redrive.ts';
-import { branchOf, type FakeHandlerOptions, fakeHandlers, syntheticStrategies } from './testing/index.ts';
+import {
+  branchOf,
+  type FakeHandlerOptions,
+  fakeHandlers,
+  isSells,
+  syntheticStrategies,
+} from './testing/index.ts';
 
 const definition = buildDefinition({ functionArns: localArns(), maxConcurrency: 40 });
 const strategies = syntheticStrategies(5, 4); // s0003 aggregated
@@ -66,6 +72,7 @@ describe('redriveLocal', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(r.executionName).toBe('day-1');
     const branchCalls = fake.calls.filter((c) => ['Evaluate', 'PlanRebalance', 'Execute'].includes(c.task));
+    expect(branchCalls.some((c) => isSells(c.input))).toBe(false);
     expect(new Set(branchCalls.map((c) => strategyOf(c.input)))).toEqual(new Set(['s0002']));
     expect(fake.calls.map((c) => c.task)).not.toContain('PrepareRun');
     // s0002 is the third per-book branch: iteration 2 of the execution Map (NetOrders' items).
@@ -187,7 +194,7 @@ describe('redriveLocal', () => {
     const slow = ['s0000', 's0001'];
     const { run } = first({
       Execute: (input, ctx) => {
-        if (!slow.includes(strategyOf(input)))
+        if (!slow.includes(strategyOf(input)) || isSells(input))
           return Promise.resolve({ ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 });
         setTimeout(() => controller.abort(), 40);
         return new Promise((_, reject) =>

@@ -180,12 +180,20 @@ export const redriveLocal = async (options: RedriveLocalOptions): Promise<LocalE
     }
     return finishExecution(settings, again);
   }
-  const rerunResults = getPath(again.output, map.ResultPath) as unknown[];
-  const merged = items.map((_, i) => {
-    const k = rerun.indexOf(i);
-    return k >= 0 ? rerunResults[k] : iterations.get(i)?.output;
-  });
-  const mapOutput = setPath(mapInput, map.ResultPath, merged);
+  // A Map whose results are dropped (`ResultPath: null`) passes its input on; else the re-run iterations'
+  // results take their places among the others'.
+  const resultPath = map.ResultPath;
+  const mapOutput =
+    resultPath === null
+      ? mapInput
+      : setPath(
+          mapInput,
+          resultPath,
+          items.map((_, i) => {
+            const k = rerun.indexOf(i);
+            return k >= 0 ? (getPath(again.output, resultPath) as unknown[])[k] : iterations.get(i)?.output;
+          }),
+        );
   sink.push({
     type: 'StateExited',
     at: Date.now(),

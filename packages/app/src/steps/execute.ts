@@ -23,7 +23,13 @@ import type {
   SignalLedger,
   TransferLedger,
 } from '@ensemble/ledger';
-import type { BranchExecuteOutput, BranchInput, ExecuteOutput, RunRef } from '@ensemble/workflow/contract';
+import type {
+  BranchExecuteOutput,
+  ExecuteOutput,
+  ExecutePoolTaskInput,
+  ExecuteTaskInput,
+  RunRef,
+} from '@ensemble/workflow/contract';
 import { Decimal } from 'decimal.js';
 import { StepOrderError } from '../errors.ts';
 import type { FaultInjector } from '../ports.ts';
@@ -42,8 +48,14 @@ type Ledger = RunLedger &
   Pick<TransferLedger, 'getFlowState'> &
   Pick<SignalLedger, 'getSignal'>;
 
-/** Execute: the book's plan less what was crossed; its output names the branch (it ends the execution Map's iteration). */
-export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promise<BranchExecuteOutput> => {
+/**
+ * Execute: the book's plan less what was crossed; its output names the branch (it ends the execution Map's
+ * iteration). `phase: sells` places the sells only and records no outcome (the full Execute after it does).
+ */
+export const execute = async (
+  deps: StepDeps<Ledger>,
+  input: ExecuteTaskInput,
+): Promise<BranchExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
   const disabled = isEnabledNow(deps.config, input.strategyId)
     ? undefined
@@ -52,25 +64,34 @@ export const execute = async (deps: StepDeps<Ledger>, input: BranchInput): Promi
         reason: `${input.strategyId} was disabled since the run started: no new order (orders already at the broker are followed and booked)`,
       };
   const run = await activeRun(deps.ports.ledger, input.runId);
+  const sellsOnly = input.phase === 'sells';
   const result = await executeBook(deps, deps.ports.broker, input, bookOf(input.strategyId), input.flow, {
     step: 'execute',
     scope: input.strategyId,
     ...(run.equity ? { equity: run.equity } : {}),
     ...(disabled ? { halt: disabled } : {}),
+    ...(sellsOnly ? { sellsOnly } : {}),
   });
-  await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
+  if (!sellsOnly) await recordOutcome(deps, input, [input.strategyId], input.flow, result, started);
   return { ...output(result), strategyId: input.strategyId, flow: input.flow };
 };
 
-export const executePool = async (deps: StepDeps<Ledger>, input: RunRef): Promise<ExecuteOutput> => {
+/** ExecutePool: the pool's plan less what was crossed; `phase: sells` as Execute's. */
+export const executePool = async (
+  deps: StepDeps<Ledger>,
+  input: ExecutePoolTaskInput,
+): Promise<ExecuteOutput> => {
   const started = deps.ports.clock.now().toISOString();
   const members = await poolMembers(deps.ports.ledger, input.runId);
   const run = await activeRun(deps.ports.ledger, input.runId);
+  const sellsOnly = input.phase === 'sells';
   const result = await executeBook(deps, deps.ports.broker, input, POOL_BOOK, 'aggregated', {
     step: 'execute-pool',
     scope: 'pool',
     ...(run.equity ? { equity: run.equity } : {}),
+    ...(sellsOnly ? { sellsOnly } : {}),
   });
+  if (sellsOnly) return output(result);
   // Members without a signal already have their FAILED/BLOCKED outcome (RecordBranchFailure).
   const ids = Object.keys(members.targets).sort();
   await recordOutcome(deps, input, ids, 'aggregated', result, started);
@@ -88,6 +109,8 @@ export interface ExecuteBookOptions {
    * followed and booked), and a book with no plan has nothing at the broker to follow: it is BLOCKED at once.
    */
   readonly halt?: ExecuteDeps['halt'];
+  /** The sells only (the first execution phase). @default false */
+  readonly sellsOnly?: boolean;
 }
 
 /**
@@ -128,6 +151,7 @@ export const executeBook = async (
       leaseHolder: `${run.runId}/${bookId}`,
       ...(options.equity ? { equityAtRunStart: options.equity } : {}),
       ...(options.halt ? { halt: options.halt } : {}),
+      ...(options.sellsOnly ? { sellsOnly: true } : {}),
       ...(deps.observe.fault ? { fault: faultsOf(deps.observe.fault, options.step, options.scope) } : {}),
     },
     {

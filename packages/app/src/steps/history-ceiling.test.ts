@@ -13,11 +13,11 @@ describe('the history ceiling in PrepareRun', () => {
   });
   afterAll(() => world.close());
 
-  it('refuses 951 per-book strategies, naming the limit and the way past it, and records no run', async () => {
+  it('refuses 713 per-book strategies, naming the limit and the way past it, and records no run', async () => {
     const gold = world.config.strategies.find((s) => s.id === 'gold')!;
     const config = {
       ...world.config,
-      strategies: Array.from({ length: 951 }, (_, i) => ({
+      strategies: Array.from({ length: 713 }, (_, i) => ({
         ...gold,
         id: `gold-${i}`,
         allocation: 0.001,
@@ -30,7 +30,7 @@ describe('the history ceiling in PrepareRun', () => {
       execution: { id: 'exec', name: '2025-11-28' },
     });
     await expect(prepare).rejects.toThrow(
-      /951 enabled strategies \(951 per-book, 0 aggregated\) make a day of 20010 Step Functions history events.*at most 950 per-book strategies/,
+      /713 enabled strategies \(713 per-book, 0 aggregated\) make a day of 20009 Step Functions history events.*at most 712 per-book strategies/,
     );
     expect(await world.ledger.getRun('2025-11-28.dev')).toBeNull();
   });

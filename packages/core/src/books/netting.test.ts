@@ -66,24 +66,15 @@ describe('crossOrders', () => {
     ]);
   });
 
-  it('lets a buyer pay with what its own crosses sold for, in a later pass, never with its broker sells', () => {
-    // b has no cash: it buys X from a with what c pays it for Y; its Z goes to the broker, and pays nothing.
+  it('lets a buyer pay with its planned sells, as the planner sized its buys', () => {
+    // b has no cash: a rotation, selling Y at the broker to buy X, which a sells.
     const crosses = crossOrders({
-      lines: [
-        line('a', 'sell', 'X', '5'),
-        line('b', 'buy', 'X', '7'),
-        line('b', 'sell', 'Y', '10'),
-        line('b', 'sell', 'Z', '100'),
-        line('c', 'buy', 'Y', '10'),
-      ],
-      prices: { X: '10', Y: '5', Z: '1' },
-      cash: { c: '1000' },
+      lines: [line('a', 'sell', 'X', '5'), line('b', 'buy', 'X', '5'), line('b', 'sell', 'Y', '10')],
+      prices: { X: '10', Y: '5' },
+      cash: {},
       buyCashBufferBps: 0,
     });
-    expect(crosses.map((x) => `${x.symbol} ${x.seller}>${x.buyer} ${x.qty}`)).toEqual([
-      'Y b>c 10',
-      'X a>b 5',
-    ]);
+    expect(crosses.map((x) => `${x.symbol} ${x.seller}>${x.buyer} ${x.qty}`)).toEqual(['X a>b 5']);
   });
 
   it('keeps a whole-share line whole, and crosses fractional lines to 9 decimals', () => {
@@ -206,11 +197,11 @@ describe('netting properties', () => {
           expect(c.amount).toBe(new D(c.qty).times(c.price).toFixed());
         }
         const buffer = new D(1).minus(new D(bps).div(10_000));
-        /** What a book could pay: its cash and what its crosses sold for, less the buffer. */
+        /** What a book could pay: its cash and its planned sells at the prices, less the buffer. */
         const means = (b: string) =>
-          crosses
-            .filter((c) => c.seller === b)
-            .reduce((t, c) => t.plus(c.amount), new D(cash[b] ?? '0'))
+          lines
+            .filter((l) => l.bookId === b && l.side === 'sell')
+            .reduce((t, l) => t.plus(new D(l.qty).times(PRICES[l.symbol as 'AAA'])), new D(cash[b] ?? '0'))
             .times(buffer);
         const paidBy = (b: string) =>
           crosses.filter((c) => c.buyer === b).reduce((t, c) => t.plus(c.amount), new D(0));

@@ -10,10 +10,13 @@
  *
  * Rules (pure and deterministic, so a re-run decides the same crosses):
  * - symbols in code-unit order; sellers and buyers of a symbol in book-id order, matched greedily;
- * - a cross never exceeds either line, nor what the buyer can pay now: its cash less the buy cash buffer,
- *   shared across symbols, plus what its own crosses sold for. Never its planned broker sells: their cash
- *   is not at the broker yet (a book rotating out of one symbol into another that a book sells buys it at
- *   the broker, after its sells), and a seller paid with it could spend it at the broker first;
+ * - a cross never exceeds either line, nor what the buyer can pay: its cash and its planned sells at the
+ *   as-of prices, less the buy cash buffer, shared across symbols (what the planner sized its buys with). A
+ *   buyer paying with its own sells holds less cash than it paid until they fill; the workflow places every
+ *   book's sells before any book's buys (the `Sells` Map, then the pool's sells), so the cash a seller got
+ *   is at the broker before it can spend it. Should the buyer's sells not fill, the book is short of cash
+ *   (the seller holds the proceeds; the account's cash is the books' sum, so reconciliation holds), a buy
+ *   it cannot pay is refused loudly, and the book's next plan sells back to its targets;
  * - a whole-share line stays whole: a cross with a whole-share line is a whole number of shares;
  * - fractional crosses are rounded down to {@link QTY_DP} decimals.
  */
@@ -72,65 +75,50 @@ const opens = (lines: readonly NettableLine[], side: Side): Open[] => {
 /** The day's crosses between books (see the module comment). Lines of one book never cross each other. */
 export const crossOrders = (input: CrossInput): Cross[] => {
   const buffer = new D(1).minus(new D(input.buyCashBufferBps).div(10_000));
-  // What each book can pay now: its cash less the buffer, plus what its own crosses sold for. Never its
-  // planned broker sells: their cash is not at the broker yet, and the seller could spend it first.
-  const budget = new Map<string, D>();
-  const budgetOf = (bookId: string): D => {
-    let b = budget.get(bookId);
-    if (b === undefined) {
-      b = D.max(new D(input.cash[bookId] ?? '0').times(buffer), 0);
-      budget.set(bookId, b);
-    }
-    return b;
-  };
-  const sides = new Map<string, { sellers: Open[]; buyers: Open[]; price: D }>();
-  for (const symbol of [...new Set(input.lines.map((l) => l.symbol))].sort(byString)) {
-    const text = input.prices[symbol];
-    if (text === undefined) continue;
+  const priced = new Map<string, D>();
+  for (const [symbol, text] of Object.entries(input.prices)) {
     const price = new D(text);
-    if (!price.isFinite() || !price.gt(0)) continue;
-    const lines = input.lines.filter((l) => l.symbol === symbol);
-    sides.set(symbol, { sellers: opens(lines, 'sell'), buyers: opens(lines, 'buy'), price });
+    if (price.isFinite() && price.gt(0)) priced.set(symbol, price);
   }
-  // One cross per (symbol, seller, buyer), grown by later passes: a pass crosses what an earlier one could
-  // not pay for, once the buyer has sold something to another book itself.
-  const crosses = new Map<string, { symbol: string; seller: string; buyer: string; qty: D; price: D }>();
-  for (let pass = 0, grew = true; grew && pass < MAX_PASSES; pass++) {
-    grew = false;
-    for (const [symbol, { sellers, buyers, price }] of sides) {
-      for (const seller of sellers) {
-        for (const buyer of buyers) {
-          if (seller.bookId === buyer.bookId || !seller.left.gt(0) || !buyer.left.gt(0)) continue;
-          const dp = seller.whole || buyer.whole ? 0 : QTY_DP;
-          const affordable = budgetOf(buyer.bookId).div(price);
-          const qty = D.min(seller.left, buyer.left, affordable).toDecimalPlaces(dp, D.ROUND_DOWN);
-          if (!qty.gt(0)) continue;
-          const amount = qty.times(price);
-          seller.left = seller.left.minus(qty);
-          buyer.left = buyer.left.minus(qty);
-          budget.set(buyer.bookId, budgetOf(buyer.bookId).minus(amount));
-          budget.set(seller.bookId, budgetOf(seller.bookId).plus(amount.times(buffer)));
-          const key = `${symbol} ${seller.bookId} ${buyer.bookId}`;
-          const c = crosses.get(key);
-          if (c) c.qty = c.qty.plus(qty);
-          else crosses.set(key, { symbol, seller: seller.bookId, buyer: buyer.bookId, qty, price });
-          grew = true;
-        }
+  // What each book can pay: its cash and what its planned sells bring at the as-of prices, less the buffer
+  // (the planner sized its buys the same way).
+  const budget = new Map<string, D>();
+  for (const l of input.lines) {
+    if (!budget.has(l.bookId)) budget.set(l.bookId, new D(input.cash[l.bookId] ?? '0'));
+    const price = priced.get(l.symbol);
+    if (l.side === 'sell' && price) budget.set(l.bookId, budget.get(l.bookId)!.plus(price.times(l.qty)));
+  }
+  for (const [b, v] of budget) budget.set(b, D.max(v.times(buffer), 0));
+  const crosses: Cross[] = [];
+  for (const symbol of [...new Set(input.lines.map((l) => l.symbol))].sort(byString)) {
+    const price = priced.get(symbol);
+    if (price === undefined) continue;
+    const lines = input.lines.filter((l) => l.symbol === symbol);
+    const buyers = opens(lines, 'buy');
+    for (const seller of opens(lines, 'sell')) {
+      for (const buyer of buyers) {
+        if (seller.bookId === buyer.bookId || !seller.left.gt(0) || !buyer.left.gt(0)) continue;
+        const dp = seller.whole || buyer.whole ? 0 : QTY_DP;
+        const affordable = budget.get(buyer.bookId)!.div(price);
+        const qty = D.min(seller.left, buyer.left, affordable).toDecimalPlaces(dp, D.ROUND_DOWN);
+        if (!qty.gt(0)) continue;
+        const amount = qty.times(price);
+        seller.left = seller.left.minus(qty);
+        buyer.left = buyer.left.minus(qty);
+        budget.set(buyer.bookId, budget.get(buyer.bookId)!.minus(amount));
+        crosses.push({
+          symbol,
+          seller: seller.bookId,
+          buyer: buyer.bookId,
+          qty: strQty(qty),
+          price: str(price),
+          amount: str(amount),
+        });
       }
     }
   }
-  return [...crosses.values()].map((c) => ({
-    symbol: c.symbol,
-    seller: c.seller,
-    buyer: c.buyer,
-    qty: strQty(c.qty),
-    price: str(c.price),
-    amount: str(c.qty.times(c.price)),
-  }));
+  return crosses;
 };
-
-/** Passes of {@link crossOrders} at most (each crosses more only when a buyer got cash from a cross). */
-const MAX_PASSES = 10;
 
 /**
  * A book's lines less what was crossed: each (symbol, side) reduced by the shares the book's crosses moved

@@ -57,6 +57,9 @@ export const branchOf = (input: unknown): BranchItem => {
   return { strategyId, flow };
 };
 
+/** True for Execute's or ExecutePool's sells phase (the `Sells` Map, `ExecutePoolSells`). */
+export const isSells = (input: unknown): boolean => (input as { phase?: string }).phase === 'sells';
+
 /** Builds the fakes. */
 export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
   const calls: FakeCall[] = [];
