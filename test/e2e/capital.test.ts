@@ -9,7 +9,9 @@
  *  4. Every day — flip days both ways included — the day P&Ls shown add up to the account's, which is the
  *     change of its NAV (less what came in from the unallocated cash).
  *  5. Flipping back out of the pool hands each strategy what it targets: the carved books and the pool do not
- *     trade against each other that day.
+ *     trade against each other that day; and on every day, what books would trade against each other is
+ *     crossed between them at the account first (NetOrders): a symbol reaches the broker both ways only as a
+ *     remainder of a cross.
  * Each test has its own home (its own database and simulated account).
  */
 import { execFile } from 'node:child_process';
@@ -58,6 +60,8 @@ interface DayJson {
     transfers: Transfer[];
     books: { id: string; share: string; target: string }[];
   };
+  /** Shares crossed between books at the account (NetOrders) instead of at the broker. */
+  netting: { symbol: string; from: string; to: string; qty: string; amount: string }[];
   reconciliation: { ok: boolean };
 }
 
@@ -118,6 +122,29 @@ const inflow = (d: DayJson): Decimal =>
             : a,
     new Decimal(0),
   );
+
+/**
+ * Netting at the account (item 5's "net them at the account before the broker"): a symbol that some unit
+ * sold and another bought at the broker on one day was crossed between books first, so what reached the
+ * broker both ways is a remainder the buyer could not pay for before its sells; returns the day's crosses.
+ */
+const expectNettedFirst = (days: DayJson[]): number => {
+  let crosses = 0;
+  for (const d of days) {
+    const units = [...d.strategies.map((s) => s.orders), d.pool?.orders ?? []];
+    const sides = new Map<string, Set<string>>();
+    for (const o of units.flat().filter((x) => x.status === 'FILLED'))
+      sides.set(o.symbol, (sides.get(o.symbol) ?? new Set()).add(o.side));
+    const both = [...sides].filter(([, s]) => s.size > 1).map(([symbol]) => symbol);
+    const crossed = new Set(d.netting.map((c) => c.symbol));
+    expect({ day: d.tradingDay, notCrossed: both.filter((s) => !crossed.has(s)) }).toEqual({
+      day: d.tradingDay,
+      notCrossed: [],
+    });
+    crosses += d.netting.length;
+  }
+  return crosses;
+};
 
 /** Checks item 4's identity on every day of `days`. */
 const expectPnlAddsUp = (days: DayJson[]): void => {
@@ -180,6 +207,10 @@ describe('capital and flows end to end (ensemble run)', () => {
           name,
         ).toBe(true);
         expectPnlAddsUp(days);
+        const crosses = expectNettedFirst(days);
+        // Books of the mixed and all-per-book sets trade against each other; the all-aggregated set is one book.
+        if (name === 'all-aggregated') expect(crosses, name).toBe(0);
+        else expect(crosses, name).toBeGreaterThan(0);
       }
       // The all-aggregated pool is invested from day 1 (its TQQQ buy over 25 000 went as child orders).
       const pool1 = agg[0]!.pool!;
@@ -242,6 +273,7 @@ describe('capital and flows end to end (ensemble run)', () => {
       // Assert (4): every day, flips included, the P&Ls shown add up to the account's.
       expect(days.every((d) => d.status === 'SUCCEEDED' && d.reconciliation.ok)).toBe(true);
       expectPnlAddsUp(days);
+      expectNettedFirst(days);
       // The flip-in day shows the flipped strategies' own books with what they made before the flip.
       const flipIn = days[2]!;
       for (const id of ['gold', 'holy-grail']) {
