@@ -22,16 +22,16 @@ import {
   POOL_BOOK,
   str,
 } from '@ensemble/core';
-import type {
-  BookId,
-  BookLedger,
-  ControlLedger,
-  PlanLedger,
-  TransferLedger,
-  TransferPlan,
+import {
+  applyTransferPlan,
+  type BookId,
+  type BookLedger,
+  type ControlLedger,
+  type PlanLedger,
+  type TransferLedger,
+  type TransferPlan,
 } from '@ensemble/ledger';
 import type { NetOrdersInput, NetOrdersOutput } from '@ensemble/workflow/contract';
-import { RecordConflictError } from '../errors.ts';
 import type { StepDeps } from '../step-deps.ts';
 import { task } from '../task.ts';
 
@@ -151,35 +151,11 @@ const recordNetting = async (
 
 /**
  * Applies a recorded netting plan's transfers (each once, by id) and marks it APPLIED; nothing when it is
- * APPLIED already. Execute and ExecutePool call it before placing anything, so a NetOrders that failed
- * half-way is completed before any book trades on its lines.
+ * APPLIED already (the ledger's `applyTransferPlan`). Execute and ExecutePool call it before placing
+ * anything, so a NetOrders that failed half-way is completed before any book trades on its lines.
  */
-export const completeNetting = async (ledger: NettingLedger, plan: TransferPlan): Promise<void> => {
-  if (plan.status === 'APPLIED') return;
-  // Crosses share books: one transfer at a time (each would otherwise retry on the other's version).
-  for (const t of plan.transfers) {
-    const base = {
-      transferId: t.transferId,
-      day: plan.day,
-      from: t.from,
-      to: t.to,
-      reason: plan.reason,
-      ...(plan.runId === undefined ? {} : { runId: plan.runId }),
-    };
-    const r =
-      t.kind === 'position'
-        ? await ledger.applyTransfer({
-            ...base,
-            kind: 'position',
-            symbol: t.symbol ?? '',
-            qty: t.qty ?? '0',
-            costBasis: t.amount,
-          })
-        : await ledger.applyTransfer({ ...base, kind: 'cash', amount: t.amount });
-    if (r.status === 'conflict') throw new RecordConflictError('transfer', t.transferId);
-  }
-  await ledger.markTransferPlanApplied(plan.planId);
-};
+export const completeNetting = (ledger: NettingLedger, plan: TransferPlan): Promise<void> =>
+  applyTransferPlan(ledger, plan);
 
 /** The crosses a netting plan records (its share transfers: seller → buyer). */
 export const crossesOf = (plan: TransferPlan): Pick<Cross, 'symbol' | 'seller' | 'buyer' | 'qty'>[] =>

@@ -22,4 +22,9 @@ export {
   flipFlow,
   sharesFromAttributions,
 } from './flip.ts';
-export { type PlanContent, settlePending } from './plan-runner.ts';
+export {
+  applyTransferPlan,
+  type PlanApplyLedger,
+  type PlanContent,
+  settlePending,
+} from './plan-runner.ts';

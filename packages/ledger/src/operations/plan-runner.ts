@@ -17,7 +17,7 @@ import type { FlowState, PlannedTransfer, TransferPlan } from '../types.ts';
 /** A plan's content as an operation decides it (everything but its id). */
 export type PlanContent = Omit<RecordTransferPlanInput, 'planId'>;
 
-const applyPlanned = async (ledger: TransferLedger, plan: TransferPlan, t: PlannedTransfer) => {
+const applyPlanned = async (ledger: PlanApplyLedger, plan: TransferPlan, t: PlannedTransfer) => {
   const base = {
     transferId: t.transferId,
     day: plan.day,
@@ -59,15 +59,25 @@ const touchDisjointBooks = (transfers: readonly PlannedTransfer[]): boolean => {
   return true;
 };
 
+/** The ledger roles applying a recorded plan's transfers uses. */
+export type PlanApplyLedger = Pick<TransferLedger, 'applyTransfer' | 'markTransferPlanApplied'>;
+
+/**
+ * Steps 3–4 for a recorded plan: each of its transfers applied once, then the plan marked APPLIED; nothing
+ * when it is APPLIED already. Plans that change no flow (a run's netting) stop here.
+ */
+export const applyTransferPlan = async (ledger: PlanApplyLedger, plan: TransferPlan): Promise<void> => {
+  if (plan.status === 'APPLIED') return;
+  // Each transfer is applied once whatever the order; transfers sharing a book go one at a time (each
+  // would otherwise retry on the other's version of that book's items).
+  const limit = touchDisjointBooks(plan.transfers) ? PLAN_TRANSFER_CONCURRENCY : 1;
+  await forEachLimit(plan.transfers, limit, (t) => applyPlanned(ledger, plan, t));
+  await ledger.markTransferPlanApplied(plan.planId);
+};
+
 /** Steps 3–5 for a recorded plan; returns the FlowState after it. */
 export const completePlan = async (ledger: TransferLedger, plan: TransferPlan): Promise<FlowState> => {
-  if (plan.status !== 'APPLIED') {
-    // Each transfer is applied once whatever the order; transfers sharing a book go one at a time (each
-    // would otherwise retry on the other's version of that book's items).
-    const limit = touchDisjointBooks(plan.transfers) ? PLAN_TRANSFER_CONCURRENCY : 1;
-    await forEachLimit(plan.transfers, limit, (t) => applyPlanned(ledger, plan, t));
-    await ledger.markTransferPlanApplied(plan.planId);
-  }
+  await applyTransferPlan(ledger, plan);
   const done = await ledger.finalizeFlowState({
     planId: plan.planId,
     flows: plan.flowsAfter,
