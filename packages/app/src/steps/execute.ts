@@ -134,6 +134,9 @@ export const executeBook = async (
   const snapshot = await deps.readSnapshot(run.snapshotRef);
   // What the run's netting crossed with other books is no longer this book's to trade at the broker.
   const lines = await nettedLines(ledger, run.runId, bookId, plan.orders);
+  if (options.sellsOnly && !lines.some((l) => l.side === 'sell')) {
+    return { outcome: 'ALL_HOLD', reason: 'no sell to place', orders: [], skipped: [] };
+  }
   // The plan's symbols, and the book's holdings (its daily turnover limit is a multiple of its NAV).
   const held = (await ledger.getBook(bookId)).positions.map((p) => p.symbol);
   const prices = Object.fromEntries(
