@@ -133,6 +133,7 @@ export const executeBook = async (
       ...(bookId === POOL_BOOK ? {} : { strategyId: bookId.slice('strategy#'.length) }),
       asOf: run.tradingDay,
       lines: plan.orders,
+      ...(plan.nav === undefined ? {} : { bookNav: plan.nav }),
       prices,
     },
   );
