@@ -5,7 +5,7 @@
  * its symbol's lease (see order-runner.ts). Re-running with the same input after a crash anywhere — or after
  * a complete run — places nothing twice and returns the same orders.
  */
-import { D, PriceInvalidError, RailSettings, strQty, valueBook } from '@ensemble/core';
+import { bookTotals, D, PriceInvalidError, RailSettings, strQty } from '@ensemble/core';
 import type { BookLedger, Order } from '@ensemble/ledger';
 import type * as z from 'zod';
 import { clientOrderId } from './client-order-id.ts';
@@ -110,7 +110,7 @@ const bookValue = async (
   const book = await ledger.getBook(input.bookId);
   const prices = Object.fromEntries(Object.entries(input.prices).map(([s, p]) => [s, p.price]));
   try {
-    return { nav: new D(valueBook(book, prices).nav) };
+    return { nav: bookTotals(book, prices).nav };
   } catch (e) {
     if (e instanceof PriceInvalidError) return { error: e.message };
     throw e;
