@@ -32,7 +32,10 @@ export interface ClosePricesOptions {
 }
 
 /** Closes from a `MarketData` (e.g. the bundled CSV bars): the last bar with date ≤ the asked date. */
-export const closePricesFrom = (marketData: MarketData, options: ClosePricesOptions = {}): FillPriceSource => {
+export const closePricesFrom = (
+  marketData: MarketData,
+  options: ClosePricesOptions = {},
+): FillPriceSource => {
   const read = async (symbol: string, onOrBefore: string): Promise<PricePoint | null> => {
     const bars = (await marketData.loadBars({ symbols: [symbol], to: onOrBefore })).get(symbol);
     if (!bars || bars.dates.length === 0) return null;
