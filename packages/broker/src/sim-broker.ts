@@ -40,7 +40,7 @@ import { announced, applyDueActions } from './corporate-actions.ts';
 import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
 import { type FeeModel, zeroFees } from './fees.ts';
 import { acceptOrder, closeOrder, expireDayOrders, fillOrder, isOpen, toBrokerOrder } from './orders.ts';
-import type { FillPriceSource } from './prices.ts';
+import type { FillPriceSource, PricePoint } from './prices.ts';
 import type { SimAccountState, SimBrokerStore, SimOrderRecord } from './types.ts';
 
 /** Options of {@link createSimBroker}. */
@@ -208,6 +208,13 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
    * Last close of each held symbol on or before the current session, quoted (the average cost when
    * unknown), with the position's market value at it; `avg` only when asked or needed (a division).
    */
+  /** The quoted mark of each close read (a price source that keeps its closes hands out the same ones). */
+  const quoted = new WeakMap<PricePoint, D>();
+  const markOf = (close: PricePoint): D => {
+    let mark = quoted.get(close);
+    if (mark === undefined) quoted.set(close, (mark = quotePrice(new D(close.price))));
+    return mark;
+  };
   const markPositions = async (state: SimAccountState, now: Date, withAvg: boolean) => {
     const asOf = sessionOnOrBefore(toNewYork(now).date);
     const out: { symbol: string; qty: string; avg: D | null; marketValue: D }[] = [];
@@ -218,7 +225,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       const close = await prices.lastClose(symbol, asOf);
       const avg = withAvg || !close ? new D(p.costBasis).div(qty) : null;
       // Marked at the price the broker would fill at (cents at or above $1, four decimals below), as books are.
-      const mark = close ? quotePrice(new D(close.price)) : avg!;
+      const mark = close ? markOf(close) : avg!;
       out.push({ symbol, qty: p.qty, avg, marketValue: cents(qty.times(mark)) });
     }
     return out;

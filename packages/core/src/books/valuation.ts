@@ -40,11 +40,11 @@ export interface BookValuation {
 
 /** The book's non-zero holdings sorted by symbol, each with its price and market value (fail closed). */
 const markedRows = (book: BookState, prices: Prices) =>
-  [...book.positions]
-    .filter((h) => !dec(h.qty).isZero())
-    .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))
-    .map((h) => {
-      const qty = dec(h.qty);
+  book.positions
+    .map((h) => ({ h, qty: dec(h.qty) }))
+    .filter((r) => !r.qty.isZero())
+    .sort((a, b) => (a.h.symbol < b.h.symbol ? -1 : a.h.symbol > b.h.symbol ? 1 : 0))
+    .map(({ h, qty }) => {
       if (qty.lt(0)) throw new BookInvariantError(`negative quantity ${h.qty} of ${h.symbol}`, book.bookId);
       const price = requirePrice(prices, h.symbol);
       return { h, price, mv: qty.times(price) };
