@@ -97,6 +97,24 @@ describe('rails', () => {
     expect(capped.reason).toMatch(/over 2500 \(cap 2500\) per order/);
   });
 
+  it('under the default fraction, selling a whole book that holds no cash is one order', async () => {
+    // Arrange: a book all in SPY (2.999999999 at 500 for its 1 500, no cash left): its NAV, 1 499.9999995, is
+    // exactly the sell's notional, below a cent.
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '1500');
+    const { maxOrderNotional: _, maxOrderBookFraction: __, ...loose } = LOOSE_RAILS;
+    const rails = { ...loose, buyCashBufferBps: 0 };
+    await w.run(BOOK_A, [line('buy', 'SPY', '2.999999999')], { deps: { rails }, input: { stage: 'in' } });
+    // Act
+    const out = await w.run(BOOK_A, [line('sell', 'SPY', '2.999999999')], {
+      deps: { rails },
+      input: { stage: 'out', bookNav: '1499.9999995' },
+    });
+    // Assert: one order, not a split at a cap rounded to cents.
+    expect(out.outcome).toBe('TRADED');
+    expect(out.orders.map((o) => [o.qty, o.status])).toEqual([['2.999999999', 'FILLED']]);
+  });
+
   it("the split's basis is the NAV recorded with the plan: a retry after the book moved splits the same way", async () => {
     // Arrange: a 10 000 book whose plan (made at NAV 10 000) buys 18 SPY (9 000) under a 0.25 × NAV cap.
     const w = await makeWorld(endpoint());

@@ -191,7 +191,7 @@ export type DailyLimit = ScaledLimit;
 /**
  * The limit of something worth `value`: `multiple × value` (whole cents, rounded down), or the absolute `cap`
  * when that is lower. A value that cannot be positive (an empty book) allows nothing. Used for the day's
- * notional of a book or of the account, and for one order ({@link orderLimit}).
+ * notional of a book or of the account.
  */
 export const dailyLimit = (multiple: string, value: D, what: string, cap?: string): ScaledLimit => {
   const scaled = D.max(value, 0).times(multiple).toDecimalPlaces(2, D.ROUND_DOWN);
@@ -200,11 +200,17 @@ export const dailyLimit = (multiple: string, value: D, what: string, cap?: strin
 };
 
 /**
- * The per-order cap of a book worth `nav` at the as-of prices: `maxOrderBookFraction × nav`, or the absolute
- * `maxOrderNotional` when that is set and lower.
+ * The per-order cap of a book worth `nav` at the as-of prices: `maxOrderBookFraction × nav`, exactly (not
+ * rounded to cents: under the default fraction 1, selling a whole book that holds no cash is worth exactly its
+ * NAV, and is one order), or the absolute `maxOrderNotional` when that is set and lower.
  */
-export const orderLimit = (settings: RailSettings, nav: D): ScaledLimit =>
-  dailyLimit(settings.maxOrderBookFraction, nav, 'NAV', settings.maxOrderNotional);
+export const orderLimit = (settings: RailSettings, nav: D): ScaledLimit => {
+  const fraction = settings.maxOrderBookFraction;
+  const scaled = D.max(nav, 0).times(fraction);
+  const cap = settings.maxOrderNotional;
+  if (cap !== undefined && new D(cap).lt(scaled)) return { limit: new D(cap), basis: `cap ${cap}` };
+  return { limit: scaled, basis: `${fraction} × NAV ${strQty(nav.toDecimalPlaces(2))}` };
+};
 
 /**
  * Daily notional per book and per account. The plan's notional (qty × as-of price, in cents rounded up) is
