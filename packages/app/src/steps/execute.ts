@@ -105,8 +105,9 @@ export const executeBook = async (
     return { outcome: 'BLOCKED', rail: halt.rail, reason: halt.reason, orders: [], skipped: [] };
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
   const snapshot = await deps.readSnapshot(run.snapshotRef);
-  // The plan's symbols, and the book's holdings (its daily turnover limit is a multiple of its NAV).
-  const held = (await ledger.getBook(bookId)).positions.map((p) => p.symbol);
+  // The plan's symbols, and the book's holdings (its limits are multiples of its NAV); a plan without orders
+  // holds, and needs no price.
+  const held = plan.orders.length === 0 ? [] : (await ledger.getBook(bookId)).positions.map((p) => p.symbol);
   const prices = Object.fromEntries(
     [...new Set([...plan.orders.map((o) => o.symbol), ...held])]
       .filter((s) => snapshot.prices[s] !== undefined)
