@@ -1,8 +1,9 @@
 /**
  * End to end through `ensemble run`: capital and flows behaving as an operator expects.
- *  1. The default rails let every set trade: all-aggregated, all-per-book and the mixed default set run 30
- *     sessions without a BLOCKED unit (the pool's large orders are split into child orders; the daily limits
- *     are multiples of what they guard), each set in its own process, side by side.
+ *  1. The rails let every set trade: all-aggregated, all-per-book and the mixed default set run 30 sessions
+ *     without a BLOCKED unit (the limits are multiples of what they guard; with the absolute per-order cap of
+ *     25 000 set, the pool's large orders are split into child orders), each set in its own process, side by
+ *     side.
  *  2. Capital rebalancing happens (the default weekly check, relative band 0.1): transfers go from books above
  *     their target to books below it, and are reported.
  *  3. A change of allocations on an existing home is applied at once (reported transfers), never ignored.
@@ -96,6 +97,9 @@ const run = async (args: string[]): Promise<DayJson[]> => {
   return r.out.map((l) => JSON.parse(l) as DayJson);
 };
 
+/** The optional absolute per-order cap, which splits the pool's large orders into child orders. */
+const CAPPED = '\nrails:\n  maxOrderNotional: "25000"\n';
+
 /** A copy of the default set with every strategy's flow set to `flow` (or as shipped). */
 const setWith = async (edit: (yaml: string) => string): Promise<string> => {
   const config = await strategiesWith(await dirs.make(), {});
@@ -172,10 +176,11 @@ describe('capital and flows end to end (ensemble run)', () => {
   it(
     'all-aggregated, all-per-book and the mixed default set each run 30 sessions without a BLOCKED unit, and capital is rebalanced',
     async () => {
-      // Arrange: the three sets, 30 sessions from 2025-10-17 (where the pool's 28 433 TQQQ buy used to block).
+      // Arrange: the three sets, 30 sessions from 2025-10-17 (where the pool's 28 433 TQQQ buy used to block);
+      // the two one-flow sets under an absolute per-order cap of 25 000, the mixed one under the default rails.
       const [aggregated, perBook] = await Promise.all([
-        setWith((y) => y.replaceAll('flow: per-book', 'flow: aggregated')),
-        setWith((y) => y.replaceAll('flow: aggregated', 'flow: per-book')),
+        setWith((y) => y.replaceAll('flow: per-book', 'flow: aggregated') + CAPPED),
+        setWith((y) => y.replaceAll('flow: aggregated', 'flow: per-book') + CAPPED),
       ]);
       const args = (config?: string) => [
         ...(config ? ['--config', config] : []),

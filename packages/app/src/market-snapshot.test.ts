@@ -100,6 +100,20 @@ describe('the market-data snapshot', () => {
     );
   });
 
+  it('keeps a snapshot the process stored as a read returns it, without reading it back', async () => {
+    // Arrange: a reader over a store that fails every read.
+    const snap = await buildMarketSnapshot(fixed(bars).data, ['AAA', 'BBB', 'CCC'], '2025-01-06');
+    const ref = await storeMarketSnapshot(store, snap);
+    const expected = await createSnapshotReader(store).read(ref);
+    const unreadable = { put: store.put, get: () => Promise.reject(new Error('no read expected')) };
+    const reader = createSnapshotReader(unreadable);
+    // Act
+    const kept = reader.remember(ref, snap);
+    // Assert: the same prices, history and problems; later reads of the ref are served from memory.
+    expect(kept).toEqual(expected);
+    expect(await reader.read(ref)).toBe(kept);
+  });
+
   it('prices the day at the broker precision: cents at or above $1, four decimals below', async () => {
     // Arrange: closes as the bundled data store them (doubles with more digits than a broker quotes).
     const fine = [

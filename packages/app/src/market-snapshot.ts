@@ -149,6 +149,11 @@ export interface LoadedSnapshot {
 /** Reads snapshots by reference; keeps the last few parsed ones (keys are immutable, so this is safe). */
 export interface SnapshotReader {
   read(ref: string): Promise<LoadedSnapshot>;
+  /**
+   * The snapshot this process just stored under `ref`, kept as a read of it would return it (the key is its
+   * content's hash), without reading it back, parsing or validating what the process itself built.
+   */
+  remember(ref: string, snapshot: MarketSnapshot): LoadedSnapshot;
 }
 
 /** A {@link SnapshotReader} over a store, caching up to `keep` parsed snapshots. */
@@ -159,6 +164,9 @@ export const createSnapshotReader = (store: SnapshotStore, keep = 2): SnapshotRe
     if (raw === null) throw new SnapshotNotFoundError(ref);
     return loadedSnapshotOf(MarketSnapshot.parse(raw), ref);
   };
+  const keepOnly = () => {
+    while (cache.size > keep) cache.delete(cache.keys().next().value!);
+  };
   return {
     read(ref) {
       let hit = cache.get(ref);
@@ -166,9 +174,16 @@ export const createSnapshotReader = (store: SnapshotStore, keep = 2): SnapshotRe
         hit = load(ref);
         hit.catch(() => cache.delete(ref));
         cache.set(ref, hit);
-        while (cache.size > keep) cache.delete(cache.keys().next().value!);
+        keepOnly();
       }
       return hit;
+    },
+    remember(ref, snapshot) {
+      const loaded = loadedSnapshotOf(snapshot, ref);
+      cache.delete(ref);
+      cache.set(ref, Promise.resolve(loaded));
+      keepOnly();
+      return loaded;
     },
   };
 };

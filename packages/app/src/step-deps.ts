@@ -7,7 +7,7 @@
 import type { LoadedStrategy } from '@ensemble/config';
 import { type CapitalPolicy, type PlannerSettings, RailSettings } from '@ensemble/core';
 import type { LedgerRepository } from '@ensemble/ledger';
-import { createSnapshotReader, type LoadedSnapshot } from './market-snapshot.ts';
+import { createSnapshotReader, type LoadedSnapshot, type MarketSnapshot } from './market-snapshot.ts';
 import type { AppContext } from './ports.ts';
 import { bookSettings, capitalPolicyOf, poolSettings } from './strategies.ts';
 
@@ -27,6 +27,8 @@ export interface ConfigSettings {
 export interface StepDeps<L = LedgerRepository> extends AppContext<L> {
   /** Reads (and keeps the last few of) the run's market-data snapshots by reference. */
   readonly readSnapshot: (ref: string) => Promise<LoadedSnapshot>;
+  /** Keeps a snapshot this process just stored under `ref` as read (see `SnapshotReader.remember`). */
+  readonly rememberSnapshot: (ref: string, snapshot: MarketSnapshot) => LoadedSnapshot;
   readonly settings: ConfigSettings;
 }
 
@@ -54,5 +56,10 @@ const configSettings = (app: AppContext): ConfigSettings => {
 /** Step dependencies over an application context. */
 export const stepDeps = (app: AppContext): StepDeps => {
   const reader = createSnapshotReader(app.ports.snapshots);
-  return { ...app, readSnapshot: (ref) => reader.read(ref), settings: configSettings(app) };
+  return {
+    ...app,
+    readSnapshot: (ref) => reader.read(ref),
+    rememberSnapshot: (ref, snapshot) => reader.remember(ref, snapshot),
+    settings: configSettings(app),
+  };
 };

@@ -40,7 +40,7 @@ import { announced, applyDueActions } from './corporate-actions.ts';
 import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
 import { type FeeModel, zeroFees } from './fees.ts';
 import { acceptOrder, closeOrder, expireDayOrders, fillOrder, isOpen, toBrokerOrder } from './orders.ts';
-import type { FillPriceSource } from './prices.ts';
+import type { FillPriceSource, PricePoint } from './prices.ts';
 import type { SimAccountState, SimBrokerStore, SimOrderRecord } from './types.ts';
 
 /** Options of {@link createSimBroker}. */
@@ -204,27 +204,41 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     fillOrder(state, order.clientOrderId, price, !nonFractionable.has(order.symbol), fees, now.toISOString());
   };
 
-  /** Last close of each held symbol on or before the current session, quoted (cost basis when unknown). */
-  const valuePositions = async (state: SimAccountState, now: Date): Promise<BrokerPosition[]> => {
+  /**
+   * Last close of each held symbol on or before the current session, quoted (the average cost when
+   * unknown), with the position's market value at it; `avg` only when asked or needed (a division).
+   */
+  /** The quoted mark of each close read (a price source that keeps its closes hands out the same ones). */
+  const quoted = new WeakMap<PricePoint, D>();
+  const markOf = (close: PricePoint): D => {
+    let mark = quoted.get(close);
+    if (mark === undefined) quoted.set(close, (mark = quotePrice(new D(close.price))));
+    return mark;
+  };
+  const markPositions = async (state: SimAccountState, now: Date, withAvg: boolean) => {
     const asOf = sessionOnOrBefore(toNewYork(now).date);
-    const out: BrokerPosition[] = [];
+    const out: { symbol: string; qty: string; avg: D | null; marketValue: D }[] = [];
     for (const symbol of Object.keys(state.positions).sort()) {
       const p = state.positions[symbol];
       if (!p) continue;
       const qty = new D(p.qty);
       const close = await prices.lastClose(symbol, asOf);
-      const avg = new D(p.costBasis).div(qty);
+      const avg = withAvg || !close ? new D(p.costBasis).div(qty) : null;
       // Marked at the price the broker would fill at (cents at or above $1, four decimals below), as books are.
-      const mark = close ? quotePrice(new D(close.price)) : avg;
-      out.push({
-        symbol,
-        qty: p.qty,
-        avgEntryPrice: str(avg.toDecimalPlaces(4)),
-        marketValue: str(cents(qty.times(mark))),
-      });
+      const mark = close ? markOf(close) : avg!;
+      out.push({ symbol, qty: p.qty, avg, marketValue: cents(qty.times(mark)) });
     }
     return out;
   };
+
+  /** The positions as the broker reports them (see {@link markPositions}). */
+  const valuePositions = async (state: SimAccountState, now: Date): Promise<BrokerPosition[]> =>
+    (await markPositions(state, now, true)).map((p) => ({
+      symbol: p.symbol,
+      qty: p.qty,
+      avgEntryPrice: str(p.avg!.toDecimalPlaces(4)),
+      marketValue: str(p.marketValue),
+    }));
 
   const broker: SimBroker = {
     kind: 'sim',
@@ -233,7 +247,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     getAccount: () =>
       op('getAccount', async () => {
         const { state, now } = await transact((state, now) => ({ state, now }));
-        const positions = await valuePositions(state, now);
+        const positions = await markPositions(state, now, false);
         const cash = new D(state.cash);
         const held = Object.values(state.orders)
           .filter(isOpen)

@@ -8,23 +8,28 @@ import { DecimalString } from './decimal.ts';
 
 const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'expected > 0');
 
-/** What execution does with a plan line over `maxOrderNotional`. */
+/** What execution does with a plan line over the per-order cap (`maxOrderBookFraction`, `maxOrderNotional`). */
 export const OversizedOrders = z.enum(['split', 'block']);
 export type OversizedOrders = z.infer<typeof OversizedOrders>;
 
 /**
- * The safety rails' settings. Every rail is on; limits are explicit numbers, never "unlimited". The daily
- * limits scale with what they guard (a multiple of the book's NAV, of the books' value), so one default fits a
- * 10 000 book and a 1 000 000 pool alike; an absolute cap can be added on top of each.
+ * The safety rails' settings. Every rail is on; limits are explicit numbers, never "unlimited". The per-order
+ * and daily limits scale with what they guard (a multiple of the book's NAV, of the books' value), so one
+ * default fits a 10 000 book and a 1 000 000 pool alike; an absolute cap can be added on top of each.
  */
 export const RailSettings = z
   .object({
-    /** Largest notional (qty × as-of price, USD) of one order. @default "25000" */
-    maxOrderNotional: PositiveDecimal.default('25000'),
     /**
-     * A line over `maxOrderNotional`: `split` places it as child orders, each within the cap (legs 1, 2, … of
-     * the same deterministic client order id scheme); `block` stops the whole plan (BLOCKED, which alarms).
-     * @default "split"
+     * Largest notional (qty × as-of price) of one order, as a multiple of its book's NAV at the as-of prices
+     * when the plan was made: an order worth more than its whole book is a fat finger. @default "1"
+     */
+    maxOrderBookFraction: PositiveDecimal.default('1'),
+    /** Optional absolute cap (USD) on one order's notional, on top of `maxOrderBookFraction`. */
+    maxOrderNotional: PositiveDecimal.optional(),
+    /**
+     * A line over the per-order cap (the lower of `maxOrderBookFraction` × NAV and `maxOrderNotional`): `split`
+     * places it as child orders, each within the cap (legs 1, 2, … of the same deterministic client order id
+     * scheme); `block` stops the whole plan (BLOCKED, which alarms). @default "split"
      */
     oversizedOrders: OversizedOrders.default('split'),
     /**

@@ -5,7 +5,7 @@
  * its symbol's lease (see order-runner.ts). Re-running with the same input after a crash anywhere — or after
  * a complete run — places nothing twice and returns the same orders.
  */
-import { D, PriceInvalidError, RailSettings, strQty, valueBook } from '@ensemble/core';
+import { bookTotals, D, PriceInvalidError, RailSettings, strQty } from '@ensemble/core';
 import type { BookLedger, Order } from '@ensemble/ledger';
 import type * as z from 'zod';
 import { clientOrderId } from './client-order-id.ts';
@@ -22,9 +22,11 @@ import {
   childQuantities,
   type DailyLimit,
   dailyLimit,
+  orderLimit,
   type PricedLine,
   type RailVerdict,
   readPrice,
+  type ScaledLimit,
 } from './rails.ts';
 import { type BuyLine, sizeBuys } from './sizing.ts';
 import {
@@ -58,11 +60,16 @@ const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
 
 /**
  * The plan's lines with their client order ids (leg = 1 + earlier orders of the same symbol and side). With
- * `settings.oversizedOrders: 'split'`, a line over `maxOrderNotional` at its as-of price becomes child orders
- * within the cap (rails' `childQuantities`), each with the next leg: the split depends only on the recorded
- * line and the run's price, so a retry or redrive finds the same children under the same ids and adopts them.
+ * `settings.oversizedOrders: 'split'` and a per-order `cap` (rails' `orderLimit`), a line over the cap at its
+ * as-of price becomes child orders within it (rails' `childQuantities`), each with the next leg: the split
+ * depends only on the recorded line, the run's price and the cap (of the NAV recorded with the plan), so a
+ * retry or redrive finds the same children under the same ids and adopts them.
  */
-export const identifyLines = (input: ParsedExecuteInput, settings?: RailSettings): IdentifiedLine[] => {
+export const identifyLines = (
+  input: ParsedExecuteInput,
+  settings?: RailSettings,
+  cap?: D,
+): IdentifiedLine[] => {
   const legs = new Map<string, number>();
   return input.lines.flatMap((l, i) => {
     if (l.qty === undefined) {
@@ -74,8 +81,8 @@ export const identifyLines = (input: ParsedExecuteInput, settings?: RailSettings
       throw new ExecutionInputInvalidError(`line ${i} (${l.side} ${l.symbol}) has qty ${l.qty}`);
     const price = readPrice(input.prices, l.symbol, input.asOf);
     const children =
-      settings?.oversizedOrders === 'split' && 'price' in price
-        ? childQuantities(new D(l.qty), price.price, new D(settings.maxOrderNotional))
+      settings?.oversizedOrders === 'split' && cap !== undefined && 'price' in price
+        ? childQuantities(new D(l.qty), price.price, cap)
         : [new D(l.qty)];
     return children.map((qty, c) => {
       const key = `${l.symbol}/${l.side}`;
@@ -103,11 +110,25 @@ const bookValue = async (
   const book = await ledger.getBook(input.bookId);
   const prices = Object.fromEntries(Object.entries(input.prices).map(([s, p]) => [s, p.price]));
   try {
-    return { nav: new D(valueBook(book, prices).nav) };
+    return { nav: bookTotals(book, prices).nav };
   } catch (e) {
     if (e instanceof PriceInvalidError) return { error: e.message };
     throw e;
   }
+};
+
+/**
+ * The per-order cap of this execution: a multiple of the book's NAV recorded with the plan (`bookNav`: the
+ * same on every retry, whatever the book traded since), else of its NAV now, with the optional absolute cap.
+ */
+const orderCapOf = async (
+  deps: ExecuteDeps,
+  input: ParsedExecuteInput,
+  settings: RailSettings,
+): Promise<ScaledLimit | { error: string }> => {
+  const nav =
+    input.bookNav === undefined ? await bookValue(deps.ledger, input) : { nav: new D(input.bookNav) };
+  return 'error' in nav ? nav : orderLimit(settings, nav.nav);
 };
 
 /** The day's limits of this execution: multiples of the book's NAV and of the books' value, capped. */
@@ -142,6 +163,7 @@ const makeGate = (
   input: ParsedExecuteInput,
   lines: readonly IdentifiedLine[],
   settings: RailSettings,
+  cap: ScaledLimit | { error: string },
 ): (() => Promise<RailVerdict | null>) => {
   let plan: Promise<RailVerdict | null> | undefined;
   const planLevel = async (): Promise<RailVerdict | null> => {
@@ -154,7 +176,13 @@ const makeGate = (
       if ('error' in p) throw new Error(`unreachable: ${p.error}`);
       return { ...l, notional: new D(l.qty).times(p.price) };
     });
-    const order = checkOrderNotional(priced, settings);
+    if ('error' in cap) {
+      return {
+        rail: 'price-invalid',
+        reason: `cannot value ${input.bookId} for its per-order cap: ${cap.error}`,
+      };
+    }
+    const order = checkOrderNotional(priced, cap, settings);
     if (order) return order;
     const limits = await dailyLimitsOf(deps, input, settings);
     if ('rail' in limits) return limits;
@@ -201,10 +229,12 @@ const buysStarted = async (ctx: RunnerContext, buys: readonly IdentifiedLine[]):
 export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Promise<ExecuteResult> => {
   const input = parse(ExecuteInputSchema, rawInput, 'execute input');
   const settings = parse(RailSettings, deps.rails, 'rail settings');
-  const lines = identifyLines(input, settings);
-  if (lines.length === 0) return { outcome: 'ALL_HOLD', reason: 'the plan holds', orders: [], skipped: [] };
+  if (input.lines.length === 0)
+    return { outcome: 'ALL_HOLD', reason: 'the plan holds', orders: [], skipped: [] };
+  const cap = await orderCapOf(deps, input, settings);
+  const lines = identifyLines(input, settings, 'limit' in cap ? cap.limit : undefined);
 
-  const gate = makeGate(deps, input, lines, settings);
+  const gate = makeGate(deps, input, lines, settings, cap);
   const ctx: RunnerContext = {
     ledger: deps.ledger,
     broker: deps.broker,

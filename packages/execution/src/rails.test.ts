@@ -75,6 +75,62 @@ describe('rails', () => {
     for (const ids of w.brokerOrders().values()) expect(ids.size).toBe(1);
   });
 
+  it('the per-order cap scales with the book: a multiple of its NAV, the lower absolute cap on top', async () => {
+    // Arrange: two books, 4 000 and 40 000, each buying 3 000 of SPY (6 at 500), half its NAV at most.
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '4000');
+    await w.fund(BOOK_B, '40000');
+    const rails = { ...LOOSE_RAILS, maxOrderBookFraction: '0.5', oversizedOrders: 'block' as const };
+    const { maxOrderNotional: _, ...noAbsolute } = rails;
+    // Act
+    const small = await w.run(BOOK_A, [line('buy', 'SPY', '6')], { deps: { rails: noAbsolute } });
+    const big = await w.run(BOOK_B, [line('buy', 'SPY', '6')], { deps: { rails: noAbsolute } });
+    const capped = await w.run(BOOK_B, [line('buy', 'SPY', '6')], {
+      deps: { rails: { ...rails, maxOrderNotional: '2500' } },
+      input: { stage: 'capped' },
+    });
+    // Assert: the small book's cap is 2 000 (the fraction named), the big one's 20 000, unless capped at 2 500.
+    expect([small.outcome, small.rail]).toEqual(['BLOCKED', 'max-order-notional']);
+    expect(small.reason).toMatch(/over 2000 \(0\.5 × NAV 4000\) per order: buy 6 SPY = 3000/);
+    expect(big.outcome).toBe('TRADED');
+    expect([capped.outcome, capped.rail]).toEqual(['BLOCKED', 'max-order-notional']);
+    expect(capped.reason).toMatch(/over 2500 \(cap 2500\) per order/);
+  });
+
+  it('under the default fraction, selling a whole book that holds no cash is one order', async () => {
+    // Arrange: a book all in SPY (2.999999999 at 500 for its 1 500, no cash left): its NAV, 1 499.9999995, is
+    // exactly the sell's notional, below a cent.
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '1500');
+    const { maxOrderNotional: _, maxOrderBookFraction: __, ...loose } = LOOSE_RAILS;
+    const rails = { ...loose, buyCashBufferBps: 0 };
+    await w.run(BOOK_A, [line('buy', 'SPY', '2.999999999')], { deps: { rails }, input: { stage: 'in' } });
+    // Act
+    const out = await w.run(BOOK_A, [line('sell', 'SPY', '2.999999999')], {
+      deps: { rails },
+      input: { stage: 'out', bookNav: '1499.9999995' },
+    });
+    // Assert: one order, not a split at a cap rounded to cents.
+    expect(out.outcome).toBe('TRADED');
+    expect(out.orders.map((o) => [o.qty, o.status])).toEqual([['2.999999999', 'FILLED']]);
+  });
+
+  it("the split's basis is the NAV recorded with the plan: a retry after the book moved splits the same way", async () => {
+    // Arrange: a 10 000 book whose plan (made at NAV 10 000) buys 18 SPY (9 000) under a 0.25 × NAV cap.
+    const w = await makeWorld(endpoint());
+    await w.fund(BOOK_A, '10000');
+    const { maxOrderNotional: _, ...rails } = { ...LOOSE_RAILS, maxOrderBookFraction: '0.25' };
+    const lines = [line('buy', 'SPY', '18')];
+    const first = await w.run(BOOK_A, lines, { deps: { rails }, input: { bookNav: '10000' } });
+    // Act: the book is worth more now (funded again); the retry reads the plan's NAV, not today's.
+    await w.fund(BOOK_A, '30000');
+    const again = await w.run(BOOK_A, lines, { deps: { rails }, input: { bookNav: '10000' } });
+    // Assert: four children of at most 2 500 (5, 5, 4, 4 shares), adopted by the retry, nothing twice.
+    expect(first.orders.map((o) => o.qty)).toEqual(['5', '5', '4', '4']);
+    expect(again.orders.map((o) => o.clientOrderId)).toEqual(first.orders.map((o) => o.clientOrderId));
+    expect(w.brokerOrders().size).toBe(4);
+  });
+
   it('a share over the per-order cap cannot be split: BLOCKED, saying why', async () => {
     const w = await makeWorld(endpoint());
     await w.fund(BOOK_A, '10000');
@@ -329,6 +385,7 @@ describe('rails', () => {
     for (const rails of [
       { maxOrderNotional: '-1' },
       { maxOrderNotional: '0' },
+      { maxOrderBookFraction: '0' },
       { unknownRail: true },
       { leaseTtlSeconds: 0 },
     ]) {

@@ -122,22 +122,24 @@ export interface PricedLine {
 }
 
 /**
- * Maximum order notional: every line's qty × price ≤ the limit. With `oversizedOrders: split` the lines were
- * split into child orders within the cap before (see `childQuantities`), so a line still over it here is one
- * that cannot be split: a single share over the cap, or more children than a client order id has legs.
+ * Maximum order notional: every line's qty × price ≤ the per-order cap ({@link orderLimit}). With
+ * `oversizedOrders: split` the lines were split into child orders within the cap before (see
+ * `childQuantities`), so a line still over it here is one that cannot be split: a single share over the cap,
+ * or more children than a client order id has legs.
  */
 export const checkOrderNotional = (
   lines: readonly PricedLine[],
+  cap: ScaledLimit,
   settings: RailSettings,
 ): RailVerdict | null => {
-  const over = lines.filter((l) => l.notional.gt(settings.maxOrderNotional));
+  const over = lines.filter((l) => l.notional.gt(cap.limit));
   if (over.length === 0) return null;
   const list = over.map((l) => `${l.side} ${l.qty} ${l.symbol} = ${strQty(l.notional)}`).join(', ');
   const why =
     settings.oversizedOrders === 'split'
       ? ` (cannot be split within the cap: one share costs more, or it needs more than ${MAX_CHILD_ORDERS} child orders)`
       : ' (oversizedOrders: block)';
-  return block('max-order-notional', `over ${settings.maxOrderNotional} per order: ${list}${why}`);
+  return block('max-order-notional', `over ${strQty(cap.limit)} (${cap.basis}) per order: ${list}${why}`);
 };
 
 /** Orders one (book, symbol, side) may have in a run: a client order id's leg is at most 99. */
@@ -176,21 +178,38 @@ export const reservationKey = (runId: string, bookId: string, lines: readonly Pr
   return `${runId}/${bookId}/${digest.digest('hex').slice(0, 16)}`;
 };
 
-/** A daily notional limit in USD, and how it was derived (for the rail's message). */
-export interface DailyLimit {
+/** A notional limit in USD that scales with what it guards, and how it was derived (for the rail's message). */
+export interface ScaledLimit {
   readonly limit: D;
   /** E.g. `2.5 × NAV 10000` or `cap 8000`. */
   readonly basis: string;
 }
 
+/** A daily notional limit (see {@link dailyLimit}). */
+export type DailyLimit = ScaledLimit;
+
 /**
- * The day's notional limit of something worth `value`: `multiple × value`, or the absolute `cap` when that is
- * lower. A value that cannot be positive (an empty book) allows nothing.
+ * The limit of something worth `value`: `multiple × value` (whole cents, rounded down), or the absolute `cap`
+ * when that is lower. A value that cannot be positive (an empty book) allows nothing. Used for the day's
+ * notional of a book or of the account.
  */
-export const dailyLimit = (multiple: string, value: D, what: string, cap?: string): DailyLimit => {
+export const dailyLimit = (multiple: string, value: D, what: string, cap?: string): ScaledLimit => {
   const scaled = D.max(value, 0).times(multiple).toDecimalPlaces(2, D.ROUND_DOWN);
   if (cap !== undefined && new D(cap).lt(scaled)) return { limit: new D(cap), basis: `cap ${cap}` };
   return { limit: scaled, basis: `${multiple} × ${what} ${strQty(value.toDecimalPlaces(2))}` };
+};
+
+/**
+ * The per-order cap of a book worth `nav` at the as-of prices: `maxOrderBookFraction × nav`, exactly (not
+ * rounded to cents: under the default fraction 1, selling a whole book that holds no cash is worth exactly its
+ * NAV, and is one order), or the absolute `maxOrderNotional` when that is set and lower.
+ */
+export const orderLimit = (settings: RailSettings, nav: D): ScaledLimit => {
+  const fraction = settings.maxOrderBookFraction;
+  const scaled = D.max(nav, 0).times(fraction);
+  const cap = settings.maxOrderNotional;
+  if (cap !== undefined && new D(cap).lt(scaled)) return { limit: new D(cap), basis: `cap ${cap}` };
+  return { limit: scaled, basis: `${fraction} × NAV ${strQty(nav.toDecimalPlaces(2))}` };
 };
 
 /**

@@ -47,6 +47,11 @@ export const ExecuteInput = z.object({
   /** The session the plan was made at (the as-of of the prices). Prices older than this block the book. */
   asOf: TradingDay,
   lines: z.array(ExecLine),
+  /**
+   * The book's NAV at the as-of prices when the plan was made (the plan's record): the basis of the per-order
+   * cap (`maxOrderBookFraction`), the same on every retry. @default the book's NAV now, at `prices`
+   */
+  bookNav: DecimalString.optional(),
   /** As-of prices of (at least) every symbol of `lines`. */
   prices: z.record(z.string(), AsOfPrice),
 });

@@ -22,6 +22,7 @@ export const paperDeps = (deps: StepDeps, ledger: ShadowLedger): StepDeps<Shadow
   stage: deps.stage,
   observe: deps.observe,
   readSnapshot: deps.readSnapshot,
+  rememberSnapshot: deps.rememberSnapshot,
   settings: deps.settings,
   ports: {
     ledger,

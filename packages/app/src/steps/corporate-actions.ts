@@ -70,7 +70,8 @@ export const settleCorporateActions = async (
   for (const action of announced) applied.push(await apply(action));
 
   // Unannounced splits: the broker's quantity against the books', confirmed by the price since the last run.
-  const books = await held();
+  // The books as the actions left them (as they were, when no action was applied).
+  const books = applied.length > 0 ? await held() : before;
   const atBroker = new Map((await broker.listPositions()).map((p) => [p.symbol, new D(p.qty)]));
   const split = new Set(applied.filter((a) => a.action.kind === 'split').map((a) => a.action.symbol));
   let previousPrices: Readonly<Record<string, string>> | undefined;

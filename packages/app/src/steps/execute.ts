@@ -137,8 +137,9 @@ export const executeBook = async (
   if (options.sellsOnly && !lines.some((l) => l.side === 'sell')) {
     return { outcome: 'ALL_HOLD', reason: 'no sell to place', orders: [], skipped: [] };
   }
-  // The plan's symbols, and the book's holdings (its daily turnover limit is a multiple of its NAV).
-  const held = (await ledger.getBook(bookId)).positions.map((p) => p.symbol);
+  // The plan's symbols, and the book's holdings (its limits are multiples of its NAV); a plan without orders
+  // holds, and needs no price.
+  const held = lines.length === 0 ? [] : (await ledger.getBook(bookId)).positions.map((p) => p.symbol);
   const prices = Object.fromEntries(
     [...new Set([...plan.orders.map((o) => o.symbol), ...held])]
       .filter((s) => snapshot.prices[s] !== undefined)
@@ -166,6 +167,7 @@ export const executeBook = async (
       ...(bookId === POOL_BOOK ? {} : { strategyId: bookId.slice('strategy#'.length) }),
       asOf: run.tradingDay,
       lines,
+      ...(plan.nav === undefined ? {} : { bookNav: plan.nav }),
       prices,
     },
   );

@@ -120,7 +120,10 @@ export const scheduleOf = async (
   return last === undefined ? { asOf: tradingDay } : { asOf: tradingDay, lastRebalancedOn: last };
 };
 
-/** Records a core plan as the ledger's Plan of (run, book): one order per line, with its qty, price, notional and reason. */
+/**
+ * Records a core plan as the ledger's Plan of (run, book): one order per line, with its qty, price, notional
+ * and reason, and the book's NAV it was made against.
+ */
 export const recordPlan = async (
   ledger: Pick<PlanLedger, 'recordPlan'>,
   run: { runId: string; tradingDay: string },
@@ -130,6 +133,7 @@ export const recordPlan = async (
     runId: run.runId,
     tradingDay: run.tradingDay,
     bookId: plan.bookId,
+    nav: plan.nav,
     orders: plan.lines.map(plannedOrderOf),
   });
   if (r.status === 'conflict') throw new RecordConflictError('plan', `${run.runId}/${plan.bookId}`);

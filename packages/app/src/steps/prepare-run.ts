@@ -172,7 +172,8 @@ const startRun = async (
   const problems = Object.keys(snapshot.problems);
   if (problems.length > 0) logger.warn('symbols unfit to trade on', { problems: snapshot.problems });
   const snapshotRef = await storeMarketSnapshot(snapshots, snapshot);
-  const read = await deps.readSnapshot(snapshotRef);
+  // Stored, and kept as the day's steps read it: this process built it (no read-back, no re-validation).
+  const read = deps.rememberSnapshot(snapshotRef, snapshot);
 
   const actions = await settleCorporateActions(deps, { runId, tradingDay, snapshot: read });
   if (actions.length > 0) logger.info('corporate actions', { applied: actions.length });

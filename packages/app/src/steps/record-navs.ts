@@ -3,7 +3,15 @@
  * and out (corporate actions are not flows). Finalize records every production book; a Shadow branch
  * records its paper book. Its own module so a step that records NAVs does not carry Finalize's code.
  */
-import { addDays, type BookId, EXTERNAL, forEachLimit, valueBook } from '@ensemble/core';
+import {
+  addDays,
+  type BookId,
+  type BookTotals,
+  bookTotals,
+  EXTERNAL,
+  forEachLimit,
+  str,
+} from '@ensemble/core';
 import { allPages, type BookLedger, type Transfer, type TransferLedger } from '@ensemble/ledger';
 import { Decimal } from 'decimal.js';
 import type { LoadedSnapshot } from '../market-snapshot.ts';
@@ -39,9 +47,9 @@ export const recordNavs = async (
   const bookIds =
     only ?? [...new Set([...cash.map((c) => c.bookId), ...positions.map((p) => p.bookId)])].sort();
   await forEachLimit(bookIds, NAV_CONCURRENCY, async (bookId) => {
-    let valued: ReturnType<typeof valueBook>;
+    let valued: BookTotals;
     try {
-      valued = valueBook(await ledger.getBook(bookId), snapshot.prices);
+      valued = bookTotals(await ledger.getBook(bookId), snapshot.prices);
     } catch (e) {
       logger.error('book not valued: NAV not recorded', { bookId, error: (e as Error).message });
       return;
@@ -50,9 +58,9 @@ export const recordNavs = async (
     const nav = {
       bookId,
       day,
-      cash: valued.cash,
-      positionsValue: valued.marketValue,
-      nav: valued.nav,
+      cash: str(valued.cash),
+      positionsValue: str(valued.marketValue),
+      nav: str(valued.nav),
       flowsIn: flows.in.toFixed(),
       flowsOut: flows.out.toFixed(),
     };

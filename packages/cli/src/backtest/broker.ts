@@ -16,7 +16,8 @@ import {
 export const backtestBroker = ({ clock, marketData, startingCash, fillCosts }: BrokerPorts): SimBroker =>
   createSimBroker({
     store: createMemorySimBrokerStore(),
-    prices: closePricesFrom(marketData),
+    // The backtest's bars are loaded once and never change: each close is read once per session.
+    prices: closePricesFrom(marketData, { fixedBars: true }),
     clock,
     startingCash,
     ...fillCostOptions(fillCosts),

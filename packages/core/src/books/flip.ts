@@ -13,7 +13,7 @@ import { BookInvariantError } from './errors.ts';
 import { type Prices, requirePrice } from './prices.ts';
 import { applyTransfers, type Transfer } from './transfers.ts';
 import { type BookState, bookOf, type Holding, POOL_BOOK, type StrategyId } from './types.ts';
-import { valueBook } from './valuation.ts';
+import { bookTotals } from './valuation.ts';
 
 /** Outcome of a flip: the transfers to record and the books and shares they lead to. */
 export interface FlipResult {
@@ -137,7 +137,7 @@ const carveByWeights = (
   const dpOf = (symbol: string) => (input.nonFractionable?.has(symbol) ? 0 : QTY_DP);
   const held = holdings(pool);
   const price = (symbol: string) => requirePrice(prices, symbol);
-  const slot = f.times(valueBook(pool, prices).nav);
+  const slot = f.times(bookTotals(pool, prices).nav);
   // The strategy's part of each holding: its contribution to the holding's merged target.
   const part = (symbol: string): Dec => {
     const contribution = (id: string) => dec(shares[id] ?? '0').times(targets[id]?.[symbol] ?? '0');
@@ -202,8 +202,8 @@ export const mergeIntoPool = (input: MergeInput): FlipResult => {
   }
   if (shares[strategyId] !== undefined)
     throw new BookInvariantError(`${strategyId} is already in the pool`, 'pool');
-  const poolNav = dec(valueBook(pool, input.prices).nav);
-  const bookNav = dec(valueBook(book, input.prices).nav);
+  const poolNav = bookTotals(pool, input.prices).nav;
+  const bookNav = bookTotals(book, input.prices).nav;
   const members = Object.keys(shares);
   let nextShares: PoolShares;
   if (members.length === 0) {

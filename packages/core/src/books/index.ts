@@ -60,4 +60,10 @@ export {
   UNALLOCATED,
 } from './transfers.ts';
 export * from './types.ts';
-export { type BookValuation, type PositionValue, valueBook } from './valuation.ts';
+export {
+  type BookTotals,
+  type BookValuation,
+  bookTotals,
+  type PositionValue,
+  valueBook,
+} from './valuation.ts';

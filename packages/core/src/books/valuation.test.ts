@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PriceInvalidError } from './errors.ts';
-import { valueBook } from './valuation.ts';
+import { bookTotals, valueBook } from './valuation.ts';
 
 describe('valueBook', () => {
   it('marks positions to market and sums NAV and unrealized P&L', () => {
@@ -41,5 +41,27 @@ describe('valueBook', () => {
     const v = valueBook({ bookId: 'pool', cash: '12.34', positions: [] }, {});
     // Assert
     expect(v.nav).toBe('12.34');
+  });
+});
+
+describe('bookTotals', () => {
+  it("has valueBook's cash, market value and NAV, and its failures", () => {
+    // Arrange: a zero position (not priced), two held ones.
+    const book = {
+      bookId: 'pool',
+      cash: '100.5',
+      positions: [
+        { symbol: 'SPY', qty: '2', costBasis: '800' },
+        { symbol: 'GLD', qty: '0', costBasis: '0' },
+        { symbol: 'BIL', qty: '0.5', costBasis: '45' },
+      ],
+    };
+    const prices = { SPY: '450', BIL: '91.5' };
+    // Act
+    const t = bookTotals(book, prices);
+    const v = valueBook(book, prices);
+    // Assert
+    expect([t.cash, t.marketValue, t.nav].map(String)).toEqual([v.cash, v.marketValue, v.nav]);
+    expect(() => bookTotals(book, { SPY: '450' })).toThrow(PriceInvalidError);
   });
 });

@@ -3,7 +3,7 @@
  * a NAV that silently values a position at zero would mis-size every trade after it.
  */
 
-import { type DecimalString, dec, roundTo, str, sum, ZERO } from '../decimal.ts';
+import { type D, type DecimalString, dec, roundTo, str, sum, ZERO } from '../decimal.ts';
 import { BookInvariantError } from './errors.ts';
 import { type Prices, requirePrice } from './prices.ts';
 import type { BookId, BookState } from './types.ts';
@@ -38,17 +38,38 @@ export interface BookValuation {
   readonly positions: readonly PositionValue[];
 }
 
-/** Values a book at `prices`; every held symbol needs a positive price. */
-export const valueBook = (book: BookState, prices: Prices): BookValuation => {
-  const rows = [...book.positions]
-    .filter((h) => !dec(h.qty).isZero())
-    .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))
-    .map((h) => {
-      const qty = dec(h.qty);
+/** The book's non-zero holdings sorted by symbol, each with its price and market value (fail closed). */
+const markedRows = (book: BookState, prices: Prices) =>
+  book.positions
+    .map((h) => ({ h, qty: dec(h.qty) }))
+    .filter((r) => !r.qty.isZero())
+    .sort((a, b) => (a.h.symbol < b.h.symbol ? -1 : a.h.symbol > b.h.symbol ? 1 : 0))
+    .map(({ h, qty }) => {
       if (qty.lt(0)) throw new BookInvariantError(`negative quantity ${h.qty} of ${h.symbol}`, book.bookId);
       const price = requirePrice(prices, h.symbol);
-      return { h, price, mv: qty.times(price), cost: dec(h.costBasis) };
+      return { h, price, mv: qty.times(price) };
     });
+
+/** A book's cash, market value and NAV at `prices`, as {@link valueBook} has them. */
+export interface BookTotals {
+  readonly cash: D;
+  readonly marketValue: D;
+  readonly nav: D;
+}
+
+/**
+ * The totals of {@link valueBook} (the same figures, the same failures) without its per-position rows:
+ * for callers that need only the NAV or the market value (no cost basis, no weights, so no division).
+ */
+export const bookTotals = (book: BookState, prices: Prices): BookTotals => {
+  const cash = dec(book.cash);
+  const marketValue = sum(markedRows(book, prices).map((r) => r.mv));
+  return { cash, marketValue, nav: cash.plus(marketValue) };
+};
+
+/** Values a book at `prices`; every held symbol needs a positive price. */
+export const valueBook = (book: BookState, prices: Prices): BookValuation => {
+  const rows = markedRows(book, prices).map((r) => ({ ...r, cost: dec(r.h.costBasis) }));
   const cash = dec(book.cash);
   const marketValue = sum(rows.map((r) => r.mv));
   const nav = cash.plus(marketValue);

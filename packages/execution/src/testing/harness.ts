@@ -88,6 +88,7 @@ export interface World {
 
 /** Rails loose enough not to interfere unless a test tightens one. */
 export const LOOSE_RAILS: RailSettingsInput = {
+  maxOrderBookFraction: '1000',
   maxOrderNotional: '1000000',
   maxDailyNotionalPerBook: '10000000',
   maxDailyNotionalPerAccount: '10000000',

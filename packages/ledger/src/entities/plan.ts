@@ -36,6 +36,11 @@ export const createPlanEntity = (service: string = LEDGER_SERVICE) =>
           },
         },
       },
+      /**
+       * The book's NAV at the as-of prices the plan was made at (the per-order cap's basis in execution);
+       * absent on plans recorded before it was stored, and on a pool's explicit hold.
+       */
+      nav: { type: 'string' },
       recordedAt: { type: 'string', required: true },
     },
     indexes: {

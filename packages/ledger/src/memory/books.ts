@@ -1,12 +1,11 @@
 /** The {@link BookLedger} role in memory: books (positions and cash) as the journal left them, and daily NAVs. */
-import { D } from '@ensemble/core';
 import type { BookLedger } from '../repository/books.ts';
 import { navValues, newNav, SameOn, sameOn } from '../repository/records.ts';
 import type { Nav, Position } from '../types.ts';
 import { createOnce, type MemoryCtx } from './store.ts';
 import { composite } from './table.ts';
 
-/** Zero positions are kept (as in DynamoDB) but never listed. */
+/** Zero positions are kept (as in DynamoDB) but never listed; the journal writes a zero quantity as `0`. */
 const held = (p: Position): boolean => p.qty !== '0';
 
 /** The {@link BookLedger} over a memory store. */
@@ -18,12 +17,12 @@ export const memoryBookLedger = (m: MemoryCtx): BookLedger => {
       cash: cash.get(bookId)?.amount ?? '0',
       positions: positions
         .all('byBook', bookId)
-        .filter((p) => !new D(p.qty).isZero())
+        .filter(held)
         .map((p) => ({ symbol: p.symbol, qty: p.qty, costBasis: p.costBasis })),
     }),
     getPosition: async (bookId, symbol) => {
       const p = positions.get(composite(bookId, symbol));
-      return p && !new D(p.qty).isZero() ? { symbol: p.symbol, qty: p.qty, costBasis: p.costBasis } : null;
+      return p && held(p) ? { symbol: p.symbol, qty: p.qty, costBasis: p.costBasis } : null;
     },
     listPositions: async (bookId, o) => positions.page('byBook', bookId, { ...o, where: held }),
     listAllPositions: async (o) => positions.page('all', '', { ...o, where: held }),

@@ -9,6 +9,7 @@ import {
   type BookCapital,
   type BookState,
   bookOf,
+  bookTotals,
   type CapitalDrift,
   CapitalPolicy,
   type CashTransfer,
@@ -23,8 +24,8 @@ import {
   positionSlices,
   resolveAllocations,
   StrategyId,
+  str,
   TradingDay,
-  valueBook,
 } from '@ensemble/core';
 import * as z from 'zod';
 import { allPages } from '../pages.ts';
@@ -122,7 +123,7 @@ export const fundBooks = async (ledger: CapitalLedger, raw: FundBooksInput): Pro
     if (members.length > 0) {
       // New capital enters at NAV: each newcomer's weight is its funding, each member's its slice of NAV.
       const pool = await ledger.getBook(POOL_BOOK);
-      const nav = new D(valueBook(pool, input.prices ?? {}).nav);
+      const { nav } = bookTotals(pool, input.prices ?? {});
       for (const s of joining) weights[s.id] = weights[s.id]!.times(input.accountEquity);
       for (const id of members) weights[id] = new D(before[id]!).times(nav);
     }
@@ -239,7 +240,7 @@ export const rebalanceCapital = async (
   for (const bookId of Object.keys(allocations.byBook).sort()) {
     const book = await ledger.getBook(bookId);
     books[bookId] = book;
-    capital[bookId] = { nav: valueBook(book, input.prices).nav, cash: book.cash };
+    capital[bookId] = { nav: str(bookTotals(book, input.prices).nav), cash: book.cash };
   }
   let unallocatedCash: string | undefined;
   if (input.accountCash !== undefined) {
