@@ -216,6 +216,46 @@ describe('redriveLocal', () => {
     expect(fake.calls.map((c) => c.task)).toContain('Finalize');
   });
 
+  it('re-runs the sells an abort interrupted, then the executions, and passes the Map input on', async () => {
+    // Arrange: abort while s0001 is still placing its sells (the Sells Map drops its results).
+    const controller = new AbortController();
+    const { run } = first({
+      Execute: (input, ctx) => {
+        if (!(isSells(input) && strategyOf(input) === 's0001'))
+          return Promise.resolve({ ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 });
+        setTimeout(() => controller.abort(), 40);
+        return new Promise((_, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new Error('stopped'))),
+        );
+      },
+    });
+    const aborted = await run({ signal: controller.signal });
+    expect(aborted.status).toBe('ABORTED');
+    // Act
+    const { fake, result } = redrive(aborted);
+    const r = await result;
+    // Assert: the one interrupted iteration of the Sells Map ran again, then everything after it, once.
+    expect(r.status).toBe('SUCCEEDED');
+    expect(of(r.events, 'RedriveStarted')).toMatchObject([{ from: 'Sells', iterations: [1] }]);
+    const executes = fake.calls.filter((c) => c.task === 'Execute');
+    expect(executes.filter((c) => isSells(c.input)).map((c) => strategyOf(c.input))).toEqual(['s0001']);
+    expect(
+      executes
+        .filter((c) => !isSells(c.input))
+        .map((c) => strategyOf(c.input))
+        .sort(),
+    ).toEqual(['s0000', 's0001', 's0002', 's0004']);
+    // The state after the Sells Map is its input: Finalize reads NetOrders' items as the executions left them.
+    const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
+    expect(dayBranches(fin).map((b) => b.outcome)).toEqual([
+      'TRADED',
+      'TRADED',
+      'TRADED',
+      'SKIPPED',
+      'TRADED',
+    ]);
+  });
+
   it('redrives a redrive that failed again, from the merged log', async () => {
     // Arrange: s0004's branch keeps crashing through the first redrive, then is fixed.
     const broken: FakeHandlerOptions['override'] = {
