@@ -37,10 +37,11 @@ const booksOf = async (world: World) => ({
 describe('NetOrders: opposite orders of different books crossed in the ledger', () => {
   let clean: World;
   let crashed: World;
+  let disabled: World;
   beforeAll(async () => {
-    [clean, crashed] = await Promise.all([startWorld(), startWorld()]);
+    [clean, crashed, disabled] = await Promise.all([startWorld(), startWorld(), startWorld()]);
   });
-  afterAll(async () => Promise.all([clean?.close(), crashed?.close()]));
+  afterAll(async () => Promise.all([clean?.close(), crashed?.close(), disabled?.close()]));
 
   it('crosses opposite orders of different books, and places only the rest at the broker', async () => {
     // Act
@@ -120,5 +121,32 @@ describe('NetOrders: opposite orders of different books crossed in the ledger', 
     expect(plan?.status).toBe('APPLIED');
     // Every transfer applied once, and the books and the broker exactly as on the uninterrupted run.
     expect(await booksOf(crashed)).toEqual(await booksOf(clean));
+  }, 120_000);
+
+  it('crosses nothing of a strategy disabled since the run started (its Execute then records it BLOCKED)', async () => {
+    // Arrange: the days before 07-02 as usual; on 07-02 tqqq-ftlt-2, which the clean run crosses with
+    // soxl-growth, is disabled between planning and NetOrders.
+    for (const day of DAYS.slice(0, -1)) {
+      disabled.setDay(day);
+      await driveDay(stepsOf(disabled), day);
+    }
+    const day = DAYS.at(-1)!;
+    disabled.setDay(day);
+    const off = {
+      ...disabled.config,
+      strategies: disabled.config.strategies.map((x) =>
+        x.id === 'tqqq-ftlt-2' ? { ...x, enabled: false } : x,
+      ),
+    };
+    const steps = stepsOf(disabled);
+    const offSteps = stepsOf(disabled, { config: off });
+    // Act
+    const r = await driveDay({ ...steps, NetOrders: offSteps.NetOrders, Execute: offSteps.Execute }, day);
+    // Assert: no cross involves its book; it traded nothing; the books reconcile.
+    const plan = await disabled.ledger.getTransferPlan(nettingPlanId(`${day}.local`));
+    expect(plan?.status).toBe('APPLIED');
+    expect(plan!.transfers.filter((t) => [t.from, t.to].includes('strategy#tqqq-ftlt-2'))).toEqual([]);
+    expect(r.branches.find((b) => b.strategyId === 'tqqq-ftlt-2')?.outcome).toBe('BLOCKED');
+    expect((r.finalizeRetried ?? r.finalize)?.reconciliation.ok).toBe(true);
   }, 120_000);
 });

@@ -33,6 +33,7 @@ import {
 } from '@ensemble/ledger';
 import type { NetOrdersInput, NetOrdersOutput } from '@ensemble/workflow/contract';
 import type { StepDeps } from '../step-deps.ts';
+import { isEnabledNow } from '../strategies.ts';
 import { task } from '../task.ts';
 
 /** The ledger roles netting uses. */
@@ -81,8 +82,9 @@ const recordNetting = async (
   planId: string,
 ): Promise<TransferPlan> => {
   const { ledger } = deps.ports;
+  // A strategy disabled since its run started trades nothing, not even inside the account.
   const books: BookId[] = [
-    ...items.map((i) => bookOf(i.strategyId)),
+    ...items.filter((i) => isEnabledNow(deps.config, i.strategyId)).map((i) => bookOf(i.strategyId)),
     ...(input.pool?.action !== undefined ? [POOL_BOOK] : []),
   ];
   const plans = await Promise.all(books.map(async (b) => [b, await ledger.getPlan(input.runId, b)] as const));
