@@ -103,7 +103,9 @@ const scripted = (script: Script) => {
       const items = branches
         .filter((b) => b.outcome === 'PLANNED')
         .map(({ strategyId, flow }) => ({ strategyId, flow }));
-      return { items, crosses: 0, notional: '0' };
+      const { pool } = input as { pool?: { action?: string } };
+      const sells = items.map((i) => i.strategyId);
+      return { items, sells, poolSells: pool?.action !== undefined, crosses: 0, notional: '0' };
     },
     ExecutePool: () => ({ outcome: 'TRADED', orders: 2, filled: 2 }),
     PrepareShadows: () => ({ items: paperBooks.map((bookId) => ({ bookId })) }),
@@ -202,7 +204,7 @@ describe('runDay', () => {
       'NetOrders failing (the planned branches get their second run)',
       { failures: { 'NetOrders:pool': 1 } },
       'SUCCEEDED',
-      20,
+      19,
     ],
     [
       'a paper book retried, a branch failing once',

@@ -7,7 +7,8 @@
  *   into RecordBranchFailure → if any strategy is aggregated: AggregatePool → PlanPool (a failure caught into
  *   `{ outcome: FAILED, error }`; no pool: `{}`) → NetOrders (a failure caught: nothing executes now, the
  *   PLANNED branches get their second run) → the sells: Execute `phase: sells` for each branch NetOrders
- *   lists, then ExecutePool `phase: sells` when the pool planned (results and failures dropped) → Execute
+ *   lists with a sell left, then ExecutePool `phase: sells` when the pool has one (results and failures
+ *   dropped) → Execute
  *   for each branch NetOrders lists (a failure caught into RecordBranchFailure) → ExecutePool when the pool
  *   planned → if PrepareRun says `hasShadows`:
  *   PrepareShadows (its output replaces `prepare.shadows`; a failure is caught into `shadows.error`) → one
@@ -149,9 +150,9 @@ export const runDay = async (
     const netting = await netRun(call, ref, planned, day.pool);
     // Every book sells before any buys: the Sells Map, then the pool's sells (failures dropped: the full
     // executions below run the sells again and record them).
-    for (const item of netting.items)
-      await dropped(() => call('Execute', { ...ref, ...item, phase: 'sells' }));
-    if (day.pool.action !== undefined) await dropped(() => call('ExecutePool', { ...ref, phase: 'sells' }));
+    for (const strategyId of netting.sells)
+      await dropped(() => call('Execute', { ...ref, strategyId, flow: 'per-book', phase: 'sells' }));
+    if (netting.poolSells) await dropped(() => call('ExecutePool', { ...ref, phase: 'sells' }));
     const executed: BranchResult[] = [];
     for (const item of netting.items) executed.push(await executeRun(call, ref, item));
     day.netting = { ...netting, items: executed };
@@ -249,10 +250,12 @@ const poolPlanning = async (call: Call, ref: Ref): Promise<PoolState> => {
 };
 
 /** NetOrders' state: its output, or no item and the error when it failed (NettingFailed). */
-type NetOrdersState = { readonly items: BranchItem[]; readonly error?: CaughtError } & Record<
-  string,
-  unknown
->;
+type NetOrdersState = {
+  readonly items: BranchItem[];
+  readonly sells: string[];
+  readonly poolSells: boolean;
+  readonly error?: CaughtError;
+} & Record<string, unknown>;
 
 /** NetOrders over every plan of the day; a failure is caught: no branch executes now. */
 const netRun = async (
@@ -264,7 +267,7 @@ const netRun = async (
   try {
     return (await call('NetOrders', { ...ref, branches, pool })) as NetOrdersOutput;
   } catch (e) {
-    return { items: [], error: caught(e) };
+    return { items: [], sells: [], poolSells: false, error: caught(e) };
   }
 };
 

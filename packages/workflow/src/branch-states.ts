@@ -170,6 +170,8 @@ export const secondRunIteration = (task: TaskFactory): StateGraph => {
 export interface BranchMapFields {
   Comment: string;
   ItemsPath: string;
+  /** How an iteration's state is built from its item. @default ITERATION_REF (an item is a `BranchItem`) */
+  ItemSelector?: PayloadTemplate;
   ResultPath: string | null;
   Next: string;
 }
@@ -183,7 +185,7 @@ export const branchMap = (
   Type: 'Map',
   Comment: fields.Comment,
   ItemsPath: fields.ItemsPath,
-  ItemSelector: ITERATION_REF,
+  ItemSelector: fields.ItemSelector ?? ITERATION_REF,
   MaxConcurrency: maxConcurrency,
   ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...iteration },
   ResultPath: fields.ResultPath,

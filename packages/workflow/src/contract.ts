@@ -230,6 +230,13 @@ export type NetOrdersInput = z.infer<typeof NetOrdersInput>;
  */
 export const NetOrdersOutput = z.object({
   items: z.array(BranchItem),
+  /**
+   * The per-book strategies (ids: all per-book) with a sell left to place after netting — the `Sells` Map's
+   * items; the others sell nothing.
+   */
+  sells: z.array(z.string()),
+  /** The pool has a sell left to place after netting (`ExecutePoolSells` runs). */
+  poolSells: z.boolean(),
   /** Crosses between books (each one symbol, one seller, one buyer). */
   crosses: z.number().int().nonnegative(),
   /** Their notional at the as-of prices, in dollars. */

@@ -167,15 +167,17 @@ describe('buildDefinition', () => {
       Next: StateNames.Sells,
     });
     expect(d.States[StateNames.NettingFailed]).toMatchObject({
-      Parameters: { items: [], 'error.$': '$.netting' },
+      Parameters: { items: [], sells: [], poolSells: false, 'error.$': '$.netting' },
       ResultPath: '$.netting',
       Next: StateNames.Sells,
     });
-    // Every book sells before any buys: the per-book sells, then the pool's, results and failures dropped
-    // (the full executions after them adopt the sells, or run them again and record the failure).
+    // Every book sells before any buys: the per-book books with a sell left after netting, then the pool if it
+    // has one, results and failures dropped (the full executions after them adopt the sells, or run them
+    // again and record the failure).
     const sells = d.States[StateNames.Sells] as Extract<AslState, { Type: 'Map' }>;
     expect(sells).toMatchObject({
-      ItemsPath: '$.netting.items',
+      ItemsPath: '$.netting.sells',
+      ItemSelector: { 'strategyId.$': '$$.Map.Item.Value', flow: 'per-book', 'runId.$': '$.prepare.runId' },
       ResultPath: null,
       Next: StateNames.PoolToSell,
     });
@@ -187,7 +189,7 @@ describe('buildDefinition', () => {
     });
     expect(taskOfStateName('ExecuteSells')).toBe('Execute');
     expect(d.States[StateNames.PoolToSell]).toMatchObject({
-      Choices: [{ Variable: '$.pool.action', IsPresent: true, Next: 'ExecutePoolSells' }],
+      Choices: [{ Variable: '$.netting.poolSells', BooleanEquals: true, Next: 'ExecutePoolSells' }],
       Default: StateNames.Executions,
     });
     expect(d.States.ExecutePoolSells).toMatchObject({

@@ -170,14 +170,16 @@ export const buildDefinition = (options: DefinitionOptions): AslDefinition => {
         Type: 'Pass',
         Comment:
           'NetOrders failed: no branch executes now; Finalize lists the PLANNED ones for the second run (Execute completes a recorded netting first).',
-        Parameters: { items: [], 'error.$': '$.netting' },
+        Parameters: { items: [], sells: [], poolSells: false, 'error.$': '$.netting' },
         ResultPath: '$.netting',
         Next: StateNames.Sells,
       },
       [StateNames.Sells]: branchMap(sellsIteration(task), concurrency, {
         Comment:
-          'Every per-book branch that planned places its sells first (then the pool’s), so that the buys spend cash that is at the broker.',
-        ItemsPath: '$.netting.items',
+          'Every per-book branch with a sell left after netting places its sells first (then the pool’s), so that the buys spend cash that is at the broker.',
+        ItemsPath: '$.netting.sells',
+        // Its items are strategy ids (only per-book strategies sell there): small, however many books sell.
+        ItemSelector: { ...RUN_REF, 'strategyId.$': '$$.Map.Item.Value', flow: 'per-book' },
         ResultPath: null,
         Next: poolSells.StartAt,
       }),

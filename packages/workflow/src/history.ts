@@ -96,6 +96,8 @@ export const dayHistoryEvents = (definition: AslDefinition, shape: DayShape): nu
     prepare: { action: 'TRADE', hasPool: shape.aggregated > 0, hasShadows: (shape.paperBooks ?? 0) > 0 },
     // PlanPool's output: the pool planned, so it executes after the execution Map.
     pool: shape.aggregated > 0 ? { action: 'rebalance' } : {},
+    // The worst clean case: every book, and the pool, has a sell left after netting.
+    netting: { poolSells: shape.aggregated > 0 },
     finalize: { retryBranches: 0, retryPool: false },
   };
   return (

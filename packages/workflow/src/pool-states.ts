@@ -56,7 +56,7 @@ const poolFailed = (next: string): PassState => ({
 
 /**
  * The pool's sells, after the per-book sells (the `Sells` Map) and before any buy: `PoolToSell` sends a pool
- * that planned to ExecutePoolSells (ExecutePool's task, `phase: sells`); its result and any failure are
+ * with a sell left after netting (NetOrders' `poolSells`) to ExecutePoolSells (ExecutePool's task, `phase: sells`); its result and any failure are
  * dropped (ExecutePool after the execution Map adopts the sells, or runs them again and records the failure).
  */
 export const poolSellsStates = (task: TaskFactory, next: string): StateGraph => ({
@@ -64,8 +64,9 @@ export const poolSellsStates = (task: TaskFactory, next: string): StateGraph => 
   States: {
     [StateNames.PoolToSell]: {
       Type: 'Choice',
-      Comment: 'The pool planned (PlanPool’s output is at $.pool): place its sells now; otherwise go on.',
-      Choices: [{ Variable: '$.pool.action', IsPresent: true, Next: EXECUTE_POOL_SELLS }],
+      Comment:
+        'The pool has a sell left after netting (NetOrders says so): place its sells now; otherwise go on.',
+      Choices: [{ Variable: '$.netting.poolSells', BooleanEquals: true, Next: EXECUTE_POOL_SELLS }],
       Default: next,
     },
     [EXECUTE_POOL_SELLS]: task('ExecutePool', {

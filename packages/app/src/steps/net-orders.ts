@@ -59,10 +59,13 @@ export const netOrders = async (
   const planId = nettingPlanId(input.runId);
   const recorded = await ledger.getTransferPlan(planId);
   if (!recorded && (await ledger.getKillSwitch()).enabled) {
-    // Nothing trades today (Execute blocks every book): nothing is crossed, nor decided, either.
-    return { items, crosses: 0, notional: '0' };
+    // Nothing trades today (Execute blocks every book): nothing is crossed, nor decided, nor sold.
+    return { items, sells: [], poolSells: false, crosses: 0, notional: '0' };
   }
-  const plan = recorded ?? (await recordNetting(deps, input, items, planId));
+  // A strategy disabled since its run started trades nothing, not even inside the account.
+  const traded = items.filter((i) => isEnabledNow(deps.config, i.strategyId));
+  const plans = await plansOf(ledger, input, traded);
+  const plan = recorded ?? (await recordNetting(deps, input, plans, planId));
   await completeNetting(ledger, plan);
   const crosses = crossesOf(plan);
   if (crosses.length > 0) {
@@ -71,26 +74,46 @@ export const netOrders = async (
       notional: notionalOf(plan),
     });
   }
-  return { items, crosses: crosses.length, notional: notionalOf(plan) };
+  // The books with a sell left to place after netting: the sells phase runs for them alone.
+  const sells = (bookId: BookId) =>
+    netLines(bookId, plans.get(bookId) ?? [], crosses).some((l) => l.side === 'sell');
+  return {
+    items,
+    sells: traded.filter((i) => sells(bookOf(i.strategyId))).map((i) => i.strategyId),
+    poolSells: plans.has(POOL_BOOK) && sells(POOL_BOOK),
+    crosses: crosses.length,
+    notional: notionalOf(plan),
+  };
+};
+
+/** The recorded plan lines of the books that trade today: the branches', and the pool's when it planned. */
+const plansOf = async (
+  ledger: NettingLedger,
+  input: NetOrdersInput,
+  traded: readonly { strategyId: string }[],
+): Promise<Map<BookId, NettableLine[]>> => {
+  const books: BookId[] = [
+    ...traded.map((i) => bookOf(i.strategyId)),
+    ...(input.pool?.action !== undefined ? [POOL_BOOK] : []),
+  ];
+  const plans = await Promise.all(books.map(async (b) => [b, await ledger.getPlan(input.runId, b)] as const));
+  return new Map(
+    plans.map(([bookId, plan]) => [
+      bookId,
+      (plan?.orders ?? []).flatMap((o) => (o.qty === undefined ? [] : [{ bookId, ...o, qty: o.qty }])),
+    ]),
+  );
 };
 
 /** Decides the day's crosses from the recorded plans and records them (once) as the run's netting plan. */
 const recordNetting = async (
   deps: StepDeps<NettingLedger>,
   input: NetOrdersInput,
-  items: readonly { strategyId: string }[],
+  plans: ReadonlyMap<BookId, readonly NettableLine[]>,
   planId: string,
 ): Promise<TransferPlan> => {
   const { ledger } = deps.ports;
-  // A strategy disabled since its run started trades nothing, not even inside the account.
-  const books: BookId[] = [
-    ...items.filter((i) => isEnabledNow(deps.config, i.strategyId)).map((i) => bookOf(i.strategyId)),
-    ...(input.pool?.action !== undefined ? [POOL_BOOK] : []),
-  ];
-  const plans = await Promise.all(books.map(async (b) => [b, await ledger.getPlan(input.runId, b)] as const));
-  const lines: NettableLine[] = plans.flatMap(([bookId, plan]) =>
-    (plan?.orders ?? []).flatMap((o) => (o.qty === undefined ? [] : [{ bookId, ...o, qty: o.qty }])),
-  );
+  const lines = [...plans.values()].flat();
   const traders = new Set(lines.map((l) => l.bookId));
   const state = await ledger.getFlowState();
   let crosses: Cross[] = [];

@@ -93,10 +93,14 @@ export const fakeHandlers = (options: FakeHandlerOptions): FakeHandlers => {
     AggregatePool: async () => ({ members: items.filter((i) => i.flow === 'aggregated').length, targets: 4 }),
     PlanPool: async () => ({ action: 'rebalance', orders: 3 }),
     NetOrders: async (input) => {
-      const { branches } = TaskSchemas.NetOrders.input.parse(input);
+      const { branches, pool } = TaskSchemas.NetOrders.input.parse(input);
       const planned = branches.filter((b) => b.flow === 'per-book' && b.outcome === 'PLANNED');
+      const items = planned.map(({ strategyId, flow }) => ({ strategyId, flow }));
+      // Every planned branch, and a pool that planned, has a sell to place (the worst case).
       return {
-        items: planned.map(({ strategyId, flow }) => ({ strategyId, flow })),
+        items,
+        sells: items.map((i) => i.strategyId),
+        poolSells: pool?.action !== undefined,
         crosses: 0,
         notional: '0',
       };
