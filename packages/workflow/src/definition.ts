@@ -3,11 +3,18 @@
  * interpreter cannot run it). Parameterised only by the task ARNs and a few settings; SST deploys the object
  * `buildDefinition` returns and the local runner executes the same object.
  *
+ * A day in four phases, so that what one book would trade against another is crossed inside the ledger and
+ * every buy spends cash that is at the broker: plan every book (the `Strategies` Map: Evaluate, and a
+ * per-book strategy's PlanRebalance; then the pool's AggregatePool and PlanPool); NetOrders; every book's
+ * sells (the `Sells` Map over the books with a sell left, then the pool's); the executions (the `Executions`
+ * Map, then ExecutePool).
+ *
  * State document (what `$` holds between run-level states):
- * `{ ...executionInput, prepare: PrepareRunOutput, pool?: ..., finalize?: FinalizeOutput }`. The Map writes
- * each iteration's BranchResult over its item in `$.prepare.items` (a result is the item plus its outcome), so
- * the payload never carries both lists; shadow mode's states keep theirs the same way in
- * `$.prepare.shadows` (shadow-states.ts), after the pool and before Finalize.
+ * `{ ...executionInput, prepare: PrepareRunOutput, pool?: ..., netting?: NetOrdersOutput, finalize?:
+ * FinalizeOutput }`. The planning Map writes each iteration's BranchResult over its item in
+ * `$.prepare.items` (a result is the item plus its outcome), and the execution Map its results over
+ * NetOrders' items, so the payload never carries a list twice; shadow mode's states keep theirs the same
+ * way in `$.prepare.shadows` (shadow-states.ts), after the pool and before Finalize.
  *
  * Console redrive. The Catch inside each iteration keeps one strategy from failing the others, but it also
  * makes the iteration (and so the execution) succeed, and Step Functions only redrives executions that
