@@ -48,6 +48,27 @@ const redrive = (previous: LocalExecution, extra: Partial<Parameters<typeof redr
   };
 };
 
+/**
+ * A first attempt ABORTED while the Execute calls `slow` picks are in flight (the abort comes 40 ms after the
+ * first of them starts; every other Execute trades at once).
+ */
+const abortedWhile = async (slow: (input: unknown) => boolean): Promise<LocalExecution> => {
+  const controller = new AbortController();
+  const { run } = first({
+    Execute: (input, ctx) => {
+      if (!slow(input))
+        return Promise.resolve({ ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 });
+      setTimeout(() => controller.abort(), 40);
+      return new Promise((_, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(new Error('stopped'))),
+      );
+    },
+  });
+  const aborted = await run({ signal: controller.signal });
+  expect(aborted.status).toBe('ABORTED');
+  return aborted;
+};
+
 describe('redriveLocal', () => {
   it('re-runs only the failed iteration of the execution Map, with its original input, then the states after it', async () => {
     // Arrange: s0002's Execute fails, then recording the failure crashes too (after the others are done).
@@ -190,20 +211,8 @@ describe('redriveLocal', () => {
 
   it('re-runs the iterations an abort interrupted', async () => {
     // Arrange: abort while s0000 and s0001 are still executing (the others are done).
-    const controller = new AbortController();
     const slow = ['s0000', 's0001'];
-    const { run } = first({
-      Execute: (input, ctx) => {
-        if (!slow.includes(strategyOf(input)) || isSells(input))
-          return Promise.resolve({ ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 });
-        setTimeout(() => controller.abort(), 40);
-        return new Promise((_, reject) =>
-          ctx.signal.addEventListener('abort', () => reject(new Error('stopped'))),
-        );
-      },
-    });
-    const aborted = await run({ signal: controller.signal });
-    expect(aborted.status).toBe('ABORTED');
+    const aborted = await abortedWhile((input) => slow.includes(strategyOf(input)) && !isSells(input));
     // Act
     const { fake, result } = redrive(aborted);
     const r = await result;
@@ -218,19 +227,7 @@ describe('redriveLocal', () => {
 
   it('re-runs the sells an abort interrupted, then the executions, and passes the Map input on', async () => {
     // Arrange: abort while s0001 is still placing its sells (the Sells Map drops its results).
-    const controller = new AbortController();
-    const { run } = first({
-      Execute: (input, ctx) => {
-        if (!(isSells(input) && strategyOf(input) === 's0001'))
-          return Promise.resolve({ ...branchOf(input), outcome: 'TRADED', orders: 1, filled: 1 });
-        setTimeout(() => controller.abort(), 40);
-        return new Promise((_, reject) =>
-          ctx.signal.addEventListener('abort', () => reject(new Error('stopped'))),
-        );
-      },
-    });
-    const aborted = await run({ signal: controller.signal });
-    expect(aborted.status).toBe('ABORTED');
+    const aborted = await abortedWhile((input) => isSells(input) && strategyOf(input) === 's0001');
     // Act
     const { fake, result } = redrive(aborted);
     const r = await result;
