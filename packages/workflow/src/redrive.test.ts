@@ -48,6 +48,14 @@ const redrive = (previous: LocalExecution, extra: Partial<Parameters<typeof redr
   };
 };
 
+/** Each branch's outcome as the first Finalize of `fake`'s calls read them. */
+const finalOutcomes = (fake: ReturnType<typeof fakeHandlers>) =>
+  dayBranches(FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input)).map(
+    (b) => b.outcome,
+  );
+/** Every branch traded (s0003, aggregated, trades in the pool). */
+const EVERY_BRANCH_DONE = ['TRADED', 'TRADED', 'TRADED', 'SKIPPED', 'TRADED'];
+
 /**
  * A first attempt ABORTED while the Execute calls `slow` picks are in flight (the abort comes 40 ms after the
  * first of them starts; every other Execute trades at once).
@@ -243,14 +251,7 @@ describe('redriveLocal', () => {
         .sort(),
     ).toEqual(['s0000', 's0001', 's0002', 's0004']);
     // The state after the Sells Map is its input: Finalize reads NetOrders' items as the executions left them.
-    const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
-    expect(dayBranches(fin).map((b) => b.outcome)).toEqual([
-      'TRADED',
-      'TRADED',
-      'TRADED',
-      'SKIPPED',
-      'TRADED',
-    ]);
+    expect(finalOutcomes(fake)).toEqual(EVERY_BRANCH_DONE);
   });
 
   it('redrives a redrive that failed again, from the merged log', async () => {
@@ -288,14 +289,7 @@ describe('redriveLocal', () => {
       .map((e) => e.input);
     expect(inputs).toHaveLength(3);
     expect(inputs[2]).toEqual(inputs[0]);
-    const fin = FinalizeInput.parse(fake.calls.find((c) => c.task === 'Finalize')?.input);
-    expect(dayBranches(fin).map((b) => b.outcome)).toEqual([
-      'TRADED',
-      'TRADED',
-      'TRADED',
-      'SKIPPED',
-      'TRADED',
-    ]);
+    expect(finalOutcomes(fake)).toEqual(EVERY_BRANCH_DONE);
   });
 
   it('refuses what cannot be redriven', async () => {
