@@ -7,14 +7,17 @@
  * Without a report store or a notifier in the context, that part is not done.
  */
 import { addDays, buildReport } from '@ensemble/core';
-import { allPages, type OrderLedger } from '@ensemble/ledger';
+import { allPages, type OrderLedger, type TransferLedger } from '@ensemble/ledger';
 import { renderReportHtml } from '@ensemble/report';
 import type { StepDeps } from '../step-deps.ts';
+import { nettingOf, nettingPlanId } from '../steps/net-orders.ts';
 import { type DayOutcome, dailySummary } from './daily-summary.ts';
 import { type HistoryLedger, historyFromLedger } from './history-from-ledger.ts';
 
 /** The ledger reads the daily report needs. */
-export type DailyReportLedger = HistoryLedger & Pick<OrderLedger, 'listOrdersOfRun'>;
+export type DailyReportLedger = HistoryLedger &
+  Pick<OrderLedger, 'listOrdersOfRun'> &
+  Pick<TransferLedger, 'getTransferPlan'>;
 
 /** Calendar days the daily report looks back (a year: its cost stays flat as the ledger grows). */
 export const DAILY_REPORT_DAYS = 365;
@@ -53,7 +56,10 @@ export const publishDailyReport = async (
   }
   if (notifier) {
     const orders = await allPages((o) => ledger.listOrdersOfRun(day.runId, o));
-    await notifier.publish(dailySummary(deps.stage, day, report, orders, location));
+    const netting = await ledger.getTransferPlan(nettingPlanId(day.runId));
+    await notifier.publish(
+      dailySummary(deps.stage, day, report, orders, location, netting ? nettingOf(netting) : null),
+    );
   }
   return location;
 };

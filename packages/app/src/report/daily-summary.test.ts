@@ -45,6 +45,22 @@ describe('dailySummary', () => {
     expect(lines[header + 2]).toMatch(/^trial \(shadow only\)\s+per-book\s+ALL_HOLD\s+—\s+—\s+—$/);
   });
 
+  it('says what was netted between books, and nothing on a day without a cross', () => {
+    const day = {
+      runId: 'r',
+      tradingDay: '2025-12-01',
+      status: 'SUCCEEDED',
+      reconciliation: { ok: true, differences: 0 },
+      branches: [],
+    };
+    const netted = dailySummary('dev', day, null, [], null, { crosses: 2, notional: '7266.0312' });
+    expect(netted.text.split('\n')).toContain(
+      'Netted at the account: 2 cross(es) between books, $7,266.03 (no broker order)',
+    );
+    for (const none of [null, { crosses: 0, notional: '0' }])
+      expect(dailySummary('dev', day, null, [], null, none).text).not.toContain('Netted');
+  });
+
   it('has no shadow section on a day without shadowed strategies', () => {
     const { text } = dailySummary(
       'dev',

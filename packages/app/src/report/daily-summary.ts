@@ -1,6 +1,6 @@
 /**
  * The day's short summary, as Finalize publishes it: the run's status, the account's NAV and day P&L, the
- * reconciliation, the orders, then one line per strategy (flow, outcome, orders, day P&L) and where the full
+ * reconciliation, the orders and what was netted between books at the account, then one line per strategy (flow, outcome, orders, day P&L) and where the full
  * report is. Pure: built from the run's outcome, the report and the run's orders.
  */
 import { D, type EquityCurve, type PerformanceReport } from '@ensemble/core';
@@ -46,6 +46,12 @@ const usd = (d: D | string | null | undefined): string => {
 const signedUsd = (d: D | null): string => (d === null ? '—' : `${d.isNegative() ? '' : '+'}${usd(d)}`);
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
+/** What the day's netting crossed between books (NetOrders' plan): how many crosses, their notional. */
+export interface DayNetting {
+  readonly crosses: number;
+  readonly notional: string;
+}
+
 /** The notification of a finished day (see the module comment). */
 export const dailySummary = (
   stage: string,
@@ -53,6 +59,7 @@ export const dailySummary = (
   report: PerformanceReport | null,
   orders: readonly Order[],
   location: string | null,
+  netting: DayNetting | null = null,
 ): Notification => {
   const filled = orders.filter((o) => o.status === 'FILLED').length;
   const lines = [`Ensemble ${stage} — ${day.tradingDay} — ${day.status}`];
@@ -69,6 +76,11 @@ export const dailySummary = (
       : `Reconciliation: ${day.reconciliation.differences} difference(s) — the run is FAILED`,
   );
   lines.push(`Orders: ${orders.length} placed, ${filled} filled`);
+  if (netting && netting.crosses > 0) {
+    lines.push(
+      `Netted at the account: ${netting.crosses} cross(es) between books, ${usd(netting.notional)} (no broker order)`,
+    );
+  }
   lines.push('');
   lines.push(`${pad('strategy', 26)} ${pad('flow', 10)} ${pad('outcome', 9)} ${pad('orders', 6)} day P&L`);
   const strategies = new Map((report?.strategies ?? []).map((s) => [s.id, s]));

@@ -188,6 +188,12 @@ export const crossesOf = (plan: TransferPlan): Pick<Cross, 'symbol' | 'seller' |
     .filter((t) => t.kind === 'position')
     .map((t) => ({ symbol: t.symbol ?? '', seller: t.from, buyer: t.to, qty: t.qty ?? '0' }));
 
+/** A netting plan's crosses, counted, and their notional (the run's summary). */
+export const nettingOf = (plan: TransferPlan): { crosses: number; notional: string } => ({
+  crosses: crossesOf(plan).length,
+  notional: notionalOf(plan),
+});
+
 /** The crosses' notional: the cash the buyers paid. */
 const notionalOf = (plan: TransferPlan): string =>
   str(plan.transfers.filter((t) => t.kind === 'cash').reduce((s, t) => s.plus(t.amount), new D(0)));
