@@ -44,6 +44,7 @@ const RUN_PHASE_OF_STATE: Record<string, string> = {
   AggregatePool: 'aggregating the pool',
   PlanPool: 'planning the pool',
   NetOrders: 'netting opposite orders between books',
+  ExecutePoolSells: 'the pool’s sells (every book sells before any buys)',
   ExecutePool: 'executing the pool',
   PrepareShadows: 'preparing the paper books (shadow mode)',
   Finalize: 'finalizing (NAV, reconciliation)',
