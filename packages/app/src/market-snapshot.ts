@@ -194,15 +194,17 @@ export const loadedSnapshotOf = (s: MarketSnapshot, ref = ''): LoadedSnapshot =>
   const prices: Record<string, string> = {};
   for (const [symbol, { first, closes }] of Object.entries(s.series)) {
     const dates: string[] = [];
-    const values: number[] = [];
-    closes.forEach((c, k) => {
-      if (c === null) return;
+    const values = new Float64Array(closes.length);
+    for (let k = 0; k < closes.length; k++) {
+      const c = closes[k];
+      if (c === null || c === undefined) continue;
+      values[dates.length] = c;
       dates.push(s.sessions[first + k]!);
-      values.push(c);
-    });
-    bars.push({ symbol, dates, closes: Float64Array.from(values) });
-    if (dates[dates.length - 1] === s.tradingDay) {
-      prices[symbol] = str(quotePrice(new D(String(values[values.length - 1]!))));
+    }
+    const n = dates.length;
+    bars.push({ symbol, dates, closes: n === values.length ? values : values.slice(0, n) });
+    if (dates[n - 1] === s.tradingDay) {
+      prices[symbol] = str(quotePrice(new D(String(values[n - 1]!))));
     }
   }
   return {
