@@ -116,8 +116,12 @@ const lastOnOrBefore = (s: BarSeries, day: string): number => {
 };
 
 /** The content-addressed key of a snapshot: `snapshots/<day>/<sha256 of its JSON>.json`. */
-export const snapshotKey = (snapshot: MarketSnapshot): string => {
-  const hash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
+export const snapshotKey = (snapshot: MarketSnapshot): string =>
+  keyOfJson(snapshot, JSON.stringify(snapshot));
+
+/** {@link snapshotKey} of a snapshot whose JSON text is `json`. */
+const keyOfJson = (snapshot: MarketSnapshot, json: string): string => {
+  const hash = createHash('sha256').update(json).digest('hex');
   return `snapshots/${snapshot.tradingDay}/${hash}.json`;
 };
 
@@ -126,8 +130,10 @@ export const storeMarketSnapshot = async (
   store: SnapshotStore,
   snapshot: MarketSnapshot,
 ): Promise<string> => {
-  const key = snapshotKey(snapshot);
-  await store.put(key, snapshot);
+  // Serialized once: the key is the hash of the text the store keeps.
+  const json = JSON.stringify(snapshot);
+  const key = keyOfJson(snapshot, json);
+  await store.put(key, snapshot, json);
   return key;
 };
 
