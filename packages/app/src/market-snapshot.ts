@@ -116,8 +116,12 @@ const lastOnOrBefore = (s: BarSeries, day: string): number => {
 };
 
 /** The content-addressed key of a snapshot: `snapshots/<day>/<sha256 of its JSON>.json`. */
-export const snapshotKey = (snapshot: MarketSnapshot): string => {
-  const hash = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
+export const snapshotKey = (snapshot: MarketSnapshot): string =>
+  keyOfJson(snapshot, JSON.stringify(snapshot));
+
+/** {@link snapshotKey} of a snapshot whose JSON text is `json`. */
+const keyOfJson = (snapshot: MarketSnapshot, json: string): string => {
+  const hash = createHash('sha256').update(json).digest('hex');
   return `snapshots/${snapshot.tradingDay}/${hash}.json`;
 };
 
@@ -126,8 +130,10 @@ export const storeMarketSnapshot = async (
   store: SnapshotStore,
   snapshot: MarketSnapshot,
 ): Promise<string> => {
-  const key = snapshotKey(snapshot);
-  await store.put(key, snapshot);
+  // Serialized once: the key is the hash of the text the store keeps.
+  const json = JSON.stringify(snapshot);
+  const key = keyOfJson(snapshot, json);
+  await store.put(key, snapshot, json);
   return key;
 };
 
@@ -194,15 +200,17 @@ export const loadedSnapshotOf = (s: MarketSnapshot, ref = ''): LoadedSnapshot =>
   const prices: Record<string, string> = {};
   for (const [symbol, { first, closes }] of Object.entries(s.series)) {
     const dates: string[] = [];
-    const values: number[] = [];
-    closes.forEach((c, k) => {
-      if (c === null) return;
+    const values = new Float64Array(closes.length);
+    for (let k = 0; k < closes.length; k++) {
+      const c = closes[k];
+      if (c === null || c === undefined) continue;
+      values[dates.length] = c;
       dates.push(s.sessions[first + k]!);
-      values.push(c);
-    });
-    bars.push({ symbol, dates, closes: Float64Array.from(values) });
-    if (dates[dates.length - 1] === s.tradingDay) {
-      prices[symbol] = str(quotePrice(new D(String(values[values.length - 1]!))));
+    }
+    const n = dates.length;
+    bars.push({ symbol, dates, closes: n === values.length ? values : values.slice(0, n) });
+    if (dates[n - 1] === s.tradingDay) {
+      prices[symbol] = str(quotePrice(new D(String(values[n - 1]!))));
     }
   }
   return {

@@ -11,8 +11,11 @@ import { dirname, resolve, sep } from 'node:path';
 
 /** The port: JSON values by key. */
 export interface SnapshotStore {
-  /** Store `value` (JSON-serializable) under `key`, replacing what was there. */
-  put(key: string, value: unknown): Promise<void>;
+  /**
+   * Store `value` (JSON-serializable) under `key`, replacing what was there. `json`, when the caller has it
+   * already, is `JSON.stringify(value)` (stored as is: the value is not serialized twice).
+   */
+  put(key: string, value: unknown, json?: string): Promise<void>;
   /** The value under `key`, or null when there is none. */
   get(key: string): Promise<unknown | null>;
 }
@@ -36,11 +39,11 @@ export const createLocalSnapshotStore = (dir: string): SnapshotStore => {
     return path;
   };
   return {
-    async put(key, value) {
+    async put(key, value, json) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
       const tmp = `${path}.${randomUUID()}.tmp`;
-      await writeFile(tmp, JSON.stringify(value));
+      await writeFile(tmp, json ?? JSON.stringify(value));
       await rename(tmp, path);
     },
     async get(key) {
@@ -74,10 +77,10 @@ export const createMemorySnapshotStore = (options: MemorySnapshotStoreOptions = 
   const values = new Map<string, string>();
   const keep = options.keep ?? Number.POSITIVE_INFINITY;
   return {
-    async put(key, value) {
+    async put(key, value, json) {
       const k = checkKey(key);
       values.delete(k);
-      values.set(k, JSON.stringify(value));
+      values.set(k, json ?? JSON.stringify(value));
       // A Map iterates in insertion order: the first key is the oldest written.
       while (values.size > keep) values.delete(values.keys().next().value!);
     },

@@ -59,6 +59,19 @@ const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
 };
 
 /**
+ * The rail settings parsed, once per settings object: the deps of every call carry the same (immutable)
+ * settings object, parsed at most once; a new or foreign object is parsed (and refused if invalid) as ever.
+ * A WeakMap by identity holds no state a warm Lambda would see differently from a cold one (a cold one parses).
+ */
+const parsedRails = new WeakMap<object, RailSettings>();
+const railSettingsOf = (raw: ExecuteDeps['rails']): RailSettings => {
+  if (typeof raw !== 'object' || raw === null) return parse(RailSettings, raw, 'rail settings');
+  let settings = parsedRails.get(raw);
+  if (!settings) parsedRails.set(raw, (settings = parse(RailSettings, raw, 'rail settings')));
+  return settings;
+};
+
+/**
  * The plan's lines with their client order ids (leg = 1 + earlier orders of the same symbol and side). With
  * `settings.oversizedOrders: 'split'` and a per-order `cap` (rails' `orderLimit`), a line over the cap at its
  * as-of price becomes child orders within it (rails' `childQuantities`), each with the next leg: the split
@@ -228,7 +241,7 @@ const buysStarted = async (ctx: RunnerContext, buys: readonly IdentifiedLine[]):
 /** Execute one book's plan; see the module comment. Throws retryable errors for the workflow to retry. */
 export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Promise<ExecuteResult> => {
   const input = parse(ExecuteInputSchema, rawInput, 'execute input');
-  const settings = parse(RailSettings, deps.rails, 'rail settings');
+  const settings = railSettingsOf(deps.rails);
   if (input.lines.length === 0)
     return { outcome: 'ALL_HOLD', reason: 'the plan holds', orders: [], skipped: [] };
   const cap = await orderCapOf(deps, input, settings);

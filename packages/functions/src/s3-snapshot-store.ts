@@ -19,12 +19,12 @@ export const createS3SnapshotStore = (options: S3SnapshotStoreOptions): Snapshot
   const prefix = (options.prefix ?? '').replace(/\/+$/, '');
   const keyOf = (key: string): string => (prefix === '' ? checkKey(key) : `${prefix}/${checkKey(key)}`);
   return {
-    async put(key, value) {
+    async put(key, value, json) {
       await client.send(
         new PutObjectCommand({
           Bucket: bucket,
           Key: keyOf(key),
-          Body: JSON.stringify(value),
+          Body: json ?? JSON.stringify(value),
           ContentType: 'application/json',
         }),
       );

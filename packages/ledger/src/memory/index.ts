@@ -44,9 +44,17 @@ export interface MemoryLedgerOptions {
 
 const contextOf = (options: MemoryLedgerOptions) => {
   const clock = options.clock ?? (() => new Date());
+  // The last instant's ISO text, reused while the clock reads the same instant (a backtest's stands still).
+  let last = { ms: Number.NaN, iso: '' };
+  const now = (): string => {
+    const date = clock();
+    const ms = date.getTime();
+    if (ms !== last.ms) last = { ms, iso: date.toISOString() };
+    return last.iso;
+  };
   return {
     store: options.store ?? createMemoryLedgerStore(),
-    now: () => clock().toISOString(),
+    now,
     write: options.beforeWrite ?? (() => {}),
   };
 };

@@ -31,9 +31,14 @@ export const cursorOf = (sort: string): string => Buffer.from(sort, 'utf8').toSt
 /** The sort key a cursor continues after. */
 export const sortOfCursor = (cursor: string): string => Buffer.from(cursor, 'base64url').toString('utf8');
 
-interface Entry {
+/** A stored row; its index entries share it, so a read through an index needs no lookup by key. */
+interface Cell<T> {
+  row: T;
+}
+
+interface Entry<T = unknown> {
   readonly sort: string;
-  readonly key: string;
+  readonly cell: Cell<T>;
 }
 
 /** First index in `entries` whose sort key is not below `sort` (`strict`: not at or below). */
@@ -67,8 +72,8 @@ export interface IndexSpec<T> {
 
 /** The rows of one record kind and its indexes. */
 export class Table<T extends object> {
-  readonly #rows = new Map<string, T>();
-  readonly #indexes = new Map<string, { spec: IndexSpec<T>; parts: Map<string, Entry[]> }>();
+  readonly #rows = new Map<string, Cell<T>>();
+  readonly #indexes = new Map<string, { spec: IndexSpec<T>; parts: Map<string, Entry<T>[]> }>();
 
   /** `key` is the row's primary key; `indexes` its access patterns by name. */
   constructor(
@@ -80,23 +85,25 @@ export class Table<T extends object> {
 
   /** The row under `key`, or undefined. */
   get(key: string): T | undefined {
-    return this.#rows.get(key);
+    return this.#rows.get(key)?.row;
   }
 
   /** Store `row` (a frozen copy, which is returned) and index it. Index keys never change once written. */
   put(row: T): T {
     const stored = frozenCopy(row);
     const key = this.key(stored);
-    const isNew = !this.#rows.has(key);
-    this.#rows.set(key, stored);
-    if (isNew) {
+    const cell = this.#rows.get(key);
+    if (cell) cell.row = stored;
+    else {
+      const added = { row: stored };
+      this.#rows.set(key, added);
       for (const { spec, parts } of this.#indexes.values()) {
         const partition = spec.partition(stored);
         const sort = spec.sort(stored);
         let entries = parts.get(partition);
         if (!entries) parts.set(partition, (entries = []));
         const at = lowerBound(entries, sort);
-        if (entries[at]?.sort !== sort) entries.splice(at, 0, { sort, key });
+        if (entries[at]?.sort !== sort) entries.splice(at, 0, { sort, cell: added });
       }
     }
     return stored;
@@ -104,19 +111,20 @@ export class Table<T extends object> {
 
   /** Remove the row under `key` (and its index entries). */
   delete(key: string): void {
-    const row = this.#rows.get(key);
-    if (!row) return;
+    const cell = this.#rows.get(key);
+    if (!cell) return;
+    const { row } = cell;
     this.#rows.delete(key);
     for (const { spec, parts } of this.#indexes.values()) {
       const entries = parts.get(spec.partition(row));
       const at = entries ? lowerBound(entries, spec.sort(row)) : -1;
-      if (entries && entries[at]?.key === key) entries.splice(at, 1);
+      if (entries && entries[at]?.cell === cell) entries.splice(at, 1);
     }
   }
 
   /** Every row, by primary key. */
   rows(): T[] {
-    return [...this.#rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+    return [...this.#rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c.row);
   }
 
   /** One page of a partition of index `name`, in sort-key order; `cursor` continues after the last row. */
@@ -135,7 +143,7 @@ export class Table<T extends object> {
     for (; i < entries.length; i++) {
       const e = entries[i]!;
       if (hi !== undefined && e.sort > hi) break;
-      const row = this.#rows.get(e.key)!;
+      const row = e.cell.row;
       if (query.where && !query.where(row)) continue;
       if (data.length === limit) return { data, cursor: cursorOf(last) };
       data.push(row);
@@ -146,15 +154,15 @@ export class Table<T extends object> {
 
   /** Every row of a partition of index `name`, in sort-key order. */
   all(name: string, partition: string): T[] {
-    return this.#entries(name, partition).map((e) => this.#rows.get(e.key)!);
+    return this.#entries(name, partition).map((e) => e.cell.row);
   }
 
   /** Every row of a partition of index `name` with its sort key, in sort-key order. */
   sorted(name: string, partition: string): { sort: string; row: T }[] {
-    return this.#entries(name, partition).map((e) => ({ sort: e.sort, row: this.#rows.get(e.key)! }));
+    return this.#entries(name, partition).map((e) => ({ sort: e.sort, row: e.cell.row }));
   }
 
-  #entries(name: string, partition: string): readonly Entry[] {
+  #entries(name: string, partition: string): readonly Entry<T>[] {
     const index = this.#indexes.get(name);
     if (!index) throw new Error(`no index ${name}`);
     return index.parts.get(partition) ?? [];
