@@ -24,6 +24,7 @@ import {
 import { ConfigInvalidError } from '../errors.ts';
 import type { Flow } from '../vocabulary.ts';
 import { normalizeShares, type PoolShares } from './attribution.ts';
+import { proRataCost } from './cost-basis.ts';
 import { AllocationInvalidError } from './errors.ts';
 import { type Prices, requirePrice } from './prices.ts';
 import { type CashTransfer, type PositionTransfer, UNALLOCATED } from './transfers.ts';
@@ -327,7 +328,7 @@ export const positionSlices = (
     const moved = floorTo(qty.times(f), nonFractionable.has(h.symbol) ? 0 : QTY_DP);
     if (moved.lte(0)) continue;
     const cost = dec(h.costBasis);
-    const movedCost = moved.eq(qty) ? cost : floorTo(cost.times(moved).div(qty), CASH_DP);
+    const movedCost = proRataCost(cost, moved, qty);
     out.push({
       kind: 'position',
       from: book.bookId,

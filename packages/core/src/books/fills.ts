@@ -6,19 +6,9 @@
  * Not idempotent by itself: applying a fill twice applies it twice; de-duplication is the ledger's job.
  */
 import * as z from 'zod';
-import {
-  byString,
-  CASH_DP,
-  D,
-  type D as Dec,
-  DecimalString,
-  dec,
-  floorTo,
-  QTY_DP,
-  str,
-  ZERO,
-} from '../decimal.ts';
+import { byString, D, type D as Dec, DecimalString, dec, QTY_DP, str, ZERO } from '../decimal.ts';
 import { Side } from '../vocabulary.ts';
+import { proRataCost } from './cost-basis.ts';
 import { BookInvariantError } from './errors.ts';
 import type { BookState, Holding } from './types.ts';
 
@@ -91,7 +81,7 @@ export const applyFill = (book: BookState, fill: Fill): FillResult => {
       book.bookId,
     );
   }
-  const removed: Dec = qty.eq(held) ? cost : floorTo(cost.times(qty).div(held), CASH_DP);
+  const removed: Dec = proRataCost(cost, qty, held);
   const next: Holding = {
     symbol: fill.symbol,
     qty: str(held.minus(qty)),

@@ -9,6 +9,7 @@
 
 import { byString, CASH_DP, D as Dec, type DecimalString, dec, floorTo, ONE, QTY_DP } from '../decimal.ts';
 import { assertShares, normalizeShares, type PoolShares } from './attribution.ts';
+import { proRataCost } from './cost-basis.ts';
 import { BookInvariantError } from './errors.ts';
 import { type Prices, requirePrice } from './prices.ts';
 import { applyTransfers, type Transfer } from './transfers.ts';
@@ -86,7 +87,7 @@ export const carveFromPool = (input: CarveInput): FlipResult => {
 const slice = (h: Holding, moved: Dec, to: BookState['bookId']): Transfer => {
   const qty = dec(h.qty);
   const cost = dec(h.costBasis);
-  const movedCost = moved.eq(qty) ? cost : floorTo(cost.times(moved).div(qty), CASH_DP);
+  const movedCost = proRataCost(cost, moved, qty);
   return {
     kind: 'position',
     from: POOL_BOOK,

@@ -38,6 +38,7 @@ export {
   splitRatio,
   splitTransfers,
 } from './corporate-actions.ts';
+export { proRataCost } from './cost-basis.ts';
 export { AllocationInvalidError, BookInvariantError, PriceInvalidError } from './errors.ts';
 export { applyFill, applyFills, Fill, type FillResult, normalizePositions } from './fills.ts';
 export { type CarveInput, carveFromPool, type FlipResult, type MergeInput, mergeIntoPool } from './flip.ts';

@@ -20,8 +20,9 @@
  * - a whole-share line stays whole: a cross with a whole-share line is a whole number of shares;
  * - fractional crosses are rounded down to {@link QTY_DP} decimals.
  */
-import { byString, CASH_DP, D, type DecimalString, QTY_DP, str, strQty } from '../decimal.ts';
+import { byString, D, type DecimalString, QTY_DP, str, strQty } from '../decimal.ts';
 import type { Side } from '../vocabulary.ts';
+import { proRataCost } from './cost-basis.ts';
 
 /** One planned order of a book, as netting reads it. */
 export interface NettableLine {
@@ -168,10 +169,7 @@ export const crossCostBases = (
       left.set(key, held);
     }
     const qty = new D(c.qty);
-    const cost =
-      held.qty.lte(qty) || held.qty.isZero()
-        ? held.cost
-        : held.cost.times(qty).div(held.qty).toDecimalPlaces(CASH_DP, D.ROUND_DOWN);
+    const cost = proRataCost(held.cost, qty, held.qty);
     held.qty = held.qty.minus(qty);
     held.cost = held.cost.minus(cost);
     return str(cost);

@@ -4,7 +4,7 @@
  * rata). Pure, and shared by the DynamoDB journal (journal.ts, which applies each effect exactly once
  * without transactions) and the memory ledger (which applies them all in one step).
  */
-import { applyFill as applyFillToBook, CASH_DP, D, EXTERNAL, str, UNALLOCATED } from '@ensemble/core';
+import { applyFill as applyFillToBook, D, EXTERNAL, proRataCost, str, UNALLOCATED } from '@ensemble/core';
 import { LedgerInvariantError } from '../errors.ts';
 import type { BookId, Fill, Transfer } from '../types.ts';
 import type { ApplyTransferInput } from './inputs.ts';
@@ -118,10 +118,7 @@ export const proRataCostBasis = (
       `cannot move ${str(qty)} ${symbol} from ${from}: it holds ${str(heldQty)}`,
     );
   }
-  const cost = new D(held?.costBasis ?? '0');
-  return str(
-    heldQty.equals(qty) ? cost : cost.times(qty).div(heldQty).toDecimalPlaces(CASH_DP, D.ROUND_DOWN),
-  );
+  return str(proRataCost(new D(held?.costBasis ?? '0'), qty, heldQty));
 };
 
 /** True when a position transfer's record decides its cost basis (none given: taken pro rata when first recorded). */
