@@ -93,7 +93,7 @@ export { aggregatePoolTask } from './steps/aggregate-pool.ts';
 export { evaluateTask, shadowTraceKey, traceKey } from './steps/evaluate.ts';
 export { executePoolTask, executeTask } from './steps/execute.ts';
 export { finalizeTask } from './steps/finalize.ts';
-export { netOrdersTask } from './steps/net-orders.ts';
+export { crossesOf, netOrdersTask } from './steps/net-orders.ts';
 export { planPoolTask } from './steps/plan-pool.ts';
 export { planRebalanceTask } from './steps/plan-rebalance.ts';
 export { prepareRunTask } from './steps/prepare-run.ts';

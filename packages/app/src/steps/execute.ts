@@ -131,12 +131,12 @@ export const executeBook = async (
   if (!plan && halt)
     return { outcome: 'BLOCKED', rail: halt.rail, reason: halt.reason, orders: [], skipped: [] };
   if (!plan) throw new StepOrderError(`no plan of ${bookId} in run ${run.runId}: plan first`);
-  const snapshot = await deps.readSnapshot(run.snapshotRef);
   // What the run's netting crossed with other books is no longer this book's to trade at the broker.
   const lines = await nettedLines(ledger, run.runId, bookId, plan.orders);
   if (options.sellsOnly && !lines.some((l) => l.side === 'sell')) {
     return { outcome: 'ALL_HOLD', reason: 'no sell to place', orders: [], skipped: [] };
   }
+  const snapshot = await deps.readSnapshot(run.snapshotRef);
   // The plan's symbols, and the book's holdings (its limits are multiples of its NAV); a plan without orders
   // holds, and needs no price.
   const held = lines.length === 0 ? [] : (await ledger.getBook(bookId)).positions.map((p) => p.symbol);

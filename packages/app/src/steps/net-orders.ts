@@ -7,8 +7,8 @@
  * Exactly once, without transactions: the crosses are decided once and recorded as a transfer plan of kind
  * `netting` (id `<runId>:netting`, recorded even when empty, so a re-run or a reopened day never decides
  * again on books that have traded since), then each transfer is applied once by id and the plan marked
- * APPLIED. Execute and ExecutePool first complete a recorded netting plan that is still PENDING
- * ({@link completeNetting}: NetOrders failed half-way) and then execute their plan's lines less what their
+ * APPLIED. Execute and ExecutePool first complete a recorded netting plan that is still PENDING (the
+ * ledger's `applyTransferPlan`: NetOrders failed half-way) and then execute their plan's lines less what their
  * book crossed ({@link nettedLines}). A branch planned after the netting (a second run) executes its whole plan.
  */
 import {
@@ -66,14 +66,11 @@ export const netOrders = async (
   const traded = items.filter((i) => isEnabledNow(deps.config, i.strategyId));
   const plans = await plansOf(ledger, input, traded);
   const plan = recorded ?? (await recordNetting(deps, input, plans, planId));
-  await completeNetting(ledger, plan);
+  await applyTransferPlan(ledger, plan);
   const crosses = crossesOf(plan);
-  if (crosses.length > 0) {
-    deps.observe.logger.info('orders netted at the account', {
-      crosses: crosses.length,
-      notional: notionalOf(plan),
-    });
-  }
+  const { notional } = nettingOf(plan);
+  if (crosses.length > 0)
+    deps.observe.logger.info('orders netted at the account', { crosses: crosses.length, notional });
   // The books with a sell left to place after netting: the sells phase runs for them alone.
   const sells = (bookId: BookId) =>
     netLines(bookId, plans.get(bookId) ?? [], crosses).some((l) => l.side === 'sell');
@@ -82,7 +79,7 @@ export const netOrders = async (
     sells: traded.filter((i) => sells(bookOf(i.strategyId))).map((i) => i.strategyId),
     poolSells: plans.has(POOL_BOOK) && sells(POOL_BOOK),
     crosses: crosses.length,
-    notional: notionalOf(plan),
+    notional,
   };
 };
 
@@ -175,28 +172,30 @@ const recordNetting = async (
 };
 
 /**
- * Applies a recorded netting plan's transfers (each once, by id) and marks it APPLIED; nothing when it is
- * APPLIED already (the ledger's `applyTransferPlan`). Execute and ExecutePool call it before placing
- * anything, so a NetOrders that failed half-way is completed before any book trades on its lines.
+ * The crosses a netting plan records: each share transfer (seller → buyer) with the cash transfer that paid
+ * for it (`amount`; the pair's ids differ only in their `:shares` / `:cash` ending, as recordNetting writes
+ * them).
  */
-export const completeNetting = (ledger: NettingLedger, plan: TransferPlan): Promise<void> =>
-  applyTransferPlan(ledger, plan);
-
-/** The crosses a netting plan records (its share transfers: seller → buyer). */
-export const crossesOf = (plan: TransferPlan): Pick<Cross, 'symbol' | 'seller' | 'buyer' | 'qty'>[] =>
+export const crossesOf = (plan: TransferPlan): Omit<Cross, 'price'>[] =>
   plan.transfers
     .filter((t) => t.kind === 'position')
-    .map((t) => ({ symbol: t.symbol ?? '', seller: t.from, buyer: t.to, qty: t.qty ?? '0' }));
+    .map((t) => {
+      const cash = t.transferId.replace(/:shares$/, ':cash');
+      const paid = plan.transfers.find((c) => c.kind === 'cash' && c.transferId === cash);
+      return {
+        symbol: t.symbol ?? '',
+        seller: t.from,
+        buyer: t.to,
+        qty: t.qty ?? '0',
+        amount: paid?.amount ?? '0',
+      };
+    });
 
-/** A netting plan's crosses, counted, and their notional (the run's summary). */
-export const nettingOf = (plan: TransferPlan): { crosses: number; notional: string } => ({
-  crosses: crossesOf(plan).length,
-  notional: notionalOf(plan),
-});
-
-/** The crosses' notional: the cash the buyers paid. */
-const notionalOf = (plan: TransferPlan): string =>
-  str(plan.transfers.filter((t) => t.kind === 'cash').reduce((s, t) => s.plus(t.amount), new D(0)));
+/** A netting plan's crosses, counted, and their notional: the cash the buyers paid (the run's summary). */
+export const nettingOf = (plan: TransferPlan): { crosses: number; notional: string } => {
+  const crosses = crossesOf(plan);
+  return { crosses: crosses.length, notional: str(crosses.reduce((s, c) => s.plus(c.amount), new D(0))) };
+};
 
 /**
  * A book's plan lines as execution places them: less what the run's netting crossed for the book, after the
@@ -210,7 +209,8 @@ export const nettedLines = async <L extends { readonly symbol: string; readonly 
 ): Promise<L[]> => {
   const plan = await ledger.getTransferPlan(nettingPlanId(runId));
   if (!plan) return [...lines];
-  await completeNetting(ledger, plan);
+  // NetOrders failed half-way: complete its plan before any book trades on its lines.
+  await applyTransferPlan(ledger, plan);
   return netLines(bookId, lines, crossesOf(plan));
 };
 

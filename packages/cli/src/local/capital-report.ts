@@ -9,7 +9,7 @@
  * so the books' day P&Ls add up exactly to the change of the account's NAV less what came in from the
  * unallocated cash (funding): no P&L is hidden in a book the report does not show, on a flip day or any other.
  */
-import { capitalPolicyOf, liveStrategies } from '@ensemble/app';
+import { capitalPolicyOf, crossesOf, liveStrategies } from '@ensemble/app';
 import type { LoadedConfig } from '@ensemble/config';
 import { addDays, bookOf, POOL_BOOK, resolveAllocations } from '@ensemble/core';
 import { allPages, type BookId, type LedgerRepository, type Nav, type TransferPlan } from '@ensemble/ledger';
@@ -136,25 +136,18 @@ const reportTransfers = (plans: readonly TransferPlan[]): ReportTransfer[] =>
       })),
     );
 
-/** The crosses of the day's netting plans: each share transfer with the cash transfer paying for it. */
+/** The crosses of the day's netting plans (the app's reading of a netting plan), as the report shows them. */
 const nettingOf = (plans: readonly TransferPlan[]): ReportCross[] =>
   plans
     .filter((p) => p.kind === 'netting')
     .flatMap((p) =>
-      p.transfers
-        .filter((t) => t.kind === 'position')
-        .map((t) => {
-          const paid = p.transfers.find(
-            (c) => c.kind === 'cash' && c.transferId === t.transferId.replace(/:shares$/, ':cash'),
-          );
-          return {
-            symbol: t.symbol ?? '',
-            from: t.from,
-            to: t.to,
-            qty: t.qty ?? '0',
-            amount: paid?.amount ?? '0',
-          };
-        }),
+      crossesOf(p).map((c) => ({
+        symbol: c.symbol,
+        from: c.seller,
+        to: c.buyer,
+        qty: c.qty,
+        amount: c.amount,
+      })),
     );
 
 const corporateActionsOf = (plans: readonly TransferPlan[]): ReportCorporateAction[] =>
