@@ -5,7 +5,6 @@
  */
 import type { AslState, MapState, PassState, PayloadTemplate, StateGraph } from './asl.ts';
 import { BRANCH_REF, branchId, ITERATION_REF } from './payload-refs.ts';
-import { BranchCatchErrors } from './policy.ts';
 import { failedAgain, RETRY_PREFIX, stillFailed } from './second-run.ts';
 import { StateNames } from './state-names.ts';
 import { catchAll, type TaskFactory, type TaskStep, taskChain } from './task-chain.ts';
@@ -124,7 +123,7 @@ export const sellsIteration = (task: TaskFactory): StateGraph => ({
       Comment: 'Place the plan’s sells (less what NetOrders crossed); the buys wait for every book’s sells.',
       Parameters: { ...BRANCH_REF, phase: 'sells' },
       ResultPath: null,
-      Catch: [{ ErrorEquals: [...BranchCatchErrors], ResultPath: null, Next: StateNames.SellsFailed }],
+      Catch: catchAll(null, StateNames.SellsFailed),
       End: true,
     }),
     [StateNames.SellsFailed]: {

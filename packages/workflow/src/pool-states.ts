@@ -6,7 +6,6 @@
  */
 import type { ParallelState, PassState, StateGraph } from './asl.ts';
 import { RUN_REF } from './payload-refs.ts';
-import { BranchCatchErrors } from './policy.ts';
 import { failedAgain, RETRY_PREFIX, stillFailed } from './second-run.ts';
 import { StateNames } from './state-names.ts';
 import { catchAll, type TaskFactory, type TaskStep, taskChain } from './task-chain.ts';
@@ -73,7 +72,7 @@ export const poolSellsStates = (task: TaskFactory, next: string): StateGraph => 
       Comment: 'Place the pool plan’s sells (less what NetOrders crossed); its buys come after the Map.',
       Parameters: { ...RUN_REF, phase: 'sells' },
       ResultPath: null,
-      Catch: [{ ErrorEquals: [...BranchCatchErrors], ResultPath: null, Next: next }],
+      Catch: catchAll(null, next),
       Next: next,
     }),
   },

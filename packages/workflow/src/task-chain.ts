@@ -101,7 +101,10 @@ export const taskChain = (task: TaskFactory, chain: TaskChain): StateGraph => {
   return { StartAt: nameOf(chain.prefix, chain.links[0]), States: Object.fromEntries(states) };
 };
 
-/** A Catch of every error (`States.ALL`), writing it to `resultPath` and going on to `next`. */
-export const catchAll = (resultPath: string, next: string): Catcher[] => [
+/**
+ * A Catch of every error (`States.ALL`), writing it to `resultPath` (`null`: dropping it) and going on to
+ * `next`.
+ */
+export const catchAll = (resultPath: string | null, next: string): Catcher[] => [
   { ErrorEquals: [...BranchCatchErrors], ResultPath: resultPath, Next: next },
 ];

@@ -137,7 +137,7 @@ const reportTransfers = (plans: readonly TransferPlan[]): ReportTransfer[] =>
     );
 
 /** The crosses of the day's netting plans (the app's reading of a netting plan), as the report shows them. */
-const nettingOf = (plans: readonly TransferPlan[]): ReportCross[] =>
+const crossesOfDay = (plans: readonly TransferPlan[]): ReportCross[] =>
   plans
     .filter((p) => p.kind === 'netting')
     .flatMap((p) =>
@@ -236,7 +236,7 @@ export const dayCapital = async (
     capital: capitalOf(config, books, account, plans),
     flips,
     corporateActions: corporateActionsOf(plans),
-    netting: nettingOf(plans),
+    netting: crossesOfDay(plans),
   };
 };
 
