@@ -35,6 +35,16 @@ export const applyDueActions = (
   }
 };
 
+/** Whether {@link applyDueActions} would apply any of `actions` to `state` today. */
+export const hasDueActions = (
+  state: SimAccountState,
+  actions: readonly CorporateAction[],
+  today: string,
+): boolean => {
+  const done = new Set(state.corporateActions ?? []);
+  return actions.some((a) => a.exDate <= today && !done.has(corporateActionId(a)));
+};
+
 /** The actions of `symbols` with an ex-date in `[from, to]`, sorted by ex-date then symbol. */
 export const announced = (
   actions: readonly CorporateAction[],

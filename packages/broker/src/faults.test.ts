@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createMemorySimBrokerStore } from './memory-store.ts';
 import { makeBroker, order } from './testing/index.ts';
+import type { SimAccountState, SimBrokerStore } from './types.ts';
 
 describe('SimBroker fault injection', () => {
   it('fails the next N calls of an operation with a retryable BrokerUnavailable, then recovers', async () => {
@@ -184,5 +186,79 @@ describe('SimBroker delayed fills', () => {
     time.set('2025-06-03T13:00:00Z'); // next morning, before the open
     expect(await broker.getOrderByClientId('b')).toMatchObject({ status: 'expired', filledQty: '0' });
     expect(await broker.getAccount()).toMatchObject({ cash: '100000', buyingPower: '100000' });
+  });
+});
+
+describe('SimBroker reads', () => {
+  /** A memory store that counts the account's writes. */
+  const countingStore = () => {
+    const store = createMemorySimBrokerStore();
+    const writes = { n: 0 };
+    return {
+      writes,
+      store: {
+        ...store,
+        replaceAccount: (state: SimAccountState, version: number) => {
+          writes.n += 1;
+          return store.replaceAccount(state, version);
+        },
+      } satisfies SimBrokerStore,
+    };
+  };
+
+  it('writes nothing when nothing is due, and read the account the store keeps', async () => {
+    // Arrange: one filled order (the store keeps the account as a live object: reads need no copy).
+    const { store, writes } = countingStore();
+    const { broker } = makeBroker({ store });
+    await broker.submitOrder(order('b', 'SPY', 'buy', { qty: '2' }));
+    const before = writes.n;
+    // Act
+    const account = await broker.getAccount();
+    const positions = await broker.listPositions();
+    const found = await broker.getOrderByClientId('b');
+    const open = await broker.listOpenOrders();
+    // Assert
+    expect(writes.n).toBe(before);
+    expect(account).toMatchObject({ cash: '99000', equity: '100000' });
+    expect(positions).toEqual([{ symbol: 'SPY', qty: '2', avgEntryPrice: '500', marketValue: '1000' }]);
+    expect(found).toMatchObject({ status: 'filled', filledQty: '2' });
+    expect(open).toEqual([]);
+  });
+
+  it('expires a day order past its close as a write, when a read is the first call after the close', async () => {
+    // Arrange: an order left open (delayed fill), then the session closes.
+    const { store, writes } = countingStore();
+    const { broker, time } = makeBroker({ store });
+    broker.faults.delayFill({ polls: 3 });
+    await broker.submitOrder(order('d', 'SPY', 'buy', { qty: '1' }));
+    time.set('2025-06-02T20:00:00Z');
+    const before = writes.n;
+    // Act: a read of the account, not of the order.
+    const account = await broker.getAccount();
+    // Assert: the reservation is released and the expiry stored, once.
+    expect(account).toMatchObject({ cash: '100000', buyingPower: '100000' });
+    expect(writes.n).toBe(before + 1);
+    expect(await broker.listOpenOrders()).toEqual([]);
+    expect(await broker.getOrderByClientId('d')).toMatchObject({ status: 'expired' });
+    expect(writes.n).toBe(before + 1);
+  });
+
+  it('applies a corporate action due on a read, as a write', async () => {
+    // Arrange: 2 SPY held, a 2-for-1 split with its ex-date on the next session.
+    const { store, writes } = countingStore();
+    const { broker, time } = makeBroker({
+      store,
+      corporateActions: [{ kind: 'split', symbol: 'SPY', exDate: '2025-06-03', newRate: '2', oldRate: '1' }],
+    });
+    await broker.submitOrder(order('b', 'SPY', 'buy', { qty: '2' }));
+    const before = writes.n;
+    // Act: the next session's first call is a read.
+    time.set('2025-06-03T19:45:00Z');
+    const positions = await broker.listPositions();
+    // Assert
+    expect(positions).toMatchObject([{ symbol: 'SPY', qty: '4' }]);
+    expect(writes.n).toBe(before + 1);
+    await broker.getAccount();
+    expect(writes.n).toBe(before + 1);
   });
 });

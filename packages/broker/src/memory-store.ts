@@ -20,6 +20,9 @@ export const createMemorySimBrokerStore = (): SimBrokerStore => {
       const { state, version } = account;
       return { state: copyAccount(state), version, pristine: state };
     },
+    async peekAccount() {
+      return account;
+    },
     async createAccount(state: SimAccountState) {
       if (account) return false;
       account = { state: copyAccount(state), version: 1 };

@@ -247,10 +247,23 @@ export const closeOrder = (
 export const expireDayOrders = (state: SimAccountState, now: Date): boolean => {
   let changed = false;
   for (const order of Object.values(state.orders)) {
-    if (isOpen(order) && now.getTime() >= sessionClose(order.session).getTime()) {
+    if (expiredBy(order, now)) {
       closeOrder(order, 'expired', `day order expired at the close of ${order.session}`, now.toISOString());
       changed = true;
     }
   }
   return changed;
+};
+
+/** Whether `order` is an open day order whose session has closed by `now` ({@link expireDayOrders} expires it). */
+const expiredBy = (order: SimOrderRecord, now: Date): boolean =>
+  isOpen(order) && now.getTime() >= sessionClose(order.session).getTime();
+
+/** Whether {@link expireDayOrders} would expire any order of `state` at `now`. */
+export const hasExpiredDayOrders = (state: SimAccountState, now: Date): boolean => {
+  for (const cid in state.orders) {
+    const order = state.orders[cid];
+    if (order !== undefined && expiredBy(order, now)) return true;
+  }
+  return false;
 };

@@ -36,10 +36,18 @@ import {
 } from '@ensemble/core';
 import * as z from 'zod';
 import { copyAccount, sameAccount } from './account-state.ts';
-import { announced, applyDueActions } from './corporate-actions.ts';
+import { announced, applyDueActions, hasDueActions } from './corporate-actions.ts';
 import { createFaultState, type SimFaults, type SimOperation } from './faults.ts';
 import { type FeeModel, zeroFees } from './fees.ts';
-import { acceptOrder, closeOrder, expireDayOrders, fillOrder, isOpen, toBrokerOrder } from './orders.ts';
+import {
+  acceptOrder,
+  closeOrder,
+  expireDayOrders,
+  fillOrder,
+  hasExpiredDayOrders,
+  isOpen,
+  toBrokerOrder,
+} from './orders.ts';
 import type { FillPriceSource, PricePoint } from './prices.ts';
 import type { SimAccountState, SimBrokerStore, SimOrderRecord } from './types.ts';
 
@@ -105,6 +113,9 @@ const SubmitRequest = z
     timeInForce: z.literal('day'),
   })
   .refine((r) => (r.qty === undefined) !== (r.notional === undefined), 'exactly one of qty and notional');
+
+/** What a read of an order still `accepted` answers: the lookup must go through a write. */
+const ACCEPTED = Symbol('accepted');
 
 const isDecimal = (s: string) => /^\d+(\.\d+)?$/.test(s);
 
@@ -184,6 +195,21 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     throw new BrokerUnavailableError('transact', `account contended: ${MAX_ATTEMPTS} conflicting writes`);
   };
 
+  /**
+   * A read: `look` at the account as {@link transact} would leave it, when that changes nothing (no day order
+   * to expire, no corporate action due) and the store keeps the account as a live object — the stored
+   * state itself, without a copy or a comparison; otherwise through `transact`. `look` never changes it.
+   */
+  const read = async <T>(look: (state: SimAccountState, now: Date) => T): Promise<T> => {
+    const kept = store.peekAccount ? await store.peekAccount() : null;
+    const now = clock();
+    const due =
+      kept === null ||
+      hasExpiredDayOrders(kept.state, now) ||
+      (actions.length > 0 && hasDueActions(kept.state, actions, toNewYork(now).date));
+    return due ? transact(look) : look(kept.state, now);
+  };
+
   /** The fill price of `symbol` in `session`, or null when it has no close for that session. */
   const fillPrice = async (symbol: string, side: 'buy' | 'sell', session: string): Promise<string | null> => {
     const close = await prices.lastClose(symbol, session);
@@ -246,7 +272,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
 
     getAccount: () =>
       op('getAccount', async () => {
-        const { state, now } = await transact((state, now) => ({ state, now }));
+        const { state, now } = await read((state, now) => ({ state, now }));
         const positions = await markPositions(state, now, false);
         const cash = new D(state.cash);
         const held = Object.values(state.orders)
@@ -263,7 +289,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
 
     listPositions: () =>
       op('listPositions', async () => {
-        const { state, now } = await transact((state, now) => ({ state, now }));
+        const { state, now } = await read((state, now) => ({ state, now }));
         return valuePositions(state, now);
       }),
 
@@ -330,13 +356,23 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
 
     getOrderByClientId: (clientOrderId: string) =>
       op('getOrderByClientId', async () => {
-        const found = await transact(async (state, now) => {
+        // An order still `accepted` may fill (or count down a delay) on this lookup: that is a write.
+        const seen = await read((state) => {
           const order = state.orders[clientOrderId];
-          if (!order) return undefined;
-          if (order.status === 'accepted' && order.pollsBeforeFill > 0) order.pollsBeforeFill -= 1;
-          else await fillIfDue(state, order, now);
-          return toBrokerOrder(order);
+          return order === undefined || order.status !== 'accepted'
+            ? order && toBrokerOrder(order)
+            : ACCEPTED;
         });
+        const found =
+          seen !== ACCEPTED
+            ? seen
+            : await transact(async (state, now) => {
+                const order = state.orders[clientOrderId];
+                if (!order) return undefined;
+                if (order.status === 'accepted' && order.pollsBeforeFill > 0) order.pollsBeforeFill -= 1;
+                else await fillIfDue(state, order, now);
+                return toBrokerOrder(order);
+              });
         if (found) return found;
         const archived = await store.getArchivedOrder(clientOrderId);
         return archived ? toBrokerOrder(archived) : null;
@@ -344,8 +380,11 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
 
     getOrder: (orderId: string) =>
       op('getOrderByClientId', async () => {
-        const open = await transact((state) => Object.values(state.orders).find((o) => o.id === orderId));
-        if (open) return toBrokerOrder(open);
+        const open = await read((state) => {
+          const order = Object.values(state.orders).find((o) => o.id === orderId);
+          return order && toBrokerOrder(order);
+        });
+        if (open) return open;
         const cid = await store.clientIdOfArchived(orderId);
         const archived = cid === null ? null : await store.getArchivedOrder(cid);
         return archived ? toBrokerOrder(archived) : null;
@@ -353,7 +392,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
 
     listOpenOrders: () =>
       op('listOpenOrders', async () =>
-        transact((state) =>
+        read((state) =>
           Object.values(state.orders)
             .filter(isOpen)
             .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id))

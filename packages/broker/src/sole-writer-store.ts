@@ -55,6 +55,13 @@ export const soleWriterStore = (store: SimBrokerStore): SimBrokerStore => {
         account && { state: copyAccount(account.state), version: account.version, pristine: account.state }
       );
     },
+    async peekAccount() {
+      if (account === null) {
+        uncertain = false;
+        account = await store.loadAccount();
+      }
+      return account;
+    },
     createAccount: (state) =>
       writing(
         () => store.createAccount(state),

@@ -73,6 +73,11 @@ export interface SimAccountSnapshot {
 export interface SimBrokerStore {
   /** The account, or null before it was created: a copy of its own, which the caller may change. */
   loadAccount(): Promise<SimAccountSnapshot | null>;
+  /**
+   * The account as the store keeps it, without a copy, for stores that keep it as a live object (the memory
+   * store, the sole writer's copy): read-only, never changed by anyone. Absent: every read loads a copy.
+   */
+  peekAccount?(): Promise<SimAccountSnapshot | null>;
   /** Creates the account at version 1 unless it exists; false when it already existed. */
   createAccount(state: SimAccountState): Promise<boolean>;
   /** Replaces the account if its version is still `expectedVersion` (writing version + 1); false otherwise. */
