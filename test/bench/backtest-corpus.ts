@@ -48,7 +48,13 @@ for (const file of corpusFiles()) {
   );
   const config = await loadConfig(path);
   const symbols = [...new Set([...config.strategies.flatMap((s) => s.requirements.symbols), 'SPY'])];
-  const r = await runBacktest({ config, bars: await data.loadBars({ symbols }), broker: backtestBroker });
+  // As `ensemble backtest --json` does: no holdings replayed (only the page and holdings.csv show them).
+  const r = await runBacktest({
+    config,
+    bars: await data.loadBars({ symbols }),
+    broker: backtestBroker,
+    holdings: false,
+  });
   strategies.push({
     file,
     sessions: r.sessions.length,

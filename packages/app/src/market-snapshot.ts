@@ -194,10 +194,34 @@ export const createSnapshotReader = (store: SnapshotStore, keep = 2): SnapshotRe
   };
 };
 
-/** A snapshot as the steps read it (`ref`: the key it is stored under, if any). */
+/**
+ * A snapshot as the steps read it (`ref`: the key it is stored under, if any). The prices of D are read at
+ * once; the aligned history only when a step asks for it (Evaluate, when it evaluates on the day's data):
+ * planning, execution and NAVs need only the prices.
+ */
 export const loadedSnapshotOf = (s: MarketSnapshot, ref = ''): LoadedSnapshot => {
-  const bars: BarSeries[] = [];
   const prices: Record<string, string> = {};
+  for (const [symbol, { first, closes }] of Object.entries(s.series)) {
+    let k = closes.length - 1;
+    while (k >= 0 && (closes[k] === null || closes[k] === undefined)) k--;
+    if (k >= 0 && s.sessions[first + k] === s.tradingDay) prices[symbol] = quoted(closes[k]!);
+  }
+  let history: PriceHistory | undefined;
+  return {
+    ref,
+    tradingDay: s.tradingDay,
+    get history() {
+      history ??= historyOf(s);
+      return history;
+    },
+    problems: s.problems,
+    prices,
+  };
+};
+
+/** The snapshot's series as an aligned price history (a symbol's sessions without a close left out). */
+const historyOf = (s: MarketSnapshot): PriceHistory => {
+  const bars: BarSeries[] = [];
   for (const [symbol, { first, closes }] of Object.entries(s.series)) {
     const dates: string[] = [];
     const values = new Float64Array(closes.length);
@@ -209,17 +233,22 @@ export const loadedSnapshotOf = (s: MarketSnapshot, ref = ''): LoadedSnapshot =>
     }
     const n = dates.length;
     bars.push({ symbol, dates, closes: n === values.length ? values : values.slice(0, n) });
-    if (dates[n - 1] === s.tradingDay) {
-      prices[symbol] = str(quotePrice(new D(String(values[n - 1]!))));
-    }
   }
-  return {
-    ref,
-    tradingDay: s.tradingDay,
-    history: PriceHistory.fromSeries(bars),
-    problems: s.problems,
-    prices,
-  };
+  return PriceHistory.fromSeries(bars);
+};
+
+/** Quoted prices of closes already seen (a pure function of the close; cleared when it grows large). */
+const QUOTED = new Map<number, string>();
+
+/** A close at the broker's price precision (core's `quotePrice`), as a decimal string. */
+const quoted = (close: number): string => {
+  let q = QUOTED.get(close);
+  if (q === undefined) {
+    if (QUOTED.size >= 100_000) QUOTED.clear();
+    q = str(quotePrice(new D(String(close))));
+    QUOTED.set(close, q);
+  }
+  return q;
 };
 
 /**

@@ -90,6 +90,11 @@ export interface BacktestOptions {
   readonly onSession?: (progress: SessionProgress) => void;
   /** Where the steps log. @default silent */
   readonly logger?: StepLogger;
+  /**
+   * Replay each book's holdings at every close into the history (only the page's allocation charts and
+   * `holdings.csv` show them; the metrics and the JSON contract do not need them). @default true
+   */
+  readonly holdings?: boolean;
 }
 
 /** One session done. */
@@ -272,6 +277,7 @@ const runFlow = async (
       fills: fillsText(fillCosts),
       marketData,
       benchmark: options.benchmark === undefined ? 'SPY' : options.benchmark,
+      ...(options.holdings === false ? { holdings: false } : {}),
     },
     sessions,
   );

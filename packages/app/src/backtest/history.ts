@@ -35,6 +35,8 @@ export interface HistoryInput {
   readonly marketData: MarketData;
   /** The benchmark's symbol, or null. */
   readonly benchmark: string | null;
+  /** Replay each book's holdings at every close (the allocation charts, `holdings.csv`). @default true */
+  readonly holdings?: boolean;
 }
 
 /** Throws unless every book has a NAV on every session from its first (see the module comment). */
@@ -65,6 +67,7 @@ export const backtestHistory = async (
     benchmark: input.benchmark,
     flow: input.flow,
     fills: input.fills,
+    ...(input.holdings === false ? { holdings: false } : {}),
   });
   if (!history)
     throw new BacktestInvariantError(`no book has a NAV between ${sessions[0]} and ${sessions.at(-1)}`);

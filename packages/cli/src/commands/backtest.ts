@@ -61,6 +61,8 @@ export async function backtestCommand(o: BacktestCommandOptions, io: CliIO): Pro
       ...(costs ? { fillCosts: costs } : {}),
       benchmark,
       broker: backtestBroker,
+      // Holdings feed only the page's allocation charts and holdings.csv.
+      holdings: o.html !== undefined || o.csv !== undefined,
       ...(bar ? { onSession: (p) => bar.update(p.index, p.total, p.day) } : {}),
     };
   };

@@ -17,10 +17,13 @@ export interface DailyReturn {
   readonly r: number;
 }
 
-/** The series without its leading points whose NAV is not positive (before the unit was funded). */
+/**
+ * The series without its leading points whose NAV is not positive (before the unit was funded): `equity`
+ * itself when it starts funded.
+ */
 export const fundedPart = (equity: Series): Series => {
   const first = equity.findIndex(([, v]) => new D(v).gt(0));
-  return first < 0 ? [] : equity.slice(first);
+  return first < 0 ? [] : first === 0 ? equity : equity.slice(first);
 };
 
 /** Flows by day (absent days: none). */
@@ -30,8 +33,23 @@ const flowsByDay = (flows: Series | undefined): Map<TradingDay, D> => {
   return out;
 };
 
+/**
+ * Daily returns already computed, by equity series and flows series (series are immutable values: a report
+ * reads each unit's returns for its metrics, its growth index and its months, and the benchmark's for every
+ * unit's beta).
+ */
+const computed = new WeakMap<Series, Map<Series | undefined, readonly DailyReturn[]>>();
+
 /** The daily returns of a funded equity series (see the module comment), in session order. */
-export const dailyReturns = (equity: Series, flows?: Series): DailyReturn[] => {
+export const dailyReturns = (equity: Series, flows?: Series): readonly DailyReturn[] => {
+  let byFlows = computed.get(equity);
+  if (byFlows === undefined) computed.set(equity, (byFlows = new Map()));
+  let returns = byFlows.get(flows);
+  if (returns === undefined) byFlows.set(flows, (returns = returnsOf(equity, flows)));
+  return returns;
+};
+
+const returnsOf = (equity: Series, flows?: Series): DailyReturn[] => {
   const points = fundedPart(equity);
   const flow = flowsByDay(flows);
   const out: DailyReturn[] = [];
