@@ -1,8 +1,8 @@
 /**
  * The in-memory {@link SimBrokerStore}: same semantics as the DynamoDB one, for tests, backtests and
- * throwaway runs. The store keeps its own copy of the account (copied on every write) and hands each read a
- * fresh copy, with the stored state itself as the snapshot's `pristine` (to compare against, never to
- * change): nothing a caller holds is the store's, and no call parses or serializes JSON.
+ * throwaway runs. The store keeps the account a write hands it over (its own copy on creation) and hands each
+ * load a fresh copy, with the stored state itself as the snapshot's `pristine` (to compare against, never to
+ * change): nothing a load hands out is the store's, and no call parses or serializes JSON.
  */
 import { copyAccount } from './account-state.ts';
 import { type SimAccountState, type SimBrokerStore, SimOrderRecord } from './types.ts';
@@ -30,7 +30,8 @@ export const createMemorySimBrokerStore = (): SimBrokerStore => {
     },
     async replaceAccount(state, expectedVersion) {
       if (!account || account.version !== expectedVersion) return false;
-      account = { state: copyAccount(state), version: expectedVersion + 1 };
+      // Handed over by the caller (SimBrokerStore.replaceAccount): kept as it is, copied on the next load.
+      account = { state, version: expectedVersion + 1 };
       return true;
     },
     async getArchivedOrder(clientOrderId) {

@@ -74,8 +74,9 @@ export const soleWriterStore = (store: SimBrokerStore): SimBrokerStore => {
         () => store.replaceAccount(state, expectedVersion),
         () => {
           // Only forward: the confirmation of an older write may arrive after a newer one's.
+          // The state is handed over (SimBrokerStore.replaceAccount): kept as it is.
           if (account === null || account.version <= expectedVersion) {
-            account = { state: copyAccount(state), version: expectedVersion + 1 };
+            account = { state, version: expectedVersion + 1 };
           }
         },
       ),

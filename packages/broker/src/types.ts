@@ -80,7 +80,11 @@ export interface SimBrokerStore {
   peekAccount?(): Promise<SimAccountSnapshot | null>;
   /** Creates the account at version 1 unless it exists; false when it already existed. */
   createAccount(state: SimAccountState): Promise<boolean>;
-  /** Replaces the account if its version is still `expectedVersion` (writing version + 1); false otherwise. */
+  /**
+   * Replaces the account if its version is still `expectedVersion` (writing version + 1); false otherwise.
+   * The caller hands `state` over: a store may keep that very object (the memory store does), so the caller
+   * changes it no more.
+   */
   replaceAccount(state: SimAccountState, expectedVersion: number): Promise<boolean>;
   /** An archived (terminal) order by client order id, or null. */
   getArchivedOrder(clientOrderId: string): Promise<SimOrderRecord | null>;

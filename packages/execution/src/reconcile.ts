@@ -108,6 +108,9 @@ export const reconcile = async (options: ReconcileOptions): Promise<ReconcileRes
   };
 };
 
+/** Transfers read a request by {@link unallocatedFromTransfers} (about 300 KB of items, under a 1 MB page). */
+const TRANSFER_PAGE = 1000;
+
 /**
  * The cash no book owns, from the ledger's transfers: `deposits` (what was paid into the account) less
  * every cash transfer from `unallocated` to a book, plus every one back. For the simulated broker,
@@ -117,7 +120,8 @@ export const unallocatedFromTransfers = async (
   ledger: Pick<TransferLedger, 'listTransfers'>,
   deposits: string,
 ): Promise<string> => {
-  const transfers = await allPages((o) => ledger.listTransfers(o));
+  // Every transfer ever (the one read of a day that grows with the history): large pages, few requests.
+  const transfers = await allPages((o) => ledger.listTransfers(o), TRANSFER_PAGE);
   let cash = new D(deposits);
   for (const t of transfers) {
     if (t.kind !== 'cash' || t.appliedAt === undefined) continue;
