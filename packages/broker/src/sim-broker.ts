@@ -241,18 +241,29 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     if (mark === undefined) quoted.set(close, (mark = quotePrice(new D(close.price))));
     return mark;
   };
+  /**
+   * The market value of `qty` shares at a close, by close and quantity (most reads of a session find the
+   * positions as the previous read did).
+   */
+  const valued = new WeakMap<PricePoint, Map<string, D>>();
+  const valueAt = (close: PricePoint, qty: string): D => {
+    let byQty = valued.get(close);
+    if (byQty === undefined) valued.set(close, (byQty = new Map()));
+    let value = byQty.get(qty);
+    if (value === undefined) byQty.set(qty, (value = cents(new D(qty).times(markOf(close)))));
+    return value;
+  };
   const markPositions = async (state: SimAccountState, now: Date, withAvg: boolean) => {
     const asOf = sessionOnOrBefore(toNewYork(now).date);
     const out: { symbol: string; qty: string; avg: D | null; marketValue: D }[] = [];
     for (const symbol of Object.keys(state.positions).sort()) {
       const p = state.positions[symbol];
       if (!p) continue;
-      const qty = new D(p.qty);
       const close = await prices.lastClose(symbol, asOf);
-      const avg = withAvg || !close ? new D(p.costBasis).div(qty) : null;
+      const avg = withAvg || !close ? new D(p.costBasis).div(p.qty) : null;
       // Marked at the price the broker would fill at (cents at or above $1, four decimals below), as books are.
-      const mark = close ? markOf(close) : avg!;
-      out.push({ symbol, qty: p.qty, avg, marketValue: cents(qty.times(mark)) });
+      const marketValue = close ? valueAt(close, p.qty) : cents(new D(p.qty).times(avg!));
+      out.push({ symbol, qty: p.qty, avg, marketValue });
     }
     return out;
   };

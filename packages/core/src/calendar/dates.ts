@@ -14,14 +14,31 @@ export const isIsoDate = (s: string): boolean => {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1;
 };
 
+/**
+ * Day numbers and ISO dates already converted: a run reads the same few hundred dates thousands of times (every
+ * calendar question goes through them). Pure functions of their argument; emptied should they ever grow large.
+ */
+const dayNumbers = new Map<string, number>();
+const isoDates = new Map<number, string>();
+const MEMO_LIMIT = 100_000;
+
+const remember = <K, V>(memo: Map<K, V>, key: K, value: V): V => {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+};
+
 /** Day number (days since 1970-01-01) of an ISO date; throws on a malformed one. */
 export const dayNumber = (date: string): number => {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
   if (!isIsoDate(date)) throw new RangeError(`not an ISO date: ${date}`);
-  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+  return remember(dayNumbers, date, Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 };
 
 /** ISO date of a day number. */
-export const fromDayNumber = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
+export const fromDayNumber = (n: number): string =>
+  isoDates.get(n) ?? remember(isoDates, n, new Date(n * DAY_MS).toISOString().slice(0, 10));
 
 /** ISO date of year/month (1-12)/day. */
 export const ymd = (year: number, month: number, day: number): string =>
