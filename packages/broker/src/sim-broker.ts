@@ -230,10 +230,6 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     fillOrder(state, order.clientOrderId, price, !nonFractionable.has(order.symbol), fees, now.toISOString());
   };
 
-  /**
-   * Last close of each held symbol on or before the current session, quoted (the average cost when
-   * unknown), with the position's market value at it; `avg` only when asked or needed (a division).
-   */
   /** The quoted mark of each close read (a price source that keeps its closes hands out the same ones). */
   const quoted = new WeakMap<PricePoint, D>();
   const markOf = (close: PricePoint): D => {
@@ -253,27 +249,42 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     if (value === undefined) byQty.set(qty, (value = cents(new D(qty).times(markOf(close)))));
     return value;
   };
-  const markPositions = async (state: SimAccountState, now: Date, withAvg: boolean) => {
+  /** A position's average price (cost basis ÷ qty), by the two (a position changes only when it trades). */
+  const averages = new Map<string, D>();
+  const averageOf = (p: { qty: string; costBasis: string }): D => {
+    const key = `${p.costBasis}/${p.qty}`;
+    let avg = averages.get(key);
+    if (avg === undefined) {
+      if (averages.size >= 10_000) averages.clear();
+      averages.set(key, (avg = new D(p.costBasis).div(p.qty)));
+    }
+    return avg;
+  };
+
+  /**
+   * Each held symbol's market value at its last close on or before the current session, quoted (at the
+   * average price when it has none).
+   */
+  const markPositions = async (state: SimAccountState, now: Date) => {
     const asOf = sessionOnOrBefore(toNewYork(now).date);
-    const out: { symbol: string; qty: string; avg: D | null; marketValue: D }[] = [];
+    const out: { symbol: string; qty: string; costBasis: string; marketValue: D }[] = [];
     for (const symbol of Object.keys(state.positions).sort()) {
       const p = state.positions[symbol];
       if (!p) continue;
       const close = await prices.lastClose(symbol, asOf);
-      const avg = withAvg || !close ? new D(p.costBasis).div(p.qty) : null;
       // Marked at the price the broker would fill at (cents at or above $1, four decimals below), as books are.
-      const marketValue = close ? valueAt(close, p.qty) : cents(new D(p.qty).times(avg!));
-      out.push({ symbol, qty: p.qty, avg, marketValue });
+      const marketValue = close ? valueAt(close, p.qty) : cents(new D(p.qty).times(averageOf(p)));
+      out.push({ symbol, qty: p.qty, costBasis: p.costBasis, marketValue });
     }
     return out;
   };
 
   /** The positions as the broker reports them (see {@link markPositions}). */
   const valuePositions = async (state: SimAccountState, now: Date): Promise<BrokerPosition[]> =>
-    (await markPositions(state, now, true)).map((p) => ({
+    (await markPositions(state, now)).map((p) => ({
       symbol: p.symbol,
       qty: p.qty,
-      avgEntryPrice: str(p.avg!.toDecimalPlaces(4)),
+      avgEntryPrice: str(averageOf(p).toDecimalPlaces(4)),
       marketValue: str(p.marketValue),
     }));
 
@@ -284,7 +295,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     getAccount: () =>
       op('getAccount', async () => {
         const { state, now } = await read((state, now) => ({ state, now }));
-        const positions = await markPositions(state, now, false);
+        const positions = await markPositions(state, now);
         const cash = new D(state.cash);
         const held = Object.values(state.orders)
           .filter(isOpen)
