@@ -237,19 +237,8 @@ const historyOf = (s: MarketSnapshot): PriceHistory => {
   return PriceHistory.fromSeries(bars);
 };
 
-/** Quoted prices of closes already seen (a pure function of the close; cleared when it grows large). */
-const QUOTED = new Map<number, string>();
-
 /** A close at the broker's price precision (core's `quotePrice`), as a decimal string. */
-const quoted = (close: number): string => {
-  let q = QUOTED.get(close);
-  if (q === undefined) {
-    if (QUOTED.size >= 100_000) QUOTED.clear();
-    q = str(quotePrice(new D(String(close))));
-    QUOTED.set(close, q);
-  }
-  return q;
-};
+const quoted = (close: number): string => str(quotePrice(new D(String(close))));
 
 /**
  * Throws for the first of `symbols` the snapshot marks unfit, with the error its kind calls for (all
