@@ -19,8 +19,8 @@ export const applyDueActions = (
 ): void => {
   const done = new Set(state.corporateActions ?? []);
   for (const a of actions) {
+    if (!isDue(a, today, done)) continue;
     const id = corporateActionId(a);
-    if (a.exDate > today || done.has(id)) continue;
     const p = state.positions[a.symbol];
     if (p && a.kind === 'split') {
       const qty = floorTo(new D(p.qty).times(splitRatio(a)), nonFractionable.has(a.symbol) ? 0 : QTY_DP);
@@ -42,8 +42,12 @@ export const hasDueActions = (
   today: string,
 ): boolean => {
   const done = new Set(state.corporateActions ?? []);
-  return actions.some((a) => a.exDate <= today && !done.has(corporateActionId(a)));
+  return actions.some((a) => isDue(a, today, done));
 };
+
+/** An action whose ex-date has come and that the account has not applied (`done`: the ids applied). */
+const isDue = (a: CorporateAction, today: string, done: ReadonlySet<string>): boolean =>
+  a.exDate <= today && !done.has(corporateActionId(a));
 
 /** The actions of `symbols` with an ex-date in `[from, to]`, sorted by ex-date then symbol. */
 export const announced = (

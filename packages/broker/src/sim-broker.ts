@@ -27,6 +27,7 @@ import {
   marketMomentAt,
   OrderRejectedError,
   quotePrice,
+  remembered,
   type SubmitOrderRequest,
   sessionOnOrBefore,
   sessionsBetween,
@@ -250,16 +251,11 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     return value;
   };
   /** A position's average price (cost basis ÷ qty), by the two (a position changes only when it trades). */
-  const averages = new Map<string, D>();
-  const averageOf = (p: { qty: string; costBasis: string }): D => {
-    const key = `${p.costBasis}/${p.qty}`;
-    let avg = averages.get(key);
-    if (avg === undefined) {
-      if (averages.size >= 10_000) averages.clear();
-      averages.set(key, (avg = new D(p.costBasis).div(p.qty)));
-    }
-    return avg;
-  };
+  const averageByKey = remembered((key: string) => {
+    const [costBasis = '0', qty = '0'] = key.split('/');
+    return new D(costBasis).div(qty);
+  }, 10_000);
+  const averageOf = (p: { qty: string; costBasis: string }): D => averageByKey(`${p.costBasis}/${p.qty}`);
 
   /**
    * Each held symbol's market value at its last close on or before the current session, quoted (at the

@@ -45,23 +45,20 @@ export const soleWriterStore = (store: SimBrokerStore): SimBrokerStore => {
       throw e;
     }
   };
+  /** The account as kept, read from the store when there is none (which also ends an uncertain write). */
+  const current = async (): Promise<SimAccountSnapshot | null> => {
+    if (account === null) {
+      uncertain = false;
+      account = await store.loadAccount();
+    }
+    return account;
+  };
   return {
     async loadAccount() {
-      if (account === null) {
-        uncertain = false;
-        account = await store.loadAccount();
-      }
-      return (
-        account && { state: copyAccount(account.state), version: account.version, pristine: account.state }
-      );
+      const kept = await current();
+      return kept && { state: copyAccount(kept.state), version: kept.version, pristine: kept.state };
     },
-    async peekAccount() {
-      if (account === null) {
-        uncertain = false;
-        account = await store.loadAccount();
-      }
-      return account;
-    },
+    peekAccount: current,
     createAccount: (state) =>
       writing(
         () => store.createAccount(state),

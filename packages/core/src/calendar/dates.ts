@@ -2,6 +2,7 @@
  * Calendar-date arithmetic on ISO `YYYY-MM-DD` strings (proleptic Gregorian, no time zone involved).
  * Internally a date is its day number since 1970-01-01, computed with UTC `Date` math.
  */
+import { remembered } from '../memo.ts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -15,30 +16,18 @@ export const isIsoDate = (s: string): boolean => {
 };
 
 /**
- * Day numbers and ISO dates already converted: a run reads the same few hundred dates thousands of times (every
- * calendar question goes through them). Pure functions of their argument; emptied should they ever grow large.
+ * Day number (days since 1970-01-01) of an ISO date; throws on a malformed one. Remembered: a run asks for the
+ * same few hundred dates thousands of times (every calendar question goes through them).
  */
-const dayNumbers = new Map<string, number>();
-const isoDates = new Map<number, string>();
-const MEMO_LIMIT = 100_000;
-
-const remember = <K, V>(memo: Map<K, V>, key: K, value: V): V => {
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, value);
-  return value;
-};
-
-/** Day number (days since 1970-01-01) of an ISO date; throws on a malformed one. */
-export const dayNumber = (date: string): number => {
-  const known = dayNumbers.get(date);
-  if (known !== undefined) return known;
+export const dayNumber: (date: string) => number = remembered((date: string) => {
   if (!isIsoDate(date)) throw new RangeError(`not an ISO date: ${date}`);
-  return remember(dayNumbers, date, Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-};
+  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+});
 
-/** ISO date of a day number. */
-export const fromDayNumber = (n: number): string =>
-  isoDates.get(n) ?? remember(isoDates, n, new Date(n * DAY_MS).toISOString().slice(0, 10));
+/** ISO date of a day number (remembered, as {@link dayNumber}). */
+export const fromDayNumber: (n: number) => string = remembered((n: number) =>
+  new Date(n * DAY_MS).toISOString().slice(0, 10),
+);
 
 /** ISO date of year/month (1-12)/day. */
 export const ymd = (year: number, month: number, day: number): string =>
