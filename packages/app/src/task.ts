@@ -51,11 +51,12 @@ export const runTask = async <I extends z.ZodType, O extends z.ZodType>(
   deps: StepDeps,
   input: z.output<I>,
 ): Promise<z.output<O>> => {
-  const scope = faultScope(input);
-  const step = kebab(def.name);
-  deps.observe.fault?.({ step, strategyId: scope, point: 'start' });
+  const { fault } = deps.observe;
+  // The fault point's names only when there is a fault hook to call (never in a Lambda or a backtest).
+  const at = fault ? { step: kebab(def.name), strategyId: faultScope(input) } : undefined;
+  if (fault && at) fault({ ...at, point: 'start' });
   const result = def.output.safeParse(await def.run(deps, input));
   if (!result.success) throw new TaskOutputInvalidError(def.name, issueLines(result.error.issues));
-  deps.observe.fault?.({ step, strategyId: scope, point: 'end' });
+  if (fault && at) fault({ ...at, point: 'end' });
   return result.data;
 };

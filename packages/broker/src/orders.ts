@@ -10,6 +10,7 @@ import {
   type BrokerSide,
   cents,
   D,
+  dec,
   floorTo,
   InsufficientBuyingPowerError,
   OrderRejectedError,
@@ -69,7 +70,7 @@ export interface NewOrder {
 /** Fee of a fill of `qty` at `price`, in cents. */
 const feeOf = (fees: FeeModel, side: BrokerSide, symbol: string, qty: D, price: D): D => {
   const amount = cents(qty.times(price));
-  const fee = new D(fees({ side, symbol, qty: str(qty), price: str(price), amount: str(amount) }));
+  const fee = dec(fees({ side, symbol, qty: str(qty), price: str(price), amount: str(amount) }));
   if (!fee.isFinite() || fee.isNegative()) throw new RangeError(`fee model returned ${fee.toString()}`);
   return cents(fee);
 };
@@ -80,10 +81,10 @@ const feeOf = (fees: FeeModel, side: BrokerSide, symbol: string, qty: D, price: 
  */
 export const acceptOrder = (state: SimAccountState, order: NewOrder, fees: FeeModel): SimOrderRecord => {
   const { clientOrderId: cid, symbol, side } = order;
-  const price = new D(order.price);
+  const price = dec(order.price);
   let qty: D;
   if (order.qty !== undefined) {
-    qty = new D(order.qty);
+    qty = dec(order.qty);
     if (!qty.gt(0)) throw new OrderRejectedError(cid, `qty must be > 0, got ${order.qty}`);
     if (decimals(order.qty) > QTY_DP)
       throw new OrderRejectedError(cid, `qty has more than ${QTY_DP} decimals`);
@@ -91,7 +92,7 @@ export const acceptOrder = (state: SimAccountState, order: NewOrder, fees: FeeMo
       throw new OrderRejectedError(cid, `${symbol} is not fractionable: qty must be whole shares`);
     }
   } else {
-    const notional = new D(order.notional ?? '0');
+    const notional = dec(order.notional ?? '0');
     if (!order.fractionable)
       throw new OrderRejectedError(cid, `${symbol} is not fractionable: no notional orders`);
     if (notional.lt(1))
@@ -114,10 +115,10 @@ export const acceptOrder = (state: SimAccountState, order: NewOrder, fees: FeeMo
   let reservedCash = ZERO;
   let reservedQty = ZERO;
   if (side === 'buy') {
-    const amount = order.notional !== undefined ? new D(order.notional) : cents(qty.times(price));
+    const amount = order.notional !== undefined ? dec(order.notional) : cents(qty.times(price));
     reservedCash = amount.plus(feeOf(fees, side, symbol, qty, price));
     const held = open.reduce((s, o) => s.plus(o.reservedCash), ZERO);
-    const available = new D(state.cash).minus(held);
+    const available = dec(state.cash).minus(held);
     if (reservedCash.gt(available)) {
       throw new InsufficientBuyingPowerError(
         cid,
@@ -126,7 +127,7 @@ export const acceptOrder = (state: SimAccountState, order: NewOrder, fees: FeeMo
     }
   } else {
     const held = open.filter((o) => o.symbol === symbol).reduce((s, o) => s.plus(o.reservedQty), ZERO);
-    const available = new D(state.positions[symbol]?.qty ?? '0').minus(held);
+    const available = dec(state.positions[symbol]?.qty ?? '0').minus(held);
     if (qty.gt(available)) {
       throw new OrderRejectedError(
         cid,
@@ -140,8 +141,8 @@ export const acceptOrder = (state: SimAccountState, order: NewOrder, fees: FeeMo
     clientOrderId: cid,
     symbol,
     side,
-    ...(order.qty === undefined ? {} : { qty: str(new D(order.qty)) }),
-    ...(order.notional === undefined ? {} : { notional: str(new D(order.notional)) }),
+    ...(order.qty === undefined ? {} : { qty: str(dec(order.qty)) }),
+    ...(order.notional === undefined ? {} : { notional: str(dec(order.notional)) }),
     status: 'accepted',
     filledQty: '0',
     filledAvgPrice: null,
@@ -170,12 +171,17 @@ export const fillOrder = (
 ): void => {
   const order = state.orders[cid];
   if (order?.status !== 'accepted') return;
-  const p = new D(price);
-  const fraction = new D(order.fillFraction);
+  const p = dec(price);
+  const fraction = dec(order.fillFraction);
   const qty =
     order.qty !== undefined
-      ? floorTo(new D(order.qty).times(fraction), fractionable ? QTY_DP : 0)
-      : floorTo(new D(order.notional ?? '0').times(fraction).div(p), QTY_DP);
+      ? floorTo(dec(order.qty).times(fraction), fractionable ? QTY_DP : 0)
+      : floorTo(
+          dec(order.notional ?? '0')
+            .times(fraction)
+            .div(p),
+          QTY_DP,
+        );
   const complete = fraction.eq(1);
   if (!qty.gt(0)) {
     // The fraction rounds to nothing (e.g. half of one whole share): nothing fills, the order stays open.
@@ -185,7 +191,7 @@ export const fillOrder = (
   const amount = cents(qty.times(p));
   const fee = feeOf(fees, order.side, order.symbol, qty, p);
   const position = state.positions[order.symbol] ?? { qty: '0', costBasis: '0' };
-  const held = new D(position.qty);
+  const held = dec(position.qty);
   if (order.side === 'buy') {
     const cost = amount.plus(fee);
     if (cost.gt(state.cash)) {
@@ -197,37 +203,35 @@ export const fillOrder = (
       Object.assign(order, { reservedCash: '0', reservedQty: '0' });
       return;
     }
-    state.cash = str(new D(state.cash).minus(cost));
+    state.cash = str(dec(state.cash).minus(cost));
     state.positions[order.symbol] = {
       qty: str(held.plus(qty)),
-      costBasis: str(new D(position.costBasis).plus(qty.times(p))),
+      costBasis: str(dec(position.costBasis).plus(qty.times(p))),
     };
-    order.reservedCash = complete ? '0' : str(D.max(ZERO, new D(order.reservedCash).minus(cost)));
+    order.reservedCash = complete ? '0' : str(D.max(ZERO, dec(order.reservedCash).minus(cost)));
   } else {
     if (qty.gt(held)) {
       Object.assign(order, { status: 'rejected', reason: 'insufficient qty at fill', updatedAt: now });
       Object.assign(order, { reservedCash: '0', reservedQty: '0' });
       return;
     }
-    state.cash = str(new D(state.cash).plus(amount).minus(fee));
+    state.cash = str(dec(state.cash).plus(amount).minus(fee));
     const left = held.minus(qty);
     if (left.isZero()) delete state.positions[order.symbol];
     else
       state.positions[order.symbol] = {
         qty: str(left),
-        costBasis: str(new D(position.costBasis).times(left).div(held).toDecimalPlaces(COST_DP)),
+        costBasis: str(dec(position.costBasis).times(left).div(held).toDecimalPlaces(COST_DP)),
       };
-    order.reservedQty = complete ? '0' : str(new D(order.reservedQty).minus(qty));
+    order.reservedQty = complete ? '0' : str(dec(order.reservedQty).minus(qty));
   }
-  const before = new D(order.filledQty);
+  const before = dec(order.filledQty);
   const total = before.plus(qty);
   const avg =
-    order.filledAvgPrice === null
-      ? p
-      : new D(order.filledAvgPrice).times(before).plus(p.times(qty)).div(total);
+    order.filledAvgPrice === null ? p : dec(order.filledAvgPrice).times(before).plus(p.times(qty)).div(total);
   order.filledQty = str(total);
   order.filledAvgPrice = str(avg.toDecimalPlaces(6));
-  order.fees = str(new D(order.fees).plus(fee));
+  order.fees = str(dec(order.fees).plus(fee));
   order.status = complete ? 'filled' : 'partially_filled';
   order.updatedAt = now;
 };

@@ -20,6 +20,7 @@ import {
   cents,
   D,
   DuplicateClientOrderIdError,
+  dec,
   EnsembleError,
   type MarketClock,
   MarketClosedError,
@@ -156,7 +157,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     const found = await store.loadAccount();
     if (found) return found;
     await store.createAccount({
-      cash: str(cents(new D(startingCash))),
+      cash: str(cents(dec(startingCash))),
       positions: {},
       orders: {},
       createdAt: clock().toISOString(),
@@ -215,7 +216,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
   const fillPrice = async (symbol: string, side: 'buy' | 'sell', session: string): Promise<string | null> => {
     const close = await prices.lastClose(symbol, session);
     if (!close || close.date !== session) return null;
-    const c = new D(close.price);
+    const c = dec(close.price);
     if (!c.isFinite() || !c.gt(0)) return null;
     return str(quotePrice(side === 'buy' ? c.times(slippage.plus(1)) : c.times(new D(1).minus(slippage))));
   };
@@ -235,7 +236,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
   const quoted = new WeakMap<PricePoint, D>();
   const markOf = (close: PricePoint): D => {
     let mark = quoted.get(close);
-    if (mark === undefined) quoted.set(close, (mark = quotePrice(new D(close.price))));
+    if (mark === undefined) quoted.set(close, (mark = quotePrice(dec(close.price))));
     return mark;
   };
   /**
@@ -247,13 +248,13 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
     let byQty = valued.get(close);
     if (byQty === undefined) valued.set(close, (byQty = new Map()));
     let value = byQty.get(qty);
-    if (value === undefined) byQty.set(qty, (value = cents(new D(qty).times(markOf(close)))));
+    if (value === undefined) byQty.set(qty, (value = cents(dec(qty).times(markOf(close)))));
     return value;
   };
   /** A position's average price (cost basis ÷ qty), by the two (a position changes only when it trades). */
   const averageByKey = remembered((key: string) => {
     const [costBasis = '0', qty = '0'] = key.split('/');
-    return new D(costBasis).div(qty);
+    return dec(costBasis).div(qty);
   }, 10_000);
   const averageOf = (p: { qty: string; costBasis: string }): D => averageByKey(`${p.costBasis}/${p.qty}`);
 
@@ -269,7 +270,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       if (!p) continue;
       const close = await prices.lastClose(symbol, asOf);
       // Marked at the price the broker would fill at (cents at or above $1, four decimals below), as books are.
-      const marketValue = close ? valueAt(close, p.qty) : cents(new D(p.qty).times(averageOf(p)));
+      const marketValue = close ? valueAt(close, p.qty) : cents(dec(p.qty).times(averageOf(p)));
       out.push({ symbol, qty: p.qty, costBasis: p.costBasis, marketValue });
     }
     return out;
@@ -292,7 +293,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
       op('getAccount', async () => {
         const { state, now } = await read((state, now) => ({ state, now }));
         const positions = await markPositions(state, now);
-        const cash = new D(state.cash);
+        const cash = dec(state.cash);
         const held = Object.values(state.orders)
           .filter(isOpen)
           .reduce((s, o) => s.plus(o.reservedCash), ZERO);

@@ -6,6 +6,7 @@
  */
 import { Decimal } from 'decimal.js';
 import * as z from 'zod';
+import { remembered } from './memo.ts';
 
 /** A decimal number as a string, e.g. "12.5", "-0.000000001". */
 export const DecimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
@@ -30,8 +31,15 @@ export const SHARE_DP = 18;
 export const ZERO = new D(0);
 export const ONE = new D(1);
 
-/** Parses a decimal string (or passes a Decimal through). */
-export const dec = (v: DecimalString | Decimal): Decimal => new D(v);
+/**
+ * A decimal string parsed once: the same text read again (a position's qty, a price, a cash balance — the
+ * ledger and the broker exchange strings, and each step reads them anew) is answered with the Decimal parsed
+ * the first time. Decimals are immutable, so sharing one is safe.
+ */
+const parsed = remembered((text: string): Decimal => new D(text));
+
+/** Parses a decimal string (once per text: {@link parsed}), or copies a Decimal. */
+export const dec = (v: DecimalString | Decimal): Decimal => (typeof v === 'string' ? parsed(v) : new D(v));
 
 /** Formats a Decimal as a plain decimal string: no exponent, no trailing zeros, never `-0`. */
 export const str = (d: Decimal): DecimalString => (d.isZero() ? '0' : d.toFixed());
@@ -60,7 +68,7 @@ export const quotePrice = (d: Decimal): Decimal => roundTo(d, d.gte(1) ? 2 : 4);
 /** Sum of Decimals or decimal strings. */
 export const sum = (xs: Iterable<Decimal | DecimalString>): Decimal => {
   let total = ZERO;
-  for (const x of xs) total = total.plus(x);
+  for (const x of xs) total = total.plus(typeof x === 'string' ? parsed(x) : x);
   return total;
 };
 

@@ -5,7 +5,7 @@
  * its symbol's lease (see order-runner.ts). Re-running with the same input after a crash anywhere — or after
  * a complete run — places nothing twice and returns the same orders.
  */
-import { bookTotals, D, PriceInvalidError, RailSettings, strQty } from '@ensemble/core';
+import { bookTotals, D, dec, PriceInvalidError, RailSettings, strQty } from '@ensemble/core';
 import type { BookLedger, Order } from '@ensemble/ledger';
 import type * as z from 'zod';
 import { clientOrderId } from './client-order-id.ts';
@@ -90,13 +90,13 @@ export const identifyLines = (
         `line ${i} (${l.side} ${l.symbol}) has no share qty; only qty orders execute`,
       );
     }
-    if (!new D(l.qty).gt(0))
+    if (!dec(l.qty).gt(0))
       throw new ExecutionInputInvalidError(`line ${i} (${l.side} ${l.symbol}) has qty ${l.qty}`);
     const price = readPrice(input.prices, l.symbol, input.asOf);
     const children =
       settings?.oversizedOrders === 'split' && cap !== undefined && 'price' in price
-        ? childQuantities(new D(l.qty), price.price, cap)
-        : [new D(l.qty)];
+        ? childQuantities(dec(l.qty), price.price, cap)
+        : [dec(l.qty)];
     return children.map((qty, c) => {
       const key = `${l.symbol}/${l.side}`;
       const leg = (legs.get(key) ?? 0) + 1;
@@ -139,8 +139,7 @@ const orderCapOf = async (
   input: ParsedExecuteInput,
   settings: RailSettings,
 ): Promise<ScaledLimit | { error: string }> => {
-  const nav =
-    input.bookNav === undefined ? await bookValue(deps.ledger, input) : { nav: new D(input.bookNav) };
+  const nav = input.bookNav === undefined ? await bookValue(deps.ledger, input) : { nav: dec(input.bookNav) };
   return 'error' in nav ? nav : orderLimit(settings, nav.nav);
 };
 
@@ -158,7 +157,7 @@ const dailyLimitsOf = async (
     };
   }
   // The books' value the run started with (PrepareRun's equity comparison), else the account's equity now.
-  const account = new D(deps.equityAtRunStart?.current ?? (await deps.broker.getAccount()).equity);
+  const account = dec(deps.equityAtRunStart?.current ?? (await deps.broker.getAccount()).equity);
   return {
     book: dailyLimit(settings.maxDailyTurnoverPerBook, book.nav, 'NAV', settings.maxDailyNotionalPerBook),
     account: dailyLimit(
@@ -187,7 +186,7 @@ const makeGate = (
     const priced: PricedLine[] = lines.map((l) => {
       const p = readPrice(input.prices, l.symbol, input.asOf);
       if ('error' in p) throw new Error(`unreachable: ${p.error}`);
-      return { ...l, notional: new D(l.qty).times(p.price) };
+      return { ...l, notional: dec(l.qty).times(p.price) };
     });
     if ('error' in cap) {
       return {
@@ -226,7 +225,7 @@ const heldQty = async (
   ledger: Pick<BookLedger, 'getPosition'>,
   bookId: ParsedExecuteInput['bookId'],
   symbol: string,
-) => new D((await ledger.getPosition(bookId, symbol))?.qty ?? '0');
+) => dec((await ledger.getPosition(bookId, symbol))?.qty ?? '0');
 
 /** True once any buy of the plan reached the broker: then the recorded intents are the sizing. */
 const buysStarted = async (ctx: RunnerContext, buys: readonly IdentifiedLine[]): Promise<boolean> => {
@@ -291,7 +290,7 @@ export const executePlan = async (deps: ExecuteDeps, rawInput: ExecuteInput): Pr
       ...s,
       qty: async () => {
         const held = await heldQty(deps.ledger, input.bookId, s.symbol);
-        const qty = D.min(new D(s.qty), held);
+        const qty = D.min(dec(s.qty), held);
         return qty.gt(0) ? { qty: strQty(qty) } : { skip: `the book holds no ${s.symbol}` };
       },
     });
@@ -365,7 +364,7 @@ export const outcomeOf = (
   skipped: SkippedOrder[],
   rail: RailVerdict | undefined,
 ): ExecuteResult => {
-  const filled = orders.filter((o) => new D(o.filledQty).gt(0));
+  const filled = orders.filter((o) => dec(o.filledQty).gt(0));
   const traded = `${filled.length} of ${orders.length} orders filled`;
   if (rail) {
     const closed = rail.rail === 'market-closed' || rail.rail === 'calendar-unknown';

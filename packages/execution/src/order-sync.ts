@@ -13,7 +13,7 @@
  */
 
 import type { BrokerOrder, BrokerOrderStatus } from '@ensemble/core';
-import { D, strQty, sum } from '@ensemble/core';
+import { D, dec, strQty, sum } from '@ensemble/core';
 import { allPages, type Fill, type Order, type OrderLedger } from '@ensemble/ledger';
 import { ExecutionInvariantError } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
@@ -42,7 +42,7 @@ export const TERMINAL_LEDGER_STATUSES: ReadonlySet<string> = new Set([
 
 /** The fill id of the fill that brings an order's cumulative filled qty to `cumulativeQty`. */
 export const fillIdOf = (clientOrderId: string, cumulativeQty: string): string =>
-  `${clientOrderId}:${strQty(new D(cumulativeQty))}`;
+  `${clientOrderId}:${strQty(dec(cumulativeQty))}`;
 
 /** What syncing needs. */
 export interface SyncContext {
@@ -76,7 +76,7 @@ export const moveOrder = async (
   for (let attempt = 0; attempt < MAX_STATUS_ATTEMPTS; attempt++) {
     const same =
       current.status === target.status &&
-      (target.filledQty === undefined || new D(current.filledQty).eq(target.filledQty)) &&
+      (target.filledQty === undefined || dec(current.filledQty).eq(target.filledQty)) &&
       (target.brokerOrderId === undefined || current.brokerOrderId === target.brokerOrderId);
     if (same) return current;
     if (TERMINAL_LEDGER_STATUSES.has(current.status)) {
@@ -157,7 +157,7 @@ export const syncOrder = async (ctx: SyncContext, order: Order, bo: BrokerOrder)
     ctx.ledger.listFillsOfOrder({ runId: order.runId, clientOrderId: id }, o),
   );
   const recorded = sumFills(fills);
-  const brokerQty = new D(bo.filledQty);
+  const brokerQty = dec(bo.filledQty);
   if (brokerQty.lt(recorded.qty)) {
     throw new ExecutionInvariantError(
       `the broker's filled qty ${bo.filledQty} is below the ${strQty(recorded.qty)} already recorded`,
@@ -168,14 +168,14 @@ export const syncOrder = async (ctx: SyncContext, order: Order, bo: BrokerOrder)
     if (bo.filledAvgPrice === null) {
       throw new ExecutionInvariantError(`the broker reports ${bo.filledQty} filled without a price`, id);
     }
-    const avg = new D(bo.filledAvgPrice);
+    const avg = dec(bo.filledAvgPrice);
     const qty = brokerQty.minus(recorded.qty);
     // Brokers book cash in cents: the order's cumulative cash is qty × average price rounded half-up to
     // cents, and this fill moved what that adds to the fills already recorded.
     const notional = brokerQty.times(avg).toDecimalPlaces(2, D.ROUND_HALF_UP).minus(recorded.notional);
     let price = notional.div(qty).toDecimalPlaces(9);
     if (price.lte(0)) price = avg;
-    const fee = D.max(new D(bo.fees).minus(recorded.fee), 0);
+    const fee = D.max(dec(bo.fees).minus(recorded.fee), 0);
     const r = await ctx.ledger.recordFill({
       fillId: fillIdOf(id, bo.filledQty),
       clientOrderId: id,

@@ -10,6 +10,7 @@ import {
   type Broker,
   BrokerUnavailableError,
   D,
+  dec,
   newYorkDate,
   type RailName,
   type RailSettings,
@@ -89,7 +90,7 @@ export const readPrice = (
   if (!p) return { error: `${symbol}: no price` };
   let price: D;
   try {
-    price = new D(p.price);
+    price = dec(p.price);
   } catch {
     return { error: `${symbol}: price ${JSON.stringify(p.price)} is not a decimal` };
   }
@@ -168,7 +169,7 @@ export const childQuantities = (qty: D, price: D, cap: D, maxChildren = MAX_CHIL
 /** Whole cents, rounded up: a reservation never counts less than the plan. */
 const centsUp = (d: D): number => d.times(100).ceil().toNumber();
 /** A limit in whole cents, rounded down. */
-const centsDown = (limit: string): number => new D(limit).times(100).floor().toNumber();
+const centsDown = (limit: string): number => dec(limit).times(100).floor().toNumber();
 const dollars = (cents: number): string => strQty(new D(cents).div(100));
 
 /** The key an execution reserves under: its run, its book and its plan's lines (a retry has the same key). */
@@ -195,7 +196,7 @@ export type DailyLimit = ScaledLimit;
  */
 export const dailyLimit = (multiple: string, value: D, what: string, cap?: string): ScaledLimit => {
   const scaled = D.max(value, 0).times(multiple).toDecimalPlaces(2, D.ROUND_DOWN);
-  if (cap !== undefined && new D(cap).lt(scaled)) return { limit: new D(cap), basis: `cap ${cap}` };
+  if (cap !== undefined && dec(cap).lt(scaled)) return { limit: dec(cap), basis: `cap ${cap}` };
   return { limit: scaled, basis: `${multiple} × ${what} ${strQty(value.toDecimalPlaces(2))}` };
 };
 
@@ -208,7 +209,7 @@ export const orderLimit = (settings: RailSettings, nav: D): ScaledLimit => {
   const fraction = settings.maxOrderBookFraction;
   const scaled = D.max(nav, 0).times(fraction);
   const cap = settings.maxOrderNotional;
-  if (cap !== undefined && new D(cap).lt(scaled)) return { limit: new D(cap), basis: `cap ${cap}` };
+  if (cap !== undefined && dec(cap).lt(scaled)) return { limit: dec(cap), basis: `cap ${cap}` };
   return { limit: scaled, basis: `${fraction} × NAV ${strQty(nav.toDecimalPlaces(2))}` };
 };
 
@@ -302,7 +303,9 @@ export const compareEquity = async (
   }
   const account = await broker.getAccount();
   const cash = await allPages((o) => ledger.listCashBalances(o));
-  const current = new D(account.equity).minus(account.cash).plus(sum(cash.map((c) => c.cash)));
+  const current = dec(account.equity)
+    .minus(account.cash)
+    .plus(sum(cash.map((c) => c.cash)));
   const dropPct = baseline?.gt(0)
     ? baseline.minus(current).div(baseline).times(100).toDecimalPlaces(4)
     : null;
@@ -316,7 +319,7 @@ export const compareEquity = async (
 
 /** The equity breaker's verdict on a comparison: halt buys when the books fell more than the limit. */
 export const equityVerdict = (c: EquityComparison, settings: RailSettings): RailVerdict | null => {
-  if (c.dropPct === null || new D(c.dropPct).lte(settings.maxEquityDropPct)) return null;
+  if (c.dropPct === null || dec(c.dropPct).lte(settings.maxEquityDropPct)) return null;
   return block(
     'equity-drop',
     `books worth ${c.current} now vs ${c.baseline} on ${c.baselineDay}: down ${c.dropPct}% (limit ${settings.maxEquityDropPct}%); buys halted`,

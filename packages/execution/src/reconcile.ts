@@ -7,7 +7,7 @@
  */
 
 import type { Broker } from '@ensemble/core';
-import { addDays, D, strQty, sum } from '@ensemble/core';
+import { addDays, D, dec, strQty, sum } from '@ensemble/core';
 import { allPages, type BookLedger, type TransferLedger } from '@ensemble/ledger';
 
 /** Options of {@link reconcile}. */
@@ -51,7 +51,7 @@ export interface ReconcileResult {
 
 /** Compare the ledger's books with the broker's account; see the module comment. */
 export const reconcile = async (options: ReconcileOptions): Promise<ReconcileResult> => {
-  const tolerance = new D(options.tolerance ?? '0.01');
+  const tolerance = dec(options.tolerance ?? '0.01');
   const [ledgerPositions, cashBalances, brokerPositions, account] = await Promise.all([
     allPages((o) => options.ledger.listAllPositions(o)),
     allPages((o) => options.ledger.listCashBalances(o)),
@@ -74,9 +74,9 @@ export const reconcile = async (options: ReconcileOptions): Promise<ReconcileRes
   });
 
   const books = sum(cashBalances.map((c) => c.cash)).minus(options.receivableCash ?? '0');
-  const brokerCash = new D(account.cash);
+  const brokerCash = dec(account.cash);
   const known = options.unallocatedCash !== undefined;
-  const unallocated = known ? new D(options.unallocatedCash as string) : brokerCash.minus(books);
+  const unallocated = known ? dec(options.unallocatedCash as string) : brokerCash.minus(books);
   if (known) {
     const ledgerCash = books.plus(unallocated);
     if (brokerCash.minus(ledgerCash).abs().gt(tolerance)) {
@@ -122,7 +122,7 @@ export const unallocatedFromTransfers = async (
 ): Promise<string> => {
   // Every transfer ever (the one read of a day that grows with the history): large pages, few requests.
   const transfers = await allPages((o) => ledger.listTransfers(o), TRANSFER_PAGE);
-  let cash = new D(deposits);
+  let cash = dec(deposits);
   for (const t of transfers) {
     if (t.kind !== 'cash' || t.appliedAt === undefined) continue;
     if (t.from === 'unallocated') cash = cash.minus(t.amount);

@@ -6,7 +6,7 @@
  */
 
 import type { AssetFacts } from '@ensemble/core';
-import { D, strQty } from '@ensemble/core';
+import { D, dec, strQty } from '@ensemble/core';
 
 /** A buy line at its as-of price. */
 export interface BuyLine {
@@ -35,15 +35,15 @@ export const sizeBuys = (
   bufferBps: number,
   assets: ReadonlyMap<string, AssetFacts>,
 ): SizedBuys => {
-  const available = D.max(new D(cash).times(new D(10_000).minus(bufferBps)).div(10_000), 0);
-  const total = lines.reduce((t, l) => t.plus(new D(l.qty).times(l.price)), new D(0));
+  const available = D.max(dec(cash).times(new D(10_000).minus(bufferBps)).div(10_000), 0);
+  const total = lines.reduce((t, l) => t.plus(dec(l.qty).times(l.price)), new D(0));
   if (total.lte(available)) return { buys: [...lines], dropped: [], factor: '1' };
   const factor = total.isZero() ? new D(0) : available.div(total);
   const buys: BuyLine[] = [];
   const dropped: SizedBuys['dropped'] = [];
   for (const l of lines) {
     const dp = assets.get(l.symbol)?.fractionable === true ? 9 : 0;
-    const qty = new D(l.qty).times(factor).toDecimalPlaces(dp, D.ROUND_DOWN);
+    const qty = dec(l.qty).times(factor).toDecimalPlaces(dp, D.ROUND_DOWN);
     if (qty.lte(0) || qty.times(l.price).lt(MIN_ORDER_NOTIONAL)) {
       dropped.push({
         line: l,

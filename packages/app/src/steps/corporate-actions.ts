@@ -8,7 +8,7 @@
  * (core's `inferSplit`: a round ratio confirmed by the price since the previous run); anything else is left
  * for reconciliation to report, never guessed away.
  */
-import { addDays, type CorporateAction, D, inferSplit } from '@ensemble/core';
+import { addDays, type CorporateAction, D, dec, inferSplit } from '@ensemble/core';
 import {
   allPages,
   applyCorporateAction,
@@ -72,7 +72,7 @@ export const settleCorporateActions = async (
   // Unannounced splits: the broker's quantity against the books', confirmed by the price since the last run.
   // The books as the actions left them (as they were, when no action was applied).
   const books = applied.length > 0 ? await held() : before;
-  const atBroker = new Map((await broker.listPositions()).map((p) => [p.symbol, new D(p.qty)]));
+  const atBroker = new Map((await broker.listPositions()).map((p) => [p.symbol, dec(p.qty)]));
   const split = new Set(applied.filter((a) => a.action.kind === 'split').map((a) => a.action.symbol));
   let previousPrices: Readonly<Record<string, string>> | undefined;
   for (const symbol of symbols) {

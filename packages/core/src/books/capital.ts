@@ -261,7 +261,7 @@ export const planCapitalRebalance = (
   const relative = (r: (typeof rows)[number]) =>
     excess(r)
       .abs()
-      .div(maxD(r.target.times(total), new D('0.01')));
+      .div(maxD(r.target.times(total), dec('0.01')));
   const furthest = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
     relative(b).comparedTo(relative(a)) || byString(a.id, b.id);
   const outside = new Set(drifted.map((d) => d.bookId));

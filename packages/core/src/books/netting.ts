@@ -20,7 +20,7 @@
  * - a whole-share line stays whole: a cross with a whole-share line is a whole number of shares;
  * - fractional crosses are rounded down to {@link QTY_DP} decimals.
  */
-import { byString, D, type DecimalString, QTY_DP, str, strQty } from '../decimal.ts';
+import { byString, D, type DecimalString, dec, QTY_DP, str, strQty } from '../decimal.ts';
 import type { Side } from '../vocabulary.ts';
 import { proRataCost } from './cost-basis.ts';
 
@@ -64,7 +64,7 @@ const opens = (lines: readonly NettableLine[], side: Side): Open[] => {
   const byBook = new Map<string, Open>();
   for (const l of lines) {
     if (l.side !== side) continue;
-    const qty = new D(l.qty);
+    const qty = dec(l.qty);
     if (!qty.gt(0)) continue;
     const open = byBook.get(l.bookId);
     if (open) open.left = open.left.plus(qty);
@@ -78,14 +78,14 @@ export const crossOrders = (input: CrossInput): Cross[] => {
   const buffer = new D(1).minus(new D(input.buyCashBufferBps).div(10_000));
   const priced = new Map<string, D>();
   for (const [symbol, text] of Object.entries(input.prices)) {
-    const price = new D(text);
+    const price = dec(text);
     if (price.isFinite() && price.gt(0)) priced.set(symbol, price);
   }
   // What each book can pay: its cash and what its planned sells bring at the as-of prices, less the buffer
   // (the planner sized its buys the same way).
   const budget = new Map<string, D>();
   for (const l of input.lines) {
-    if (!budget.has(l.bookId)) budget.set(l.bookId, new D(input.cash[l.bookId] ?? '0'));
+    if (!budget.has(l.bookId)) budget.set(l.bookId, dec(input.cash[l.bookId] ?? '0'));
     const price = priced.get(l.symbol);
     if (l.side === 'sell' && price) budget.set(l.bookId, budget.get(l.bookId)!.plus(price.times(l.qty)));
   }
@@ -142,7 +142,7 @@ export const netLines = <L extends { readonly symbol: string; readonly side: Sid
     const key = `${l.symbol}/${l.side}`;
     const left = crossed.get(key);
     if (left === undefined || l.qty === undefined || left.isZero()) return [l];
-    const qty = new D(l.qty);
+    const qty = dec(l.qty);
     const taken = D.min(qty, left);
     crossed.set(key, left.minus(taken));
     const rest = qty.minus(taken);
@@ -165,10 +165,10 @@ export const crossCostBases = (
     let held = left.get(key);
     if (held === undefined) {
       const h = holdings.get(key);
-      held = { qty: new D(h?.qty ?? '0'), cost: new D(h?.costBasis ?? '0') };
+      held = { qty: dec(h?.qty ?? '0'), cost: dec(h?.costBasis ?? '0') };
       left.set(key, held);
     }
-    const qty = new D(c.qty);
+    const qty = dec(c.qty);
     const cost = proRataCost(held.cost, qty, held.qty);
     held.qty = held.qty.minus(qty);
     held.cost = held.cost.minus(cost);

@@ -3,7 +3,7 @@
  * or malformed price is a {@link PriceInvalidError}, never a silent zero.
  */
 import * as z from 'zod';
-import { D, type D as Dec } from '../decimal.ts';
+import { type D as Dec, dec } from '../decimal.ts';
 import { PriceInvalidError } from './errors.ts';
 
 /** Prices by symbol, as decimal strings (USD per share). */
@@ -16,7 +16,7 @@ export const requirePrice = (prices: Prices, symbol: string): Dec => {
   if (raw === undefined) throw new PriceInvalidError(symbol, 'no price');
   let p: Dec;
   try {
-    p = new D(raw);
+    p = dec(raw);
   } catch (cause) {
     throw new PriceInvalidError(symbol, `price ${JSON.stringify(raw)} is not a decimal`, { cause });
   }

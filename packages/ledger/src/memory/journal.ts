@@ -4,7 +4,7 @@
  * applied mark, as one write. The exactly-once marker protocol of the DynamoDB journal exists because
  * DynamoDB writes items one at a time; here the whole entry is one step.
  */
-import { D, str } from '@ensemble/core';
+import { dec, str } from '@ensemble/core';
 import { type Effect, positionAfter } from '../repository/effects.ts';
 import type { MemoryCtx } from './store.ts';
 import { composite } from './table.ts';
@@ -25,7 +25,7 @@ export const applyEffects = (
       const next = positionAfter(entryId, e, current);
       writes.push(() => positions.put({ bookId: e.bookId, symbol: e.symbol, ...next, updatedAt: m.now() }));
     } else {
-      const amount = str(e.apply(new D(cash.get(e.bookId)?.amount ?? '0')));
+      const amount = str(e.apply(dec(cash.get(e.bookId)?.amount ?? '0')));
       writes.push(() => cash.put({ bookId: e.bookId, amount, updatedAt: m.now() }));
     }
   }

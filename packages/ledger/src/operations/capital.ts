@@ -15,6 +15,7 @@ import {
   type CashTransfer,
   D,
   DecimalString,
+  dec,
   Flow,
   fundBooks as fundingTransfers,
   normalizeShares,
@@ -106,7 +107,7 @@ export const fundBooks = async (ledger: CapitalLedger, raw: FundBooksInput): Pro
       (a, c) => a.plus(c.cash),
       new D(0),
     );
-    const free = new D(input.accountCash).minus(owned);
+    const free = dec(input.accountCash).minus(owned);
     if (funding.gt(free)) {
       throw new AllocationInvalidError(
         `funding ${funding.toFixed()} exceeds the unallocated cash ${free.toFixed()} (account cash ${input.accountCash}, books own ${owned.toFixed()})`,
@@ -119,13 +120,13 @@ export const fundBooks = async (ledger: CapitalLedger, raw: FundBooksInput): Pro
   if (joining.length > 0) {
     const members = Object.keys(before);
     const weights: Record<string, D> = {};
-    for (const s of joining) weights[s.id] = new D(allocations.byStrategy[s.id]!);
+    for (const s of joining) weights[s.id] = dec(allocations.byStrategy[s.id]!);
     if (members.length > 0) {
       // New capital enters at NAV: each newcomer's weight is its funding, each member's its slice of NAV.
       const pool = await ledger.getBook(POOL_BOOK);
       const { nav } = bookTotals(pool, input.prices ?? {});
       for (const s of joining) weights[s.id] = weights[s.id]!.times(input.accountEquity);
-      for (const id of members) weights[id] = new D(before[id]!).times(nav);
+      for (const id of members) weights[id] = dec(before[id]!).times(nav);
     }
     const total = Object.values(weights).reduce((a, b) => a.plus(b), new D(0));
     if (total.isZero()) for (const id of Object.keys(weights)) weights[id] = new D(1);
@@ -205,7 +206,7 @@ export const allocationsChanged = (
   current: Readonly<Record<string, string>>,
 ): boolean =>
   recorded !== undefined &&
-  Object.keys(current).some((id) => recorded[id] === undefined || !new D(recorded[id]).eq(current[id]!));
+  Object.keys(current).some((id) => recorded[id] === undefined || !dec(recorded[id]).eq(current[id]!));
 
 /**
  * Capital rebalancing, at most once per day (`capital:<day>`): values every allocated book at `prices`, and
@@ -248,7 +249,7 @@ export const rebalanceCapital = async (
       (a, c) => a.plus(c.cash),
       new D(0),
     );
-    unallocatedCash = D.max(new D(input.accountCash).minus(owned), 0).toFixed();
+    unallocatedCash = D.max(dec(input.accountCash).minus(owned), 0).toFixed();
   }
   const r = planCapitalRebalance(allocations.byBook, capital, input.policy.capitalBand, {
     force: input.force,
@@ -295,7 +296,7 @@ export const rebalanceCapital = async (
     day: input.day,
     kind: 'capital',
     reason: move
-      ? `${why}; cash first, then slices of positions${new D(r.unmet).gt(0) ? `; ${r.unmet} still owed to unallocated` : ''}`
+      ? `${why}; cash first, then slices of positions${dec(r.unmet).gt(0) ? `; ${r.unmet} still owed to unallocated` : ''}`
       : why,
     ...(input.runId === undefined ? {} : { runId: input.runId }),
     transfers,
@@ -324,7 +325,7 @@ const reallocatedShares = (
 ): Record<string, string> => {
   const members = Object.keys(shares);
   if (members.length === 0 || members.some((id) => byStrategy[id] === undefined)) return { ...shares };
-  const weights = Object.fromEntries(members.map((id) => [id, new D(byStrategy[id]!)]));
+  const weights = Object.fromEntries(members.map((id) => [id, dec(byStrategy[id]!)]));
   if (Object.values(weights).every((w) => w.isZero())) return { ...shares };
   return { ...normalizeShares(weights) };
 };

@@ -17,6 +17,7 @@ import {
   carveFromPool,
   D,
   type DecimalString,
+  dec,
   type FlipResult,
   Flow,
   mergeIntoPool,
@@ -90,7 +91,7 @@ export const sharesFromAttributions = async (
   );
   if (!last) return {};
   const ofRun = await allPages((o) => ledger.listPoolAttributionsOfRun(last.runId, o));
-  const weights = Object.fromEntries(ofRun.map((a) => [a.strategyId, new D(a.fraction)]));
+  const weights = Object.fromEntries(ofRun.map((a) => [a.strategyId, dec(a.fraction)]));
   const total = Object.values(weights).reduce((a, b) => a.plus(b), new D(0));
   return total.gt(0) ? { ...normalizeShares(weights) } : {};
 };

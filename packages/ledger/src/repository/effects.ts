@@ -4,7 +4,15 @@
  * rata). Pure, and shared by the DynamoDB journal (journal.ts, which applies each effect exactly once
  * without transactions) and the memory ledger (which applies them all in one step).
  */
-import { applyFill as applyFillToBook, D, EXTERNAL, proRataCost, str, UNALLOCATED } from '@ensemble/core';
+import {
+  applyFill as applyFillToBook,
+  type D,
+  dec,
+  EXTERNAL,
+  proRataCost,
+  str,
+  UNALLOCATED,
+} from '@ensemble/core';
 import { LedgerInvariantError } from '../errors.ts';
 import type { BookId, Fill, Transfer } from '../types.ts';
 import type { ApplyTransferInput } from './inputs.ts';
@@ -33,7 +41,7 @@ export const positionAfter = (
   e: Extract<Effect, { kind: 'position' }>,
   current: { qty: string; costBasis: string } | null,
 ): { qty: string; costBasis: string } => {
-  const next = e.apply({ qty: new D(current?.qty ?? '0'), costBasis: new D(current?.costBasis ?? '0') });
+  const next = e.apply({ qty: dec(current?.qty ?? '0'), costBasis: dec(current?.costBasis ?? '0') });
   if (next.qty.isNegative()) {
     throw new LedgerInvariantError(`${entryId} would make ${effectKey(e)} negative (${str(next.qty)})`);
   }
@@ -42,8 +50,8 @@ export const positionAfter = (
 
 /** A fill's effects: its book's position (core's average-cost math) and cash (notional and fee). */
 export const fillEffects = (fill: Fill): Effect[] => {
-  const notional = new D(fill.notional);
-  const fee = new D(fill.fee);
+  const notional = dec(fill.notional);
+  const fee = dec(fill.fee);
   const buy = fill.side === 'buy';
   return [
     {
@@ -56,7 +64,7 @@ export const fillEffects = (fill: Fill): Effect[] => {
         const held = { symbol: fill.symbol, qty: str(s.qty), costBasis: str(s.costBasis) };
         const book = { bookId: fill.bookId, cash: '0', positions: s.qty.isZero() ? [] : [held] };
         const after = applyFillToBook(book, fill).book.positions.find((h) => h.symbol === fill.symbol);
-        return { qty: new D(after?.qty ?? '0'), costBasis: new D(after?.costBasis ?? '0') };
+        return { qty: dec(after?.qty ?? '0'), costBasis: dec(after?.costBasis ?? '0') };
       },
     },
     {
@@ -73,11 +81,11 @@ export const fillEffects = (fill: Fill): Effect[] => {
  * `external` have no items: only the books' sides change.
  */
 export const transferEffects = (t: Transfer): Effect[] => {
-  const amount = new D(t.amount);
+  const amount = dec(t.amount);
   const effects: Effect[] = [];
   const book = (id: string) => id !== UNALLOCATED && id !== EXTERNAL;
   if (t.kind === 'position') {
-    const qty = new D(t.qty ?? '0');
+    const qty = dec(t.qty ?? '0');
     const symbol = t.symbol ?? '';
     if (book(t.from)) {
       effects.push({
@@ -112,13 +120,13 @@ export const proRataCostBasis = (
   symbol: string,
   qty: D,
 ): string => {
-  const heldQty = new D(held?.qty ?? '0');
+  const heldQty = dec(held?.qty ?? '0');
   if (heldQty.lessThan(qty)) {
     throw new LedgerInvariantError(
       `cannot move ${str(qty)} ${symbol} from ${from}: it holds ${str(heldQty)}`,
     );
   }
-  return str(proRataCost(new D(held?.costBasis ?? '0'), qty, heldQty));
+  return str(proRataCost(dec(held?.costBasis ?? '0'), qty, heldQty));
 };
 
 /** True when a position transfer's record decides its cost basis (none given: taken pro rata when first recorded). */
@@ -153,8 +161,8 @@ export const newTransfer = async (
         `transfer ${transferId}: shares issued from outside need their cost basis`,
       );
     }
-    const amount = input.costBasis !== undefined ? str(new D(input.costBasis)) : await costBasis(input);
-    return { ...base, symbol: input.symbol, qty: str(new D(input.qty)), amount, recordedAt: at };
+    const amount = input.costBasis !== undefined ? str(dec(input.costBasis)) : await costBasis(input);
+    return { ...base, symbol: input.symbol, qty: str(dec(input.qty)), amount, recordedAt: at };
   }
-  return { ...base, amount: str(new D(input.amount)), recordedAt: at };
+  return { ...base, amount: str(dec(input.amount)), recordedAt: at };
 };

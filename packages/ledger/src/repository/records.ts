@@ -4,7 +4,7 @@
  * and how a conditional transition is recognised as replayed. Pure, and shared by the two implementations
  * of {@link LedgerRepository} — the DynamoDB repository and the memory ledger — so they cannot drift apart.
  */
-import { D, str } from '@ensemble/core';
+import { dec, str } from '@ensemble/core';
 import type {
   Fill,
   FlowState,
@@ -132,8 +132,8 @@ export const orderStatusChange = (input: UpdateOrderStatusInput, at: string) => 
     version: input.expectedVersion + 1,
     updatedAt: at,
     ...(input.brokerOrderId === undefined ? {} : { brokerOrderId: input.brokerOrderId }),
-    ...(input.filledQty === undefined ? {} : { filledQty: str(new D(input.filledQty)) }),
-    ...(input.filledNotional === undefined ? {} : { filledNotional: str(new D(input.filledNotional)) }),
+    ...(input.filledQty === undefined ? {} : { filledQty: str(dec(input.filledQty)) }),
+    ...(input.filledNotional === undefined ? {} : { filledNotional: str(dec(input.filledNotional)) }),
   },
   entry: { status: input.status, at, ...(input.reason === undefined ? {} : { reason: input.reason }) },
 });
@@ -152,20 +152,20 @@ export const isReplayedOrderMove = (current: Order, input: UpdateOrderStatusInpu
 
 /** The fill {@link recordFill} records: decimals normalized, notional qty × price unless the broker's. */
 export const newFill = (input: RecordFillInput): Fill => {
-  const qty = new D(input.qty);
-  const price = new D(input.price);
+  const qty = dec(input.qty);
+  const price = dec(input.price);
   return {
     ...input,
     qty: str(qty),
     price: str(price),
-    notional: str(input.notional === undefined ? qty.times(price) : new D(input.notional)),
-    fee: str(new D(input.fee ?? '0')),
+    notional: str(input.notional === undefined ? qty.times(price) : dec(input.notional)),
+    fee: str(dec(input.fee ?? '0')),
   };
 };
 
 /** A NAV's values as stored (decimal strings normalized, flows defaulting to 0). */
 export const navValues = (input: RecordNavInput): Pick<Nav, (typeof SameOn.nav)[number]> => {
-  const n = (s: string | undefined) => str(new D(s ?? '0'));
+  const n = (s: string | undefined) => str(dec(s ?? '0'));
   return {
     cash: n(input.cash),
     positionsValue: n(input.positionsValue),
