@@ -2,7 +2,10 @@
  * Child process of the backtest benchmark: each of the 19 corpus strategies backtested alone (per-book, the
  * whole account, rails raised so no notional limit blocks an order), one after another, from its own first
  * evaluable session to the last of the bundled data, with the CLI's broker. Prints one JSON line.
- * Usage: node backtest-corpus.mjs REPO WORKDIR (paths are given: the bundle runs from a temporary folder).
+ * Between two strategies the collector runs (the process is started with `--expose-gc`): each backtest's
+ * peak is its own, as in the process an operator starts for one, not added to the garbage of those before.
+ * Usage: node --expose-gc backtest-corpus.mjs REPO WORKDIR (paths are given: the bundle runs from a temporary
+ * folder).
  */
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -21,6 +24,8 @@ const corpusFiles = () =>
     .sort();
 const LIMIT = '1000000000000';
 const strategies: { file: string; sessions: number; ms: number; from: string }[] = [];
+const collect = (globalThis as { gc?: () => void }).gc;
+if (collect === undefined) throw new Error('start the corpus benchmark with node --expose-gc');
 const data = new CsvMarketData(join(repo, 'packages/market-data/data/bars'));
 for (const file of corpusFiles()) {
   const started = performance.now();
@@ -61,5 +66,6 @@ for (const file of corpusFiles()) {
     from: r.history.from,
     ms: performance.now() - started,
   });
+  collect();
 }
 process.stdout.write(`${JSON.stringify({ strategies })}\n`);

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bundleFunctions, packageOf } from '../infra/bundle.ts';
-import { benchBacktest, formatBacktest } from './backtest.ts';
+import { benchBacktest, benchInstructions, formatBacktest } from './backtest.ts';
 import { benchDsl } from './dsl.ts';
 import { benchPlanner } from './planner.ts';
 import { benchWidth, formatWidth } from './width.ts';
@@ -108,6 +108,20 @@ if (!only || only === 'backtest') {
   const bt = await benchBacktest(parts, (line) => console.log(`  ${line}`));
   for (const line of formatBacktest(bt)) console.log(line);
   report.backtest = bt;
+}
+
+if (only === 'instructions') {
+  // The backtest's instructions (cachegrind): the figure to compare two builds on a machine whose speed
+  // drifts. Not part of the default run (about 90 s). `npm run bench -- instructions 2024-01-02` sets --from.
+  console.log('\nBacktest instructions (valgrind --tool=cachegrind, the default set)');
+  const counted = benchInstructions(process.argv[3]);
+  if (counted === null) console.log('  valgrind is not installed: apt-get install -y valgrind');
+  else {
+    console.log(
+      `  ensemble ${counted.args.join(' ')}: ${counted.sessions} sessions, ${(counted.instructions / 1e9).toFixed(2)} G instructions (${counted.wallS.toFixed(0)} s under valgrind)`,
+    );
+  }
+  report.instructions = counted;
 }
 
 console.log(`\n${JSON.stringify(report)}`);
