@@ -7,7 +7,7 @@
  */
 
 import type { Broker } from '@ensemble/core';
-import { addDays, D, dec, strQty, sum } from '@ensemble/core';
+import { addDays, D, dec, strQty, sum, UNALLOCATED } from '@ensemble/core';
 import { allPages, type BookLedger, type TransferLedger } from '@ensemble/ledger';
 
 /** Options of {@link reconcile}. */
@@ -113,20 +113,20 @@ const TRANSFER_PAGE = 1000;
 
 /**
  * The cash no book owns, from the ledger's transfers: `deposits` (what was paid into the account) less
- * every cash transfer from `unallocated` to a book, plus every one back. For the simulated broker,
- * `deposits` is its starting cash.
+ * every applied cash transfer from `unallocated` to a book, plus every one back. For the simulated broker,
+ * `deposits` is its starting cash. Only those transfers are read (`listUnallocatedCashTransfers`: funding,
+ * capital moves, liquidations), not the transfers between books, which a day of netting or a flip adds.
  */
 export const unallocatedFromTransfers = async (
-  ledger: Pick<TransferLedger, 'listTransfers'>,
+  ledger: Pick<TransferLedger, 'listUnallocatedCashTransfers'>,
   deposits: string,
 ): Promise<string> => {
-  // Every transfer ever (the one read of a day that grows with the history): large pages, few requests.
-  const transfers = await allPages((o) => ledger.listTransfers(o), TRANSFER_PAGE);
+  const transfers = await allPages((o) => ledger.listUnallocatedCashTransfers(o), TRANSFER_PAGE);
   let cash = dec(deposits);
   for (const t of transfers) {
     if (t.kind !== 'cash' || t.appliedAt === undefined) continue;
-    if (t.from === 'unallocated') cash = cash.minus(t.amount);
-    if (t.to === 'unallocated') cash = cash.plus(t.amount);
+    if (t.from === UNALLOCATED) cash = cash.minus(t.amount);
+    if (t.to === UNALLOCATED) cash = cash.plus(t.amount);
   }
   return strQty(cash);
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerInvariantError } from './errors.ts';
+import { allPages } from './pages.ts';
 import type { LedgerRepository } from './repository/index.ts';
 import { forEachServer, newTestLedger, type TestLedger } from './testing/index.ts';
 
@@ -229,6 +230,48 @@ forEachServer('ledger books', (endpoint, server) => {
       expect((await ledger.getBook('strategy#a')).cash).toBe('749.5');
       expect((await ledger.getBook('strategy#b')).cash).toBe('250.5');
       expect((await ledger.listTransfers({ from: '2025-01-03', to: '2025-01-03' })).data).toHaveLength(1);
+    });
+
+    it('lists the cash transfers from and to the cash no book owns, and no other, page by page', async () => {
+      // Arrange: funding of two books, cash and shares between books, cash back to no book.
+      const ledger = await setup();
+      await fund(ledger, 'strategy#b', '500');
+      await fund(ledger, 'strategy#a', '1000');
+      await ledger.recordFill(fill('b1', 'strategy#a', 'buy', '2', '100'));
+      await ledger.applyFill('b1');
+      const between = { day: '2025-01-03', reason: 'netting' };
+      await ledger.applyTransfer({
+        ...between,
+        transferId: 'cash:a:b',
+        kind: 'cash',
+        from: 'strategy#a',
+        to: 'strategy#b',
+        amount: '100',
+      });
+      await ledger.applyTransfer({
+        ...between,
+        transferId: 'shares:a:pool',
+        kind: 'position',
+        from: 'strategy#a',
+        to: 'pool',
+        symbol: 'SPY',
+        qty: '1',
+      });
+      await ledger.applyTransfer({
+        transferId: 'back:b',
+        day: '2025-01-06',
+        kind: 'cash',
+        from: 'strategy#b',
+        to: 'unallocated',
+        amount: '50',
+        reason: 'liquidation',
+      });
+      // Act: one transfer a page, so the filter runs across cursors.
+      const listed = await allPages((o) => ledger.listUnallocatedCashTransfers({ ...o, limit: 1 }));
+      // Assert
+      expect(listed.map((t) => t.transferId)).toEqual(['fund:strategy#a', 'fund:strategy#b', 'back:b']);
+      expect(listed.every((t) => t.appliedAt !== undefined)).toBe(true);
+      expect(await allPages((o) => ledger.listTransfers(o))).toHaveLength(5);
     });
 
     it('reaches the same state whichever write of a transfer a crash interrupts', async () => {

@@ -82,6 +82,7 @@ const readAll = async (ledger: LedgerRepository) => {
     holders: await pages((o) => ledger.listHoldersOfSymbol('SPY', o)),
     cash: await pages((o) => ledger.listCashBalances(o)),
     transfers: await pages((o) => ledger.listTransfers(o)),
+    unallocatedCash: await pages((o) => ledger.listUnallocatedCashTransfers(o)),
     transferPlans: await pages((o) => ledger.listTransferPlans(o)),
     flowState: await ledger.getFlowState(),
     killSwitch: await ledger.getKillSwitch(),
@@ -104,6 +105,7 @@ describe('the memory ledger', () => {
       // Assert
       expect(want.runs).toHaveLength(DAYS.length);
       expect(want.perBook.some((b) => b.book.positions.length > 0)).toBe(true);
+      expect(want.unallocatedCash.length).toBeGreaterThan(0);
       expect(got).toEqual(want);
     } finally {
       await db.stop();

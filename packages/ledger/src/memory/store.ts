@@ -5,6 +5,7 @@
  * tables, apart, plus shadow mode's paper accounts — as the two ElectroDB services keep their items apart on
  * one DynamoDB table.
  */
+import { UNALLOCATED } from '@ensemble/core';
 import type {
   CashBalance,
   Fill,
@@ -142,6 +143,12 @@ const createScopeStore = (): MemoryScopeStore => ({
   }),
   transfers: new Table<Transfer>((r) => r.transferId, {
     byDay: { partition: () => '', sort: (r) => composite(r.day, r.transferId) },
+    // Sparse: only the cash transfers from or to the cash no book owns (the DynamoDB repository filters the
+    // byDay query the same way).
+    unallocatedCash: {
+      partition: (r) => (r.kind === 'cash' && (r.from === UNALLOCATED || r.to === UNALLOCATED) ? '' : null),
+      sort: (r) => composite(r.day, r.transferId),
+    },
   }),
   transferPlans: new Table<TransferPlan>((r) => r.planId, {
     byDay: { partition: () => '', sort: (r) => composite(r.day, r.planId) },

@@ -64,9 +64,12 @@ export interface RangeQuery<T> extends PageOptions {
   readonly where?: (row: T) => boolean;
 }
 
-/** An access pattern: a row's partition and its sort key within it. */
+/**
+ * An access pattern: a row's partition and its sort key within it. A sparse index (as a DynamoDB index on an
+ * attribute only some items have) leaves out the rows whose partition is null.
+ */
 export interface IndexSpec<T> {
-  partition(row: T): string;
+  partition(row: T): string | null;
   sort(row: T): string;
 }
 
@@ -99,6 +102,7 @@ export class Table<T extends object> {
       this.#rows.set(key, added);
       for (const { spec, parts } of this.#indexes.values()) {
         const partition = spec.partition(stored);
+        if (partition === null) continue;
         const sort = spec.sort(stored);
         let entries = parts.get(partition);
         if (!entries) parts.set(partition, (entries = []));
@@ -116,7 +120,9 @@ export class Table<T extends object> {
     const { row } = cell;
     this.#rows.delete(key);
     for (const { spec, parts } of this.#indexes.values()) {
-      const entries = parts.get(spec.partition(row));
+      const partition = spec.partition(row);
+      if (partition === null) continue;
+      const entries = parts.get(partition);
       const at = entries ? lowerBound(entries, spec.sort(row)) : -1;
       if (entries && entries[at]?.cell === cell) entries.splice(at, 1);
     }

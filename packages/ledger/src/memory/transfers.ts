@@ -64,6 +64,7 @@ export const memoryTransferLedger = (m: MemoryCtx): TransferLedger => {
     applyTransfer: applyTransfer(m),
     getTransfer: async (transferId) => transfers.get(transferId) ?? null,
     listTransfers: async (o) => transfers.page('byDay', '', o),
+    listUnallocatedCashTransfers: async (o) => transfers.page('unallocatedCash', '', o),
     getFlowState: async () => readState(m) ?? EMPTY,
     claimFlowState: async (input) => {
       const updatedAt = m.now();

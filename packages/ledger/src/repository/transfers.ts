@@ -3,11 +3,12 @@
  * once with its amounts resolved and applied once through the journal; the transfer plans that group them
  * (transfer-plans.ts) and the FlowState they change (flow-state.ts).
  */
-import { D } from '@ensemble/core';
+import { D, UNALLOCATED } from '@ensemble/core';
 import type {
   DayRangeOptions,
   FlowState,
   Page,
+  PageOptions,
   RecordResult,
   Transfer,
   TransferPlan,
@@ -51,6 +52,12 @@ export interface TransferLedger {
   getTransfer(transferId: string): Promise<Transfer | null>;
   /** List transfers by day. */
   listTransfers(options?: DayRangeOptions): Promise<Page<Transfer>>;
+  /**
+   * List the cash transfers between a book and the account's cash no book owns (`from` or `to`
+   * `unallocated`: funding, capital moves, liquidations), by day: what that cash is made of. A page holds
+   * up to `limit` of them (the transfers between books are never among them).
+   */
+  listUnallocatedCashTransfers(options?: PageOptions): Promise<Page<Transfer>>;
   /** Read the FlowState (version 0 and empty maps if never written). */
   getFlowState(): Promise<FlowState>;
   /** Claim the FlowState for a transfer plan, conditional on the version read and no plan pending. */
@@ -145,11 +152,25 @@ const listTransfers = (ctx: Ctx, options: DayRangeOptions = {}): Promise<Page<Tr
     return { data, cursor };
   });
 
+const listUnallocatedCashTransfers = (ctx: Ctx, options: PageOptions = {}): Promise<Page<Transfer>> =>
+  guard('listUnallocatedCashTransfers', async () => {
+    const unallocated: string = UNALLOCATED;
+    const { data, cursor } = await ctx.svc.entities.transfer.query
+      .byDay({})
+      .where(
+        ({ kind, from, to }, { eq }) =>
+          `${eq(kind, 'cash')} AND (${eq(from, unallocated)} OR ${eq(to, unallocated)})`,
+      )
+      .go(pageOf(options));
+    return { data, cursor };
+  });
+
 /** The {@link TransferLedger} over `ctx`. */
 export const transferLedger = (ctx: Ctx): TransferLedger => ({
   applyTransfer: (input) => applyTransfer(ctx, input),
   getTransfer: (transferId) => getTransfer(ctx, transferId),
   listTransfers: (options) => listTransfers(ctx, options),
+  listUnallocatedCashTransfers: (options) => listUnallocatedCashTransfers(ctx, options),
   getFlowState: () => getFlowState(ctx),
   claimFlowState: (input) => claimFlowState(ctx, input),
   finalizeFlowState: (input) => finalizeFlowState(ctx, input),
