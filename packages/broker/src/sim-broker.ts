@@ -29,6 +29,7 @@ import {
   OrderRejectedError,
   quotePrice,
   remembered,
+  rememberedFor,
   type SubmitOrderRequest,
   sessionOnOrBefore,
   sessionsBetween,
@@ -243,14 +244,7 @@ export const createSimBroker = (options: SimBrokerOptions): SimBroker => {
    * The market value of `qty` shares at a close, by close and quantity (most reads of a session find the
    * positions as the previous read did).
    */
-  const valued = new WeakMap<PricePoint, Map<string, D>>();
-  const valueAt = (close: PricePoint, qty: string): D => {
-    let byQty = valued.get(close);
-    if (byQty === undefined) valued.set(close, (byQty = new Map()));
-    let value = byQty.get(qty);
-    if (value === undefined) byQty.set(qty, (value = cents(dec(qty).times(markOf(close)))));
-    return value;
-  };
+  const valueAt = rememberedFor((close: PricePoint, qty: string): D => cents(dec(qty).times(markOf(close))));
   /** A position's average price (cost basis ÷ qty), by the two (a position changes only when it trades). */
   const averageByKey = remembered((key: string) => {
     const [costBasis = '0', qty = '0'] = key.split('/');

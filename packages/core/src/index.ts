@@ -17,7 +17,7 @@ export type { TraceNode } from './eval/trace.ts';
 export { toWeightStrings } from './eval/weights.ts';
 export * from './indicators/index.ts';
 export * from './market.ts';
-export { remembered } from './memo.ts';
+export { remembered, rememberedFor } from './memo.ts';
 export * from './performance/index.ts';
 export * from './planner/index.ts';
 export * from './rails.ts';

@@ -15,3 +15,23 @@ export const remembered = <K, V>(compute: (key: K) => V, limit = 100_000): ((key
     return value;
   };
 };
+
+/**
+ * A memo for pure functions of an object (by identity, held weakly: forgotten with the object) and a second
+ * key: a report's daily returns by equity and flows series, the simulated broker's market values by close
+ * and quantity.
+ */
+export const rememberedFor = <O extends object, K, V>(
+  compute: (object: O, key: K) => V,
+): ((object: O, key: K) => V) => {
+  const known = new WeakMap<O, Map<K, V>>();
+  return (object, key) => {
+    let byKey = known.get(object);
+    if (byKey === undefined) known.set(object, (byKey = new Map()));
+    const hit = byKey.get(key);
+    if (hit !== undefined || byKey.has(key)) return hit as V;
+    const value = compute(object, key);
+    byKey.set(key, value);
+    return value;
+  };
+};

@@ -7,7 +7,7 @@
  */
 
 import type { Broker } from '@ensemble/core';
-import { addDays, D, dec, strQty, sum, UNALLOCATED } from '@ensemble/core';
+import { addDays, D, dec, movesUnallocatedCash, strQty, sum, UNALLOCATED } from '@ensemble/core';
 import { allPages, type BookLedger, type TransferLedger } from '@ensemble/ledger';
 
 /** Options of {@link reconcile}. */
@@ -124,7 +124,7 @@ export const unallocatedFromTransfers = async (
   const transfers = await allPages((o) => ledger.listUnallocatedCashTransfers(o), TRANSFER_PAGE);
   let cash = dec(deposits);
   for (const t of transfers) {
-    if (t.kind !== 'cash' || t.appliedAt === undefined) continue;
+    if (!movesUnallocatedCash(t) || t.appliedAt === undefined) continue;
     if (t.from === UNALLOCATED) cash = cash.minus(t.amount);
     if (t.to === UNALLOCATED) cash = cash.plus(t.amount);
   }

@@ -56,6 +56,7 @@ export {
   type CashTransfer,
   type Endpoint,
   EXTERNAL,
+  movesUnallocatedCash,
   type PositionTransfer,
   type Transfer,
   UNALLOCATED,

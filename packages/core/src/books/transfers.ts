@@ -20,6 +20,16 @@ export const EXTERNAL = 'external' as const;
 /** Either side of a cash transfer. */
 export type Endpoint = BookId | typeof UNALLOCATED | typeof EXTERNAL;
 
+/**
+ * Whether a transfer moves cash between a book and {@link UNALLOCATED}: what the account's cash no book owns
+ * is made of (funding, capital moves, liquidations), as opposed to moves between books.
+ */
+export const movesUnallocatedCash = (t: {
+  readonly kind: string;
+  readonly from: string;
+  readonly to: string;
+}): boolean => t.kind === 'cash' && (t.from === UNALLOCATED || t.to === UNALLOCATED);
+
 /** Cash moved from one book to another. `amount` > 0, in cents. */
 export interface CashTransfer {
   readonly kind: 'cash';

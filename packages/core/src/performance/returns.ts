@@ -8,6 +8,7 @@
  * series without a return for that session.
  */
 import { D } from '../decimal.ts';
+import { rememberedFor } from '../memo.ts';
 import type { TradingDay } from '../vocabulary.ts';
 import type { Series } from './types.ts';
 
@@ -34,22 +35,11 @@ const flowsByDay = (flows: Series | undefined): Map<TradingDay, D> => {
 };
 
 /**
- * Daily returns already computed, by equity series and flows series (series are immutable values: a report
+ * Daily returns computed once per equity series and flows series (series are immutable values: a report
  * reads each unit's returns for its metrics, its growth index and its months, and the benchmark's for every
  * unit's beta).
  */
-const computed = new WeakMap<Series, Map<Series | undefined, readonly DailyReturn[]>>();
-
-/** The daily returns of a funded equity series (see the module comment), in session order. */
-export const dailyReturns = (equity: Series, flows?: Series): readonly DailyReturn[] => {
-  let byFlows = computed.get(equity);
-  if (byFlows === undefined) computed.set(equity, (byFlows = new Map()));
-  let returns = byFlows.get(flows);
-  if (returns === undefined) byFlows.set(flows, (returns = returnsOf(equity, flows)));
-  return returns;
-};
-
-const returnsOf = (equity: Series, flows?: Series): DailyReturn[] => {
+const returnsOf = rememberedFor((equity: Series, flows: Series | undefined): readonly DailyReturn[] => {
   const points = fundedPart(equity);
   const flow = flowsByDay(flows);
   const out: DailyReturn[] = [];
@@ -64,7 +54,11 @@ const returnsOf = (equity: Series, flows?: Series): DailyReturn[] => {
     out.push({ day, r: r.toNumber() });
   }
   return out;
-};
+});
+
+/** The daily returns of a funded equity series (see the module comment), in session order. */
+export const dailyReturns = (equity: Series, flows?: Series): readonly DailyReturn[] =>
+  returnsOf(equity, flows);
 
 /** The growth of 1 over the funded series: I₀ = 1 on its first session, Iₜ = Iₜ₋₁·(1 + rₜ). */
 export const growthIndex = (equity: Series, flows?: Series): [TradingDay, number][] => {

@@ -5,7 +5,7 @@
  * tables, apart, plus shadow mode's paper accounts — as the two ElectroDB services keep their items apart on
  * one DynamoDB table.
  */
-import { UNALLOCATED } from '@ensemble/core';
+import { movesUnallocatedCash } from '@ensemble/core';
 import type {
   CashBalance,
   Fill,
@@ -146,7 +146,7 @@ const createScopeStore = (): MemoryScopeStore => ({
     // Sparse: only the cash transfers from or to the cash no book owns (the DynamoDB repository filters the
     // byDay query the same way).
     unallocatedCash: {
-      partition: (r) => (r.kind === 'cash' && (r.from === UNALLOCATED || r.to === UNALLOCATED) ? '' : null),
+      partition: (r) => (movesUnallocatedCash(r) ? '' : null),
       sort: (r) => composite(r.day, r.transferId),
     },
   }),
